@@ -1,0 +1,54 @@
+/* Messages and help shared by the subcommands (see cmd.h). */
+#include "cmd/cmd.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+static void
+cmd_vreport(const struct cmd_env *env, const char *name, const char *fmt,
+            va_list ap)
+{
+    fprintf(env->err, "syndic %s: ", name);
+    vfprintf(env->err, fmt, ap);
+    fputc('\n', env->err);
+}
+
+int
+cmd_usage_error(const struct cmd_env *env, const char *name, const char *fmt,
+                ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    cmd_vreport(env, name, fmt, ap);
+    va_end(ap);
+    fprintf(env->err, "Try 'syndic help %s'.\n", name);
+    return CMD_USAGE;
+}
+
+int
+cmd_fail(const struct cmd_env *env, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    cmd_vreport(env, name, fmt, ap);
+    va_end(ap);
+    return CMD_RUNTIME;
+}
+
+int
+cmd_print_help(const struct cmd_env *env, const char *name, FILE *to)
+{
+    const struct cmd_def *c;
+
+    for (c = cmd_table; c->name != NULL; c++) {
+        if (strcmp(c->name, name) == 0) {
+            fputs(c->help, to);
+            return CMD_OK;
+        }
+    }
+    fprintf(env->err, "syndic: unknown command '%s'; try 'syndic --help'\n",
+            name);
+    return CMD_USAGE;
+}
