@@ -77,6 +77,12 @@ store_rollback(struct store *s, struct syn_err *err)
 }
 
 enum syn_status
+store_data_version(struct store *s, int64_t *version, struct syn_err *err)
+{
+    return s->ops->data_version(s, version, err);
+}
+
+enum syn_status
 store_source_add(struct store *s, const struct store_source *in, int64_t now,
                  int64_t *id, struct syn_err *err)
 {

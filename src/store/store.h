@@ -105,6 +105,14 @@ enum syn_status store_commit(struct store *s,
 enum syn_status store_rollback(struct store *s,
                                struct syn_err *err) SYN_NODISCARD;
 
+/* An opaque value that changes whenever any connection (this one or
+ * another, in this process or another) has changed the database since the
+ * last call on this connection; compare two values for equality only.
+ * Cheap (no table read): web threads call it per request to know when a
+ * cached page may be stale. */
+enum syn_status store_data_version(struct store *s, int64_t *version /* out */,
+                                   struct syn_err *err) SYN_NODISCARD;
+
 /* ------------------------------------------------------------------ */
 /* Pure helpers (no database): full-text preparation                   */
 /* ------------------------------------------------------------------ */

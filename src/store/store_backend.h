@@ -29,6 +29,8 @@ struct store_ops {
     enum syn_status (*begin)(struct store *s, struct syn_err *err);
     enum syn_status (*commit)(struct store *s, struct syn_err *err);
     enum syn_status (*rollback)(struct store *s, struct syn_err *err);
+    enum syn_status (*data_version)(struct store *s, int64_t *version,
+                                    struct syn_err *err);
     enum syn_status (*source_add)(struct store *s,
                                   const struct store_source *in, int64_t now,
                                   int64_t *id, struct syn_err *err);

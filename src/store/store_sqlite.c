@@ -469,6 +469,23 @@ sq_rollback(struct store *s, struct syn_err *err)
     return sq_exec(q, sql_rollback, NULL, err, "");
 }
 
+/* PRAGMA data_version moves on commits of other connections only; this
+ * connection's own changes are counted by total_changes. Both only grow,
+ * so their sum changes whenever either does. */
+static const char sql_data_version[] = "PRAGMA data_version";
+
+static enum syn_status
+sq_data_version(struct store *s, int64_t *version, struct syn_err *err)
+{
+    struct sq *q = sq_of(s);
+    int64_t v = 0;
+    enum syn_status st = sq_int(q, sql_data_version, &v, false, err, "");
+
+    if (st == SYN_OK)
+        *version = v + sqlite3_total_changes64(q->db);
+    return st;
+}
+
 /* ------------------------------------------------------------------ */
 /* Migrations                                                          */
 /* ------------------------------------------------------------------ */
@@ -651,6 +668,7 @@ static const struct store_ops sq_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .data_version = sq_data_version,
     .source_add = sq_source_add,
     .source_get = sq_source_get,
     .source_get_by_url = sq_source_get_by_url,

@@ -105,6 +105,28 @@ test_transactions(void **state)
 }
 
 static void
+test_data_version(void **state)
+{
+    struct fx *fx = *state;
+    struct store *other = NULL;
+    int64_t v1 = 0, v2 = 0, v3 = 0, v4 = 0;
+
+    assert_int_equal(store_data_version(fx->s, &v1, &fx->err), SYN_OK);
+    assert_int_equal(store_data_version(fx->s, &v2, &fx->err), SYN_OK);
+    assert_true(v1 == v2);
+    /* A commit by another connection. */
+    assert_int_equal(store_open(fx->path, &other, &fx->err), SYN_OK);
+    assert_int_equal(store_setting_set(other, "k", "v", &fx->err), SYN_OK);
+    assert_int_equal(store_data_version(fx->s, &v3, &fx->err), SYN_OK);
+    assert_true(v3 != v2);
+    store_close(other);
+    /* A change by this connection. */
+    assert_int_equal(store_setting_set(fx->s, "k", "w", &fx->err), SYN_OK);
+    assert_int_equal(store_data_version(fx->s, &v4, &fx->err), SYN_OK);
+    assert_true(v4 != v3);
+}
+
+static void
 test_sources(void **state)
 {
     struct fx *fx = *state;
@@ -708,6 +730,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_upgrade_from_v1,
                                         fx_setup_nomigrate, fx_teardown),
         cmocka_unit_test_setup_teardown(test_transactions, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_data_version, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_sources, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_remove_cascades, fx_setup,
