@@ -17,6 +17,8 @@ static int cmd_help(const struct cmd_env *env, int argc, char **argv);
 
 const struct cmd_def cmd_table[] = {
     {"help", cmd_help, "show help for a command", help_help},
+    {"parse", cmd_parse, "parse feed files, print normalized JSON",
+     cmd_parse_help},
     {NULL, NULL, NULL, NULL},
 };
 
