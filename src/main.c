@@ -22,6 +22,8 @@ const struct cmd_def cmd_table[] = {
     {"partner", cmd_partner, "add, list or remove partners",
      cmd_partner_help},
     {"help", cmd_help, "show help for a command", help_help},
+    {"parse", cmd_parse, "parse feed files, print normalized JSON",
+     cmd_parse_help},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -33,6 +33,10 @@ struct cmd_def {
     const char *help;    /* full usage text */
 };
 
+/* syndic parse (cmd_parse.c). */
+int cmd_parse(const struct cmd_env *env, int argc, char **argv);
+extern const char cmd_parse_help[];
+
 /* The table of subcommands, ending with a NULL name (main.c owns it). */
 extern const struct cmd_def cmd_table[];
 

@@ -18,6 +18,14 @@
 #define SYN_MAX_XML_ATTRS 64
 /* Authors, categories, enclosures per item. */
 #define SYN_MAX_ITEM_LIST 64
+/* Recovered-problem lines kept per parsed feed: enough to diagnose a feed,
+ * bounded for one that is an error on every line. */
+#define SYN_MAX_FEED_ERRORS 32
+/* Entities a feed's internal DTD subset may declare, and the bytes of one
+ * replacement text: declarations are rare in feeds and never recursive
+ * (replacement text is used literally, so no billion laughs). */
+#define SYN_MAX_XML_ENTITIES 64
+#define SYN_MAX_XML_ENTITY_BYTES 4096
 
 /* HTML. Browsers cap nesting around 512; readable articles stay < 50. */
 #define SYN_MAX_HTML_DEPTH 128
