@@ -40,6 +40,13 @@
 #define SYN_FETCH_TIMEOUT_MS 30000
 #define SYN_FETCH_CONNECT_TIMEOUT_MS 10000
 #define SYN_MAX_REDIRECTS 5
+/* Default concurrency of one fetch run: 16 transfers keep a 2-core box
+ * busy on slow servers without a burst of sockets; 2 per host is what
+ * HTTP/1.1 clients have long been asked to keep to (RFC 2616 8.1.4). */
+#define SYN_FETCH_MAX_TOTAL 16
+#define SYN_FETCH_MAX_PER_HOST 2
+/* A Retry-After longer than a week is a misconfiguration, not a plan. */
+#define SYN_FETCH_MAX_RETRY_AFTER_S (7L * 24 * 3600)
 
 /* Config: a line of an INI file. */
 #define SYN_MAX_CONFIG_BYTES (1024u * 1024)
