@@ -48,6 +48,13 @@
 /* A Retry-After longer than a week is a misconfiguration, not a plan. */
 #define SYN_FETCH_MAX_RETRY_AFTER_S (7L * 24 * 3600)
 
+/* OPML: subscription lists of the biggest readers hold a few thousand
+ * feeds in well under 4 MiB. */
+#define SYN_MAX_OPML_BYTES (4u * 1024 * 1024)
+#define SYN_MAX_OPML_FEEDS 10000
+/* Folder nesting in OPML: real lists nest 1-3 deep. */
+#define SYN_MAX_OPML_DEPTH 32
+
 /* Config: a line of an INI file. */
 #define SYN_MAX_CONFIG_BYTES (1024u * 1024)
 
