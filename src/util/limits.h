@@ -25,6 +25,10 @@
 /* gumbo parse errors recorded before it stops collecting them. */
 #define SYN_MAX_HTML_ERRORS 100
 
+/* Feeds announced by one page: real pages list 1-5 (site, comments,
+ * categories); a page with hundreds is a spam farm. */
+#define SYN_MAX_DISCOVER_FEEDS 64
+
 /* URLs: browsers and servers commonly reject beyond 8 KB. */
 #define SYN_MAX_URL_BYTES 8192
 

@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "feed/opml.h"
@@ -267,6 +268,46 @@ test_round_trip_and_alloc_failures(void **state)
     assert_true(test_alloc_failures(round_trip, path) > 5);
 }
 
+/* Subscription lists exported by real readers, when ../shared/corpus is
+ * present: every xmlUrl becomes a feed, each with a title. */
+static void
+test_corpus(void **state)
+{
+    static const struct {
+        const char *file;
+        size_t n_feeds;
+    } cases[] = {
+        {"subscriptions.opml", 207},
+        {"subscriptions-no-title-attributes.opml", 207},
+    };
+    const char *root = getenv("SYNDIC_CORPUS");
+    size_t i, k;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
+        char path[4096];
+        struct opml_doc *d = NULL;
+        size_t len;
+        char *buf;
+
+        snprintf(path, sizeof(path), "%s/feeds/real/other/%s",
+                 root != NULL ? root : "", cases[i].file);
+        buf = test_read_file(path, &len);
+        if (buf == NULL) {
+            printf("# corpus file %s absent: skipped\n", path);
+            skip();
+        }
+        assert_int_equal(opml_parse(buf, len, &d, NULL), SYN_OK);
+        assert_int_equal(d->n_feeds, cases[i].n_feeds);
+        for (k = 0; k < d->n_feeds; k++) {
+            assert_true(strncmp(d->feeds[k].xml_url, "http", 4) == 0);
+            assert_non_null(d->feeds[k].title);
+        }
+        opml_free(d);
+        syn_free(buf);
+    }
+}
+
 int
 main(void)
 {
@@ -277,6 +318,7 @@ main(void)
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_export_escaping),
         cmocka_unit_test(test_round_trip_and_alloc_failures),
+        cmocka_unit_test(test_corpus),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
