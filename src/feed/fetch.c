@@ -470,6 +470,20 @@ out:
     return st;
 }
 
+/* Invariant: a host with deferred jobs has a transfer in flight (whose end
+ * will wake it) or sits on the ready stack; else its jobs would be lost. */
+static void
+fetch_host_wake(struct fetch_loop *l, size_t h)
+{
+    struct fetch_host *host = &l->hosts[h];
+
+    if (host->head != FETCH_NONE && !host->ready &&
+        host->active < l->opts.max_per_host) {
+        host->ready = true;
+        l->ready[l->n_ready++] = h;
+    }
+}
+
 static void
 fetch_defer(struct fetch_loop *l, size_t j, size_t h)
 {
@@ -507,14 +521,10 @@ fetch_fill(struct fetch_loop *l)
             host->head = l->next[j];
             if (host->head == FETCH_NONE)
                 host->tail = FETCH_NONE;
-            if (host->head != FETCH_NONE &&
-                host->active + 1 < l->opts.max_per_host) {
-                host->ready = true;
-                l->ready[l->n_ready++] = h;
-            }
             /* A deferred job passed fetch_classify_url: only file:// jobs
              * live under the empty host name. */
             fetch_start(l, j, h, host->name[0] == '\0');
+            fetch_host_wake(l, h);
             continue;
         }
         if (l->cursor >= l->n_jobs)
@@ -533,6 +543,7 @@ fetch_fill(struct fetch_loop *l)
             continue;
         }
         fetch_start(l, j, h, is_file);
+        fetch_host_wake(l, h);
     }
 }
 
@@ -734,10 +745,7 @@ fetch_done(struct fetch_loop *l, struct fetch_xfer *x, CURLcode code)
     }
     l->active--;
     l->hosts[x->host].active--;
-    if (l->hosts[x->host].head != FETCH_NONE && !l->hosts[x->host].ready) {
-        l->hosts[x->host].ready = true;
-        l->ready[l->n_ready++] = x->host;
-    }
+    fetch_host_wake(l, x->host);
     cb = l->done(&l->jobs[x->job], &r, l->user);
     if (cb != SYN_OK && l->stop == SYN_OK)
         l->stop = cb;
@@ -788,7 +796,8 @@ fetch_run(const struct fetch_job *jobs, size_t n_jobs,
     if (l.opts.max_bytes == 0)
         l.opts.max_bytes = SYN_MAX_FEED_BYTES;
     if (l.opts.user_agent == NULL)
-        l.opts.user_agent = fetch_user_agent(NULL, l.ua, sizeof(l.ua));
+        l.opts.user_agent =
+            fetch_user_agent(l.opts.site_url, l.ua, sizeof(l.ua));
     if (n_jobs == 0)
         return SYN_OK;
     l.next = syn_malloc(n_jobs * sizeof(*l.next));

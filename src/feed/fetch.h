@@ -97,7 +97,8 @@ struct fetch_opts {
     size_t max_bytes;        /* decoded body limit; 0: SYN_MAX_FEED_BYTES */
     bool allow_private;      /* allow loopback, private, reserved peers */
     bool allow_file;         /* allow file:// job URLs */
-    const char *user_agent;  /* borrowed; NULL: fetch_user_agent(NULL) */
+    const char *user_agent;  /* borrowed; NULL: fetch_user_agent(site_url) */
+    const char *site_url;    /* borrowed; [site] base_url, or NULL */
 };
 
 /* Called once per job when it finishes. res is borrowed: the fetcher frees

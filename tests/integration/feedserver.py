@@ -9,6 +9,8 @@ Routes:
                        If-None-Match and If-Modified-Since with 304
   /gzip.xml            the feed, Content-Encoding: gzip
   /deflate.xml         the feed, Content-Encoding: deflate (zlib stream)
+  /brotli.xml          the feed, Content-Encoding: br (501 when Debian's
+                       python3-brotli is not installed)
   /wrong-type.xml      the feed served as text/plain
   /cache.xml           the feed with Cache-Control: public, max-age=3600
   /r/302 /r/301 /r/308 one redirect of that status to /feed.xml
@@ -24,6 +26,7 @@ Routes:
   /big-chunked?bytes=N N bytes without a Content-Length (chunked)
   /bomb                8 MiB of zeros gzip-compressed (~8 KiB on the wire)
   /page.html           an HTML page with <link rel=alternate> feeds
+  /headers             the request headers as text/plain
   /stats               JSON {"max_in_flight": N, "requests": N}, then reset
 """
 import gzip
@@ -34,6 +37,11 @@ import threading
 import time
 import urllib.parse
 import zlib
+
+try:
+    import brotli
+except ImportError:
+    brotli = None
 
 FEED = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Test feed</title>
@@ -101,6 +109,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif p == "/deflate.xml":
             self.send_body(200, zlib.compress(FEED),
                            headers=[("Content-Encoding", "deflate")])
+        elif p == "/brotli.xml":
+            if brotli is None:
+                self.send_body(501, b"no brotli module", ctype="text/plain")
+            else:
+                self.send_body(200, brotli.compress(FEED),
+                               headers=[("Content-Encoding", "br")])
         elif p == "/wrong-type.xml":
             self.send_body(200, FEED, ctype="text/plain")
         elif p == "/cache.xml":
@@ -167,6 +181,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_body(200, BOMB, headers=[("Content-Encoding", "gzip")])
         elif p == "/page.html":
             self.send_body(200, PAGE, ctype="text/html; charset=utf-8")
+        elif p == "/headers":
+            self.send_body(200, str(self.headers).encode(),
+                           ctype="text/plain")
         elif p == "/stats":
             with lock:
                 body = json.dumps({"max_in_flight": stats["max_in_flight"],

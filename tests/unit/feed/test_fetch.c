@@ -303,10 +303,52 @@ test_validators_and_hints(void **state)
     assert_int_equal(g->r[0].cache_max_age_s, 3600);
     got_free(g);
 
+    /* brotli, when the server can make it (python3-brotli). */
+    g = fetch_one(url_for("/brotli.xml"), NULL, NULL, &o);
+    if (g->r[0].status == 501) {
+        printf("# python3-brotli missing: brotli case skipped\n");
+    } else {
+        assert_int_equal(g->r[0].st, SYN_OK);
+        assert_non_null(strstr(g->r[0].body, "<title>Test feed"));
+    }
+    got_free(g);
+
     /* 503 with an HTTP-date one hour ahead. */
     g = fetch_one(url_for("/status/503"), NULL, NULL, &o);
     assert_int_equal(g->r[0].st, SYN_ENET);
     assert_true(g->r[0].retry_after_s > 3000 && g->r[0].retry_after_s <= 3600);
+    got_free(g);
+}
+
+static void
+test_request_headers(void **state)
+{
+    struct fetch_opts o = test_opts();
+    struct got *g;
+
+    (void)state;
+    need_server();
+    o.site_url = "https://news.example.org/";
+    g = fetch_one(url_for("/headers"), "bad\r\nX-Injected: 1",
+                  "Tue, 10 Nov 2026 08:00:00 GMT", &o);
+    assert_int_equal(g->r[0].st, SYN_OK);
+    assert_non_null(strstr(g->r[0].body, "User-Agent: syndic/" SYNDIC_VERSION
+                                         " (+https://news.example.org/)"));
+    {
+        const char *ae = strstr(g->r[0].body, "Accept-Encoding: ");
+        char line[128];
+
+        assert_non_null(ae);
+        snprintf(line, sizeof(line), "%.*s", (int)strcspn(ae, "\r\n"), ae);
+        assert_non_null(strstr(line, "gzip"));
+        assert_non_null(strstr(line, "deflate"));
+        assert_non_null(strstr(line, "br"));
+    }
+    assert_non_null(strstr(g->r[0].body, "application/atom+xml"));
+    assert_non_null(strstr(g->r[0].body, "If-Modified-Since: Tue, 10 Nov"));
+    /* A validator with CR/LF is not sent at all. */
+    assert_null(strstr(g->r[0].body, "X-Injected"));
+    assert_null(strstr(g->r[0].body, "If-None-Match"));
     got_free(g);
 }
 
@@ -508,6 +550,51 @@ test_many_jobs_and_stop(void **state)
     got_free(g);
     for (k = 0; k < N; k++)
         free((char *)jobs[k].url);
+}
+
+static enum syn_status
+count_only(const struct fetch_job *job, struct fetch_result *res, void *user)
+{
+    size_t *counts = user;
+
+    (void)job;
+    counts[res->st == SYN_OK ? 0 : 1]++;
+    if (res->st == SYN_OK && res->len != 20)
+        counts[1]++;
+    return SYN_OK;
+}
+
+/* 10,000 jobs in one call: started lazily, every one reported once. */
+static void
+test_ten_thousand_jobs(void **state)
+{
+    enum { N = 10000 };
+    struct fetch_job *jobs = calloc(N, sizeof(*jobs));
+    const char *dir = test_tmpdir();
+    char path[4096], url[4200];
+    struct fetch_opts o = test_opts();
+    size_t counts[2] = {0, 0}, k;
+    FILE *f;
+
+    (void)state;
+    assert_non_null(jobs);
+    assert_non_null(dir);
+    snprintf(path, sizeof(path), "%s/feed.xml", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("<rss version=\"2.0\"/>", f);
+    fclose(f);
+    snprintf(url, sizeof(url), "file://%s", path);
+    for (k = 0; k < N; k++)
+        jobs[k].url = url;
+    o.allow_file = true;
+    o.max_total = 16;
+    o.max_per_host = 16;
+    assert_int_equal(fetch_run(jobs, N, &o, count_only, counts, NULL), SYN_OK);
+    assert_int_equal(counts[0], N);
+    assert_int_equal(counts[1], 0);
+    free(jobs);
+    test_rmtree(dir);
 }
 
 static enum syn_status
@@ -714,6 +801,8 @@ test_user_agent(void **state)
     assert_string_equal(
         fetch_user_agent("https://news.example.org/", ua, sizeof(ua)),
         "syndic/" SYNDIC_VERSION " (+https://news.example.org/)");
+    assert_string_equal(fetch_user_agent("", ua, sizeof(ua)),
+                        "syndic/" SYNDIC_VERSION);
     assert_string_equal(fetch_user_agent(NULL, ua, sizeof(ua)),
                         "syndic/" SYNDIC_VERSION);
 }
@@ -724,11 +813,13 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_http_behaviour),
         cmocka_unit_test(test_validators_and_hints),
+        cmocka_unit_test(test_request_headers),
         cmocka_unit_test(test_ssrf_guard),
         cmocka_unit_test(test_file_urls),
         cmocka_unit_test(test_bad_urls),
         cmocka_unit_test(test_concurrency_limits),
         cmocka_unit_test(test_many_jobs_and_stop),
+        cmocka_unit_test(test_ten_thousand_jobs),
         cmocka_unit_test(test_alloc_failures_fetch),
         cmocka_unit_test(test_retry_after),
         cmocka_unit_test(test_max_age),
