@@ -472,6 +472,19 @@ sq_item_upsert(struct store *s, const struct store_item *in, int64_t now,
         in->content_hash == NULL)
         return syn_err_set(err, SYN_EINVAL,
                            "store: item needs source, guid, url and hash");
+    /* Most polls see items they already have: answer those without the
+     * write lock. Anything else is decided again inside the transaction,
+     * where another writer cannot interleave. */
+    st = item_lookup(q, in, &found, &item_id, &same, err);
+    if (st != SYN_OK)
+        return st;
+    if (found && same) {
+        if (result != NULL)
+            *result = STORE_UNCHANGED;
+        if (id != NULL)
+            *id = item_id;
+        return SYN_OK;
+    }
     st = sq_tx_begin(q, &tx, err);
     if (st != SYN_OK)
         return st;
