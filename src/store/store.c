@@ -153,6 +153,20 @@ store_item_upsert(struct store *s, const struct store_item *in, int64_t now,
 }
 
 enum syn_status
+store_source_set_url(struct store *s, int64_t id, const char *url,
+                     struct syn_err *err)
+{
+    return s->ops->source_set_url(s, id, url, err);
+}
+
+enum syn_status
+store_item_add_topics(struct store *s, int64_t item_id,
+                      const char *const *slugs, size_t n, struct syn_err *err)
+{
+    return s->ops->item_add_topics(s, item_id, slugs, n, err);
+}
+
+enum syn_status
 store_item_get(struct store *s, int64_t id, struct store_item **out,
                struct syn_err *err)
 {

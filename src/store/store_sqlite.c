@@ -170,8 +170,8 @@ sq_step(struct sq *q, sqlite3_stmt *st, bool *row, struct syn_err *err)
         *row = false;
         return SYN_OK;
     }
-    /* The step's error code is the extended one; reset returns it too. */
-    return sq_fail(q, sqlite3_extended_errcode(q->db), "step", err);
+    /* With extended result codes on, rc is the extended code. */
+    return sq_fail(q, rc, "step", err);
 }
 
 enum syn_status
@@ -229,7 +229,7 @@ sq_read_row(struct sq *q, sqlite3_stmt *st, const struct sq_field *fields,
     char *base = obj;
     size_t i;
 
-    (void)q;
+    (void)q; /* kept for symmetry with the other helpers */
     for (i = 0; i < n; i++) {
         void *p = base + fields[i].off;
         int col = (int)i;
@@ -260,15 +260,18 @@ sq_read_row(struct sq *q, sqlite3_stmt *st, const struct sq_field *fields,
             break;
         }
         case SQ_TEXT: {
+            /* Type first: a non-NULL value read as NULL text means SQLite
+             * ran out of memory converting it. */
+            bool is_null = sqlite3_column_type(st, col) == SQLITE_NULL;
             const char *t = (const char *)sqlite3_column_text(st, col);
             char *copy = NULL;
 
+            if (t == NULL && !is_null)
+                return syn_err_set(err, SYN_ENOMEM, "store: no memory");
             if (t != NULL) {
                 copy = syn_strndup(t, (size_t)sqlite3_column_bytes(st, col));
                 if (copy == NULL)
                     return syn_err_set(err, SYN_ENOMEM, "store: no memory");
-            } else if (sqlite3_errcode(q->db) == SQLITE_NOMEM) {
-                return syn_err_set(err, SYN_ENOMEM, "store: no memory");
             }
             memcpy(p, &copy, sizeof(copy));
             break;
@@ -679,6 +682,8 @@ static const struct store_ops sq_ops = {
     .source_set_enabled = sq_source_set_enabled,
     .source_set_topics = sq_source_set_topics,
     .item_upsert = sq_item_upsert,
+    .source_set_url = sq_source_set_url,
+    .item_add_topics = sq_item_add_topics,
     .item_get = sq_item_get,
     .item_find_by_canonical = sq_item_find_by_canonical,
     .item_page = sq_item_page,

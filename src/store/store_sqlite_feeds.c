@@ -274,6 +274,24 @@ sq_source_set_topics(struct store *s, int64_t id, const char *const *slugs,
     return sq_tx_end(q, &tx, st, err);
 }
 
+static const char sql_source_set_url[] =
+    "UPDATE sources SET url = ?2 WHERE id = ?1";
+
+enum syn_status
+sq_source_set_url(struct store *s, int64_t id, const char *url,
+                  struct syn_err *err)
+{
+    int64_t n = 0;
+    enum syn_status st;
+
+    if (url == NULL || url[0] == '\0')
+        return syn_err_set(err, SYN_EINVAL, "store: empty source URL");
+    st = sq_exec(sq_of(s), sql_source_set_url, &n, err, "Is", id, url);
+    if (st == SYN_EEXIST)
+        return syn_err_set(err, SYN_EEXIST, "store: source %s exists", url);
+    return one_changed(st, n, "source", err);
+}
+
 /* ------------------------------------------------------------------ */
 /* Items                                                               */
 /* ------------------------------------------------------------------ */
@@ -454,6 +472,19 @@ sq_item_upsert(struct store *s, const struct store_item *in, int64_t now,
         in->content_hash == NULL)
         return syn_err_set(err, SYN_EINVAL,
                            "store: item needs source, guid, url and hash");
+    /* Most polls see items they already have: answer those without the
+     * write lock. Anything else is decided again inside the transaction,
+     * where another writer cannot interleave. */
+    st = item_lookup(q, in, &found, &item_id, &same, err);
+    if (st != SYN_OK)
+        return st;
+    if (found && same) {
+        if (result != NULL)
+            *result = STORE_UNCHANGED;
+        if (id != NULL)
+            *id = item_id;
+        return SYN_OK;
+    }
     st = sq_tx_begin(q, &tx, err);
     if (st != SYN_OK)
         return st;
@@ -501,6 +532,41 @@ sq_item_upsert(struct store *s, const struct store_item *in, int64_t now,
             *id = item_id;
     }
     return st;
+}
+
+static const char sql_item_exists[] =
+    "SELECT count(*) FROM items WHERE id = ?1";
+static const char sql_item_topic_add[] =
+    "INSERT OR IGNORE INTO item_topics(item_id, topic_id)"
+    " SELECT ?1, id FROM topics WHERE slug = ?2";
+
+enum syn_status
+sq_item_add_topics(struct store *s, int64_t item_id, const char *const *slugs,
+                   size_t n, struct syn_err *err)
+{
+    struct sq *q = sq_of(s);
+    struct sq_tx tx;
+    enum syn_status st;
+    int64_t have = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (slugs[i] == NULL || slugs[i][0] == '\0')
+            return syn_err_set(err, SYN_EINVAL, "store: empty topic slug");
+    }
+    st = sq_tx_begin(q, &tx, err);
+    if (st != SYN_OK)
+        return st;
+    st = sq_int(q, sql_item_exists, &have, false, err, "I", item_id);
+    if (st == SYN_OK && have == 0)
+        st = syn_err_set(err, SYN_ENOTFOUND, "store: no such item");
+    for (i = 0; i < n && st == SYN_OK; i++) {
+        st = sq_exec(q, sql_topic_ensure, NULL, err, "s", slugs[i]);
+        if (st == SYN_OK)
+            st = sq_exec(q, sql_item_topic_add, NULL, err, "Is", item_id,
+                         slugs[i]);
+    }
+    return sq_tx_end(q, &tx, st, err);
 }
 
 static enum syn_status

@@ -70,6 +70,17 @@
 /* Config: a line of an INI file. */
 #define SYN_MAX_CONFIG_BYTES (1024u * 1024)
 
+/* Store. A connection waits this long for another writer before failing:
+ * far above any write syndic makes (milliseconds), yet bounded. */
+#define SYN_STORE_BUSY_TIMEOUT_MS 5000
+/* Search: people type a few words; more terms are abuse and cost a join
+ * each. One term fits a long word, a URL or a CJK sentence. */
+#define SYN_MAX_SEARCH_TERMS 16
+#define SYN_MAX_SEARCH_TERM_BYTES 256
+/* Items in one page read: a page is rendered whole; 500 covers feeds out
+ * and digests. */
+#define SYN_MAX_PAGE_ITEMS 500
+
 /* Store: text of one item given to the full-text index is cut at
  * SYN_MAX_FIELD_BYTES; preparing it (U+200B around each 3-byte CJK
  * character) can triple it, plus room for the title. */

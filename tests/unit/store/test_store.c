@@ -651,6 +651,60 @@ test_search_hostile_queries(void **state)
 }
 
 static void
+test_item_topics_and_source_url(void **state)
+{
+    struct fx *fx = *state;
+    struct store_item *got = NULL;
+    struct store_source *src = NULL;
+    struct store_item_query q;
+    struct store_item_list *page = NULL;
+    const char *first[] = {"water"};
+    const char *more[] = {"water", "floods"};
+    const char *empty[] = {""};
+    int64_t a = fx_source(fx, "https://a.example/feed");
+    int64_t b = fx_source(fx, "https://b.example/feed");
+    int64_t id;
+
+    assert_int_equal(store_source_set_topics(fx->s, a, first, 1, &fx->err),
+                     SYN_OK);
+    id = fx_item(fx, a, "g", "T", "x", T0);
+    assert_int_equal(store_item_add_topics(fx->s, id, more, 2, &fx->err),
+                     SYN_OK);
+    assert_int_equal(store_item_add_topics(fx->s, 999, more, 2, &fx->err),
+                     SYN_ENOTFOUND);
+    assert_int_equal(store_item_add_topics(fx->s, id, empty, 1, &fx->err),
+                     SYN_EINVAL);
+    assert_int_equal(store_item_get(fx->s, id, &got, &fx->err), SYN_OK);
+    assert_true(strstr(got->topics, "water") != NULL);
+    assert_true(strstr(got->topics, "floods") != NULL);
+    assert_int_equal(strlen(got->topics), strlen("water,floods"));
+    store_item_free(got);
+    memset(&q, 0, sizeof(q));
+    q.topic = "floods";
+    assert_int_equal(store_item_page(fx->s, &q, &page, &fx->err), SYN_OK);
+    assert_int_equal(page->n, 1);
+    store_item_list_free(page);
+
+    /* A permanent redirect moves the source, items and all. */
+    assert_int_equal(
+        store_source_set_url(fx->s, a, "https://a.example/new", &fx->err),
+        SYN_OK);
+    assert_int_equal(
+        store_source_get_by_url(fx->s, "https://a.example/new", &src, &fx->err),
+        SYN_OK);
+    assert_int_equal(src->id, a);
+    assert_int_equal(src->n_items, 1);
+    store_source_free(src);
+    assert_int_equal(
+        store_source_set_url(fx->s, b, "https://a.example/new", &fx->err),
+        SYN_EEXIST);
+    assert_int_equal(
+        store_source_set_url(fx->s, 999, "https://x.example/", &fx->err),
+        SYN_ENOTFOUND);
+    assert_int_equal(store_source_set_url(fx->s, b, "", &fx->err), SYN_EINVAL);
+}
+
+static void
 test_shares(void **state)
 {
     struct fx *fx = *state;
@@ -745,6 +799,8 @@ main(void)
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_search_hostile_queries, fx_setup,
                                         fx_teardown),
+        cmocka_unit_test_setup_teardown(test_item_topics_and_source_url,
+                                        fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_shares, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_alloc_failure, fx_setup,
                                         fx_teardown),
