@@ -366,6 +366,13 @@ store_outbox_claim(struct store *s, int64_t now, size_t limit, int lease_s,
 }
 
 enum syn_status
+store_outbox_set_body(struct store *s, int64_t id, const char *body,
+                      struct syn_err *err)
+{
+    return s->ops->outbox_set_body(s, id, body, err);
+}
+
+enum syn_status
 store_outbox_mark_sent(struct store *s, int64_t id, int64_t now,
                        struct syn_err *err)
 {

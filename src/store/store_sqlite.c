@@ -712,6 +712,7 @@ static const struct store_ops sq_ops = {
     .digest_record = sq_digest_record,
     .outbox_enqueue = sq_outbox_enqueue,
     .outbox_claim = sq_outbox_claim,
+    .outbox_set_body = sq_outbox_set_body,
     .outbox_mark_sent = sq_outbox_mark_sent,
     .outbox_mark_failed = sq_outbox_mark_failed,
     .outbox_next_due = sq_outbox_next_due,

@@ -514,6 +514,8 @@ static const char sql_outbox_claim[] =
     " WHERE id IN (SELECT id FROM outbox WHERE status = 'queued'"
     "  AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?3)"
     " RETURNING " MAIL_COLUMNS;
+static const char sql_outbox_body[] =
+    "UPDATE outbox SET body = ?2 WHERE id = ?1";
 static const char sql_outbox_sent[] =
     "UPDATE outbox SET status = 'sent', sent_at = ?2, last_error = NULL"
     " WHERE id = ?1";
@@ -598,6 +600,19 @@ sq_outbox_claim(struct store *s, int64_t now, size_t limit, int lease_s,
         qsort(list->v, list->n, sizeof(list->v[0]), mail_by_id);
     *out = list;
     return SYN_OK;
+}
+
+enum syn_status
+sq_outbox_set_body(struct store *s, int64_t id, const char *body,
+                   struct syn_err *err)
+{
+    int64_t n = 0;
+    enum syn_status st;
+
+    if (body == NULL)
+        return syn_err_set(err, SYN_EINVAL, "store: no mail body");
+    st = sq_exec(sq_of(s), sql_outbox_body, &n, err, "Is", id, body);
+    return one_changed(st, n, "mail", err);
 }
 
 enum syn_status
