@@ -25,17 +25,19 @@ store_open(const char *path, struct store **out, struct syn_err *err)
     if (path == NULL || path[0] == '\0')
         return syn_err_set(err, SYN_EINVAL, "store: empty database path");
     if (strncmp(path, "postgres://", 11) == 0 ||
-        strncmp(path, "postgresql://", 13) == 0)
+        strncmp(path, "postgresql://", 13) == 0) {
         return syn_err_set(err, SYN_EINVAL,
                            "store: PostgreSQL support is not built in");
+    }
     return store_sqlite_open(path, out, err);
 }
 
 void
 store_close(struct store *s)
 {
-    if (s != NULL)
+    if (s != NULL) {
         s->ops->close(s);
+    }
 }
 
 enum syn_status
@@ -535,8 +537,9 @@ store_sub_status_parse(const char *name, enum store_sub_status *out)
     int v;
     enum syn_status st = parse_name(store_sub_status_names, 4, name, &v);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         *out = (enum store_sub_status)v;
+    }
     return st;
 }
 
@@ -547,8 +550,9 @@ store_frequency_parse(const char *name, enum store_frequency *out)
     enum syn_status st =
         parse_name(store_frequency_names, STORE_N_FREQ, name, &v);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         *out = (enum store_frequency)v;
+    }
     return st;
 }
 
@@ -558,8 +562,9 @@ store_inquiry_status_parse(const char *name, enum store_inquiry_status *out)
     int v;
     enum syn_status st = parse_name(store_inquiry_status_names, 4, name, &v);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         *out = (enum store_inquiry_status)v;
+    }
     return st;
 }
 
@@ -758,8 +763,9 @@ store_fts_prepare_text(const char *text, size_t len, struct buf *out)
         if (c < 0x80) {
             if (ascii_iscntrl(c)) {
                 st = buf_append(out, text + run, i - run);
-                if (st == SYN_OK)
+                if (st == SYN_OK) {
                     st = buf_append_char(out, ' ');
+                }
                 run = ++i;
             } else {
                 i++;
@@ -773,28 +779,35 @@ store_fts_prepare_text(const char *text, size_t len, struct buf *out)
         }
         st = buf_append(out, text + run, i - run);
         if (n == 0) { /* invalid: U+FFFD, resume at the next byte */
-            if (st == SYN_OK)
+            if (st == SYN_OK) {
                 st = buf_append(out, "\xEF\xBF\xBD", 3);
+            }
             n = 1;
         } else {
-            if (st == SYN_OK)
+            if (st == SYN_OK) {
                 st = buf_append(out, zwsp, 3);
-            if (st == SYN_OK)
+            }
+            if (st == SYN_OK) {
                 st = buf_append(out, text + i, n);
-            if (st == SYN_OK)
+            }
+            if (st == SYN_OK) {
                 st = buf_append(out, zwsp, 3);
+            }
         }
         i += n;
         run = i;
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_append(out, text + run, len - run);
+    }
     /* buf_append of 0 bytes before anything was added leaves data NULL;
      * make sure the result is a C string. */
-    if (st == SYN_OK && out->data == NULL)
+    if (st == SYN_OK && out->data == NULL) {
         st = buf_append(out, "", 0);
-    if (st != SYN_OK)
+    }
+    if (st != SYN_OK) {
         buf_truncate(out, start);
+    }
     return st;
 }
 
@@ -839,18 +852,22 @@ append_phrase(struct buf *out, struct buf *tmp, const char *term, size_t len,
     st = store_fts_prepare_text(term, len, tmp);
     if (st != SYN_OK)
         return st;
-    if (!first)
+    if (!first) {
         st = buf_append_char(out, ' ');
-    if (st == SYN_OK)
-        st = buf_append_char(out, '"');
-    for (i = 0; i < tmp->len && st == SYN_OK; i++) {
-        if (tmp->data[i] == '"')
-            st = buf_append(out, "\"\"", 2);
-        else
-            st = buf_append_char(out, tmp->data[i]);
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_append_char(out, '"');
+    }
+    for (i = 0; i < tmp->len && st == SYN_OK; i++) {
+        if (tmp->data[i] == '"') {
+            st = buf_append(out, "\"\"", 2);
+        } else {
+            st = buf_append_char(out, tmp->data[i]);
+        }
+    }
+    if (st == SYN_OK) {
+        st = buf_append_char(out, '"');
+    }
     return st;
 }
 
@@ -872,11 +889,13 @@ store_fts_query(const char *query, size_t len, struct buf *out, size_t *n_terms)
             continue;
         }
         t0 = i;
-        while (i < len && space_len(query + i, len - i) == 0)
+        while (i < len && space_len(query + i, len - i) == 0) {
             i++;
+        }
         tlen = i - t0;
-        if (tlen > STORE_MAX_TERM_BYTES) /* NOTE: truncates, see header */
+        if (tlen > STORE_MAX_TERM_BYTES) { /* NOTE: truncates, see header */
             tlen = utf8_boundary(query + t0, STORE_MAX_TERM_BYTES);
+        }
         if (!term_has_word(query + t0, tlen))
             continue;
         st = append_phrase(out, &tmp, query + t0, tlen, n == 0);
@@ -887,9 +906,11 @@ store_fts_query(const char *query, size_t len, struct buf *out, size_t *n_terms)
         buf_truncate(out, start);
         return st;
     }
-    if (out->data == NULL)
+    if (out->data == NULL) {
         st = buf_append(out, "", 0);
-    if (n_terms != NULL)
+    }
+    if (n_terms != NULL) {
         *n_terms = st == SYN_OK ? n : 0;
+    }
     return st;
 }
