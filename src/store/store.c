@@ -674,40 +674,162 @@ store_share_clear(struct store_share *v)
     memset(v, 0, sizeof(*v));
 }
 
-/* One free function and one list free function per result type. */
-#define STORE_DEFINE_FREE(type, noun)                                          \
-    void store_##noun##_free(struct type *v)                                   \
-    {                                                                          \
-        if (v == NULL)                                                         \
-            return;                                                            \
-        store_##noun##_clear(v);                                               \
-        syn_free(v);                                                           \
-    }
-#define STORE_DEFINE_LIST_FREE(type, noun)                                     \
-    void store_##noun##_list_free(struct type##_list *list)                    \
-    {                                                                          \
-        size_t i;                                                              \
-        if (list == NULL)                                                      \
-            return;                                                            \
-        for (i = 0; i < list->n; i++)                                          \
-            store_##noun##_clear(&list->v[i]);                                 \
-        syn_free(list->v);                                                     \
-        syn_free(list);                                                        \
-    }
+void
+store_source_free(struct store_source *v)
+{
+    if (v == NULL)
+        return;
+    store_source_clear(v);
+    syn_free(v);
+}
 
-STORE_DEFINE_FREE(store_source, source)
-STORE_DEFINE_FREE(store_item, item)
-STORE_DEFINE_FREE(store_partner, partner)
-STORE_DEFINE_FREE(store_subscriber, subscriber)
-STORE_DEFINE_FREE(store_inquiry, inquiry)
-STORE_DEFINE_LIST_FREE(store_source, source)
-STORE_DEFINE_LIST_FREE(store_item, item)
-STORE_DEFINE_LIST_FREE(store_topic, topic)
-STORE_DEFINE_LIST_FREE(store_partner, partner)
-STORE_DEFINE_LIST_FREE(store_subscriber, subscriber)
-STORE_DEFINE_LIST_FREE(store_mail, mail)
-STORE_DEFINE_LIST_FREE(store_inquiry, inquiry)
-STORE_DEFINE_LIST_FREE(store_share, share)
+void
+store_item_free(struct store_item *v)
+{
+    if (v == NULL)
+        return;
+    store_item_clear(v);
+    syn_free(v);
+}
+
+void
+store_partner_free(struct store_partner *v)
+{
+    if (v == NULL)
+        return;
+    store_partner_clear(v);
+    syn_free(v);
+}
+
+void
+store_subscriber_free(struct store_subscriber *v)
+{
+    if (v == NULL)
+        return;
+    store_subscriber_clear(v);
+    syn_free(v);
+}
+
+void
+store_inquiry_free(struct store_inquiry *v)
+{
+    if (v == NULL)
+        return;
+    store_inquiry_clear(v);
+    syn_free(v);
+}
+
+void
+store_source_list_free(struct store_source_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_source_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_item_list_free(struct store_item_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_item_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_topic_list_free(struct store_topic_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_topic_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_partner_list_free(struct store_partner_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_partner_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_subscriber_list_free(struct store_subscriber_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_subscriber_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_mail_list_free(struct store_mail_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_mail_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_inquiry_list_free(struct store_inquiry_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_inquiry_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_share_list_free(struct store_share_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_share_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
 
 /* ------------------------------------------------------------------ */
 /* Full-text helpers                                                   */
