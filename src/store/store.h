@@ -107,7 +107,8 @@ enum syn_status store_rollback(struct store *s,
 
 /* An opaque value that changes whenever any connection (this one or
  * another, in this process or another) has changed the database since the
- * last call on this connection; compare two values for equality only.
+ * last call on this connection (a rolled-back change may move it too);
+ * compare two values for equality only.
  * Cheap (no table read): web threads call it per request to know when a
  * cached page may be stale. */
 enum syn_status store_data_version(struct store *s, int64_t *version /* out */,
@@ -683,6 +684,13 @@ enum syn_status store_outbox_claim(struct store *s, int64_t now, size_t limit,
                                    int lease_s,
                                    struct store_mail_list **out /* out */,
                                    struct syn_err *err) SYN_NODISCARD;
+
+/* Store the composed message of a claimed mail (rows queued with an empty
+ * body are composed by the sender), so that a retry sends the very same
+ * message (same Message-ID). SYN_ENOTFOUND. */
+enum syn_status store_outbox_set_body(struct store *s, int64_t id,
+                                      const char *body,
+                                      struct syn_err *err) SYN_NODISCARD;
 
 /* The mail was accepted by the MTA: status sent, sent_at = now. */
 enum syn_status store_outbox_mark_sent(struct store *s, int64_t id, int64_t now,
