@@ -580,6 +580,15 @@ cap_end_tag(struct xml_state *st, const xmlChar *name)
     cap_append(st, ">", 1);
 }
 
+/* Captured character data is valid UTF-8 (libxml2 checked it, and the
+ * transformations here keep it so), except after base64 decoding. */
+static const char *
+cap_text(struct xml_state *st, const char *s, size_t len)
+{
+    return st->base64 ? fb_text(st->fb, s, len)
+                      : fb_text_clean(st->fb, s, len);
+}
+
 /* The captured text as plain text for a title: tags dropped and character
  * references decoded for HTML (Atom type="html"/"xhtml") and for RSS, whose
  * titles are often escaped twice ("AT&amp;amp;T"); Atom type="text" is
@@ -593,7 +602,7 @@ title_text(struct xml_state *st)
 
     if (st->title_plain || memchr(s, '&', len) == NULL) {
         if (st->mode == M_TEXT || memchr(s, '<', len) == NULL)
-            return fb_text(st->fb, s, len);
+            return cap_text(st, s, len);
     }
     buf_reset(&st->scratch);
     if (st->mode != M_TEXT) {
@@ -623,10 +632,10 @@ title_text(struct xml_state *st)
         buf_reset(&st->scratch);
     }
     if (st->title_plain && st->mode == M_TEXT)
-        return fb_text(st->fb, s, len);
+        return cap_text(st, s, len);
     if (feed_entities_decode(&st->scratch, s, len) != SYN_OK)
         goto nomem;
-    return fb_text(st->fb, buf_cstr(&st->scratch), st->scratch.len);
+    return cap_text(st, buf_cstr(&st->scratch), st->scratch.len);
 nomem:
     fb_fail(st->fb, SYN_ENOMEM, "out of memory");
     return NULL;
@@ -643,7 +652,7 @@ html_text(struct xml_state *st)
     if (st->mode != M_TEXT ||
         (memchr(s, '&', len) == NULL && memchr(s, '<', len) == NULL &&
          memchr(s, '>', len) == NULL))
-        return fb_text(st->fb, s, len);
+        return cap_text(st, s, len);
     buf_reset(b);
     for (i = 0; i < len; i++) {
         const char *rep = s[i] == '&'   ? "&amp;"
@@ -664,7 +673,7 @@ html_text(struct xml_state *st)
         fb_fail(st->fb, SYN_ENOMEM, "out of memory");
         return NULL;
     }
-    return fb_text(st->fb, buf_cstr(b), b->len);
+    return cap_text(st, buf_cstr(b), b->len);
 }
 
 static struct syn_time
@@ -808,7 +817,7 @@ cap_end(struct xml_state *st)
         set_str(&f->link, fb_url(fb, base_here(st), s, len));
         break;
     case F_FEED_DESC:
-        set_str(&f->description, fb_text(fb, s, len));
+        set_str(&f->description, cap_text(st, s, len));
         break;
     case F_FEED_LANG:
         set_str(&f->language, fb_text(fb, s, len));
