@@ -259,7 +259,8 @@ reference_len(const char *s, size_t len)
     size_t i = 1;
 
     if (i < len && s[i] == '#') {
-        bool hex = i + 1 < len && (s[i + 1] == 'x' || s[i + 1] == 'X');
+        /* XML allows only a lower-case x: "&#X41;" is bare text */
+        bool hex = i + 1 < len && s[i + 1] == 'x';
         size_t start = i + 1 + hex;
 
         for (i = start; i < len && i - start < 8; i++) {
