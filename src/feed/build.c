@@ -80,8 +80,60 @@ fb_problem(struct feed_builder *fb, long line, const char *fmt, ...)
         fb->n_errors++;
 }
 
-const char *
-fb_text(struct feed_builder *fb, const char *s, size_t len)
+bool
+fb_utf8_clean(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+    while (p < end) {
+        /* ASCII runs a word at a time: most feed text is ASCII markup */
+        while (end - p >= 8 && *p < 0x80) {
+            uint64_t w;
+
+            memcpy(&w, p, 8);
+            if ((w & 0x8080808080808080ull) != 0 ||
+                ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull) != 0)
+                break; /* a high bit, or a zero byte */
+            p += 8;
+        }
+        if (p >= end)
+            break;
+        if (*p == 0)
+            return false;
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+    multi:
+        /* non-ASCII text tends to stay non-ASCII: stay in the byte loop
+         * until the next ASCII byte */
+        if (*p >= 0xC2 && *p <= 0xDF) {
+            if (end - p < 2 || (p[1] & 0xC0) != 0x80)
+                return false;
+            p += 2;
+        } else if (*p >= 0xE0 && *p <= 0xEF) {
+            if (end - p < 3 || (p[1] & 0xC0) != 0x80 ||
+                (p[2] & 0xC0) != 0x80 || (*p == 0xE0 && p[1] < 0xA0) ||
+                (*p == 0xED && p[1] > 0x9F))
+                return false;
+            p += 3;
+        } else if (*p >= 0xF0 && *p <= 0xF4) {
+            if (end - p < 4 || (p[1] & 0xC0) != 0x80 ||
+                (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80 ||
+                (*p == 0xF0 && p[1] < 0x90) || (*p == 0xF4 && p[1] > 0x8F))
+                return false;
+            p += 4;
+        } else {
+            return false;
+        }
+        if (p < end && *p >= 0x80)
+            goto multi;
+    }
+    return true;
+}
+
+static const char *
+text_copy(struct feed_builder *fb, const char *s, size_t len, bool clean)
 {
     struct str t = str_trim((struct str){s, len});
     char *r;
@@ -90,7 +142,7 @@ fb_text(struct feed_builder *fb, const char *s, size_t len)
         return NULL;
     if (t.len > SYN_MAX_FIELD_BYTES)
         t.len = utf8_boundary(t.p, SYN_MAX_FIELD_BYTES);
-    if (utf8_valid(t.p, t.len) && memchr(t.p, '\0', t.len) == NULL) {
+    if (clean || fb_utf8_clean(t.p, t.len)) {
         r = arena_strndup(&fb->f->arena, t.p, t.len);
     } else {
         buf_reset(&fb->tmp);
@@ -105,6 +157,18 @@ fb_text(struct feed_builder *fb, const char *s, size_t len)
     if (r == NULL)
         fb_fail(fb, SYN_ENOMEM, "out of memory for the feed model");
     return r;
+}
+
+const char *
+fb_text(struct feed_builder *fb, const char *s, size_t len)
+{
+    return text_copy(fb, s, len, false);
+}
+
+const char *
+fb_text_clean(struct feed_builder *fb, const char *s, size_t len)
+{
+    return text_copy(fb, s, len, true);
 }
 
 static bool

@@ -61,9 +61,19 @@ enum syn_status fb_fail(struct feed_builder *fb, enum syn_status st,
 void fb_problem(struct feed_builder *fb, long line, const char *fmt, ...)
     SYN_PRINTF(3, 4);
 
+/* True when s[0..len) is valid UTF-8 (RFC 3629) without NUL bytes; the
+ * same answer as utf8_valid() plus a NUL check, with an ASCII fast path
+ * (this runs over every byte of every feed). */
+bool fb_utf8_clean(const char *s, size_t len);
+
 /* Text as a model string in the arena: UTF-8 repaired, NULs dropped,
  * ASCII whitespace trimmed; NULL when empty or on failure (fb->status). */
 const char *fb_text(struct feed_builder *fb, const char *s, size_t len);
+/* fb_text() for text already known to be valid UTF-8 without NUL bytes
+ * (libxml2's character data, which it has decoded and checked): skips
+ * the validation pass. */
+const char *fb_text_clean(struct feed_builder *fb, const char *s,
+                          size_t len);
 /* A URL from the feed resolved against base (else the document URL);
  * kept as written when it cannot be resolved. NULL when empty. */
 const char *fb_url(struct feed_builder *fb, const char *base, const char *s,

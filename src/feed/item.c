@@ -43,16 +43,20 @@ feed_format_name(enum feed_format fmt)
     return "unknown";
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
 /* A JSON string literal for s (valid UTF-8), or null. */
 static enum syn_status
 json_str(struct buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s, *run;
+    const unsigned char *p = (const unsigned char *)s, *run, *end;
     enum syn_status st;
 
     if (s == NULL)
         return buf_append(b, "null", 4);
+    end = p + strlen(s);
     if ((st = buf_append_char(b, '"')) != SYN_OK)
         return st;
     run = p;
@@ -60,6 +64,19 @@ json_str(struct buf *b, const char *s)
         const char *esc = NULL;
         char u[6];
 
+        /* skip 8 plain bytes at a time: no control, quote or backslash */
+        while (end - p >= 8) {
+            uint64_t w, q, bs;
+
+            memcpy(&w, p, sizeof(w));
+            q = w ^ (ONES * '"');
+            bs = w ^ (ONES * '\\');
+            if ((((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) |
+                 ((bs - ONES) & ~bs)) &
+                HIGHS)
+                break;
+            p += 8;
+        }
         if (*p >= 0x20 && *p != '"' && *p != '\\')
             continue;
         if ((st = buf_append(b, run, (size_t)(p - run))) != SYN_OK)

@@ -207,7 +207,7 @@ to_utf8(struct feed_builder *fb, const struct feed_parse_opts *opts,
     *len -= skip;
     if (enc.len == 0 || str_eq_nocase(enc, "utf-8") ||
         str_eq_nocase(enc, "utf8")) {
-        if (utf8_valid(*data, *len))
+        if (fb_utf8_clean(*data, *len) || utf8_valid(*data, *len))
             return SYN_OK;
         if (enc.len == 0) {
             fb_problem(fb, 0, "no encoding declared and not UTF-8: read as "
@@ -259,7 +259,8 @@ reference_len(const char *s, size_t len)
     size_t i = 1;
 
     if (i < len && s[i] == '#') {
-        bool hex = i + 1 < len && (s[i + 1] == 'x' || s[i + 1] == 'X');
+        /* XML allows only a lower-case x: "&#X41;" is bare text */
+        bool hex = i + 1 < len && s[i + 1] == 'x';
         size_t start = i + 1 + hex;
 
         for (i = start; i < len && i - start < 8; i++) {

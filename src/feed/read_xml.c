@@ -28,121 +28,12 @@
 #include <libxml/xmlerror.h>
 
 #include "feed/entities.h"
+#include "feed/xml_names.h"
 #include "util/ascii.h"
 #include "util/mem.h"
 #include "util/str.h"
 #include "util/time.h"
 #include "util/utf8.h"
-
-enum ns {
-    NS_RSS = 0, /* no namespace, RSS 0.90/1.0 and userland RSS 2.0 */
-    NS_RDF,
-    NS_ATOM10,
-    NS_ATOM03,
-    NS_DC,
-    NS_DCTERMS,
-    NS_CONTENT,
-    NS_MEDIA,
-    NS_ITUNES,
-    NS_SY,
-    NS_XHTML,
-    NS_OTHER,
-};
-
-enum tok {
-    T_UNKNOWN = 0,
-    T_AUTHOR,
-    T_BODY,
-    T_CATEGORY,
-    T_CHANNEL,
-    T_CONTENT,
-    T_CREATED,
-    T_CREATOR,
-    T_DATE,
-    T_DESCRIPTION,
-    T_EMAIL,
-    T_ENCLOSURE,
-    T_ENCODED,
-    T_ENTRY,
-    T_FEED,
-    T_GROUP,
-    T_GUID,
-    T_ICON,
-    T_ID,
-    T_IMAGE,
-    T_ISSUED,
-    T_ITEM,
-    T_LANGUAGE,
-    T_LASTBUILDDATE,
-    T_LINK,
-    T_LOGO,
-    T_MODIFIED,
-    T_NAME,
-    T_PUBDATE,
-    T_PUBLISHED,
-    T_RDF,
-    T_RSS,
-    T_SUBJECT,
-    T_SUBTITLE,
-    T_SUMMARY,
-    T_TAGLINE,
-    T_THUMBNAIL,
-    T_TITLE,
-    T_TTL,
-    T_UPDATED,
-    T_UPDATEFREQUENCY,
-    T_UPDATEPERIOD,
-    T_URL,
-};
-
-/* Sorted by name for bsearch. */
-static const struct {
-    const char *name;
-    enum tok tok;
-} tokens[] = {
-    {"author", T_AUTHOR},
-    {"body", T_BODY},
-    {"category", T_CATEGORY},
-    {"channel", T_CHANNEL},
-    {"content", T_CONTENT},
-    {"created", T_CREATED},
-    {"creator", T_CREATOR},
-    {"date", T_DATE},
-    {"description", T_DESCRIPTION},
-    {"email", T_EMAIL},
-    {"enclosure", T_ENCLOSURE},
-    {"encoded", T_ENCODED},
-    {"entry", T_ENTRY},
-    {"feed", T_FEED},
-    {"group", T_GROUP},
-    {"guid", T_GUID},
-    {"icon", T_ICON},
-    {"id", T_ID},
-    {"image", T_IMAGE},
-    {"issued", T_ISSUED},
-    {"item", T_ITEM},
-    {"language", T_LANGUAGE},
-    {"lastbuilddate", T_LASTBUILDDATE},
-    {"link", T_LINK},
-    {"logo", T_LOGO},
-    {"modified", T_MODIFIED},
-    {"name", T_NAME},
-    {"pubdate", T_PUBDATE},
-    {"published", T_PUBLISHED},
-    {"rdf", T_RDF},
-    {"rss", T_RSS},
-    {"subject", T_SUBJECT},
-    {"subtitle", T_SUBTITLE},
-    {"summary", T_SUMMARY},
-    {"tagline", T_TAGLINE},
-    {"thumbnail", T_THUMBNAIL},
-    {"title", T_TITLE},
-    {"ttl", T_TTL},
-    {"updated", T_UPDATED},
-    {"updatefrequency", T_UPDATEFREQUENCY},
-    {"updateperiod", T_UPDATEPERIOD},
-    {"url", T_URL},
-};
 
 /* Context of an element: decides how its children are dispatched. */
 enum ctx {
@@ -234,6 +125,8 @@ struct xml_state {
     struct lit_entity **html_ents; /* feed_entity_count() slots, lazy */
     struct lit_entity *decl_ents[SYN_MAX_XML_ENTITIES];
     size_t n_decl_ents;
+    struct lit_entity *unknown_ents[SYN_MAX_XML_ENTITIES];
+    size_t n_unknown_ents;
     /* name -> token cache keyed by libxml2's interned name pointers */
     const xmlChar *cache_name[NAME_CACHE];
     unsigned char cache_tok[NAME_CACHE];
@@ -255,96 +148,33 @@ stop(struct xml_state *st)
         xmlStopParser(st->ctxt);
 }
 
-static enum tok
-lookup_tok(const xmlChar *name)
-{
-    char low[24];
-    size_t n = 0, lo = 0, hi = SYN_ARRAY_LEN(tokens);
-
-    for (; name[n] != '\0'; n++) {
-        if (n + 1 >= sizeof(low))
-            return T_UNKNOWN;
-        low[n] = (char)ascii_tolower(name[n]);
-    }
-    low[n] = '\0';
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(low, tokens[mid].name);
-
-        if (c == 0)
-            return tokens[mid].tok;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return T_UNKNOWN;
-}
-
-static enum tok
+static enum xml_tok
 name_tok(struct xml_state *st, const xmlChar *name)
 {
     size_t h = ((size_t)name >> 4) % NAME_CACHE;
 
     if (st->cache_name[h] != name) {
         st->cache_name[h] = name;
-        st->cache_tok[h] = (unsigned char)lookup_tok(name);
+        st->cache_tok[h] = (unsigned char)xml_tok_lookup((const char *)name);
     }
-    return (enum tok)st->cache_tok[h];
-}
-
-static enum ns
-uri_ns(const char *uri)
-{
-    static const struct {
-        const char *uri;
-        enum ns ns;
-    } known[] = {
-        {"http://purl.org/rss/1.0/", NS_RSS},
-        {"http://my.netscape.com/rdf/simple/0.9/", NS_RSS},
-        {"http://backend.userland.com/rss2", NS_RSS},
-        {"http://backend.userland.com/rss", NS_RSS},
-        {"http://blogs.law.harvard.edu/tech/rss", NS_RSS},
-        {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF},
-        {"http://www.w3.org/2005/Atom", NS_ATOM10},
-        {"http://purl.org/atom/ns#", NS_ATOM03},
-        {"http://purl.org/dc/elements/1.1/", NS_DC},
-        {"http://purl.org/dc/elements/1.0/", NS_DC},
-        {"http://purl.org/dc/terms/", NS_DCTERMS},
-        {"http://purl.org/rss/1.0/modules/content/", NS_CONTENT},
-        {"http://search.yahoo.com/mrss/", NS_MEDIA},
-        {"http://search.yahoo.com/mrss", NS_MEDIA},
-        {"http://www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES},
-        {"http://www.itunes.com/dtds/podcast-1.0.dtd/", NS_ITUNES},
-        {"http://purl.org/rss/1.0/modules/syndication/", NS_SY},
-        {"http://www.w3.org/1999/xhtml", NS_XHTML},
-    };
-    size_t i;
-
-    if (uri[0] == '\0')
-        return NS_RSS;
-    for (i = 0; i < SYN_ARRAY_LEN(known); i++) {
-        if (str_casecmp(uri, known[i].uri) == 0)
-            return known[i].ns;
-    }
-    return NS_OTHER;
+    return (enum xml_tok)st->cache_tok[h];
 }
 
 /* Namespace of an element; an undeclared prefix is recognized by its
  * conventional name (feeds forget xmlns:dc and friends). */
-static enum ns
+static enum xml_ns
 elem_ns(struct xml_state *st, const xmlChar *prefix, const xmlChar *uri)
 {
     static const struct {
         const char *prefix;
-        enum ns ns;
+        enum xml_ns ns;
     } prefixes[] = {
         {"dc", NS_DC},         {"dcterms", NS_DCTERMS}, {"content", NS_CONTENT},
         {"media", NS_MEDIA},   {"itunes", NS_ITUNES},   {"sy", NS_SY},
         {"atom", NS_ATOM10},   {"rdf", NS_RDF},         {"xhtml", NS_XHTML},
     };
     size_t i;
-    enum ns ns;
+    enum xml_ns ns;
 
     if (uri != NULL && uri == st->root_uri)
         return NS_RSS; /* a feed in an unknown namespace: its own is core */
@@ -359,9 +189,9 @@ elem_ns(struct xml_state *st, const xmlChar *prefix, const xmlChar *uri)
     }
     for (i = 0; i < st->n_ns; i++) {
         if (st->ns_uri[i] == uri)
-            return (enum ns)st->ns_id[i];
+            return (enum xml_ns)st->ns_id[i];
     }
-    ns = uri_ns((const char *)uri);
+    ns = xml_ns_by_uri((const char *)uri);
     if (st->n_ns < SYN_ARRAY_LEN(st->ns_uri)) {
         st->ns_uri[st->n_ns] = uri;
         st->ns_id[st->n_ns] = (unsigned char)ns;
@@ -544,7 +374,7 @@ cap_start_tag(struct xml_state *st, const xmlChar *name, const xmlChar *uri,
 
     if (st->mode == M_XHTML && st->depth == st->cap_depth + 1 &&
         !st->cap_child_seen && str_casecmp((const char *)name, "div") == 0 &&
-        uri != NULL && uri_ns((const char *)uri) == NS_XHTML &&
+        uri != NULL && xml_ns_by_uri((const char *)uri) == NS_XHTML &&
         st->strip_div) {
         st->skip_div_depth = st->depth; /* RFC 4287 3.1.1.3 wrapper */
         st->cap_child_seen = true;
@@ -580,6 +410,15 @@ cap_end_tag(struct xml_state *st, const xmlChar *name)
     cap_append(st, ">", 1);
 }
 
+/* Captured character data is valid UTF-8 (libxml2 checked it, and the
+ * transformations here keep it so), except after base64 decoding. */
+static const char *
+cap_text(struct xml_state *st, const char *s, size_t len)
+{
+    return st->base64 ? fb_text(st->fb, s, len)
+                      : fb_text_clean(st->fb, s, len);
+}
+
 /* The captured text as plain text for a title: tags dropped and character
  * references decoded for HTML (Atom type="html"/"xhtml") and for RSS, whose
  * titles are often escaped twice ("AT&amp;amp;T"); Atom type="text" is
@@ -593,7 +432,7 @@ title_text(struct xml_state *st)
 
     if (st->title_plain || memchr(s, '&', len) == NULL) {
         if (st->mode == M_TEXT || memchr(s, '<', len) == NULL)
-            return fb_text(st->fb, s, len);
+            return cap_text(st, s, len);
     }
     buf_reset(&st->scratch);
     if (st->mode != M_TEXT) {
@@ -623,10 +462,10 @@ title_text(struct xml_state *st)
         buf_reset(&st->scratch);
     }
     if (st->title_plain && st->mode == M_TEXT)
-        return fb_text(st->fb, s, len);
+        return cap_text(st, s, len);
     if (feed_entities_decode(&st->scratch, s, len) != SYN_OK)
         goto nomem;
-    return fb_text(st->fb, buf_cstr(&st->scratch), st->scratch.len);
+    return cap_text(st, buf_cstr(&st->scratch), st->scratch.len);
 nomem:
     fb_fail(st->fb, SYN_ENOMEM, "out of memory");
     return NULL;
@@ -643,7 +482,7 @@ html_text(struct xml_state *st)
     if (st->mode != M_TEXT ||
         (memchr(s, '&', len) == NULL && memchr(s, '<', len) == NULL &&
          memchr(s, '>', len) == NULL))
-        return fb_text(st->fb, s, len);
+        return cap_text(st, s, len);
     buf_reset(b);
     for (i = 0; i < len; i++) {
         const char *rep = s[i] == '&'   ? "&amp;"
@@ -664,7 +503,7 @@ html_text(struct xml_state *st)
         fb_fail(st->fb, SYN_ENOMEM, "out of memory");
         return NULL;
     }
-    return fb_text(st->fb, buf_cstr(b), b->len);
+    return cap_text(st, buf_cstr(b), b->len);
 }
 
 static struct syn_time
@@ -808,7 +647,7 @@ cap_end(struct xml_state *st)
         set_str(&f->link, fb_url(fb, base_here(st), s, len));
         break;
     case F_FEED_DESC:
-        set_str(&f->description, fb_text(fb, s, len));
+        set_str(&f->description, cap_text(st, s, len));
         break;
     case F_FEED_LANG:
         set_str(&f->language, fb_text(fb, s, len));
@@ -862,6 +701,8 @@ cap_end(struct xml_state *st)
             if (h != NULL) {
                 it->summary_html = h;
                 st->summary_weak = false;
+                if (it->content_html == NULL)
+                    it->base_url = base_here(st);
             }
         }
         break;
@@ -872,8 +713,10 @@ cap_end(struct xml_state *st)
         }
         break;
     case F_CONTENT:
-        if (it != NULL)
-            set_str(&it->content_html, html_text(st));
+        if (it != NULL && it->content_html == NULL) {
+            it->content_html = html_text(st);
+            it->base_url = base_here(st); /* xml:base of the content */
+        }
         break;
     case F_GUID:
         if (it != NULL && it->id == NULL) {
@@ -920,12 +763,20 @@ cap_end(struct xml_state *st)
         stop(st);
 }
 
+static bool
+ends_with_nocase(struct str s, const char *suffix)
+{
+    size_t n = strlen(suffix);
+
+    return s.len >= n && str_ncasecmp(s.p + s.len - n, suffix, n) == 0;
+}
+
 /* Capture mode of Atom text constructs (RFC 4287 3.1) and Atom 0.3's
  * mode="escaped|xml|base64"; false when the content is not text we can
  * use (base64, images, other media types). */
 static bool
 atom_mode(struct xml_state *st, int n_attrs, const xmlChar **attrs,
-          enum mode *m)
+          enum mode *m, bool *b64)
 {
     struct str type = str_trim(attr(n_attrs, attrs, "type"));
     struct str mode = str_trim(attr(n_attrs, attrs, "mode"));
@@ -945,8 +796,13 @@ atom_mode(struct xml_state *st, int n_attrs, const xmlChar **attrs,
         *m = M_XHTML;
     } else if (str_has_prefix_nocase(type, "text/")) {
         *m = M_TEXT;
+    } else if (ends_with_nocase(type, "+xml") ||
+               ends_with_nocase(type, "/xml")) {
+        *m = M_XHTML;
     } else {
-        return false;
+        /* RFC 4287 4.1.3.3: any other media type is base64 */
+        *m = M_HTML;
+        *b64 = true;
     }
     /* Atom 0.3 escaped content with no type is HTML in practice */
     if (str_eq_nocase(mode, "escaped") && type.len == 0)
@@ -961,14 +817,16 @@ cap_text_construct(struct xml_state *st, enum field f, bool is_atom_elem,
                    int n_attrs, const xmlChar **attrs, enum mode rss_mode)
 {
     enum mode m = rss_mode;
+    bool b64 = false;
 
-    if (is_atom_elem && !atom_mode(st, n_attrs, attrs, &m)) {
+    if (is_atom_elem && !atom_mode(st, n_attrs, attrs, &m, &b64)) {
         st->ctx_at[st->depth] = C_SKIP;
         return;
     }
     cap_begin(st, f, m);
-    st->base64 = is_atom_elem &&
-                 str_eq_nocase(str_trim(attr(n_attrs, attrs, "mode")), "base64");
+    st->base64 = b64 || (is_atom_elem &&
+                         str_eq_nocase(str_trim(attr(n_attrs, attrs, "mode")),
+                                       "base64"));
     st->title_plain = is_atom_elem && m == M_TEXT;
     st->strip_div = is_atom_elem && m == M_XHTML &&
                     st->fb->f->format == FEED_FORMAT_ATOM10;
@@ -1065,7 +923,7 @@ offer_image_attr(struct xml_state *st, int n, const xmlChar **attrs,
 /* --- dispatch ---------------------------------------------------------- */
 
 static void
-start_root(struct xml_state *st, enum ns ns, enum tok tok, const xmlChar *uri,
+start_root(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, const xmlChar *uri,
            int n, const xmlChar **attrs, const xmlChar *name)
 {
     struct feed *f = st->fb->f;
@@ -1101,7 +959,7 @@ start_root(struct xml_state *st, enum ns ns, enum tok tok, const xmlChar *uri,
 }
 
 static void
-start_in_feed(struct xml_state *st, enum ns ns, enum tok tok, int n,
+start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
               const xmlChar **attrs)
 {
     bool atom = ns == NS_ATOM10 || ns == NS_ATOM03;
@@ -1183,7 +1041,7 @@ start_in_feed(struct xml_state *st, enum ns ns, enum tok tok, int n,
 }
 
 static void
-start_in_item(struct xml_state *st, enum ns ns, enum tok tok, int n,
+start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
               const xmlChar **attrs)
 {
     bool atom = ns == NS_ATOM10 || ns == NS_ATOM03;
@@ -1315,8 +1173,8 @@ dispatch(struct xml_state *st, const xmlChar *name, const xmlChar *prefix,
          const xmlChar *uri, int n, const xmlChar **attrs)
 {
     enum ctx parent = (enum ctx)st->ctx_at[st->depth - 1];
-    enum ns ns = elem_ns(st, prefix, uri);
-    enum tok tok = name_tok(st, name);
+    enum xml_ns ns = elem_ns(st, prefix, uri);
+    enum xml_tok tok = name_tok(st, name);
 
     st->ctx_at[st->depth] = C_SKIP;
     if (parent == C_DOC && ns == NS_OTHER &&
@@ -1574,6 +1432,34 @@ on_entity_decl(void *ud, const xmlChar *name, int type,
     st->n_decl_ents++;
 }
 
+/* A name neither XML, HTML nor the document defines: keep "&name;" as
+ * text, as browsers and feedparser do, rather than lose it. */
+static xmlEntityPtr
+unknown_entity(struct xml_state *st, const char *name, size_t len)
+{
+    struct lit_entity *le;
+    char text[80];
+    size_t i;
+
+    for (i = 0; i < st->n_unknown_ents; i++) {
+        if (strcmp((const char *)st->unknown_ents[i]->e.name, name) == 0)
+            return &st->unknown_ents[i]->e;
+    }
+    if (len > 64 || st->n_unknown_ents >= SYN_MAX_XML_ENTITIES)
+        return NULL; /* libxml2 reports it and drops it */
+    snprintf(text, sizeof(text), "&%s;", name);
+    le = lit_new(name, text, len + 2);
+    if (le == NULL) {
+        fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+        stop(st);
+        return NULL;
+    }
+    st->unknown_ents[st->n_unknown_ents++] = le;
+    fb_problem(st->fb, line_of(st),
+               "undefined entity &%s; kept as text (recovered)", name);
+    return &le->e;
+}
+
 static xmlEntityPtr
 on_get_entity(void *ud, const xmlChar *name)
 {
@@ -1587,9 +1473,10 @@ on_get_entity(void *ud, const xmlChar *name)
                    (const char *)name) == 0)
             return &st->decl_ents[i]->e;
     }
-    if ((idx = feed_entity_find((const char *)name, len)) < 0 ||
-        st->fb->status != SYN_OK)
+    if (st->fb->status != SYN_OK)
         return NULL;
+    if ((idx = feed_entity_find((const char *)name, len)) < 0)
+        return unknown_entity(st, (const char *)name, len);
     if (st->html_ents == NULL) {
         st->html_ents = syn_calloc(feed_entity_count(), sizeof(*st->html_ents));
         if (st->html_ents == NULL) {
@@ -1688,6 +1575,8 @@ out:
     }
     for (i = 0; i < st->n_decl_ents; i++)
         lit_free(st->decl_ents[i]);
+    for (i = 0; i < st->n_unknown_ents; i++)
+        lit_free(st->unknown_ents[i]);
     if (st->html_ents != NULL) {
         for (i = 0; i < feed_entity_count(); i++)
             lit_free(st->html_ents[i]);

@@ -23,7 +23,7 @@ import re
 import subprocess
 import sys
 
-FLOOR = 0.44  # fraction of all converted cases passing; raise as it improves
+FLOOR = 0.45  # fraction of all converted cases passing; raise as it improves
 
 VERSION_MAP = {
     "rss20": "rss2.0", "rss": "rss2.0", "rss201": "rss2.0",
@@ -251,7 +251,7 @@ def evaluate(v, chk):
         return v is MISSING or not v
     if v is MISSING:
         return False
-    if isinstance(v, Text) and isinstance(want, str):
+    if isinstance(v, Text) and isinstance(want, str) and v != want:
         want = to_text(want)
     if isinstance(v, RawDate) and isinstance(want, str):
         want = to_iso(want)
