@@ -7,5 +7,6 @@ function(syn_embed out symbol root files)
         COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DSYMBOL=${symbol} -DROOT=${root}
                 "-DFILES=${files}" -P ${CMAKE_SOURCE_DIR}/cmake/embed_gen.cmake
         DEPENDS ${files} ${CMAKE_SOURCE_DIR}/cmake/embed_gen.cmake
-        COMMENT "Embedding ${symbol}")
+        COMMENT "Embedding ${symbol}"
+        VERBATIM)
 endfunction()

@@ -17,6 +17,7 @@ static int cmd_help(const struct cmd_env *env, int argc, char **argv);
 
 const struct cmd_def cmd_table[] = {
     {"help", cmd_help, "show help for a command", help_help},
+    {"serve", cmd_serve, "run the web site", cmd_serve_help},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -44,4 +44,8 @@ int cmd_fail(const struct cmd_env *env, const char *name, const char *fmt,
 /* Print the help text of the command called name; CMD_USAGE if unknown. */
 int cmd_print_help(const struct cmd_env *env, const char *name, FILE *to);
 
+/* cmd_serve.c */
+int cmd_serve(const struct cmd_env *env, int argc, char **argv);
+extern const char cmd_serve_help[];
+
 #endif

@@ -1,0 +1,147 @@
+/* syndic serve: run the public web server until SIGTERM or SIGINT; SIGHUP
+ * reloads the theme. Signals are blocked in every thread and taken here
+ * with sigwait(), so no handler and no global flag is needed.
+ *
+ * The fetch scheduler and the mail sender also belong in this process
+ * (DESIGN.md): they are started beside the server where marked below,
+ * and --no-fetch / --no-mail switch them off. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/opt.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "web/server.h"
+
+const char cmd_serve_help[] =
+    "usage: syndic serve [--listen ADDR:PORT] [--no-fetch] [--no-mail]\n"
+    "                    [--threads N] [--theme DIR] [--title T]\n"
+    "                    [--base-url URL] [--language L]\n"
+    "\n"
+    "Run the public web site (default 127.0.0.1:8080) until SIGTERM or\n"
+    "SIGINT; SIGHUP re-reads the theme and empties the page cache.\n"
+    "\n"
+    "  --listen ADDR:PORT  address to bind ([V6ADDR]:PORT for IPv6)\n"
+    "  --no-fetch          do not poll sources in this process\n"
+    "  --no-mail           do not send mail in this process\n"
+    "  --threads N         server threads (default: one per core)\n"
+    "  --theme DIR         theme directory overriding the built-in one\n"
+    "                      (DIR/templates/*, DIR/static/*)\n"
+    "  --title T           site title\n"
+    "  --base-url URL      public URL of the site, for links in feeds\n"
+    "  --language L        default language of pages (e.g. en)\n";
+
+enum {
+    O_LISTEN = 1,
+    O_NO_FETCH,
+    O_NO_MAIL,
+    O_THREADS,
+    O_THEME,
+    O_TITLE,
+    O_BASE_URL,
+    O_LANGUAGE,
+};
+
+static const struct opt_spec serve_opts[] = {
+    {"listen", 0, true, O_LISTEN},     {"no-fetch", 0, false, O_NO_FETCH},
+    {"no-mail", 0, false, O_NO_MAIL},  {"threads", 0, true, O_THREADS},
+    {"theme", 0, true, O_THEME},       {"title", 0, true, O_TITLE},
+    {"base-url", 0, true, O_BASE_URL}, {"language", 0, true, O_LANGUAGE},
+    {NULL, 0, false, 0},
+};
+
+int
+cmd_serve(const struct cmd_env *env, int argc, char **argv)
+{
+    struct web_opts o;
+    struct syn_log log = {LOG_INFO, env->err};
+    struct web_server *server = NULL;
+    struct opt_iter it;
+    struct syn_err err;
+    sigset_t set;
+    bool fetch = true, mail = true;
+    long threads = 0;
+    int id, sig;
+
+    memset(&o, 0, sizeof(o));
+    o.db_path = env->db_path;
+    o.log = &log;
+    if (env->verbosity < 0)
+        log.level = LOG_ERROR;
+    else if (env->verbosity > 0)
+        log.level = LOG_DEBUG;
+    opt_init(&it, argc, argv, 1);
+    while ((id = opt_next(&it, serve_opts)) != OPT_END) {
+        switch (id) {
+        case O_LISTEN:
+            o.listen = it.value;
+            break;
+        case O_NO_FETCH:
+            fetch = false;
+            break;
+        case O_NO_MAIL:
+            mail = false;
+            break;
+        case O_THREADS:
+            if (str_to_long(it.value, 1, 1024, &threads) != SYN_OK)
+                return cmd_usage_error(env, "serve", "--threads wants a "
+                                       "number from 1 to 1024");
+            o.threads = (unsigned)threads;
+            break;
+        case O_THEME:
+            o.theme_dir = it.value;
+            break;
+        case O_TITLE:
+            o.site_title = it.value;
+            break;
+        case O_BASE_URL:
+            o.base_url = it.value;
+            break;
+        case O_LANGUAGE:
+            o.language = it.value;
+            break;
+        case OPT_ARG:
+            return cmd_usage_error(env, "serve", "unexpected argument '%s'",
+                                   it.value);
+        default:
+            return cmd_usage_error(env, "serve", "%s", it.error);
+        }
+    }
+    /* Block the signals before any thread starts, so that every thread
+     * inherits the mask and only sigwait() below sees them. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+        return cmd_fail(env, "serve", "cannot block signals");
+    /* Ignore SIGPIPE: a client closing early must not end the server. */
+    signal(SIGPIPE, SIG_IGN);
+    if (web_server_start(&o, &server, &err) != SYN_OK)
+        return cmd_fail(env, "serve", "%s", err.msg);
+    /* TODO(lead): start the fetch scheduler here when `fetch` and the mail
+     * sender when `mail`, and give the server their hooks (web_opts
+     * metrics_extra, outbox_queued) and web_server_invalidate() after a
+     * fetch stored new items. */
+    log_info(&log, "serving port=%u fetch=%s mail=%s",
+             web_server_port(server), fetch ? "on" : "off",
+             mail ? "on" : "off");
+    for (;;) {
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig == SIGHUP) {
+            if (web_server_reload(server, &err) != SYN_OK)
+                log_error(&log, "reload failed msg=\"%s\"", err.msg);
+            else
+                log_info(&log, "reloaded");
+            continue;
+        }
+        break;
+    }
+    log_info(&log, "stopping signal=%d", sig);
+    web_server_stop(server);
+    return CMD_OK;
+}

@@ -1,0 +1,582 @@
+/* libmicrohttpd glue (see server.h): daemon set-up, the request lifecycle
+ * (URI log callback -> access callback(s) -> completed notice), routing,
+ * the response cache and conditional requests.
+ *
+ * The raw request target is captured in the URI log callback, which also
+ * creates the request (its return value becomes *con_cls); MHD's own
+ * unescaping is turned off so that web/query.c alone decodes paths and
+ * queries, with its limits and UTF-8 checks. */
+#define _GNU_SOURCE /* pthread_setname_np is not used; clock_gettime */
+#include "web/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/limits.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "web/cache.h"
+#include "web/gzip.h"
+#include "web/metrics.h"
+#include "web/req.h"
+#include "web/router.h"
+#include "web/server_internal.h"
+#include "web/theme.h"
+
+/* Templates every handler may ask for: checked at start-up and reload. */
+static const char *const required_templates[] = {
+    "home.html",   "article.html", "source.html",  "topic.html",
+    "search.html", "partners.html", "error.html",  "feed_rss.xml",
+    "feed_atom.xml", "opml.xml",   "sitemap.xml",  "robots.txt", NULL,
+};
+
+/* How long web_server_stop() lets requests in flight finish. */
+#define STOP_GRACE_MS 3000
+
+static uint64_t
+now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- request lifecycle ---- */
+
+static void *
+uri_log_cb(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct web_req *req = syn_calloc(1, sizeof(*req));
+
+    (void)conn;
+    if (req == NULL)
+        return NULL;
+    req->server = cls;
+    req->start_ns = now_ns();
+    req->route = WEB_R_NOT_FOUND;
+    arena_init(&req->arena, 8192, SYN_REQ_ARENA_BYTES);
+    buf_init(&req->body_in, SYN_MAX_REQ_BODY);
+    buf_init(&req->resp.body, SYN_MAX_PAGE_BYTES);
+    req->target = arena_strdup(&req->arena, uri != NULL ? uri : "");
+    return req;
+}
+
+static void
+completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+    struct web_server *s = cls;
+    struct web_req *req = *con_cls;
+
+    (void)conn;
+    (void)toe;
+    if (req == NULL)
+        return;
+    if (req->sent_status != 0)
+        web_metrics_record(&s->metrics, req->route, req->sent_status,
+                           (unsigned long)((now_ns() - req->start_ns) / 1000));
+    buf_fini(&req->body_in);
+    buf_fini(&req->resp.body);
+    arena_fini(&req->arena);
+    syn_free(req);
+    *con_cls = NULL;
+}
+
+/* Leave the URL as received: web/query.c decodes it. */
+static size_t
+unescape_cb(void *cls, struct MHD_Connection *conn, char *s)
+{
+    (void)cls;
+    (void)conn;
+    return strlen(s);
+}
+
+/* Decode the target and find the route. Errors are for web_fail(). */
+static enum syn_status
+prepare(struct web_req *req, struct syn_err *err)
+{
+    const char *t = req->target, *q;
+    char *path_copy;
+    enum syn_status st;
+
+    if (t == NULL)
+        return syn_err_set(err, SYN_ENOMEM, "out of memory");
+    req->route = WEB_R_BAD;
+    q = strchr(t, '?');
+    req->query_raw = q != NULL ? q + 1 : "";
+    st = web_path_decode(t, q != NULL ? (size_t)(q - t) : strlen(t),
+                         &req->arena, &req->path, err);
+    if (st != SYN_OK)
+        return st;
+    st = web_params_parse(req->query_raw, strlen(req->query_raw),
+                          &req->arena, &req->query, err);
+    if (st != SYN_OK)
+        return st;
+    req->route = WEB_R_NOT_FOUND;
+    path_copy = arena_strdup(&req->arena, req->path);
+    if (path_copy == NULL)
+        return syn_err_set(err, SYN_ENOMEM, "out of memory");
+    req->def = web_route_match(path_copy, req->args, &req->n_args);
+    if (req->def == NULL)
+        return syn_err_set(err, SYN_ENOTFOUND, "There is no page at this "
+                           "address.");
+    req->route = req->def->route;
+    return SYN_OK;
+}
+
+static const char *
+default_cache_control(const struct web_req *req, unsigned status)
+{
+    if (status == 200 && req->route == WEB_R_STATIC)
+        return "public, max-age=86400";
+    if (status == 200 && req->def != NULL && (req->def->flags & WEB_F_CACHE))
+        return "public, max-age=60";
+    if (status == 301)
+        return "public, max-age=3600";
+    return "no-store";
+}
+
+static enum MHD_Result
+serve_entry(struct web_server *s, struct web_req *req, struct web_entry *e)
+{
+    const char *inm, *ims;
+    bool gz, not_modified = false;
+    struct MHD_Response *r;
+    unsigned status = e->status;
+
+    gz = e->gz != NULL &&
+         web_accepts_gzip(web_req_header(req, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+    if (e->nm != NULL && (req->method == WEB_GET || req->method == WEB_HEAD)) {
+        inm = web_req_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
+        ims = web_req_header(req, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+        if (inm != NULL)
+            not_modified = web_entry_etag_matches(e, inm);
+        else if (ims != NULL)
+            not_modified = strcmp(ims, e->last_modified) == 0;
+    }
+    if (not_modified) {
+        r = gz && e->nm_gz != NULL ? e->nm_gz : e->nm;
+        status = MHD_HTTP_NOT_MODIFIED;
+        atomic_fetch_add_explicit(&s->metrics.not_modified, 1,
+                                  memory_order_relaxed);
+    } else {
+        r = gz ? e->gz : e->plain;
+    }
+    req->sent_status = status;
+    return MHD_queue_response(req->conn, status, r);
+}
+
+static uint64_t
+current_gen(struct web_server *s)
+{
+    return atomic_load(&s->gen);
+}
+
+/* Run the handler (or report st) and send the answer. Holds the site
+ * read lock so that a reload cannot free the theme under the handler. */
+static enum MHD_Result
+respond(struct web_server *s, struct web_req *req, enum syn_status st,
+        struct syn_err *err)
+{
+    struct web_entry *e = NULL;
+    struct web_entry_spec spec;
+    enum MHD_Result rc;
+    bool cacheable;
+    uint64_t gen = current_gen(s);
+
+    pthread_rwlock_rdlock(&s->site_lock);
+    req->site = s->site;
+    cacheable = st == SYN_OK && req->def != NULL &&
+                (req->def->flags & WEB_F_CACHE) && req->method != WEB_POST &&
+                req->target != NULL;
+    if (cacheable) {
+        e = web_cache_get(s->cache, req->target, gen);
+        if (e != NULL) {
+            atomic_fetch_add_explicit(&s->metrics.cache_hits, 1,
+                                      memory_order_relaxed);
+            rc = serve_entry(s, req, e);
+            web_entry_release(e);
+            pthread_rwlock_unlock(&s->site_lock);
+            return rc;
+        }
+    }
+    if (st == SYN_OK && req->body_too_big)
+        st = syn_err_set(err, SYN_ETOOBIG, "The form is larger than %u bytes.",
+                         (unsigned)SYN_MAX_REQ_BODY);
+    if (st == SYN_OK && !req->resp.set) {
+        syn_err_clear(err);
+        st = req->def->handler(req, err);
+        if (st == SYN_OK && !req->resp.set)
+            st = syn_err_set(err, SYN_EINVAL, "handler gave no answer");
+    }
+    if (st != SYN_OK) {
+        buf_reset(&req->resp.body);
+        req->resp.set = false;
+        web_fail(req, st, err);
+    }
+    memset(&spec, 0, sizeof(spec));
+    spec.status = req->resp.status;
+    spec.ctype = req->resp.ctype;
+    spec.body = req->resp.body.data != NULL ? req->resp.body.data : "";
+    spec.len = req->resp.body.len;
+    spec.location = req->resp.location;
+    spec.cache_control = req->resp.cache_control != NULL
+                             ? req->resp.cache_control
+                             : default_cache_control(req, spec.status);
+    spec.validators = spec.status == 200;
+    if (web_entry_new(&spec, &e, err) != SYN_OK) {
+        pthread_rwlock_unlock(&s->site_lock);
+        log_error(s->opts.log, "response failed path=%s msg=\"%s\"",
+                  req->path != NULL ? req->path : "-", err->msg);
+        return MHD_NO;
+    }
+    if (cacheable && spec.status == 200 && !req->resp.no_cache) {
+        atomic_fetch_add_explicit(&s->metrics.cache_misses, 1,
+                                  memory_order_relaxed);
+        if (web_cache_put(s->cache, req->target, gen, e))
+            atomic_fetch_add_explicit(&s->metrics.cache_flushes, 1,
+                                      memory_order_relaxed);
+    }
+    rc = serve_entry(s, req, e);
+    web_entry_release(e);
+    pthread_rwlock_unlock(&s->site_lock);
+    return rc;
+}
+
+static enum MHD_Result
+access_cb(void *cls, struct MHD_Connection *conn, const char *url,
+          const char *method, const char *version, const char *upload_data,
+          size_t *upload_data_size, void **con_cls)
+{
+    struct web_server *s = cls;
+    struct web_req *req = *con_cls;
+    struct syn_err err;
+    enum syn_status st;
+
+    (void)url;
+    (void)version;
+    if (req == NULL)
+        return MHD_NO; /* out of memory in uri_log_cb */
+    syn_err_clear(&err);
+    if (!req->started) {
+        req->started = true;
+        req->conn = conn;
+        if (strcmp(method, MHD_HTTP_METHOD_GET) == 0)
+            req->method = WEB_GET;
+        else if (strcmp(method, MHD_HTTP_METHOD_HEAD) == 0)
+            req->method = WEB_HEAD;
+        else if (strcmp(method, MHD_HTTP_METHOD_POST) == 0)
+            req->method = WEB_POST;
+        else
+            req->method = WEB_OTHER;
+        st = prepare(req, &err);
+        if (st == SYN_OK && (req->method == WEB_OTHER ||
+                             (req->method == WEB_POST &&
+                              !(req->def->flags & WEB_F_POST)))) {
+            pthread_rwlock_rdlock(&s->site_lock);
+            req->site = s->site;
+            SYN_IGNORE(web_reply(req, 405, "text/plain; charset=utf-8",
+                                 "method not allowed\n", 19, &err));
+            pthread_rwlock_unlock(&s->site_lock);
+        }
+        if (st == SYN_OK && req->method == WEB_POST && !req->resp.set)
+            return MHD_YES; /* the body comes in the next calls */
+        return respond(s, req, st, &err);
+    }
+    if (*upload_data_size > 0) {
+        if (!req->body_too_big &&
+            buf_append(&req->body_in, upload_data, *upload_data_size) !=
+                SYN_OK)
+            req->body_too_big = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return respond(s, req, SYN_OK, &err);
+}
+
+const char *
+web_req_header(const struct web_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+/* ---- store per thread ---- */
+
+enum syn_status
+web_req_store(struct web_req *req, struct store **out, struct syn_err *err)
+{
+    (void)req;
+    *out = NULL;
+    return syn_err_set(err, SYN_EDB, "the store is not connected yet");
+}
+
+/* ---- start, reload, stop ---- */
+
+static enum syn_status
+parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v6,
+             struct syn_err *err)
+{
+    char host[128];
+    const char *colon;
+    size_t hl;
+    long port;
+
+    memset(ss, 0, sizeof(*ss));
+    *v6 = listen[0] == '[';
+    if (*v6) {
+        const char *close = strchr(listen, ']');
+
+        if (close == NULL || close[1] != ':')
+            goto bad;
+        hl = (size_t)(close - listen - 1);
+        if (hl >= sizeof(host))
+            goto bad;
+        memcpy(host, listen + 1, hl);
+        colon = close + 1;
+    } else {
+        colon = strrchr(listen, ':');
+        if (colon == NULL)
+            goto bad;
+        hl = (size_t)(colon - listen);
+        if (hl >= sizeof(host))
+            goto bad;
+        memcpy(host, listen, hl);
+    }
+    host[hl] = '\0';
+    if (str_to_long(colon + 1, 0, 65535, &port) != SYN_OK)
+        goto bad;
+    if (*v6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+            goto bad;
+    } else {
+        struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+        a->sin_family = AF_INET;
+        a->sin_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &a->sin_addr) != 1)
+            goto bad;
+    }
+    return SYN_OK;
+bad:
+    return syn_err_set(err, SYN_ECONFIG, "bad listen address '%s' (want "
+                       "ADDR:PORT or [V6ADDR]:PORT)", listen);
+}
+
+static enum syn_status
+copy_opt(const char *in, const char *dflt, char **out, struct syn_err *err)
+{
+    *out = syn_strdup(in != NULL ? in : dflt);
+    if (*out == NULL && (in != NULL || dflt != NULL))
+        return syn_err_set(err, SYN_ENOMEM, "out of memory");
+    return SYN_OK;
+}
+
+static void
+server_free(struct web_server *s)
+{
+    if (s == NULL)
+        return;
+    if (s->site != NULL)
+        web_theme_free((struct web_theme *)s->site->theme);
+    syn_free(s->site);
+    web_cache_free(s->cache);
+    pthread_rwlock_destroy(&s->site_lock);
+    syn_free(s->listen);
+    syn_free(s->theme_dir);
+    syn_free(s->db_path);
+    syn_free(s->site_title);
+    syn_free(s->base_url);
+    syn_free(s->language);
+    syn_free(s);
+}
+
+static enum syn_status
+site_new(struct web_server *s, struct web_site **out, struct syn_err *err)
+{
+    struct web_site *site = syn_calloc(1, sizeof(*site));
+    struct web_theme *theme = NULL;
+    enum syn_status st;
+
+    if (site == NULL)
+        return syn_err_set(err, SYN_ENOMEM, "out of memory");
+    st = web_theme_load(s->opts.theme_dir, required_templates, &theme, err);
+    if (st != SYN_OK) {
+        syn_free(site);
+        return st;
+    }
+    site->opts = &s->opts;
+    site->theme = theme;
+    site->metrics = &s->metrics;
+    *out = site;
+    return SYN_OK;
+}
+
+enum syn_status
+web_server_start(const struct web_opts *o, struct web_server **out,
+                 struct syn_err *err)
+{
+    struct web_server *s = syn_calloc(1, sizeof(*s));
+    struct sockaddr_storage ss;
+    const union MHD_DaemonInfo *info;
+    unsigned threads = o->threads;
+    unsigned flags;
+    bool v6;
+    enum syn_status st;
+    long cores;
+
+    if (s == NULL)
+        return syn_err_set(err, SYN_ENOMEM, "out of memory");
+    if (pthread_rwlock_init(&s->site_lock, NULL) != 0) {
+        syn_free(s);
+        return syn_err_set(err, SYN_ENOMEM, "pthread_rwlock_init failed");
+    }
+    s->opts = *o;
+    st = copy_opt(o->listen, "127.0.0.1:8080", &s->listen, err);
+    if (st == SYN_OK)
+        st = copy_opt(o->theme_dir, NULL, &s->theme_dir, err);
+    if (st == SYN_OK)
+        st = copy_opt(o->db_path, "syndic.db", &s->db_path, err);
+    if (st == SYN_OK)
+        st = copy_opt(o->site_title, "syndic", &s->site_title, err);
+    if (st == SYN_OK)
+        st = copy_opt(o->base_url, "http://127.0.0.1:8080", &s->base_url,
+                      err);
+    if (st == SYN_OK)
+        st = copy_opt(o->language, "en", &s->language, err);
+    if (st != SYN_OK)
+        goto fail;
+    /* base_url without its trailing slash, so that base_url + "/a/1"
+     * works. */
+    {
+        size_t n = strlen(s->base_url);
+
+        while (n > 0 && s->base_url[n - 1] == '/')
+            s->base_url[--n] = '\0';
+    }
+    s->opts.listen = s->listen;
+    s->opts.theme_dir = s->theme_dir;
+    s->opts.db_path = s->db_path;
+    s->opts.site_title = s->site_title;
+    s->opts.base_url = s->base_url;
+    s->opts.language = s->language;
+    web_metrics_init(&s->metrics);
+    atomic_init(&s->gen, 1);
+    s->cache = web_cache_new();
+    if (s->cache == NULL) {
+        st = syn_err_set(err, SYN_ENOMEM, "out of memory");
+        goto fail;
+    }
+    st = parse_listen(s->listen, &ss, &v6, err);
+    if (st != SYN_OK)
+        goto fail;
+    st = site_new(s, &s->site, err);
+    if (st != SYN_OK)
+        goto fail;
+    if (threads == 0) {
+        cores = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cores > 0 ? (unsigned)cores : 1;
+    }
+    if (threads > SYN_MAX_THREADS)
+        threads = SYN_MAX_THREADS;
+    flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+    if (v6)
+        flags |= MHD_USE_IPv6;
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, access_cb, s,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SYN_CONN_MEMORY_BYTES,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)SYN_MAX_CONNECTIONS,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SYN_CONN_TIMEOUT_S,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, s,
+        MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, s,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        MHD_OPTION_END);
+    if (s->daemon == NULL) {
+        st = syn_err_set(err, SYN_ENET, "cannot listen on %s", s->listen);
+        goto fail;
+    }
+    info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info != NULL ? info->port : 0;
+    log_info(s->opts.log, "listening addr=%s port=%u threads=%u", s->listen,
+             s->port, threads);
+    *out = s;
+    return SYN_OK;
+fail:
+    server_free(s);
+    return st;
+}
+
+unsigned
+web_server_port(const struct web_server *s)
+{
+    return s->port;
+}
+
+enum syn_status
+web_server_reload(struct web_server *s, struct syn_err *err)
+{
+    struct web_site *site = NULL, *old;
+    enum syn_status st = site_new(s, &site, err);
+
+    if (st != SYN_OK)
+        return st;
+    pthread_rwlock_wrlock(&s->site_lock);
+    old = s->site;
+    s->site = site;
+    pthread_rwlock_unlock(&s->site_lock);
+    web_theme_free((struct web_theme *)old->theme);
+    syn_free(old);
+    web_server_invalidate(s);
+    atomic_fetch_add_explicit(&s->metrics.cache_flushes, 1,
+                              memory_order_relaxed);
+    return SYN_OK;
+}
+
+void
+web_server_invalidate(struct web_server *s)
+{
+    atomic_fetch_add(&s->gen, 1);
+    web_cache_flush(s->cache);
+}
+
+void
+web_server_stop(struct web_server *s)
+{
+    MHD_socket fd;
+    int waited = 0;
+
+    if (s == NULL)
+        return;
+    if (s->daemon != NULL) {
+        fd = MHD_quiesce_daemon(s->daemon);
+        if (fd != MHD_INVALID_SOCKET)
+            close(fd);
+        for (waited = 0; waited < STOP_GRACE_MS; waited += 50) {
+            const union MHD_DaemonInfo *info = MHD_get_daemon_info(
+                s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+            struct timespec ts = {0, 50 * 1000 * 1000};
+
+            if (info == NULL || info->num_connections == 0)
+                break;
+            nanosleep(&ts, NULL);
+        }
+        MHD_stop_daemon(s->daemon);
+    }
+    log_info(s->opts.log, "stopped");
+    server_free(s);
+}
