@@ -98,13 +98,20 @@ enum syn_status store_schema_version(struct store *s, int *version /* out */,
 
 /* Start a write transaction (takes the write lock at once, so it never
  * fails midway on a lock upgrade). Not nested: SYN_EINVAL inside one. */
-enum syn_status store_begin(struct store *s,
-                            struct syn_err *err) SYN_NODISCARD;
+enum syn_status store_begin(struct store *s, struct syn_err *err) SYN_NODISCARD;
 enum syn_status store_commit(struct store *s,
                              struct syn_err *err) SYN_NODISCARD;
 /* Roll back the open transaction; a no-op without one. */
 enum syn_status store_rollback(struct store *s,
                                struct syn_err *err) SYN_NODISCARD;
+
+/* An opaque value that changes whenever any connection (this one or
+ * another, in this process or another) has changed the database since the
+ * last call on this connection; compare two values for equality only.
+ * Cheap (no table read): web threads call it per request to know when a
+ * cached page may be stale. */
+enum syn_status store_data_version(struct store *s, int64_t *version /* out */,
+                                   struct syn_err *err) SYN_NODISCARD;
 
 /* ------------------------------------------------------------------ */
 /* Pure helpers (no database): full-text preparation                   */
@@ -131,8 +138,7 @@ enum syn_status store_fts_prepare_text(const char *text, size_t len,
  * (NOTE: truncates), and terms with no letter or digit are dropped.
  * *n_terms (may be NULL) gets the number of phrases written; 0 means the
  * query must return no rows. Errors are out's; on error out is unchanged. */
-enum syn_status store_fts_query(const char *query, size_t len,
-                                struct buf *out,
+enum syn_status store_fts_query(const char *query, size_t len, struct buf *out,
                                 size_t *n_terms /* out */) SYN_NODISCARD;
 
 /* Search queries: words a person types are far fewer; more is abuse. */
@@ -174,13 +180,13 @@ struct store_source_list {
 void store_source_free(struct store_source *src);
 void store_source_list_free(struct store_source_list *list);
 
-/* Add a source from in's url (required), site_url, title, partner_id,
- * enabled, interval_s (<= 0: 3600) and next_fetch (0: now, i.e. due at
- * once). *id gets the new id. SYN_EEXIST when the URL is already known
- * (then *id, if not NULL, gets the existing source's id). */
-enum syn_status store_source_add(struct store *s,
-                                 const struct store_source *in, int64_t now,
-                                 int64_t *id /* out */,
+/* Add an enabled source from in's url (required), site_url, title,
+ * partner_id, interval_s (<= 0: 3600) and next_fetch (0: now, i.e. due at
+ * once); other fields of in are ignored. *id gets the new id. SYN_EEXIST when
+ * the URL is already known (then *id, if not NULL, gets the existing source's
+ * id). */
+enum syn_status store_source_add(struct store *s, const struct store_source *in,
+                                 int64_t now, int64_t *id /* out */,
                                  struct syn_err *err) SYN_NODISCARD;
 
 /* One source by id or by exact URL; SYN_ENOTFOUND. Caller frees *out with
@@ -251,37 +257,39 @@ struct store_item {
     char *url;           /* the item's link */
     char *canonical_url; /* normalized URL used to find duplicates */
     char *title;
-    char *authors;       /* JSON array of strings, or NULL */
-    int64_t published;   /* unix s, 0 = unknown */
-    int64_t updated;     /* unix s, 0 = unknown */
-    int64_t ingested;    /* unix s when first stored */
-    int64_t sort_time;   /* read only: published, or ingested when the
-                          * date is unknown or in the future; pages sort
-                          * on (sort_time, id) descending */
-    char *summary_html;  /* sanitized HTML, or NULL */
-    char *content_html;  /* sanitized HTML, or NULL */
-    char *excerpt_html;  /* sanitized short HTML, or NULL */
-    char *excerpt_text;  /* plain text excerpt, or NULL */
-    char *image;         /* lead image URL, or NULL */
-    char *language;      /* BCP 47 tag, or NULL */
-    char *categories;    /* JSON array of strings, or NULL */
-    char *content_hash;  /* hex digest of the content; change = update */
-    uint64_t simhash;    /* 64-bit SimHash of the text */
-    int64_t cluster_id;  /* 0 = not clustered */
-    char *text;          /* input only: plain text for the search index
-                          * (content as text); NULL on reads */
-    char *source_title;  /* read only: the source's title, or NULL */
+    char *authors;         /* JSON array of strings, or NULL */
+    int64_t published;     /* unix s, 0 = unknown */
+    int64_t updated;       /* unix s, 0 = unknown */
+    int64_t ingested;      /* unix s when first stored */
+    int64_t sort_time;     /* read only: published, or ingested when the
+                            * date is unknown or in the future; pages sort
+                            * on (sort_time, id) descending */
+    char *summary_html;    /* sanitized HTML, or NULL */
+    char *content_html;    /* sanitized HTML, or NULL */
+    char *excerpt_html;    /* sanitized short HTML, or NULL */
+    char *excerpt_text;    /* plain text excerpt, or NULL */
+    char *image;           /* lead image URL, or NULL */
+    char *language;        /* BCP 47 tag, or NULL */
+    char *categories;      /* JSON array of strings, or NULL */
+    char *content_hash;    /* hex digest of the content; change = update */
+    uint64_t simhash;      /* 64-bit SimHash of the text */
+    int64_t cluster_id;    /* 0 = not clustered */
+    char *text;            /* input only: plain text for the search index
+                            * (content as text); NULL on reads */
+    char *source_title;    /* read only: the source's title, or NULL */
     char *source_site_url; /* read only: the source's site URL, or NULL */
-    char *topics;        /* read only: comma-separated topic slugs, "" */
-    char *snippet;       /* read only, search results: plain text with
-                          * STORE_MARK_OPEN/CLOSE around matches */
+    char *topics;          /* read only: comma-separated topic slugs, "" */
+    char *snippet;         /* read only, search results: plain text of the
+                            * body around the best match, with
+                            * STORE_MARK_OPEN/CLOSE around matched words and
+                            * "…" where text was cut */
 };
 
 struct store_item_list {
     struct store_item *v; /* owned array of n */
     size_t n;
-    bool more;            /* pages: another page exists */
-    int64_t next_time;    /* pages: cursor for the next page */
+    bool more;         /* pages: another page exists */
+    int64_t next_time; /* pages: cursor for the next page */
     int64_t next_id;
 };
 
@@ -317,17 +325,16 @@ enum syn_status store_item_get(struct store *s, int64_t id,
 enum syn_status store_item_find_by_canonical(struct store *s,
                                              const char *canonical_url,
                                              struct store_item **out /* out */,
-                                             struct syn_err *err)
-    SYN_NODISCARD;
+                                             struct syn_err *err) SYN_NODISCARD;
 
 /* Filter and cursor of store_item_page(). Zero/NULL fields do not filter. */
 struct store_item_query {
-    int64_t source_id;  /* only this source */
-    const char *topic;  /* only items with this topic slug */
-    int64_t since;      /* only items ingested after this time */
+    int64_t source_id;   /* only this source */
+    const char *topic;   /* only items with this topic slug */
+    int64_t since;       /* only items ingested after this time */
     int64_t before_time; /* cursor: items strictly after (before_time,   */
     int64_t before_id;   /* before_id) in page order; 0,0 = first page   */
-    size_t limit;       /* page size, 1..STORE_MAX_PAGE (0: 20) */
+    size_t limit;        /* page size, 1..STORE_MAX_PAGE (0: 20) */
 };
 
 /* Page size bound: a page is rendered whole; 500 covers feeds and digests. */
@@ -425,7 +432,7 @@ enum syn_status store_topic_list(struct store *s,
 
 struct store_partner {
     int64_t id;
-    char *slug;        /* unique */
+    char *slug; /* unique */
     char *name;
     char *url;         /* or NULL */
     char *logo;        /* image URL, or NULL */
@@ -467,7 +474,7 @@ enum store_sub_status {
     STORE_SUB_PENDING = 0, /* waiting for the confirmation click */
     STORE_SUB_CONFIRMED,
     STORE_SUB_UNSUBSCRIBED,
-    STORE_SUB_BOUNCING,    /* too many bounces: no more mail */
+    STORE_SUB_BOUNCING, /* too many bounces: no more mail */
 };
 
 enum store_frequency {
@@ -481,27 +488,27 @@ enum store_frequency {
 const char *store_sub_status_name(enum store_sub_status st);
 const char *store_frequency_name(enum store_frequency f);
 /* Parse those names (exact, lower case); SYN_EINVAL otherwise. */
-enum syn_status store_sub_status_parse(const char *name,
-                                       enum store_sub_status *out /* out */)
-    SYN_NODISCARD;
-enum syn_status store_frequency_parse(const char *name,
-                                      enum store_frequency *out /* out */)
-    SYN_NODISCARD;
+enum syn_status
+store_sub_status_parse(const char *name,
+                       enum store_sub_status *out /* out */) SYN_NODISCARD;
+enum syn_status
+store_frequency_parse(const char *name,
+                      enum store_frequency *out /* out */) SYN_NODISCARD;
 
 struct store_subscriber {
     int64_t id;
-    char *email;              /* unique, compared ASCII case-insensitively */
-    char *name;               /* or NULL */
-    char *organization;       /* or NULL */
+    char *email;        /* unique, compared ASCII case-insensitively */
+    char *name;         /* or NULL */
+    char *organization; /* or NULL */
     enum store_sub_status status;
     enum store_frequency frequency;
-    char *topics;             /* comma-separated slugs; "" or NULL = all */
-    int64_t consent_time;     /* unix s of the form submission */
-    char *consent_ip;         /* address that submitted it, or NULL */
-    char *consent_source;     /* "subscribe form", "partner form", "import" */
-    int64_t confirmed_at;     /* unix s, 0 = never */
+    char *topics;         /* comma-separated slugs; "" or NULL = all */
+    int64_t consent_time; /* unix s of the form submission */
+    char *consent_ip;     /* address that submitted it, or NULL */
+    char *consent_source; /* "subscribe form", "partner form", "import" */
+    int64_t confirmed_at; /* unix s, 0 = never */
     int64_t last_digest[STORE_N_FREQ]; /* unix s per frequency, 0 = never */
-    int bounces;              /* hard bounces counted */
+    int bounces;                       /* hard bounces counted */
     int64_t created;
 };
 
@@ -523,10 +530,8 @@ void store_subscriber_list_free(struct store_subscriber_list *list);
  * consent_time default to now. */
 enum syn_status store_subscriber_add_pending(struct store *s,
                                              const struct store_subscriber *in,
-                                             int64_t now,
-                                             int64_t *id /* out */,
-                                             struct syn_err *err)
-    SYN_NODISCARD;
+                                             int64_t now, int64_t *id /* out */,
+                                             struct syn_err *err) SYN_NODISCARD;
 
 /* Import an address whose consent was obtained elsewhere: inserted with
  * in->status (pending or confirmed; confirmed_at = consent_time).
@@ -541,12 +546,11 @@ enum syn_status store_subscriber_import(struct store *s,
 enum syn_status store_subscriber_get(struct store *s, int64_t id,
                                      struct store_subscriber **out /* out */,
                                      struct syn_err *err) SYN_NODISCARD;
-enum syn_status store_subscriber_get_by_email(struct store *s,
-                                              const char *email,
-                                              struct store_subscriber **out
-                                              /* out */,
-                                              struct syn_err *err)
-    SYN_NODISCARD;
+enum syn_status
+store_subscriber_get_by_email(struct store *s, const char *email,
+                              struct store_subscriber **out
+                              /* out */,
+                              struct syn_err *err) SYN_NODISCARD;
 
 /* Confirm (double opt-in click): status confirmed, confirmed_at = now
  * (kept if already confirmed), bounces cleared. SYN_ENOTFOUND. */
@@ -556,16 +560,15 @@ enum syn_status store_subscriber_confirm(struct store *s, int64_t id,
 
 /* Replace name, organization, frequency and topics with in's (borrowed).
  * SYN_ENOTFOUND. */
-enum syn_status store_subscriber_update_prefs(struct store *s, int64_t id,
-                                              const struct store_subscriber *in,
-                                              struct syn_err *err)
-    SYN_NODISCARD;
+enum syn_status
+store_subscriber_update_prefs(struct store *s, int64_t id,
+                              const struct store_subscriber *in,
+                              struct syn_err *err) SYN_NODISCARD;
 
 /* Status unsubscribed (the row is kept as proof of the opt-out).
  * SYN_ENOTFOUND. */
 enum syn_status store_subscriber_unsubscribe(struct store *s, int64_t id,
-                                             struct syn_err *err)
-    SYN_NODISCARD;
+                                             struct syn_err *err) SYN_NODISCARD;
 
 /* Forget the address entirely (erasure request). SYN_ENOTFOUND. */
 enum syn_status store_subscriber_delete(struct store *s, int64_t id,
@@ -574,20 +577,17 @@ enum syn_status store_subscriber_delete(struct store *s, int64_t id,
 /* Count a hard bounce for email; at max_bounces the status becomes
  * bouncing. *status (may be NULL) gets the resulting status.
  * SYN_ENOTFOUND for an unknown address. */
-enum syn_status store_subscriber_mark_bounce(struct store *s,
-                                             const char *email,
+enum syn_status store_subscriber_mark_bounce(struct store *s, const char *email,
                                              int max_bounces,
                                              enum store_sub_status *status
                                              /* out */,
-                                             struct syn_err *err)
-    SYN_NODISCARD;
+                                             struct syn_err *err) SYN_NODISCARD;
 
 /* Record that a digest of frequency f was sent to id at time t. */
-enum syn_status store_subscriber_set_last_digest(struct store *s, int64_t id,
-                                                 enum store_frequency f,
-                                                 int64_t t,
-                                                 struct syn_err *err)
-    SYN_NODISCARD;
+enum syn_status
+store_subscriber_set_last_digest(struct store *s, int64_t id,
+                                 enum store_frequency f, int64_t t,
+                                 struct syn_err *err) SYN_NODISCARD;
 
 /* Filter of store_subscriber_list(): a negative value does not filter. */
 struct store_subscriber_query {
@@ -633,16 +633,16 @@ const char *store_mail_status_name(enum store_mail_status st);
 struct store_mail {
     int64_t id;
     enum store_mail_kind kind;
-    char *dedupe_key;   /* unique, e.g. "digest:daily:2026-11-29:sub42" */
-    char *recipient;    /* one address */
-    char *subject;      /* for listings; the body has the real header */
-    char *body;         /* the full RFC 5322 message, CRLF line ends */
+    char *dedupe_key; /* unique, e.g. "digest:daily:2026-11-29:sub42" */
+    char *recipient;  /* one address */
+    char *subject;    /* for listings; the body has the real header */
+    char *body;       /* the full RFC 5322 message, CRLF line ends */
     enum store_mail_status status;
-    int attempts;       /* delivery attempts started */
+    int attempts;         /* delivery attempts started */
     int64_t next_attempt; /* unix s; due when <= now (and queued) */
-    char *last_error;   /* or NULL */
+    char *last_error;     /* or NULL */
     int64_t created;
-    int64_t sent_at;    /* 0 until sent */
+    int64_t sent_at; /* 0 until sent */
 };
 
 struct store_mail_list {
@@ -672,8 +672,7 @@ enum syn_status store_outbox_claim(struct store *s, int64_t now, size_t limit,
                                    struct syn_err *err) SYN_NODISCARD;
 
 /* The mail was accepted by the MTA: status sent, sent_at = now. */
-enum syn_status store_outbox_mark_sent(struct store *s, int64_t id,
-                                       int64_t now,
+enum syn_status store_outbox_mark_sent(struct store *s, int64_t id, int64_t now,
                                        struct syn_err *err) SYN_NODISCARD;
 
 /* Delivery failed with error (borrowed): retry at next_attempt, or give up
@@ -709,12 +708,12 @@ struct store_inquiry {
     char *organization;
     char *name;
     char *email;
-    char *website;  /* or NULL */
-    char *country;  /* or NULL */
-    char *kind;     /* content|media|events|research|other */
+    char *website; /* or NULL */
+    char *country; /* or NULL */
+    char *kind;    /* content|media|events|research|other */
     char *message;
     enum store_inquiry_status status;
-    char *ip;       /* submitter's address, or NULL */
+    char *ip; /* submitter's address, or NULL */
     int64_t created;
 };
 
@@ -782,15 +781,14 @@ enum syn_status store_setting_set(struct store *s, const char *key,
  * 192.0.2.1") in the window of window_s seconds that contains now, and set
  * *allowed to whether the count is still <= max. Counting happens even
  * when denied. Windows older than the current one are pruned. */
-enum syn_status store_rate_check(struct store *s, const char *key,
-                                 int window_s, int max, int64_t now,
-                                 bool *allowed /* out */,
+enum syn_status store_rate_check(struct store *s, const char *key, int window_s,
+                                 int max, int64_t now, bool *allowed /* out */,
                                  struct syn_err *err) SYN_NODISCARD;
 
 /* Cheap counters for /metrics. */
 struct store_stats {
     int64_t sources;
-    int64_t sources_failing;   /* errors > 0 */
+    int64_t sources_failing; /* errors > 0 */
     int64_t items;
     int64_t clusters;
     int64_t subscribers_confirmed;
