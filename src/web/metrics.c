@@ -29,6 +29,23 @@ web_metrics_init(struct web_metrics *m)
     atomic_init(&m->cache_misses, 0);
     atomic_init(&m->not_modified, 0);
     atomic_init(&m->cache_flushes, 0);
+    for (i = 0; i < WEB_SHARE_SLOTS; i++)
+        atomic_init(&m->shares[i], 0);
+}
+
+void
+web_metrics_share(struct web_metrics *m, size_t i)
+{
+    if (i < WEB_SHARE_SLOTS)
+        atomic_fetch_add_explicit(&m->shares[i], 1, memory_order_relaxed);
+}
+
+unsigned long
+web_metrics_share_count(struct web_metrics *m, size_t i)
+{
+    if (i >= WEB_SHARE_SLOTS)
+        return 0;
+    return atomic_load_explicit(&m->shares[i], memory_order_relaxed);
 }
 
 void

@@ -13,6 +13,7 @@
 
 #define WEB_STATUS_SLOTS 13
 #define WEB_LAT_BUCKETS 10
+#define WEB_SHARE_SLOTS 16 /* share networks, indexed by the page handler */
 
 struct web_metrics {
     atomic_ulong requests[WEB_R_COUNT][WEB_STATUS_SLOTS];
@@ -22,6 +23,7 @@ struct web_metrics {
     atomic_ulong cache_misses;
     atomic_ulong not_modified;
     atomic_ulong cache_flushes;
+    atomic_ulong shares[WEB_SHARE_SLOTS];
 };
 
 /* Zero every counter. */
@@ -30,6 +32,10 @@ void web_metrics_init(struct web_metrics *m);
 /* Count one finished request. */
 void web_metrics_record(struct web_metrics *m, enum web_route route,
                         unsigned http_status, unsigned long elapsed_us);
+
+/* Count one followed share link of network slot i / read the count. */
+void web_metrics_share(struct web_metrics *m, size_t i);
+unsigned long web_metrics_share_count(struct web_metrics *m, size_t i);
 
 /* Append the counters in Prometheus text format. Errors are buf's. */
 enum syn_status web_metrics_write(struct web_metrics *m, struct buf *out)

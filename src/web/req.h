@@ -39,6 +39,7 @@ struct web_site {
     const struct web_opts *opts;   /* the server's copy */
     const struct web_theme *theme;
     struct web_metrics *metrics;   /* atomics */
+    const unsigned char *csrf_key; /* WEB_CSRF_KEY_BYTES (web/csrf.h) */
 };
 
 /* The answer a handler built. */

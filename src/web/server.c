@@ -6,13 +6,13 @@
  * creates the request (its return value becomes *con_cls); MHD's own
  * unescaping is turned off so that web/query.c alone decodes paths and
  * queries, with its limits and UTF-8 checks. */
-#define _GNU_SOURCE /* pthread_setname_np is not used; clock_gettime */
 #include "web/server.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/store.h"
 #include "util/limits.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -49,6 +50,8 @@ now_ns(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
+
+static uint64_t current_gen(struct web_server *s);
 
 /* ---- request lifecycle ---- */
 
@@ -173,12 +176,6 @@ serve_entry(struct web_server *s, struct web_req *req, struct web_entry *e)
     }
     req->sent_status = status;
     return MHD_queue_response(req->conn, status, r);
-}
-
-static uint64_t
-current_gen(struct web_server *s)
-{
-    return atomic_load(&s->gen);
 }
 
 /* Run the handler (or report st) and send the answer. Holds the site
@@ -311,12 +308,116 @@ web_req_header(const struct web_req *req, const char *name)
 
 /* ---- store per thread ---- */
 
+/* What each server thread keeps: its store connection and the last data
+ * version it saw on it. */
+struct thread_state {
+    struct store *store;  /* owned */
+    int64_t last_version; /* store_data_version() at the last check */
+    bool seen;            /* last_version is set */
+};
+
+static void
+thread_state_free(void *p)
+{
+    struct thread_state *ts = p;
+
+    store_close(ts->store);
+    syn_free(ts);
+}
+
+static enum syn_status
+thread_state(struct web_server *s, struct thread_state **out,
+             struct syn_err *err)
+{
+    struct thread_state *ts = pthread_getspecific(s->store_key);
+    enum syn_status rc;
+
+    if (ts == NULL) {
+        ts = syn_calloc(1, sizeof(*ts));
+        if (ts == NULL)
+            return syn_err_set(err, SYN_ENOMEM, "out of memory");
+        rc = store_open(s->opts.db_path, &ts->store, err);
+        if (rc != SYN_OK) {
+            syn_free(ts);
+            return rc;
+        }
+        if (pthread_setspecific(s->store_key, ts) != 0) {
+            thread_state_free(ts);
+            return syn_err_set(err, SYN_ENOMEM, "pthread_setspecific");
+        }
+    }
+    *out = ts;
+    return SYN_OK;
+}
+
 enum syn_status
 web_req_store(struct web_req *req, struct store **out, struct syn_err *err)
 {
-    (void)req;
-    *out = NULL;
-    return syn_err_set(err, SYN_EDB, "the store is not connected yet");
+    struct thread_state *ts;
+    enum syn_status rc = thread_state(req->server, &ts, err);
+
+    if (rc != SYN_OK)
+        return rc;
+    *out = ts->store;
+    return SYN_OK;
+}
+
+/* The cache generation, moved on when this thread's connection sees that
+ * the database changed (a fetch in another process, a share count). A
+ * store that cannot be asked leaves the generation as it is: the handler
+ * will report the store's failure itself. */
+static uint64_t
+current_gen(struct web_server *s)
+{
+    struct thread_state *ts;
+    struct syn_err err;
+    int64_t v;
+
+    if (thread_state(s, &ts, &err) == SYN_OK &&
+        store_data_version(ts->store, &v, &err) == SYN_OK &&
+        (!ts->seen || v != ts->last_version)) {
+        ts->seen = true;
+        ts->last_version = v;
+        return atomic_fetch_add(&s->gen, 1) + 1;
+    }
+    return atomic_load(&s->gen);
+}
+
+/* Migrate the schema and load (or create) the CSRF key, once, before
+ * any thread serves. */
+static enum syn_status
+store_prepare(struct web_server *s, struct syn_err *err)
+{
+    struct store *st = NULL;
+    char *hex = NULL;
+    size_t bin_len = 0;
+    enum syn_status rc;
+
+    rc = store_open(s->opts.db_path, &st, err);
+    if (rc == SYN_OK)
+        rc = store_migrate(st, NULL, err);
+    if (rc == SYN_OK)
+        rc = store_setting_get(st, "web.csrf_key", &hex, err);
+    if (rc == SYN_OK &&
+        (sodium_hex2bin(s->csrf_key, sizeof(s->csrf_key), hex, strlen(hex),
+                        NULL, &bin_len, NULL) != 0 ||
+         bin_len != sizeof(s->csrf_key))) {
+        rc = syn_err_set(err, SYN_ECONFIG, "setting web.csrf_key is not %zu "
+                         "hex bytes", sizeof(s->csrf_key));
+    } else if (rc == SYN_ENOTFOUND) {
+        char fresh[2 * WEB_CSRF_KEY_BYTES + 1];
+
+        randombytes_buf(s->csrf_key, sizeof(s->csrf_key));
+        sodium_bin2hex(fresh, sizeof(fresh), s->csrf_key, sizeof(s->csrf_key));
+        rc = store_setting_set(st, "web.csrf_key", fresh, err);
+        sodium_memzero(fresh, sizeof(fresh));
+    }
+    if (hex != NULL) {
+        sodium_memzero(hex, strlen(hex));
+        syn_free(hex);
+    }
+    store_close(st);
+    return rc;
 }
 
 /* ---- start, reload, stop ---- */
@@ -400,6 +501,9 @@ server_free(struct web_server *s)
     syn_free(s->site_title);
     syn_free(s->base_url);
     syn_free(s->language);
+    if (s->store_key_made)
+        pthread_key_delete(s->store_key);
+    sodium_memzero(s->csrf_key, sizeof(s->csrf_key));
     syn_free(s);
 }
 
@@ -420,6 +524,7 @@ site_new(struct web_server *s, struct web_site **out, struct syn_err *err)
     site->opts = &s->opts;
     site->theme = theme;
     site->metrics = &s->metrics;
+    site->csrf_key = s->csrf_key;
     *out = site;
     return SYN_OK;
 }
@@ -480,6 +585,18 @@ web_server_start(const struct web_opts *o, struct web_server **out,
         goto fail;
     }
     st = parse_listen(s->listen, &ss, &v6, err);
+    if (st != SYN_OK)
+        goto fail;
+    if (sodium_init() < 0) {
+        st = syn_err_set(err, SYN_ENOMEM, "sodium_init failed");
+        goto fail;
+    }
+    if (pthread_key_create(&s->store_key, thread_state_free) != 0) {
+        st = syn_err_set(err, SYN_ENOMEM, "pthread_key_create failed");
+        goto fail;
+    }
+    s->store_key_made = true;
+    st = store_prepare(s, err);
     if (st != SYN_OK)
         goto fail;
     st = site_new(s, &s->site, err);

@@ -7,6 +7,9 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+
+#include "web/csrf.h"
 #include "web/metrics.h"
 #include "web/server.h"
 
@@ -24,6 +27,9 @@ struct web_server {
     struct web_cache *cache;       /* owned */
     struct web_metrics metrics;
     atomic_uint_fast64_t gen;      /* bumped by every known write */
+    pthread_key_t store_key;       /* each thread's struct store * */
+    bool store_key_made;
+    unsigned char csrf_key[WEB_CSRF_KEY_BYTES]; /* site secret */
 };
 
 #endif
