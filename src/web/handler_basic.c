@@ -1,17 +1,27 @@
 /* Endpoints that need no store: health, metrics, theme assets, robots. */
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
+
+#include "store/store.h"
 
 #include "web/handlers.h"
 #include "web/metrics.h"
 #include "web/req.h"
 #include "web/theme.h"
 
+static enum syn_status store_gauges(struct web_req *req, struct buf *b,
+                                    struct syn_err *err);
+
 enum syn_status
 web_h_healthz(struct web_req *req, struct syn_err *err)
 {
     struct store *store;
+    int64_t v;
     enum syn_status st = web_req_store(req, &store, err);
 
+    if (st == SYN_OK)
+        st = store_data_version(store, &v, err);
     req->resp.cache_control = "no-store";
     if (st != SYN_OK)
         return web_reply(req, 503, "text/plain; charset=utf-8",
@@ -30,6 +40,8 @@ web_h_metrics(struct web_req *req, struct syn_err *err)
     st = web_metrics_write(req->site->metrics, b);
     if (st == SYN_OK)
         st = web_metrics_shares(req, b, err);
+    if (st == SYN_OK)
+        st = store_gauges(req, b, err);
     if (st == SYN_OK && o->metrics_extra != NULL)
         st = o->metrics_extra(o->hook_arg, b);
     if (st != SYN_OK)
@@ -39,6 +51,51 @@ web_h_metrics(struct web_req *req, struct syn_err *err)
     req->resp.cache_control = "no-store";
     req->resp.set = true;
     return SYN_OK;
+}
+
+/* Counts from the store: what fetching and mailing have left behind. */
+static enum syn_status
+store_gauges(struct web_req *req, struct buf *b, struct syn_err *err)
+{
+    static const struct {
+        const char *name, *help;
+        size_t off;
+    } gauges[] = {
+        {"sources", "Sources known.", offsetof(struct store_stats, sources)},
+        {"sources_failing", "Sources whose last fetch failed.",
+         offsetof(struct store_stats, sources_failing)},
+        {"items", "Stories stored.", offsetof(struct store_stats, items)},
+        {"clusters", "Stories reported by several sources.",
+         offsetof(struct store_stats, clusters)},
+        {"subscribers_confirmed", "Confirmed subscribers.",
+         offsetof(struct store_stats, subscribers_confirmed)},
+        {"subscribers_pending", "Subscribers awaiting confirmation.",
+         offsetof(struct store_stats, subscribers_pending)},
+        {"outbox_queued", "Mails waiting in the outbox.",
+         offsetof(struct store_stats, outbox_queued)},
+        {"outbox_failed", "Mails given up.",
+         offsetof(struct store_stats, outbox_failed)},
+        {"inquiries_new", "Partnership inquiries not yet handled.",
+         offsetof(struct store_stats, inquiries_new)},
+    };
+    struct store_stats stats;
+    struct store *s;
+    enum syn_status st = web_req_store(req, &s, err);
+    size_t i;
+
+    if (st == SYN_OK)
+        st = store_stats(s, &stats, err);
+    for (i = 0; i < SYN_ARRAY_LEN(gauges) && st == SYN_OK; i++) {
+        int64_t v;
+
+        memcpy(&v, (const char *)&stats + gauges[i].off, sizeof(v));
+        st = buf_printf(b, "# HELP syndic_store_%s %s\n"
+                        "# TYPE syndic_store_%s gauge\n"
+                        "syndic_store_%s %lld\n",
+                        gauges[i].name, gauges[i].help, gauges[i].name,
+                        gauges[i].name, (long long)v);
+    }
+    return st;
 }
 
 static enum syn_status
