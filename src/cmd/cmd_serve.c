@@ -10,8 +10,10 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "app/ctx.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "store/store.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "web/server.h"
@@ -23,6 +25,8 @@ const char cmd_serve_help[] =
     "\n"
     "Run the public web site (default 127.0.0.1:8080) until SIGTERM or\n"
     "SIGINT; SIGHUP re-reads the theme and empties the page cache.\n"
+    "Settings come from the configuration ([site], [server]); the options\n"
+    "below override them. The database must exist (syndic init).\n"
     "\n"
     "  --listen ADDR:PORT  address to bind ([V6ADDR]:PORT for IPv6)\n"
     "  --no-fetch          do not poll sources in this process\n"
@@ -57,22 +61,16 @@ int
 cmd_serve(const struct cmd_env *env, int argc, char **argv)
 {
     struct web_opts o;
-    struct syn_log log = {LOG_INFO, env->err};
+    struct syn_ctx ctx;
     struct web_server *server = NULL;
     struct opt_iter it;
     struct syn_err err;
     sigset_t set;
     bool fetch = true, mail = true;
     long threads = 0;
-    int id, sig;
+    int id, sig, rc;
 
     memset(&o, 0, sizeof(o));
-    o.db_path = env->db_path;
-    o.log = &log;
-    if (env->verbosity < 0)
-        log.level = LOG_ERROR;
-    else if (env->verbosity > 0)
-        log.level = LOG_DEBUG;
     opt_init(&it, argc, argv, 1);
     while ((id = opt_next(&it, serve_opts)) != OPT_END) {
         switch (id) {
@@ -110,23 +108,48 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
             return cmd_usage_error(env, "serve", "%s", it.error);
         }
     }
+    rc = cmd_open_ctx(env, "serve", CTX_STORE, &ctx);
+    if (rc != CMD_OK)
+        return rc;
+    /* The handle of ctx migrated the schema; server threads open their
+     * own. */
+    store_close(ctx.store);
+    ctx.store = NULL;
+    o.db_path = ctx.db_path;
+    o.log = &ctx.log;
+    if (o.listen == NULL)
+        o.listen = ctx.cfg.server_listen;
+    if (o.threads == 0 && ctx.cfg.server_threads > 0)
+        o.threads = (unsigned)ctx.cfg.server_threads;
+    if (o.theme_dir == NULL)
+        o.theme_dir = ctx.cfg.server_theme_dir;
+    if (o.site_title == NULL)
+        o.site_title = ctx.cfg.site_title;
+    if (o.base_url == NULL)
+        o.base_url = ctx.cfg.site_base_url;
+    if (o.language == NULL)
+        o.language = ctx.cfg.site_language;
     /* Block the signals before any thread starts, so that every thread
      * inherits the mask and only sigwait() below sees them. */
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
-    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) {
+        ctx_close(&ctx);
         return cmd_fail(env, "serve", "cannot block signals");
+    }
     /* Ignore SIGPIPE: a client closing early must not end the server. */
     signal(SIGPIPE, SIG_IGN);
-    if (web_server_start(&o, &server, &err) != SYN_OK)
+    if (web_server_start(&o, &server, &err) != SYN_OK) {
+        ctx_close(&ctx);
         return cmd_fail(env, "serve", "%s", err.msg);
+    }
     /* TODO(lead): start the fetch scheduler here when `fetch` and the mail
      * sender when `mail`, and give the server their hooks (web_opts
      * metrics_extra, outbox_queued) and web_server_invalidate() after a
      * fetch stored new items. */
-    log_info(&log, "serving port=%u fetch=%s mail=%s",
+    log_info(&ctx.log, "serving port=%u fetch=%s mail=%s",
              web_server_port(server), fetch ? "on" : "off",
              mail ? "on" : "off");
     for (;;) {
@@ -134,14 +157,15 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
             continue;
         if (sig == SIGHUP) {
             if (web_server_reload(server, &err) != SYN_OK)
-                log_error(&log, "reload failed msg=\"%s\"", err.msg);
+                log_error(&ctx.log, "reload failed msg=\"%s\"", err.msg);
             else
-                log_info(&log, "reloaded");
+                log_info(&ctx.log, "reloaded");
             continue;
         }
         break;
     }
-    log_info(&log, "stopping signal=%d", sig);
+    log_info(&ctx.log, "stopping signal=%d", sig);
     web_server_stop(server);
+    ctx_close(&ctx);
     return CMD_OK;
 }

@@ -250,7 +250,7 @@ sq_subscriber_add_pending(struct store *s, const struct store_subscriber *in,
     }
     sq_done(st);
     if (rc == SYN_OK && !row) {
-        rc = sq_exec(q, sql_sub_insert, NULL, err, "sssssIsssII", in->email,
+        rc = sq_exec(q, sql_sub_insert, NULL, err, "ssssssIssII", in->email,
                      in->name, in->organization, "pending", freq, in->topics,
                      consent, in->consent_ip, in->consent_source, (int64_t)0,
                      now);
@@ -289,7 +289,7 @@ sq_subscriber_import(struct store *s, const struct store_subscriber *in,
         (in->status != STORE_SUB_PENDING && !confirmed))
         return syn_err_set(err, SYN_EINVAL,
                            "store: import needs email, frequency, status");
-    rc = sq_exec(q, sql_sub_insert, NULL, err, "sssssIsssII", in->email,
+    rc = sq_exec(q, sql_sub_insert, NULL, err, "ssssssIssII", in->email,
                  in->name, in->organization, store_sub_status_names[in->status],
                  store_frequency_names[in->frequency], in->topics, consent,
                  in->consent_ip, in->consent_source,

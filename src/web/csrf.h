@@ -5,7 +5,8 @@
  * hex, valid for WEB_CSRF_TTL_S. It proves the form came from a page this
  * site rendered recently; the Origin/Referer check and rate limits of the
  * form handlers do the rest. The key is a site secret kept in the store's
- * settings ("web.csrf_key"), so every node of a cluster agrees.
+ * settings (app_secret_get() "csrf_key"), so every node of a cluster
+ * agrees.
  * Thread rules: pure functions. */
 #ifndef SYNDIC_WEB_CSRF_H
 #define SYNDIC_WEB_CSRF_H
@@ -16,7 +17,7 @@
 
 #include "util/compiler.h"
 
-#define WEB_CSRF_KEY_BYTES 32
+#define WEB_CSRF_KEY_BYTES 32 /* = APP_SECRET_BYTES */
 #define WEB_CSRF_TOKEN_BYTES 96 /* room for the token and its NUL */
 /* A form stays usable for a day after its page was rendered. */
 #define WEB_CSRF_TTL_S (24 * 3600)

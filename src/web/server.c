@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/secret.h"
 #include "store/store.h"
 #include "util/limits.h"
 #include "util/mem.h"
@@ -31,6 +32,9 @@
 #include "web/router.h"
 #include "web/server_internal.h"
 #include "web/theme.h"
+
+_Static_assert(WEB_CSRF_KEY_BYTES == APP_SECRET_BYTES,
+               "the CSRF key is an app secret");
 
 /* Templates every handler may ask for: checked at start-up and reload. */
 static const char *const required_templates[] = {
@@ -389,33 +393,13 @@ static enum syn_status
 store_prepare(struct web_server *s, struct syn_err *err)
 {
     struct store *st = NULL;
-    char *hex = NULL;
-    size_t bin_len = 0;
     enum syn_status rc;
 
     rc = store_open(s->opts.db_path, &st, err);
     if (rc == SYN_OK)
         rc = store_migrate(st, NULL, err);
     if (rc == SYN_OK)
-        rc = store_setting_get(st, "web.csrf_key", &hex, err);
-    if (rc == SYN_OK &&
-        (sodium_hex2bin(s->csrf_key, sizeof(s->csrf_key), hex, strlen(hex),
-                        NULL, &bin_len, NULL) != 0 ||
-         bin_len != sizeof(s->csrf_key))) {
-        rc = syn_err_set(err, SYN_ECONFIG, "setting web.csrf_key is not %zu "
-                         "hex bytes", sizeof(s->csrf_key));
-    } else if (rc == SYN_ENOTFOUND) {
-        char fresh[2 * WEB_CSRF_KEY_BYTES + 1];
-
-        randombytes_buf(s->csrf_key, sizeof(s->csrf_key));
-        sodium_bin2hex(fresh, sizeof(fresh), s->csrf_key, sizeof(s->csrf_key));
-        rc = store_setting_set(st, "web.csrf_key", fresh, err);
-        sodium_memzero(fresh, sizeof(fresh));
-    }
-    if (hex != NULL) {
-        sodium_memzero(hex, strlen(hex));
-        syn_free(hex);
-    }
+        rc = app_secret_get(st, "csrf_key", s->csrf_key, NULL, err);
     store_close(st);
     return rc;
 }
