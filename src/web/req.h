@@ -70,6 +70,8 @@ struct web_req {
     struct buf body_in;            /* POST body, up to SYN_MAX_REQ_BODY */
     bool body_too_big;
     bool started;                  /* first access callback seen */
+    enum syn_status prep_status;   /* decoding and routing outcome */
+    struct syn_err prep_err;       /* its detail, for web_fail() */
     uint64_t start_ns;             /* monotonic, for the latency metric */
     unsigned sent_status;          /* HTTP status queued */
     struct web_resp resp;
