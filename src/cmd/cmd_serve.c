@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "app/config.h"
 #include "app/ctx.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
@@ -57,10 +58,61 @@ static const struct opt_spec serve_opts[] = {
     {NULL, 0, false, 0},
 };
 
+/* o = the command-line options cli, completed from the configuration. */
+static void
+serve_opts_from_config(struct web_opts *o, const struct web_opts *cli,
+                       const struct syn_config *cfg)
+{
+    *o = *cli;
+    if (o->listen == NULL)
+        o->listen = cfg->server_listen;
+    if (o->threads == 0 && cfg->server_threads > 0)
+        o->threads = (unsigned)cfg->server_threads;
+    if (o->theme_dir == NULL)
+        o->theme_dir = cfg->server_theme_dir;
+    if (o->site_title == NULL)
+        o->site_title = cfg->site_title;
+    if (o->base_url == NULL)
+        o->base_url = cfg->site_base_url;
+    if (o->language == NULL)
+        o->language = cfg->site_language;
+}
+
+/* SIGHUP: read the configuration file again (the one given at start) and
+ * hand the server its new site settings and theme; command-line options
+ * still win. A bad file or theme leaves the running site as it is. */
+static void
+reload(const struct cmd_env *env, struct syn_ctx *ctx,
+       struct web_server *server, const struct web_opts *cli)
+{
+    struct syn_config cfg;
+    struct web_opts o;
+    struct syn_err err;
+    enum syn_status st;
+
+    syn_err_clear(&err);
+    if (env->config_path != NULL)
+        st = config_load(&cfg, env->config_path, &err);
+    else
+        st = config_init(&cfg);
+    if (st != SYN_OK) {
+        log_error(&ctx->log, "reload failed msg=\"%s\"", err.msg);
+        return;
+    }
+    serve_opts_from_config(&o, cli, &cfg);
+    st = web_server_reload(server, &o, &err);
+    if (st != SYN_OK)
+        log_error(&ctx->log, "reload failed msg=\"%s\"", err.msg);
+    else
+        log_info(&ctx->log, "reloaded config=%s",
+                 env->config_path != NULL ? env->config_path : "-");
+    config_fini(&cfg);
+}
+
 int
 cmd_serve(const struct cmd_env *env, int argc, char **argv)
 {
-    struct web_opts o;
+    struct web_opts o, cli;
     struct syn_ctx ctx;
     struct web_server *server = NULL;
     struct opt_iter it;
@@ -117,18 +169,8 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
     ctx.store = NULL;
     o.db_path = ctx.db_path;
     o.log = &ctx.log;
-    if (o.listen == NULL)
-        o.listen = ctx.cfg.server_listen;
-    if (o.threads == 0 && ctx.cfg.server_threads > 0)
-        o.threads = (unsigned)ctx.cfg.server_threads;
-    if (o.theme_dir == NULL)
-        o.theme_dir = ctx.cfg.server_theme_dir;
-    if (o.site_title == NULL)
-        o.site_title = ctx.cfg.site_title;
-    if (o.base_url == NULL)
-        o.base_url = ctx.cfg.site_base_url;
-    if (o.language == NULL)
-        o.language = ctx.cfg.site_language;
+    cli = o;
+    serve_opts_from_config(&o, &cli, &ctx.cfg);
     /* Block the signals before any thread starts, so that every thread
      * inherits the mask and only sigwait() below sees them. */
     sigemptyset(&set);
@@ -156,10 +198,7 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
         if (sigwait(&set, &sig) != 0)
             continue;
         if (sig == SIGHUP) {
-            if (web_server_reload(server, &err) != SYN_OK)
-                log_error(&ctx.log, "reload failed msg=\"%s\"", err.msg);
-            else
-                log_info(&ctx.log, "reloaded");
+            reload(env, &ctx, server, &cli);
             continue;
         }
         break;

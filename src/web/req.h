@@ -36,8 +36,11 @@ enum web_method {
 
 /* State shared by all requests between two reloads (read-only). */
 struct web_site {
-    const struct web_opts *opts;   /* the server's copy */
-    const struct web_theme *theme;
+    const struct web_opts *opts;   /* = &opts_copy */
+    const struct web_theme *theme; /* = theme_owned */
+    struct web_opts opts_copy;     /* site fields point at the copies: */
+    char *title, *base_url, *language, *theme_dir; /* owned */
+    struct web_theme *theme_owned;
     struct web_metrics *metrics;   /* atomics */
     const unsigned char *csrf_key; /* WEB_CSRF_KEY_BYTES (web/csrf.h) */
 };

@@ -196,8 +196,9 @@ respond(struct web_server *s, struct web_req *req, enum syn_status st,
 
     pthread_rwlock_rdlock(&s->site_lock);
     req->site = s->site;
-    cacheable = st == SYN_OK && req->def != NULL &&
-                (req->def->flags & WEB_F_CACHE) && req->method != WEB_POST &&
+    cacheable = st == SYN_OK && !req->resp.set && req->def != NULL &&
+                (req->def->flags & WEB_F_CACHE) &&
+                (req->method == WEB_GET || req->method == WEB_HEAD) &&
                 req->target != NULL;
     if (cacheable) {
         e = web_cache_get(s->cache, req->target, gen);
@@ -486,43 +487,73 @@ copy_opt(const char *in, const char *dflt, char **out, struct syn_err *err)
 }
 
 static void
+site_free(struct web_site *site)
+{
+    if (site == NULL)
+        return;
+    web_theme_free(site->theme_owned);
+    syn_free(site->title);
+    syn_free(site->base_url);
+    syn_free(site->language);
+    syn_free(site->theme_dir);
+    syn_free(site);
+}
+
+static void
 server_free(struct web_server *s)
 {
     if (s == NULL)
         return;
-    if (s->site != NULL)
-        web_theme_free((struct web_theme *)s->site->theme);
-    syn_free(s->site);
+    site_free(s->site);
     web_cache_free(s->cache);
     pthread_rwlock_destroy(&s->site_lock);
     syn_free(s->listen);
-    syn_free(s->theme_dir);
     syn_free(s->db_path);
-    syn_free(s->site_title);
-    syn_free(s->base_url);
-    syn_free(s->language);
     if (s->store_key_made)
         pthread_key_delete(s->store_key);
     sodium_memzero(s->csrf_key, sizeof(s->csrf_key));
     syn_free(s);
 }
 
+/* A site from the site fields of o (title, base_url, language,
+ * theme_dir; copied) and the server's fixed options. */
 static enum syn_status
-site_new(struct web_server *s, struct web_site **out, struct syn_err *err)
+site_new(struct web_server *s, const struct web_opts *o,
+         struct web_site **out, struct syn_err *err)
 {
     struct web_site *site = syn_calloc(1, sizeof(*site));
-    struct web_theme *theme = NULL;
     enum syn_status st;
+    size_t n;
 
     if (site == NULL)
         return syn_err_set(err, SYN_ENOMEM, "out of memory");
-    st = web_theme_load(s->opts.theme_dir, required_templates, &theme, err);
+    st = copy_opt(o->site_title, "syndic", &site->title, err);
+    if (st == SYN_OK)
+        st = copy_opt(o->base_url, "http://127.0.0.1:8080", &site->base_url,
+                      err);
+    if (st == SYN_OK)
+        st = copy_opt(o->language, "en", &site->language, err);
+    if (st == SYN_OK)
+        st = copy_opt(o->theme_dir, NULL, &site->theme_dir, err);
+    if (st == SYN_OK)
+        st = web_theme_load(site->theme_dir, required_templates,
+                            &site->theme_owned, err);
     if (st != SYN_OK) {
-        syn_free(site);
+        site_free(site);
         return st;
     }
-    site->opts = &s->opts;
-    site->theme = theme;
+    /* base_url without its trailing slash, so that base_url + "/a/1"
+     * works. */
+    n = strlen(site->base_url);
+    while (n > 0 && site->base_url[n - 1] == '/')
+        site->base_url[--n] = '\0';
+    site->opts_copy = s->opts;
+    site->opts_copy.site_title = site->title;
+    site->opts_copy.base_url = site->base_url;
+    site->opts_copy.language = site->language;
+    site->opts_copy.theme_dir = site->theme_dir;
+    site->opts = &site->opts_copy;
+    site->theme = site->theme_owned;
     site->metrics = &s->metrics;
     site->csrf_key = s->csrf_key;
     *out = site;
@@ -551,32 +582,14 @@ web_server_start(const struct web_opts *o, struct web_server **out,
     s->opts = *o;
     st = copy_opt(o->listen, "127.0.0.1:8080", &s->listen, err);
     if (st == SYN_OK)
-        st = copy_opt(o->theme_dir, NULL, &s->theme_dir, err);
-    if (st == SYN_OK)
         st = copy_opt(o->db_path, "syndic.db", &s->db_path, err);
-    if (st == SYN_OK)
-        st = copy_opt(o->site_title, "syndic", &s->site_title, err);
-    if (st == SYN_OK)
-        st = copy_opt(o->base_url, "http://127.0.0.1:8080", &s->base_url,
-                      err);
-    if (st == SYN_OK)
-        st = copy_opt(o->language, "en", &s->language, err);
     if (st != SYN_OK)
         goto fail;
-    /* base_url without its trailing slash, so that base_url + "/a/1"
-     * works. */
-    {
-        size_t n = strlen(s->base_url);
-
-        while (n > 0 && s->base_url[n - 1] == '/')
-            s->base_url[--n] = '\0';
-    }
     s->opts.listen = s->listen;
-    s->opts.theme_dir = s->theme_dir;
     s->opts.db_path = s->db_path;
-    s->opts.site_title = s->site_title;
-    s->opts.base_url = s->base_url;
-    s->opts.language = s->language;
+    /* Site fields live in the site (they change on reload). */
+    s->opts.site_title = s->opts.base_url = s->opts.language = NULL;
+    s->opts.theme_dir = NULL;
     web_metrics_init(&s->metrics);
     atomic_init(&s->gen, 1);
     s->cache = web_cache_new();
@@ -599,7 +612,7 @@ web_server_start(const struct web_opts *o, struct web_server **out,
     st = store_prepare(s, err);
     if (st != SYN_OK)
         goto fail;
-    st = site_new(s, &s->site, err);
+    st = site_new(s, o, &s->site, err);
     if (st != SYN_OK)
         goto fail;
     if (threads == 0) {
@@ -648,10 +661,12 @@ web_server_port(const struct web_server *s)
 }
 
 enum syn_status
-web_server_reload(struct web_server *s, struct syn_err *err)
+web_server_reload(struct web_server *s, const struct web_opts *o,
+                  struct syn_err *err)
 {
     struct web_site *site = NULL, *old;
-    enum syn_status st = site_new(s, &site, err);
+    enum syn_status st = site_new(s, o != NULL ? o : s->site->opts, &site,
+                                  err);
 
     if (st != SYN_OK)
         return st;
@@ -659,8 +674,7 @@ web_server_reload(struct web_server *s, struct syn_err *err)
     old = s->site;
     s->site = site;
     pthread_rwlock_unlock(&s->site_lock);
-    web_theme_free((struct web_theme *)old->theme);
-    syn_free(old);
+    site_free(old);
     web_server_invalidate(s);
     atomic_fetch_add_explicit(&s->metrics.cache_flushes, 1,
                               memory_order_relaxed);

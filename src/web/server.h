@@ -62,10 +62,14 @@ enum syn_status web_server_start(const struct web_opts *o,
 /* The TCP port bound (useful with port 0). */
 unsigned web_server_port(const struct web_server *s);
 
-/* Re-read the theme and empty the cache. On error the running theme stays
- * and err says what is wrong in the new one. */
-enum syn_status web_server_reload(struct web_server *s, struct syn_err *err)
-    SYN_NODISCARD;
+/* Take the site fields of o (site_title, base_url, language, theme_dir;
+ * NULL o: keep the current ones), re-read the theme and empty the cache.
+ * listen, threads, db_path and the hooks cannot change while running. On
+ * error the running site stays and err says what is wrong in the new one
+ * (a template: "file:line: what"). */
+enum syn_status web_server_reload(struct web_server *s,
+                                  const struct web_opts *o,
+                                  struct syn_err *err) SYN_NODISCARD;
 
 /* Forget every cached page (after a write made in this process). */
 void web_server_invalidate(struct web_server *s);

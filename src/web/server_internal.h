@@ -18,8 +18,8 @@ struct web_cache;
 struct web_site;
 
 struct web_server {
-    struct web_opts opts;          /* strings point at the copies below */
-    char *listen, *theme_dir, *db_path, *site_title, *base_url, *language;
+    struct web_opts opts;          /* fixed options; site fields unused */
+    char *listen, *db_path;        /* owned copies for opts */
     struct MHD_Daemon *daemon;     /* owned */
     unsigned port;                 /* bound TCP port */
     pthread_rwlock_t site_lock;    /* guards site against reloads */

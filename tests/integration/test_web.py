@@ -359,9 +359,12 @@ def main():
     subprocess.run([helper, "--write", db], check=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([BIN, "--db", db, "serve", "--listen",
-                             f"127.0.0.1:{port}", "--no-fetch", "--no-mail",
-                             "--base-url", base, "--title", "Test News"])
+    conf = os.path.join(tmp, "syndic.ini")
+    with open(conf, "w") as f:
+        f.write("[site]\ntitle = First Title\nlanguage = en\n")
+    proc = subprocess.Popen([BIN, "--db", db, "--config", conf, "serve",
+                             "--listen", f"127.0.0.1:{port}", "--no-fetch",
+                             "--no-mail", "--base-url", base])
     site = Site(port)
     try:
         if not wait_up(site, proc):
@@ -375,10 +378,25 @@ def main():
             except Exception as e:  # a crash of the test is a failure too
                 FAILS.append(f"{t.__name__}: {e!r}")
                 print("FAIL:", t.__name__, repr(e))
+        st, _, body = site.get("/")
+        check(b"First Title" in body, "site title from the configuration")
+        with open(conf, "w") as f:
+            f.write("[site]\ntitle = Second Title\nlanguage = en\n")
         proc.send_signal(signal.SIGHUP)
-        time.sleep(0.2)
-        st, _, _ = site.get("/")
-        check(st == 200, "serves after SIGHUP reload")
+        for _ in range(50):
+            time.sleep(0.05)
+            st, _, body = site.get("/")
+            if b"Second Title" in body:
+                break
+        check(st == 200 and b"Second Title" in body,
+              "SIGHUP reloads the configuration")
+        with open(conf, "w") as f:
+            f.write("[site]\nnot a line\n")
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(0.3)
+        st, _, body = site.get("/")
+        check(st == 200 and b"Second Title" in body,
+              "a bad configuration leaves the running site")
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
