@@ -24,6 +24,7 @@ const struct cmd_def cmd_table[] = {
     {"help", cmd_help, "show help for a command", help_help},
     {"parse", cmd_parse, "parse feed files, print normalized JSON",
      cmd_parse_help},
+    {"serve", cmd_serve, "run the web site", cmd_serve_help},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -78,4 +78,8 @@ extern const char cmd_partner_help[];
 extern const char cmd_init_help[];
 extern const char cmd_source_help[];
 
+/* cmd_serve.c */
+int cmd_serve(const struct cmd_env *env, int argc, char **argv);
+extern const char cmd_serve_help[];
+
 #endif

@@ -48,6 +48,29 @@
 #define SYN_CONN_MEMORY_BYTES (64u * 1024) /* per-connection buffers */
 #define SYN_CONN_TIMEOUT_S 15           /* idle or slow clients */
 
+/* Web server. A request line plus headers beyond 8 KB is not a browser
+ * (nginx's large_client_header_buffers default); MHD's per-connection
+ * memory (SYN_CONN_MEMORY_BYTES) holds them and is the real cap. */
+#define SYN_MAX_PATH_BYTES 2048         /* decoded path of a request */
+#define SYN_MAX_SLUG_BYTES 200          /* topic/source slugs in URLs */
+#define SYN_MAX_PAGE_BYTES (4u * 1024 * 1024) /* a rendered page or feed */
+#define SYN_REQ_ARENA_BYTES (8u * 1024 * 1024) /* arena cap per request */
+/* Rendered responses kept in memory; past either bound the cache is
+ * emptied (a page is ~20 KB, so 64 MiB is thousands of pages). */
+#define SYN_CACHE_MAX_ENTRIES 4096
+#define SYN_CACHE_MAX_BYTES (64u * 1024 * 1024)
+/* Items on one listing page and in feeds out (RSS readers show ~20-50). */
+#define SYN_PAGE_ITEMS 20
+#define SYN_FEED_ITEMS 50
+/* Sitemap URLs: the protocol allows 50000 per file. */
+#define SYN_SITEMAP_ITEMS 50000
+#define SYN_MAX_THREADS 64              /* server thread pool */
+
+/* Templates: a theme file is a few KB; nesting beyond 32 is a bug or a
+ * recursion between partials. */
+#define SYN_MAX_TPL_BYTES (512u * 1024)
+#define SYN_MAX_TPL_DEPTH 32
+
 /* Fetching. */
 #define SYN_FETCH_TIMEOUT_MS 30000
 #define SYN_FETCH_CONNECT_TIMEOUT_MS 10000
