@@ -44,6 +44,11 @@
 /* Config: a line of an INI file. */
 #define SYN_MAX_CONFIG_BYTES (1024u * 1024)
 
+/* Store: text of one item given to the full-text index is cut at
+ * SYN_MAX_FIELD_BYTES; preparing it (U+200B around each 3-byte CJK
+ * character) can triple it, plus room for the title. */
+#define SYN_MAX_INDEX_TEXT_BYTES (3u * SYN_MAX_FIELD_BYTES + 4096)
+
 /* Log lines are cut here. */
 #define SYN_MAX_LOG_LINE 2048
 
