@@ -21,6 +21,11 @@ const struct cmd_def cmd_table[] = {
      cmd_source_help},
     {"partner", cmd_partner, "add, list or remove partners",
      cmd_partner_help},
+    {"digest", cmd_digest, "preview or send the digests by email",
+     cmd_digest_help},
+    {"subscribers", cmd_subscribers,
+     "list, export, import or delete mailing list subscribers",
+     cmd_subscribers_help},
     {"help", cmd_help, "show help for a command", help_help},
     {NULL, NULL, NULL, NULL},
 };

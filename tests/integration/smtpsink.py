@@ -11,7 +11,8 @@ Fault injection, for tests of retries and bounces:
   --fail N:CODE         answer the Nth DATA (1-based, all connections) with
                         CODE (451 -> temporary, 550 -> permanent), repeatable
   --reject-rcpt A:CODE  answer RCPT TO:<A> with CODE, repeatable
-  --delay-ms MS         wait MS before accepting each message (slow MTA)
+  --delay-ms MS         wait MS before accepting each message (slow MTA);
+                        a client that disconnects meanwhile loses it
   --auth USER:PASS      offer AUTH PLAIN/LOGIN (without TLS) and require it
 
 Usage: smtpsink.py --dir DIR [options]
@@ -74,6 +75,11 @@ class Sink:
         code = self.fail.get(n)
         if code is not None:
             return reply(code)
+        # Like a careful MTA, keep nothing for a client that went away
+        # before it could hear the answer (it will send again).
+        transport = getattr(server, "transport", None)
+        if transport is None or transport.is_closing():
+            return reply(421)
         self.accepted += 1
         name = "%06d.eml" % self.accepted
         tmp = os.path.join(self.dir, "." + name + ".tmp")
