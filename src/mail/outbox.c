@@ -428,6 +428,7 @@ struct sender {
     size_t started;
     char from_addr[SYN_MAX_EMAIL_BYTES + 1];
     bool drained; /* the store had nothing more due */
+    bool stop;    /* the server is unreachable: claim nothing more */
     struct syn_err err;
 };
 
@@ -628,6 +629,11 @@ record(struct sender *sd, const struct store_mail *row,
         sd->stats->sent++;
         return store_outbox_mark_sent(sd->s, row->id, sd->now, &sd->err);
     }
+    /* No SMTP reply at all (refused, timed out, TLS): the server is the
+     * problem, not this mail; trying the rest now would only fail them
+     * one by one. */
+    if (res->code == 0 && res->result == SMTP_TEMPFAIL)
+        sd->stop = true;
     delay = res->result == SMTP_TEMPFAIL
                 ? outbox_backoff(row->attempts, sd->o->max_attempts)
                 : 0;
@@ -666,6 +672,10 @@ sender_next(void *user, struct smtp_message *msg, bool *have)
         struct store_mail *row;
         struct buf *body;
 
+        if (sd->stop) {
+            *have = false;
+            return SYN_OK;
+        }
         if (b == NULL || b->handed == b->list->n) {
             if (sd->drained) {
                 *have = false;
@@ -774,9 +784,22 @@ outbox_send_due(struct store *s, const struct outbox_send_options *o,
     smtp_client_free(client);
     while (sd.head != NULL) {
         struct batch *b = sd.head;
+        size_t i;
 
+        /* Rows claimed but never tried (the server went away): due again
+         * after the first backoff instead of after the lease. */
+        for (i = b->handed; st == SYN_OK && i < b->list->n; i++) {
+            st = store_outbox_mark_failed(s, b->list->v[i].id,
+                                          "not tried: server unreachable",
+                                          now + OUTBOX_BACKOFF_S, err);
+            stats->retry++;
+        }
         sd.head = b->next;
         batch_free(b);
     }
+    if (st == SYN_OK && sd.stop)
+        return syn_err_set(err, SYN_ENET, "mail server unreachable; %zu "
+                           "mail%s will be retried", stats->retry,
+                           stats->retry == 1 ? "" : "s");
     return st;
 }
