@@ -74,7 +74,11 @@ enum syn_status cmd_source_add_url(struct syn_ctx *ctx, const char *url,
 int cmd_init(const struct cmd_env *env, int argc, char **argv);
 int cmd_source(const struct cmd_env *env, int argc, char **argv);
 int cmd_partner(const struct cmd_env *env, int argc, char **argv);
+int cmd_digest(const struct cmd_env *env, int argc, char **argv);
+int cmd_subscribers(const struct cmd_env *env, int argc, char **argv);
 extern const char cmd_partner_help[];
+extern const char cmd_digest_help[];
+extern const char cmd_subscribers_help[];
 extern const char cmd_init_help[];
 extern const char cmd_source_help[];
 

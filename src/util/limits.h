@@ -112,4 +112,29 @@
 /* Log lines are cut here. */
 #define SYN_MAX_LOG_LINE 2048
 
+/* Mail. RFC 5321 section 4.5.3.1.3: a path is at most 256 octets, so an
+ * address fits in 254; a token subject is an id or an address. */
+#define SYN_MAX_EMAIL_BYTES 254
+#define SYN_MAX_TOKEN_SUBJECT 320
+/* A token in a URL: base64url of 42 + subject bytes (see util/token.h). */
+#define SYN_MAX_TOKEN_BYTES 512
+/* RFC 5322 section 2.1.1: a header line SHOULD stay within 78 characters;
+ * RFC 2047 section 2 keeps lines with encoded-words within 76, and RFC 2045
+ * section 6.7 keeps quoted-printable lines within 76. We fold at 76. */
+#define SYN_MAIL_LINE_MAX 76
+/* A header value from a user (a name, a subject): a sentence, not a page. */
+#define SYN_MAX_HEADER_VALUE 998
+/* One composed message: a digest of 50 stories with HTML is ~100 KB; far
+ * above that something is wrong. */
+#define SYN_MAX_MESSAGE_BYTES (4u * 1024 * 1024)
+/* Parallel SMTP connections: MTAs throttle clients that open more than a
+ * handful (Postfix's default per-client concurrency is 10). */
+#define SYN_MAX_SMTP_CONNECTIONS 16
+/* One SMTP transaction, connection included; a slow MTA that takes longer
+ * gets a temporary failure and a retry later. */
+#define SYN_SMTP_TIMEOUT_MS 60000
+#define SYN_SMTP_CONNECT_TIMEOUT_MS 10000
+/* Stories in one digest: more than this is not read anyway. */
+#define SYN_MAX_DIGEST_STORIES 50
+
 #endif
