@@ -17,6 +17,10 @@ static int cmd_help(const struct cmd_env *env, int argc, char **argv);
 
 const struct cmd_def cmd_table[] = {
     {"help", cmd_help, "show help for a command", help_help},
+    {"sanitize", cmd_sanitize, "make an HTML fragment safe (stdin to stdout)",
+     cmd_sanitize_help},
+    {"excerpt", cmd_excerpt, "a short safe excerpt of HTML (stdin to stdout)",
+     cmd_excerpt_help},
     {NULL, NULL, NULL, NULL},
 };
 
