@@ -30,6 +30,10 @@ const struct cmd_def cmd_table[] = {
     {"parse", cmd_parse, "parse feed files, print normalized JSON",
      cmd_parse_help},
     {"serve", cmd_serve, "run the web site", cmd_serve_help},
+    {"sanitize", cmd_sanitize, "make an HTML fragment safe (stdin to stdout)",
+     cmd_sanitize_help},
+    {"excerpt", cmd_excerpt, "a short safe excerpt of HTML (stdin to stdout)",
+     cmd_excerpt_help},
     {NULL, NULL, NULL, NULL},
 };
 

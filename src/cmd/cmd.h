@@ -40,6 +40,13 @@ extern const char cmd_parse_help[];
 /* The table of subcommands, ending with a NULL name (main.c owns it). */
 extern const struct cmd_def cmd_table[];
 
+/* HTML fragment on stdin, safe HTML on stdout (cmd_sanitize.c). */
+int cmd_sanitize(const struct cmd_env *env, int argc, char **argv);
+extern const char cmd_sanitize_help[];
+/* HTML on stdin, excerpt on stdout (cmd_excerpt.c). */
+int cmd_excerpt(const struct cmd_env *env, int argc, char **argv);
+extern const char cmd_excerpt_help[];
+
 /* Report a usage error on env->err in the form "syndic NAME: MSG" plus a
  * hint to --help; returns CMD_USAGE. */
 int cmd_usage_error(const struct cmd_env *env, const char *name,

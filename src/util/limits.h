@@ -30,6 +30,11 @@
 /* HTML. Browsers cap nesting around 512; readable articles stay < 50. */
 #define SYN_MAX_HTML_DEPTH 128
 #define SYN_MAX_HTML_BYTES (2u * 1024 * 1024)
+/* Nesting seen by a naive pre-scan of HTML before gumbo parses it: gumbo's
+ * cost grows with the square of the depth (its scope checks walk the open
+ * elements), 512 costs it well under a second on 2 MiB; anything that deep
+ * is cut there (SYN_MAX_HTML_DEPTH keeps far less anyway). */
+#define SYN_MAX_HTML_SCAN_DEPTH 512
 /* gumbo parse errors recorded before it stops collecting them. */
 #define SYN_MAX_HTML_ERRORS 100
 
