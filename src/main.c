@@ -16,6 +16,11 @@ static const char help_help[] =
 static int cmd_help(const struct cmd_env *env, int argc, char **argv);
 
 const struct cmd_def cmd_table[] = {
+    {"init", cmd_init, "create or migrate the database", cmd_init_help},
+    {"source", cmd_source, "add, list or remove feed sources",
+     cmd_source_help},
+    {"partner", cmd_partner, "add, list or remove partners",
+     cmd_partner_help},
     {"help", cmd_help, "show help for a command", help_help},
     {"parse", cmd_parse, "parse feed files, print normalized JSON",
      cmd_parse_help},

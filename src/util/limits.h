@@ -33,6 +33,10 @@
 /* gumbo parse errors recorded before it stops collecting them. */
 #define SYN_MAX_HTML_ERRORS 100
 
+/* Feeds announced by one page: real pages list 1-5 (site, comments,
+ * categories); a page with hundreds is a spam farm. */
+#define SYN_MAX_DISCOVER_FEEDS 64
+
 /* URLs: browsers and servers commonly reject beyond 8 KB. */
 #define SYN_MAX_URL_BYTES 8192
 
@@ -48,9 +52,39 @@
 #define SYN_FETCH_TIMEOUT_MS 30000
 #define SYN_FETCH_CONNECT_TIMEOUT_MS 10000
 #define SYN_MAX_REDIRECTS 5
+/* Default concurrency of one fetch run: 16 transfers keep a 2-core box
+ * busy on slow servers without a burst of sockets; 2 per host is what
+ * HTTP/1.1 clients have long been asked to keep to (RFC 2616 8.1.4). */
+#define SYN_FETCH_MAX_TOTAL 16
+#define SYN_FETCH_MAX_PER_HOST 2
+/* A Retry-After longer than a week is a misconfiguration, not a plan. */
+#define SYN_FETCH_MAX_RETRY_AFTER_S (7L * 24 * 3600)
+
+/* OPML: subscription lists of the biggest readers hold a few thousand
+ * feeds in well under 4 MiB. */
+#define SYN_MAX_OPML_BYTES (4u * 1024 * 1024)
+#define SYN_MAX_OPML_FEEDS 10000
+/* Folder nesting in OPML: real lists nest 1-3 deep. */
+#define SYN_MAX_OPML_DEPTH 32
 
 /* Config: a line of an INI file. */
 #define SYN_MAX_CONFIG_BYTES (1024u * 1024)
+
+/* Store. A connection waits this long for another writer before failing:
+ * far above any write syndic makes (milliseconds), yet bounded. */
+#define SYN_STORE_BUSY_TIMEOUT_MS 5000
+/* Search: people type a few words; more terms are abuse and cost a join
+ * each. One term fits a long word, a URL or a CJK sentence. */
+#define SYN_MAX_SEARCH_TERMS 16
+#define SYN_MAX_SEARCH_TERM_BYTES 256
+/* Items in one page read: a page is rendered whole; 500 covers feeds out
+ * and digests. */
+#define SYN_MAX_PAGE_ITEMS 500
+
+/* Store: text of one item given to the full-text index is cut at
+ * SYN_MAX_FIELD_BYTES; preparing it (U+200B around each 3-byte CJK
+ * character) can triple it, plus room for the title. */
+#define SYN_MAX_INDEX_TEXT_BYTES (3u * SYN_MAX_FIELD_BYTES + 4096)
 
 /* Log lines are cut here. */
 #define SYN_MAX_LOG_LINE 2048
