@@ -75,6 +75,9 @@ struct feed {
     enum feed_format format;
     bool bozo;                  /* problems were recovered (see errors) */
     struct feed_strings errors; /* "line 12: ...", at most SYN_MAX_FEED_ERRORS */
+    const char *encoding;       /* charset the bytes were read in, lower
+                                   case ("utf-8", "windows-1252", ...);
+                                   NULL for JSON Feed (always UTF-8) */
     const char *title;          /* plain text */
     const char *link;           /* the site's home page */
     const char *description;    /* plain text or HTML as given */

@@ -149,6 +149,20 @@ is_cp1252_alias(struct str e)
     return false;
 }
 
+/* Record the encoding the document is read in, lower-cased. */
+static void
+set_encoding(struct feed_builder *fb, struct str name)
+{
+    char low[48];
+    size_t i;
+
+    if (name.len == 0 || name.len >= sizeof(low))
+        return;
+    for (i = 0; i < name.len; i++)
+        low[i] = (char)ascii_tolower((unsigned char)name.p[i]);
+    fb->f->encoding = fb_text(fb, low, name.len);
+}
+
 /* Decide the encoding and produce UTF-8 in conv (or point at the input).
  * data and len are updated to the UTF-8 document. */
 static enum syn_status
@@ -207,11 +221,13 @@ to_utf8(struct feed_builder *fb, const struct feed_parse_opts *opts,
     *len -= skip;
     if (enc.len == 0 || str_eq_nocase(enc, "utf-8") ||
         str_eq_nocase(enc, "utf8")) {
+        set_encoding(fb, str_from_cstr("utf-8"));
         if (fb_utf8_clean(*data, *len) || utf8_valid(*data, *len))
             return SYN_OK;
         if (enc.len == 0) {
             fb_problem(fb, 0, "no encoding declared and not UTF-8: read as "
                               "windows-1252");
+            set_encoding(fb, str_from_cstr("windows-1252"));
             st = from_cp1252(conv, *data, *len);
         } else {
             fb_problem(fb, 0, "invalid UTF-8 replaced by U+FFFD");
@@ -220,11 +236,13 @@ to_utf8(struct feed_builder *fb, const struct feed_parse_opts *opts,
         goto converted;
     }
     if (is_cp1252_alias(enc)) {
+        set_encoding(fb, enc);
         st = from_cp1252(conv, *data, *len);
         goto converted;
     }
     if (enc.len >= sizeof(name)) {
         fb_problem(fb, 0, "unknown encoding; read as UTF-8");
+        set_encoding(fb, str_from_cstr("utf-8"));
         st = utf8_append_valid(conv, *data, *len);
         goto converted;
     }
@@ -236,11 +254,14 @@ to_utf8(struct feed_builder *fb, const struct feed_parse_opts *opts,
     cd = iconv_open("UTF-8", name);
     if (cd == (iconv_t)-1) {
         fb_problem(fb, 0, "unknown encoding '%s'", name);
+        set_encoding(fb, str_from_cstr("utf-8"));
         if (utf8_valid(*data, *len))
             return SYN_OK;
+        set_encoding(fb, str_from_cstr("windows-1252"));
         st = from_cp1252(conv, *data, *len);
         goto converted;
     }
+    set_encoding(fb, str_from_cstr(name));
     st = from_iconv(fb, cd, name, conv, *data, *len);
     iconv_close(cd);
 converted:

@@ -288,6 +288,30 @@ test_http_charset(void **state)
 }
 
 static void
+test_encodings(void **state)
+{
+    static const struct {
+        const char *file, *encoding;
+    } cases[] = {
+        {"rss20.xml", "utf-8"},
+        {"rss091.xml", "iso-8859-1"},
+        {"quirks-latin1-undeclared.xml", "windows-1252"},
+        {"quirks-windows1251.xml", "windows-1251"},
+        {"quirks-utf16.xml", "utf-16le"},
+        {"json11.json", NULL},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
+        struct feed *f = parse_file(cases[i].file, NULL, SYN_OK);
+
+        assert_str(f->encoding, cases[i].encoding);
+        feed_free(f);
+    }
+}
+
+static void
 test_not_feeds(void **state)
 {
     static const char *const docs[] = {
@@ -562,6 +586,7 @@ main(void)
         cmocka_unit_test(test_json_details),
         cmocka_unit_test(test_ids_and_urls),
         cmocka_unit_test(test_http_charset),
+        cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_not_feeds),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_json_output),
