@@ -167,7 +167,10 @@ feed_read_json(struct feed_builder *fb, const char *buf, size_t len)
     struct feed *f = fb->f;
     size_t i;
 
-    root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    /* \u0000 is allowed (and dropped by fb_text) rather than refusing a
+     * whole feed for one bad string */
+    root = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+                      &jerr);
     if (root == NULL)
         return fb_fail(fb, SYN_EPARSE, "JSON line %d: %s", jerr.line,
                        jerr.text);

@@ -214,6 +214,17 @@ attr_value(struct xml_state *st, const xmlChar **a)
     struct buf *b;
     size_t i, run = 0;
 
+    if (!fb_utf8_clean(v.p, v.len)) {
+        /* an HTML entity in an attribute comes back as the first byte of
+         * its UTF-8 form (libxml2 copies one byte of a predefined
+         * entity): repair, so that attributes hold valid UTF-8 too */
+        b = &st->attr_bufs[st->attr_next++ % ATTR_BUFS];
+        buf_reset(b);
+        if (utf8_append_valid(b, v.p, v.len) != SYN_OK)
+            return (struct str){"", 0};
+        v.p = buf_cstr(b);
+        v.len = b->len;
+    }
     if (v.len == 0 || memchr(v.p, '&', v.len) == NULL)
         return v;
     b = &st->attr_bufs[st->attr_next++ % ATTR_BUFS];
@@ -246,8 +257,6 @@ attr_get(struct xml_state *st, int n, const xmlChar **attrs, const char *name)
     }
     return r;
 }
-
-#define attr(n, attrs, name) attr_get(st, n, attrs, name)
 
 static int64_t
 parse_length(struct str s)
@@ -778,8 +787,8 @@ static bool
 atom_mode(struct xml_state *st, int n_attrs, const xmlChar **attrs,
           enum mode *m, bool *b64)
 {
-    struct str type = str_trim(attr(n_attrs, attrs, "type"));
-    struct str mode = str_trim(attr(n_attrs, attrs, "mode"));
+    struct str type = str_trim(attr_get(st, n_attrs, attrs, "type"));
+    struct str mode = str_trim(attr_get(st, n_attrs, attrs, "mode"));
 
     if (str_eq_nocase(mode, "xml")) {
         *m = M_XHTML;
@@ -825,7 +834,7 @@ cap_text_construct(struct xml_state *st, enum field f, bool is_atom_elem,
     }
     cap_begin(st, f, m);
     st->base64 = b64 || (is_atom_elem &&
-                         str_eq_nocase(str_trim(attr(n_attrs, attrs, "mode")),
+                         str_eq_nocase(str_trim(attr_get(st, n_attrs, attrs, "mode")),
                                        "base64"));
     st->title_plain = is_atom_elem && m == M_TEXT;
     st->strip_div = is_atom_elem && m == M_XHTML &&
@@ -839,9 +848,9 @@ static void
 atom_link(struct xml_state *st, enum ctx parent, int n, const xmlChar **attrs)
 {
     struct feed_builder *fb = st->fb;
-    struct str rel = str_trim(attr(n, attrs, "rel"));
-    struct str type = str_trim(attr(n, attrs, "type"));
-    struct str href = attr(n, attrs, "href");
+    struct str rel = str_trim(attr_get(st, n, attrs, "rel"));
+    struct str type = str_trim(attr_get(st, n, attrs, "type"));
+    struct str href = attr_get(st, n, attrs, "href");
     const char *url;
 
     if (rel.len != 0 && !str_eq_nocase(rel, "alternate") &&
@@ -860,7 +869,7 @@ atom_link(struct xml_state *st, enum ctx parent, int n, const xmlChar **attrs)
     if (str_eq_nocase(rel, "enclosure")) {
         if (parent == C_ITEM)
             fb_add_enclosure(fb, url, fb_text(fb, type.p, type.len),
-                             parse_length(attr(n, attrs, "length")));
+                             parse_length(attr_get(st, n, attrs, "length")));
         return;
     }
     if (parent == C_FEED) {
@@ -881,23 +890,23 @@ static void
 rss_enclosure(struct xml_state *st, int n, const xmlChar **attrs)
 {
     struct feed_builder *fb = st->fb;
-    struct str url = attr(n, attrs, "url");
-    struct str type = attr(n, attrs, "type");
+    struct str url = attr_get(st, n, attrs, "url");
+    struct str type = attr_get(st, n, attrs, "type");
 
     if (url.len == 0)
-        url = attr(n, attrs, "href");
+        url = attr_get(st, n, attrs, "href");
     fb_add_enclosure(fb, fb_url(fb, base_here(st), url.p, url.len),
                      fb_text(fb, type.p, type.len),
-                     parse_length(attr(n, attrs, "length")));
+                     parse_length(attr_get(st, n, attrs, "length")));
 }
 
 static void
 media_content(struct xml_state *st, int n, const xmlChar **attrs)
 {
     struct feed_builder *fb = st->fb;
-    struct str u = attr(n, attrs, "url");
-    struct str type = str_trim(attr(n, attrs, "type"));
-    struct str medium = str_trim(attr(n, attrs, "medium"));
+    struct str u = attr_get(st, n, attrs, "url");
+    struct str type = str_trim(attr_get(st, n, attrs, "type"));
+    struct str medium = str_trim(attr_get(st, n, attrs, "medium"));
     const char *url = fb_url(fb, base_here(st), u.p, u.len);
 
     if (url == NULL)
@@ -908,14 +917,14 @@ media_content(struct xml_state *st, int n, const xmlChar **attrs)
         return;
     }
     fb_add_enclosure(fb, url, fb_text(fb, type.p, type.len),
-                     parse_length(attr(n, attrs, "fileSize")));
+                     parse_length(attr_get(st, n, attrs, "fileSize")));
 }
 
 static void
 offer_image_attr(struct xml_state *st, int n, const xmlChar **attrs,
                  const char *name, int prio)
 {
-    struct str u = attr(n, attrs, name);
+    struct str u = attr_get(st, n, attrs, name);
 
     fb_offer_image(st->fb, fb_url(st->fb, base_here(st), u.p, u.len), prio);
 }
@@ -931,7 +940,7 @@ start_root(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, const xmlChar
     (void)uri;
     st->root_seen = true;
     if (tok == T_RSS && ns == NS_RSS) {
-        struct str v = str_trim(attr(n, attrs, "version"));
+        struct str v = str_trim(attr_get(st, n, attrs, "version"));
 
         f->format = str_has_prefix_nocase(v, "0.9") ? FEED_FORMAT_RSS09X
                                                     : FEED_FORMAT_RSS20;
@@ -941,7 +950,7 @@ start_root(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, const xmlChar
         st->ctx_at[st->depth] = C_ROOT;
     } else if (tok == T_FEED && (ns == NS_ATOM10 || ns == NS_ATOM03 ||
                                  ns == NS_RSS)) {
-        struct str v = str_trim(attr(n, attrs, "version"));
+        struct str v = str_trim(attr_get(st, n, attrs, "version"));
 
         f->format = ns == NS_ATOM03 || str_eq_cstr(v, "0.3")
                         ? FEED_FORMAT_ATOM03
@@ -979,7 +988,7 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         return;
     }
     if (core && tok == T_LINK &&
-        (atom || st->is_atom || attr(n, attrs, "href").len > 0)) {
+        (atom || st->is_atom || attr_get(st, n, attrs, "href").len > 0)) {
         atom_link(st, C_FEED, n, attrs);
         return;
     }
@@ -1055,7 +1064,7 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             cap_text_construct(st, F_TITLE, as_atom, n, attrs, M_TEXT);
             return;
         case T_LINK:
-            if (as_atom || attr(n, attrs, "href").len > 0)
+            if (as_atom || attr_get(st, n, attrs, "href").len > 0)
                 atom_link(st, C_ITEM, n, attrs);
             else
                 cap_begin(st, F_LINK, M_TEXT);
@@ -1067,12 +1076,12 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             cap_text_construct(st, F_SUMMARY, as_atom, n, attrs, M_HTML);
             return;
         case T_CONTENT:
-            if (attr(n, attrs, "src").len == 0)
+            if (attr_get(st, n, attrs, "src").len == 0)
                 cap_text_construct(st, F_CONTENT, true, n, attrs, M_HTML);
             return;
         case T_GUID:
             cap_begin(st, F_GUID, M_TEXT);
-            if (str_eq_nocase(str_trim(attr(n, attrs, "isPermaLink")),
+            if (str_eq_nocase(str_trim(attr_get(st, n, attrs, "isPermaLink")),
                               "false"))
                 st->guid_link = ""; /* not a link: never the url */
             return;
@@ -1098,9 +1107,9 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             }
             return;
         case T_CATEGORY:
-            if (attr(n, attrs, "term").len > 0) {
-                struct str label = attr(n, attrs, "label");
-                struct str term = attr(n, attrs, "term");
+            if (attr_get(st, n, attrs, "term").len > 0) {
+                struct str label = attr_get(st, n, attrs, "label");
+                struct str term = attr_get(st, n, attrs, "term");
 
                 fb_add_category(st->fb, fb_text(st->fb, term.p, term.len));
                 (void)label;
