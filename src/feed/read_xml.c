@@ -44,6 +44,7 @@ enum ctx {
     C_IMAGE,   /* RSS <image> */
     C_AUTHOR,  /* Atom <author> */
     C_MGROUP,  /* <media:group> */
+    C_ICAT,    /* <itunes:category>, which nests subcategories */
     C_SKIP,    /* unknown subtree */
     C_CAPTURE, /* inside a field being captured */
 };
@@ -53,6 +54,7 @@ enum field {
     F_FEED_TITLE,
     F_FEED_LINK,
     F_FEED_DESC,
+    F_FEED_DESC_WEAK, /* itunes:subtitle/summary: until a description */
     F_FEED_LANG,
     F_FEED_UPDATED,
     F_FEED_IMAGE,
@@ -119,6 +121,7 @@ struct xml_state {
     /* item extras */
     const char *guid_link;   /* isPermaLink guid, the url fallback */
     bool summary_weak;       /* summary came from itunes:summary */
+    bool feed_desc_weak;     /* description came from itunes:subtitle */
     bool url_from_alternate; /* url from an Atom alternate link */
     const char *author_name, *author_email;
     /* entities */
@@ -656,7 +659,20 @@ cap_end(struct xml_state *st)
         set_str(&f->link, fb_url(fb, base_here(st), s, len));
         break;
     case F_FEED_DESC:
-        set_str(&f->description, cap_text(st, s, len));
+        if (f->description == NULL || st->feed_desc_weak) {
+            const char *d = cap_text(st, s, len);
+
+            if (d != NULL) {
+                f->description = d;
+                st->feed_desc_weak = false;
+            }
+        }
+        break;
+    case F_FEED_DESC_WEAK:
+        if (f->description == NULL) {
+            f->description = cap_text(st, s, len);
+            st->feed_desc_weak = f->description != NULL;
+        }
         break;
     case F_FEED_LANG:
         set_str(&f->language, fb_text(fb, s, len));
@@ -926,7 +942,19 @@ offer_image_attr(struct xml_state *st, int n, const xmlChar **attrs,
 {
     struct str u = attr_get(st, n, attrs, name);
 
+    if (u.len == 0 && prio == FB_IMAGE_ITUNES)
+        u = attr_get(st, n, attrs, "url"); /* a common misspelling */
     fb_offer_image(st->fb, fb_url(st->fb, base_here(st), u.p, u.len), prio);
+}
+
+/* <itunes:category text="Technology"><itunes:category text="Gadgets"/> */
+static void
+itunes_category(struct xml_state *st, int n, const xmlChar **attrs)
+{
+    struct str t = attr_get(st, n, attrs, "text");
+
+    fb_add_category(st->fb, fb_text(st->fb, t.p, t.len));
+    st->ctx_at[st->depth] = C_ICAT;
 }
 
 /* --- dispatch ---------------------------------------------------------- */
@@ -1004,7 +1032,8 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         case T_DESCRIPTION:
         case T_SUBTITLE:
         case T_TAGLINE:
-            cap_begin(st, F_FEED_DESC, M_HTML);
+            cap_text_construct(st, F_FEED_DESC, atom || st->is_atom, n, attrs,
+                               M_HTML);
             return;
         case T_LANGUAGE:
             cap_begin(st, F_FEED_LANG, M_TEXT);
@@ -1039,6 +1068,9 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         return;
     } else if (ns == NS_ITUNES && tok == T_IMAGE) {
         offer_image_attr(st, n, attrs, "href", FB_IMAGE_ITUNES);
+    } else if (ns == NS_ITUNES && (tok == T_SUBTITLE || tok == T_SUMMARY)) {
+        cap_begin(st, F_FEED_DESC_WEAK, M_TEXT);
+        return;
     } else if (ns == NS_SY && tok == T_UPDATEPERIOD) {
         cap_begin(st, F_SY_PERIOD, M_TEXT);
         return;
@@ -1163,6 +1195,8 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             cap_begin(st, F_ITUNES_SUMMARY, M_TEXT);
         else if (tok == T_IMAGE)
             offer_image_attr(st, n, attrs, "href", FB_IMAGE_ITUNES);
+        else if (tok == T_CATEGORY)
+            itunes_category(st, n, attrs);
         return;
     case NS_MEDIA:
         if (tok == T_CONTENT)
@@ -1223,6 +1257,10 @@ dispatch(struct xml_state *st, const xmlChar *name, const xmlChar *prefix,
             cap_begin(st, F_AUTHOR_NAME, M_TEXT);
         else if (tok == T_EMAIL)
             cap_begin(st, F_AUTHOR_EMAIL, M_TEXT);
+        return;
+    case C_ICAT:
+        if (ns == NS_ITUNES && tok == T_CATEGORY)
+            itunes_category(st, n, attrs);
         return;
     case C_MGROUP:
         if (ns == NS_MEDIA && tok == T_CONTENT)

@@ -204,6 +204,10 @@ test_rss_details(void **state)
     assert_int_equal(b->n_enclosures, 1);
     assert_int_equal(b->enclosures[0].length, 999);
     assert_time(b->published, "2021-07-01T13:00:00Z");
+    assert_int_equal(b->categories.n, 2); /* nested itunes:category */
+    assert_str(b->categories.v[1], "Politics");
+    /* itunes:subtitle only until a real description */
+    assert_str(f->description, "News from a partner");
     feed_free(f);
 }
 
