@@ -137,9 +137,9 @@ static bool
 is_cp1252_alias(struct str e)
 {
     static const char *const names[] = {
-        "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1",
-        "iso_8859-1", "us-ascii", "ascii", "windows-1252", "cp1252",
-        "x-cp1252", "iso-8859-15", "iso8859-15", "ansi_x3.4-1968"};
+        "iso-8859-1", "iso8859-1",   "latin1",     "latin-1",       "l1",
+        "iso_8859-1", "us-ascii",    "ascii",      "windows-1252",  "cp1252",
+        "x-cp1252",   "iso-8859-15", "iso8859-15", "ansi_x3.4-1968"};
     size_t i;
 
     for (i = 0; i < SYN_ARRAY_LEN(names); i++) {
@@ -225,8 +225,9 @@ to_utf8(struct feed_builder *fb, const struct feed_parse_opts *opts,
         if (fb_utf8_clean(*data, *len) || utf8_valid(*data, *len))
             return SYN_OK;
         if (enc.len == 0) {
-            fb_problem(fb, 0, "no encoding declared and not UTF-8: read as "
-                              "windows-1252");
+            fb_problem(fb, 0,
+                       "no encoding declared and not UTF-8: read as "
+                       "windows-1252");
             set_encoding(fb, str_from_cstr("windows-1252"));
             st = from_cp1252(conv, *data, *len);
         } else {
@@ -291,8 +292,8 @@ reference_len(const char *s, size_t len)
         }
         return i > start && i < len && s[i] == ';' ? i + 1 : 0;
     }
-    if (i >= len || !(ascii_isalpha((unsigned char)s[i]) || s[i] == '_' ||
-                      s[i] == ':'))
+    if (i >= len ||
+        !(ascii_isalpha((unsigned char)s[i]) || s[i] == '_' || s[i] == ':'))
         return 0;
     for (; i < len && i < 64; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -361,8 +362,8 @@ escape_bare_amps(struct feed_builder *fb, const char **data, size_t *len,
             scanned = true;
         }
         if (lit != NULL && lit < p) {
-            const char *close = memmem(lit + 4, (size_t)(end - lit - 4),
-                                       close_tok, 3);
+            const char *close =
+                memmem(lit + 4, (size_t)(end - lit - 4), close_tok, 3);
 
             if (close == NULL)
                 break; /* unterminated: the rest is literal */
@@ -429,8 +430,8 @@ feed_parse(const char *buf, size_t len, const struct feed_parse_opts *opts,
         st = feed_read_json(&fb, buf, len);
     } else {
         st = to_utf8(&fb, opts, &buf, &len, &conv);
-        if (st == SYN_OK && (st = escape_bare_amps(&fb, &buf, &len, &amps)) !=
-                                SYN_OK)
+        if (st == SYN_OK &&
+            (st = escape_bare_amps(&fb, &buf, &len, &amps)) != SYN_OK)
             st = fb_fail(&fb, st, "out of memory");
         if (st == SYN_OK)
             st = feed_read_xml(&fb, buf, len);

@@ -87,8 +87,8 @@ enum mode {
 
 /* An entity answered to libxml2 as if predefined (see get_entity). */
 struct lit_entity {
-    xmlEntity e;   /* e.name and e.content point into the bytes below */
-    char bytes[];  /* name NUL content NUL */
+    xmlEntity e;  /* e.name and e.content point into the bytes below */
+    char bytes[]; /* name NUL content NUL */
 };
 
 #define DEPTH_CAP (SYN_MAX_XML_DEPTH + 2)
@@ -115,7 +115,7 @@ struct xml_state {
     bool strip_div;   /* Atom xhtml: drop the wrapper <div> */
     bool base64;      /* Atom 0.3 mode="base64": decode at the end */
     struct buf text;
-    struct buf scratch; /* titles: tags stripped, entities decoded */
+    struct buf scratch;      /* titles: tags stripped, entities decoded */
     struct buf attr_bufs[4]; /* ATTR_BUFS */
     unsigned attr_next;
     /* item extras */
@@ -172,9 +172,9 @@ elem_ns(struct xml_state *st, const xmlChar *prefix, const xmlChar *uri)
         const char *prefix;
         enum xml_ns ns;
     } prefixes[] = {
-        {"dc", NS_DC},         {"dcterms", NS_DCTERMS}, {"content", NS_CONTENT},
-        {"media", NS_MEDIA},   {"itunes", NS_ITUNES},   {"sy", NS_SY},
-        {"atom", NS_ATOM10},   {"rdf", NS_RDF},         {"xhtml", NS_XHTML},
+        {"dc", NS_DC},       {"dcterms", NS_DCTERMS}, {"content", NS_CONTENT},
+        {"media", NS_MEDIA}, {"itunes", NS_ITUNES},   {"sy", NS_SY},
+        {"atom", NS_ATOM10}, {"rdf", NS_RDF},         {"xhtml", NS_XHTML},
     };
     size_t i;
     enum xml_ns ns;
@@ -314,14 +314,14 @@ cap_append(struct xml_state *st, const char *s, size_t len)
         size_t room = st->text.max - st->text.len;
 
         st->cap_truncated = true;
-        rc = buf_append(&st->text, s, utf8_boundary(s, room < len ? room : len));
+        rc =
+            buf_append(&st->text, s, utf8_boundary(s, room < len ? room : len));
         if (rc != SYN_OK) {
             fb_fail(st->fb, rc, "out of memory");
             stop(st);
             return;
         }
-        fb_problem(st->fb, line_of(st),
-                   "field longer than %u bytes truncated",
+        fb_problem(st->fb, line_of(st), "field longer than %u bytes truncated",
                    SYN_MAX_FIELD_BYTES);
     } else if (rc != SYN_OK) {
         fb_fail(st->fb, rc, "out of memory");
@@ -364,10 +364,9 @@ cap_escaped(struct xml_state *st, const char *s, size_t len)
 static bool
 is_void_element(const xmlChar *name)
 {
-    static const char *const voids[] = {"area", "base", "br",    "col",
-                                        "embed", "hr",  "img",   "input",
-                                        "link", "meta", "param", "source",
-                                        "track", "wbr"};
+    static const char *const voids[] = {
+        "area",  "base", "br",   "col",   "embed",  "hr",    "img",
+        "input", "link", "meta", "param", "source", "track", "wbr"};
     size_t i;
 
     for (i = 0; i < SYN_ARRAY_LEN(voids); i++) {
@@ -427,8 +426,7 @@ cap_end_tag(struct xml_state *st, const xmlChar *name)
 static const char *
 cap_text(struct xml_state *st, const char *s, size_t len)
 {
-    return st->base64 ? fb_text(st->fb, s, len)
-                      : fb_text_clean(st->fb, s, len);
+    return st->base64 ? fb_text(st->fb, s, len) : fb_text_clean(st->fb, s, len);
 }
 
 /* The captured text as plain text for a title: tags dropped and character
@@ -696,8 +694,10 @@ cap_end(struct xml_state *st)
         static const struct {
             const char *name;
             long s;
-        } periods[] = {{"hourly", 3600},       {"daily", 86400},
-                       {"weekly", 7 * 86400},  {"monthly", 30 * 86400},
+        } periods[] = {{"hourly", 3600},
+                       {"daily", 86400},
+                       {"weekly", 7 * 86400},
+                       {"monthly", 30 * 86400},
                        {"yearly", 365 * 86400}};
         struct str p = str_trim((struct str){s, len});
         size_t i;
@@ -849,12 +849,13 @@ cap_text_construct(struct xml_state *st, enum field f, bool is_atom_elem,
         return;
     }
     cap_begin(st, f, m);
-    st->base64 = b64 || (is_atom_elem &&
-                         str_eq_nocase(str_trim(attr_get(st, n_attrs, attrs, "mode")),
-                                       "base64"));
+    st->base64 =
+        b64 || (is_atom_elem &&
+                str_eq_nocase(str_trim(attr_get(st, n_attrs, attrs, "mode")),
+                              "base64"));
     st->title_plain = is_atom_elem && m == M_TEXT;
-    st->strip_div = is_atom_elem && m == M_XHTML &&
-                    st->fb->f->format == FEED_FORMAT_ATOM10;
+    st->strip_div =
+        is_atom_elem && m == M_XHTML && st->fb->f->format == FEED_FORMAT_ATOM10;
 }
 
 /* --- links, enclosures, media ------------------------------------------ */
@@ -871,7 +872,8 @@ atom_link(struct xml_state *st, enum ctx parent, int n, const xmlChar **attrs)
 
     if (rel.len != 0 && !str_eq_nocase(rel, "alternate") &&
         !str_eq_nocase(rel, "enclosure") &&
-        !str_eq_nocase(rel, "http://www.iana.org/assignments/relation/alternate"))
+        !str_eq_nocase(rel,
+                       "http://www.iana.org/assignments/relation/alternate"))
         return;
     if (href.len == 0) {
         /* <link>URL</link> in an Atom feed: read the text */
@@ -960,8 +962,9 @@ itunes_category(struct xml_state *st, int n, const xmlChar **attrs)
 /* --- dispatch ---------------------------------------------------------- */
 
 static void
-start_root(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, const xmlChar *uri,
-           int n, const xmlChar **attrs, const xmlChar *name)
+start_root(struct xml_state *st, enum xml_ns ns, enum xml_tok tok,
+           const xmlChar *uri, int n, const xmlChar **attrs,
+           const xmlChar *name)
 {
     struct feed *f = st->fb->f;
 
@@ -976,8 +979,8 @@ start_root(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, const xmlChar
     } else if (tok == T_RDF) {
         f->format = FEED_FORMAT_RSS10;
         st->ctx_at[st->depth] = C_ROOT;
-    } else if (tok == T_FEED && (ns == NS_ATOM10 || ns == NS_ATOM03 ||
-                                 ns == NS_RSS)) {
+    } else if (tok == T_FEED &&
+               (ns == NS_ATOM10 || ns == NS_ATOM03 || ns == NS_RSS)) {
         struct str v = str_trim(attr_get(st, n, attrs, "version"));
 
         f->format = ns == NS_ATOM03 || str_eq_cstr(v, "0.3")
@@ -1332,8 +1335,9 @@ on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
         return;
     }
     if (n_attrs > SYN_MAX_XML_ATTRS) {
-        fb_fail(st->fb, SYN_ETOOBIG, "line %ld: more than %d attributes on <%.40s>",
-                line_of(st), SYN_MAX_XML_ATTRS, (const char *)name);
+        fb_fail(st->fb, SYN_ETOOBIG,
+                "line %ld: more than %d attributes on <%.40s>", line_of(st),
+                SYN_MAX_XML_ATTRS, (const char *)name);
         stop(st);
         return;
     }
@@ -1369,8 +1373,7 @@ on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
 }
 
 static void
-on_end(void *ud, const xmlChar *name, const xmlChar *prefix,
-       const xmlChar *uri)
+on_end(void *ud, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
 {
     struct xml_state *st = ud;
     struct feed_builder *fb = st->fb;
@@ -1542,8 +1545,8 @@ on_get_entity(void *ud, const xmlChar *name)
             stop(st);
             return NULL;
         }
-        fb_problem(st->fb, line_of(st),
-                   "undefined entity &%s; (recovered)", (const char *)name);
+        fb_problem(st->fb, line_of(st), "undefined entity &%s; (recovered)",
+                   (const char *)name);
     }
     return &st->html_ents[idx]->e;
 }
