@@ -431,21 +431,20 @@ cap_text(struct xml_state *st, const char *s, size_t len)
 
 /* The captured text as plain text for a title: tags dropped and character
  * references decoded for HTML (Atom type="html"/"xhtml") and for RSS, whose
- * titles are often escaped twice ("AT&amp;amp;T"); Atom type="text" is
- * taken literally. */
+ * titles are often escaped twice ("AT&amp;amp;T") or carry markup
+ * ("1930ft<sup>2</sup>"); Atom type="text" is taken literally. */
 static const char *
 title_text(struct xml_state *st)
 {
     const char *s = buf_cstr(&st->text);
-    size_t len = st->text.len, i, run = 0;
+    size_t len = st->text.len, i, run = 0, tag_start = 0;
     bool in_tag = false;
 
-    if (st->title_plain || memchr(s, '&', len) == NULL) {
-        if (st->mode == M_TEXT || memchr(s, '<', len) == NULL)
-            return cap_text(st, s, len);
-    }
+    if (st->title_plain ||
+        (memchr(s, '&', len) == NULL && memchr(s, '<', len) == NULL))
+        return cap_text(st, s, len);
     buf_reset(&st->scratch);
-    if (st->mode != M_TEXT) {
+    if (memchr(s, '<', len) != NULL) {
         struct buf *b = &st->scratch;
 
         for (i = 0; i < len; i++) {
@@ -455,24 +454,25 @@ title_text(struct xml_state *st)
                 if (buf_append(b, s + run, i - run) != SYN_OK)
                     goto nomem;
                 in_tag = true;
+                tag_start = i;
             } else if (in_tag && s[i] == '>') {
                 in_tag = false;
                 run = i + 1;
             }
         }
-        if (!in_tag && buf_append(b, s + run, len - run) != SYN_OK)
+        if (in_tag) /* "a <b" without '>' was no tag: keep it */
+            run = tag_start;
+        if (buf_append(b, s + run, len - run) != SYN_OK)
             goto nomem;
         s = buf_cstr(b);
         len = b->len;
-        /* decode in place through the text buffer */
+        /* decode through the text buffer */
         buf_reset(&st->text);
         if (buf_append(&st->text, s, len) != SYN_OK)
             goto nomem;
         s = buf_cstr(&st->text);
         buf_reset(&st->scratch);
     }
-    if (st->title_plain && st->mode == M_TEXT)
-        return cap_text(st, s, len);
     if (feed_entities_decode(&st->scratch, s, len) != SYN_OK)
         goto nomem;
     return cap_text(st, buf_cstr(&st->scratch), st->scratch.len);

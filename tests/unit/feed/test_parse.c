@@ -142,6 +142,9 @@ test_formats_and_quirks(void **state)
          "<p>Para <a "
          "href=\"http://x.example/?a=1&amp;b=2\">link</a><br>end</p>",
          NULL},
+        {"quirks-title-markup.xml", FEED_FORMAT_RSS20, false, 1, "Markup",
+         NULL, NULL, "http://m.example/1", "http://m.example/1",
+         "Flat $4300 1930ft2", NULL, NULL, NULL},
         {"quirks-truncated.xml", FEED_FORMAT_RSS20, true, 2, "Cut", NULL, NULL,
          "http://cut.example/1", "http://cut.example/1", "Whole", NULL, NULL,
          NULL},
