@@ -839,6 +839,8 @@ fetch_run(const struct fetch_job *jobs, size_t n_jobs,
     struct fetch_loop l;
     enum syn_status st = SYN_OK;
 
+    if (opts == NULL || done == NULL || (jobs == NULL && n_jobs > 0))
+        return syn_err_set(err, SYN_EINVAL, "fetch_run: missing argument");
     memset(&l, 0, sizeof(l));
     l.jobs = jobs;
     l.n_jobs = n_jobs;
