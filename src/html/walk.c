@@ -175,7 +175,7 @@ static const struct tag_rule tag_policy[GUMBO_TAG_LAST + 1] = {
     [GUMBO_TAG_SVG] = DROP,
     [GUMBO_TAG_MATH] = DROP,
     [GUMBO_TAG_INPUT] = DROP,
-    [GUMBO_TAG_BUTTON] = DROP,
+    [GUMBO_TAG_BUTTON] = UNWRAP(0),
     [GUMBO_TAG_SELECT] = DROP,
     [GUMBO_TAG_DATALIST] = DROP,
     [GUMBO_TAG_OPTGROUP] = DROP,
@@ -669,6 +669,12 @@ image_is_pixel(const GumboElement *el, const char *url)
 {
     const char *wd = attr_get(el, "width"), *ht = attr_get(el, "height");
 
+    /* judge the sizes that would be written, so that the output is judged
+     * the same way when sanitized again */
+    if (wd != NULL && !is_small_number(wd, false))
+        wd = NULL;
+    if (ht != NULL && !is_small_number(ht, false))
+        ht = NULL;
     if ((dim_at_most(wd, 1) && (ht == NULL || dim_at_most(ht, 1))) ||
         (dim_at_most(ht, 1) && wd == NULL) || dim_at_most(wd, 0) ||
         dim_at_most(ht, 0))
@@ -849,6 +855,32 @@ mark_content(struct walker *w)
 
 static void stop_excerpt(struct walker *w);
 
+/* EXCERPT: write the space between two words before the start tags of the
+ * still empty elements that the second word opens ("a <b>c</b>", not
+ * "a<b> c</b>"). */
+static void
+space_before_empty(struct walker *w)
+{
+    size_t i = w->depth, at;
+    enum syn_status st;
+
+    if (w->html == NULL)
+        return;
+    while (i > 0 && !w->stack[i - 1].has_content)
+        i--;
+    at = i < w->depth ? w->stack[i].start_pos : w->html->len;
+    st = buf_append_char(w->html, ' ');
+    if (st != SYN_OK) {
+        walk_fail(w, st);
+        return;
+    }
+    memmove(w->html->data + at + 1, w->html->data + at,
+            w->html->len - 1 - at);
+    w->html->data[at] = ' ';
+    for (; i < w->depth; i++)
+        w->stack[i].start_pos++;
+}
+
 /* Text in a normalizing mode: tokens counted, whitespace collapsed. */
 static void
 text_measure(struct walker *w, const char *s, size_t len)
@@ -885,7 +917,7 @@ text_measure(struct walker *w, const char *s, size_t len)
             if (w->sep_pending || w->space_pending) {
                 /* between blocks the HTML needs no space; the text does */
                 if (w->space_pending && !w->sep_pending)
-                    out_raw(w, w->html, " ", 1);
+                    space_before_empty(w);
                 out_raw(w, w->text, " ", 1);
             }
             w->sep_pending = w->space_pending = false;
