@@ -19,6 +19,7 @@
 #include "html/walk.h"
 
 #include <gumbo.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -30,9 +31,55 @@
 #include "util/url.h"
 #include "util/utf8.h"
 
-struct html_doc {
-    GumboOutput *out; /* owned; freed with gumbo_destroy_output() */
+/* gumbo allocates tens of small blocks per element and frees each one
+ * again (a third of its time in malloc, free and gumbo_destroy_output);
+ * a bump arena for the whole parse, dropped at once, avoids both. Blocks
+ * come from gumbo's own default allocator: gumbo has no failure path for
+ * a NULL allocation, so the injected failures of util/mem must not reach
+ * it (they are for our code's paths). */
+#define GUMBO_ARENA_BLOCK (64u * 1024)
+
+struct gumbo_block {
+    struct gumbo_block *next; /* older block */
+    size_t used, cap;         /* bytes of data[] */
+    max_align_t data[];       /* the memory handed out */
 };
+
+struct html_doc {
+    GumboOutput *out;           /* lives in blocks */
+    struct gumbo_block *blocks; /* owned chain, newest first */
+};
+
+static void *
+gumbo_arena_alloc(void *userdata, size_t size)
+{
+    struct html_doc *doc = userdata;
+    struct gumbo_block *b = doc->blocks;
+    size_t need = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    void *p;
+
+    if (b == NULL || b->cap - b->used < need) {
+        size_t cap = need > GUMBO_ARENA_BLOCK ? need : GUMBO_ARENA_BLOCK;
+
+        b = kGumboDefaultOptions.allocator(NULL, sizeof(*b) + cap);
+        if (b == NULL)
+            return NULL;
+        b->cap = cap;
+        b->used = 0;
+        b->next = doc->blocks;
+        doc->blocks = b;
+    }
+    p = (char *)b->data + b->used;
+    b->used += need;
+    return p;
+}
+
+static void
+gumbo_arena_free(void *userdata, void *ptr)
+{
+    (void)userdata; /* everything goes at once in html_doc_free() */
+    (void)ptr;
+}
 
 /* ---- tag policy --------------------------------------------------------- */
 
@@ -724,6 +771,18 @@ url_host(const char *u, char *host, size_t cap)
     return true;
 }
 
+/* Length of the video id at p: letters, digits, '-' and '_', ended by
+ * the end of the string or one of / ? # &; 0 when anything else comes. */
+static size_t
+id_len(const char *p)
+{
+    size_t n = 0;
+
+    while (ascii_isalnum((unsigned char)p[n]) || p[n] == '-' || p[n] == '_')
+        n++;
+    return p[n] == '\0' || strchr("/?#&", p[n]) != NULL ? n : 0;
+}
+
 /* Turn an embed URL of a known player (in w->url) into the address of its
  * page: YouTube /embed/ID -> watch?v=ID, player.vimeo.com/video/ID ->
  * vimeo.com/ID. False when the host is not a known player. */
@@ -743,7 +802,7 @@ video_page_url(struct walker *w)
     if (strstr(host, "youtube") != NULL &&
         (p = strstr(path, "/embed/")) == path) {
         p += 7;
-        n = strcspn(p, "/?#&");
+        n = id_len(p);
         if (n == 0 || n >= sizeof(id))
             return true;
         memcpy(id, p, n);
@@ -753,7 +812,7 @@ video_page_url(struct walker *w)
     } else if (strcmp(host, "player.vimeo.com") == 0 &&
                strncmp(path, "/video/", 7) == 0) {
         p = path + 7;
-        n = strcspn(p, "/?#&");
+        n = id_len(p);
         if (n == 0 || n >= sizeof(id))
             return true;
         memcpy(id, p, n);
@@ -1392,13 +1451,16 @@ html_doc_parse(const char *html, size_t len, struct html_doc **out,
     doc = syn_calloc(1, sizeof(*doc));
     if (doc == NULL)
         return syn_err_set(err, SYN_ENOMEM, "out of memory");
+    opts.allocator = gumbo_arena_alloc;
+    opts.deallocator = gumbo_arena_free;
+    opts.userdata = doc;
     opts.max_errors = SYN_MAX_HTML_ERRORS;
     opts.fragment_context = GUMBO_TAG_DIV;
     opts.fragment_namespace = GUMBO_NAMESPACE_HTML;
     /* gumbo allocates with malloc and has no failure path of its own */
     doc->out = gumbo_parse_with_options(&opts, html, scan_depth(html, len));
     if (doc->out == NULL) {
-        syn_free(doc);
+        html_doc_free(doc);
         return syn_err_set(err, SYN_ENOMEM, "HTML parser failed");
     }
     *out = doc;
@@ -1408,9 +1470,14 @@ html_doc_parse(const char *html, size_t len, struct html_doc **out,
 void
 html_doc_free(struct html_doc *doc)
 {
+    struct gumbo_block *b, *next;
+
     if (doc == NULL)
         return;
-    gumbo_destroy_output(&kGumboDefaultOptions, doc->out);
+    for (b = doc->blocks; b != NULL; b = next) {
+        next = b->next;
+        kGumboDefaultOptions.deallocator(NULL, b);
+    }
     syn_free(doc);
 }
 
