@@ -2,27 +2,19 @@
  * since most text has few characters to escape. */
 #include "html/escape.h"
 
-/* Bytes at s[i..len) that start a code point HTML5 calls a parse error
- * when raw (controls, noncharacters): their length, else 0. A browser
- * or gumbo would turn them into U+FFFD, so they are dropped instead. */
-static size_t
-bad_code_point(const unsigned char *s, size_t i, size_t len)
-{
-    unsigned char c = s[i];
+#include <stdint.h>
 
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r') ||
-        c == 0x7F)
-        return 1;
-    if (c == 0xC2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F)
-        return 2; /* C1 controls */
-    if (c == 0xEF && i + 2 < len &&
-        ((s[i + 1] == 0xB7 && s[i + 2] >= 0x90 && s[i + 2] <= 0xAF) ||
-         (s[i + 1] == 0xBF && s[i + 2] >= 0xBE)))
-        return 3; /* U+FDD0..U+FDEF, U+FFFE, U+FFFF */
-    if (c >= 0xF0 && c <= 0xF4 && i + 3 < len && (s[i + 1] & 0x0F) == 0x0F &&
-        s[i + 2] == 0xBF && s[i + 3] >= 0xBE)
-        return 4; /* U+1FFFE, U+1FFFF, ... U+10FFFF */
-    return 0;
+#include "util/utf8.h"
+
+/* Code points that HTML5 makes a parse error when raw (controls but TAB,
+ * LF, FF, CR; C1 controls; noncharacters): a browser or gumbo turns them
+ * into U+FFFD or keeps them inconsistently, so they are dropped. */
+static int
+is_bad_code_point(uint32_t c)
+{
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r') ||
+           (c >= 0x7F && c <= 0x9F) || (c >= 0xFDD0 && c <= 0xFDEF) ||
+           (c & 0xFFFE) == 0xFFFE;
 }
 
 enum syn_status
@@ -43,18 +35,26 @@ html_escape_append(struct buf *b, const char *s, size_t len)
         case '"': rep = "&quot;"; break;
         case '\'': rep = "&#39;"; break;
         case '\r': rep = "&#13;"; break; /* raw, it would read as \n */
-        default:
-            if (u[i] >= 0x20 && u[i] < 0x7F) {
+        default: {
+            uint32_t c = u[i];
+
+            if (c >= 0x20 && c < 0x7F) {
                 i++;
                 continue;
             }
-            skip = bad_code_point(u, i, len);
+            skip = c < 0x80 ? 1 : utf8_decode(s + i, len - i, &c);
             if (skip == 0) {
-                i++;
+                rep = "\xEF\xBF\xBD"; /* invalid UTF-8: U+FFFD */
+                skip = 1;
+                break;
+            }
+            if (!is_bad_code_point(c)) {
+                i += skip;
                 continue;
             }
             rep = "";
             break;
+        }
         }
         if (i > run)
             st = buf_append(b, s + run, i - run);

@@ -15,7 +15,7 @@
 /* Append s[0..len) to b with & < > " ' and CR written as character
  * references. Code points that HTML5 makes parse errors when raw (NUL and
  * other controls but TAB, LF, FF, CR; C1 controls; noncharacters) are
- * dropped; other bytes are copied unchanged (the caller validates UTF-8).
+ * dropped; invalid UTF-8 becomes U+FFFD, so the result is always valid.
  * Errors are buf's; on failure b is unchanged. */
 enum syn_status html_escape_append(struct buf *b, const char *s, size_t len)
     SYN_NODISCARD;

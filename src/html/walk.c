@@ -948,11 +948,16 @@ text_measure(struct walker *w, const char *s, size_t len)
 
     while (i < len && w->st == SYN_OK && !w->stopped) {
         uint32_t c;
-        size_t n = utf8_decode(s + i, len - i, &c);
+        size_t n = utf8_decode(s + i, len - i, &c), blen = n;
+        const char *bytes = s + i;
         bool unspaced;
 
-        if (n == 0)
-            n = 1; /* gumbo gives valid UTF-8; be safe anyway */
+        if (n == 0) {
+            /* gumbo writes invalid UTF-8 for some huge numeric references */
+            n = 1;
+            bytes = "\xEF\xBF\xBD";
+            blen = 3;
+        }
         if (is_space_cp(c)) {
             token_end(w);
             w->space_pending = w->any_token;
@@ -988,9 +993,9 @@ text_measure(struct walker *w, const char *s, size_t len)
         }
         if (w->html != NULL) {
             mark_content(w);
-            out_esc(w, w->html, s + i, n);
+            out_esc(w, w->html, bytes, blen);
         }
-        out_raw(w, w->text, s + i, n);
+        out_raw(w, w->text, bytes, blen);
         i += n;
     }
 }
