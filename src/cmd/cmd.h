@@ -6,6 +6,8 @@
 #ifndef SYNDIC_CMD_CMD_H
 #define SYNDIC_CMD_CMD_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "util/log.h"
@@ -31,6 +33,10 @@ struct cmd_def {
     const char *help;    /* full usage text */
 };
 
+/* syndic parse (cmd_parse.c). */
+int cmd_parse(const struct cmd_env *env, int argc, char **argv);
+extern const char cmd_parse_help[];
+
 /* The table of subcommands, ending with a NULL name (main.c owns it). */
 extern const struct cmd_def cmd_table[];
 
@@ -48,7 +54,47 @@ int cmd_usage_error(const struct cmd_env *env, const char *name,
 /* Report a runtime failure "syndic NAME: MSG"; returns CMD_RUNTIME. */
 int cmd_fail(const struct cmd_env *env, const char *name, const char *fmt,
              ...) SYN_PRINTF(3, 4);
+struct syn_ctx;
+
+/* Open the context for command name (config, log, and the store when
+ * flags has CTX_STORE; see app/ctx.h). On failure prints one message and
+ * returns CMD_RUNTIME; else CMD_OK and *ctx must be ctx_close()d. */
+int cmd_open_ctx(const struct cmd_env *env, const char *name, unsigned flags,
+                 struct syn_ctx *ctx /* out */);
+
 /* Print the help text of the command called name; CMD_USAGE if unknown. */
 int cmd_print_help(const struct cmd_env *env, const char *name, FILE *to);
+
+/* RFC 3339 UTC form of t into out[32] ("" for 0); returns out. */
+const char *cmd_format_time(int64_t t, char out[32]);
+
+/* Add url as a source (checked against the fetch policy of ctx's config)
+ * with its title, partner (0: none) and topics, in the caller's
+ * transaction. *id gets the new id (the existing one on SYN_EEXIST). */
+enum syn_status cmd_source_add_url(struct syn_ctx *ctx, const char *url,
+                                   const char *title, int64_t partner_id,
+                                   const char *const *topics, size_t n_topics,
+                                   int64_t *id /* out */,
+                                   struct syn_err *err) SYN_NODISCARD;
+
+/* The subcommands; each documented by its help text. */
+int cmd_init(const struct cmd_env *env, int argc, char **argv);
+int cmd_source(const struct cmd_env *env, int argc, char **argv);
+int cmd_partner(const struct cmd_env *env, int argc, char **argv);
+int cmd_digest(const struct cmd_env *env, int argc, char **argv);
+int cmd_subscribers(const struct cmd_env *env, int argc, char **argv);
+int cmd_fetch(const struct cmd_env *env, int argc, char **argv);
+int cmd_opml(const struct cmd_env *env, int argc, char **argv);
+extern const char cmd_opml_help[];
+extern const char cmd_fetch_help[];
+extern const char cmd_partner_help[];
+extern const char cmd_digest_help[];
+extern const char cmd_subscribers_help[];
+extern const char cmd_init_help[];
+extern const char cmd_source_help[];
+
+/* cmd_serve.c */
+int cmd_serve(const struct cmd_env *env, int argc, char **argv);
+extern const char cmd_serve_help[];
 
 #endif

@@ -1,8 +1,11 @@
 /* Messages and help shared by the subcommands (see cmd.h). */
 #include "cmd/cmd.h"
 
+#include "app/ctx.h"
+
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 
 static void
 cmd_vreport(const struct cmd_env *env, const char *name, const char *fmt,
@@ -51,4 +54,30 @@ cmd_print_help(const struct cmd_env *env, const char *name, FILE *to)
     fprintf(env->err, "syndic: unknown command '%s'; try 'syndic --help'\n",
             name);
     return CMD_USAGE;
+}
+
+int
+cmd_open_ctx(const struct cmd_env *env, const char *name, unsigned flags,
+             struct syn_ctx *ctx)
+{
+    struct ctx_opts opts = {env->config_path, env->db_path, env->verbosity,
+                            flags};
+    struct syn_err err;
+
+    syn_err_clear(&err);
+    if (ctx_open(ctx, &opts, &err) != SYN_OK)
+        return cmd_fail(env, name, "%s", err.msg);
+    return CMD_OK;
+}
+
+const char *
+cmd_format_time(int64_t t, char out[32])
+{
+    struct tm tm;
+    time_t tt = (time_t)t;
+
+    out[0] = '\0';
+    if (t != 0 && gmtime_r(&tt, &tm) != NULL)
+        (void)strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return out;
 }
