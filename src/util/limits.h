@@ -33,7 +33,12 @@
 #define SYN_MAX_PARAMS 64               /* fields in a query or form */
 #define SYN_MAX_QUERY_BYTES 4096        /* a search query */
 #define SYN_MAX_CONNECTIONS 1024        /* open sockets */
-#define SYN_CONN_MEMORY_BYTES (64u * 1024) /* per-connection buffers */
+/* Per-connection buffers (request line, headers, response headers).
+ * libmicrohttpd zeroes this pool between two requests of a keep-alive
+ * connection, so its size is paid on every request: 16 KiB holds the 8 KB
+ * of headers browsers send at most, plus our response headers. Larger
+ * headers get 431. */
+#define SYN_CONN_MEMORY_BYTES (16u * 1024)
 #define SYN_CONN_TIMEOUT_S 15           /* idle or slow clients */
 
 /* Web server. A request line plus headers beyond 8 KB is not a browser
