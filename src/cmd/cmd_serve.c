@@ -76,6 +76,8 @@ serve_opts_from_config(struct web_opts *o, const struct web_opts *cli,
         o->base_url = cfg->site_base_url;
     if (o->language == NULL)
         o->language = cfg->site_language;
+    if (o->tagline == NULL)
+        o->tagline = cfg->site_tagline;
 }
 
 /* SIGHUP: read the configuration file again (the one given at start) and

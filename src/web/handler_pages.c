@@ -131,8 +131,11 @@ web_h_home(struct web_req *req, struct syn_err *err)
     memset(&q, 0, sizeof(q));
     web_tree_begin(req, &t);
     tpl_set_str(&t, t.root, "heading", "Latest stories");
-    tpl_set_str(&t, t.root, "description", "The latest stories from our "
-                "partners and sources.");
+    tpl_set_str(&t, t.root, "intro", req->site->opts->tagline);
+    tpl_set_str(&t, t.root, "description",
+                req->site->opts->tagline != NULL
+                    ? req->site->opts->tagline
+                    : "The latest stories from our partners and sources.");
     og = tpl_set_map(&t, t.root, "og");
     tpl_set_str(&t, og, "type", "website");
     tpl_set_str(&t, og, "title", req->site->opts->site_title);

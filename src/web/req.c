@@ -18,6 +18,7 @@ web_tree_begin(struct web_req *req, struct tpl_tree *t)
     tpl_set_str(t, site, "title", o->site_title);
     tpl_set_str(t, site, "base_url", o->base_url);
     tpl_set_str(t, site, "language", o->language);
+    tpl_set_str(t, site, "tagline", o->tagline);
     tpl_set_str(t, t->root, "lang", o->language);
     tpl_set_str(t, t->root, "dir", "ltr");
     tpl_set_str(t, t->root, "path", req->path);

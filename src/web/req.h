@@ -39,7 +39,7 @@ struct web_site {
     const struct web_opts *opts;   /* = &opts_copy */
     const struct web_theme *theme; /* = theme_owned */
     struct web_opts opts_copy;     /* site fields point at the copies: */
-    char *title, *base_url, *language, *theme_dir; /* owned */
+    char *title, *base_url, *language, *theme_dir, *tagline; /* owned */
     struct web_theme *theme_owned;
     struct web_metrics *metrics;   /* atomics */
     const unsigned char *csrf_key; /* WEB_CSRF_KEY_BYTES (web/csrf.h) */

@@ -496,6 +496,7 @@ site_free(struct web_site *site)
     syn_free(site->base_url);
     syn_free(site->language);
     syn_free(site->theme_dir);
+    syn_free(site->tagline);
     syn_free(site);
 }
 
@@ -536,6 +537,8 @@ site_new(struct web_server *s, const struct web_opts *o,
     if (st == SYN_OK)
         st = copy_opt(o->theme_dir, NULL, &site->theme_dir, err);
     if (st == SYN_OK)
+        st = copy_opt(o->tagline, NULL, &site->tagline, err);
+    if (st == SYN_OK)
         st = web_theme_load(site->theme_dir, required_templates,
                             &site->theme_owned, err);
     if (st != SYN_OK) {
@@ -552,6 +555,7 @@ site_new(struct web_server *s, const struct web_opts *o,
     site->opts_copy.base_url = site->base_url;
     site->opts_copy.language = site->language;
     site->opts_copy.theme_dir = site->theme_dir;
+    site->opts_copy.tagline = site->tagline;
     site->opts = &site->opts_copy;
     site->theme = site->theme_owned;
     site->metrics = &s->metrics;
@@ -589,7 +593,7 @@ web_server_start(const struct web_opts *o, struct web_server **out,
     s->opts.db_path = s->db_path;
     /* Site fields live in the site (they change on reload). */
     s->opts.site_title = s->opts.base_url = s->opts.language = NULL;
-    s->opts.theme_dir = NULL;
+    s->opts.theme_dir = s->opts.tagline = NULL;
     web_metrics_init(&s->metrics);
     atomic_init(&s->gen, 1);
     s->cache = web_cache_new();

@@ -38,6 +38,7 @@ struct web_opts {
     const char *site_title; /* [site] title */
     const char *base_url;   /* [site] base_url, e.g. "https://news.example" */
     const char *language;   /* [site] language, e.g. "en" */
+    const char *tagline;    /* [site] tagline, or NULL */
     const struct syn_log *log; /* borrowed; may be NULL */
     /* Appends extra Prometheus lines (fetch and mail counters) to
      * /metrics. */

@@ -287,6 +287,26 @@ def test_feeds(site):
           > 30, "sitemap urls")
 
 
+def test_feeds_parse(site):
+    """The XML feeds as a feed reader sees them (Debian's feedparser 6.0
+    has no JSON Feed support; test_feeds checks that one)."""
+    try:
+        import feedparser
+    except ImportError:
+        print("note: python3-feedparser missing, feed parse check skipped")
+        return
+    for path, version in [("/feed.xml", "rss20"), ("/atom.xml", "atom10"),
+                          ("/t/climate/atom.xml", "atom10")]:
+        _, h, body = site.get(path)
+        d = feedparser.parse(body, response_headers={
+            "content-type": h.get("content-type", "")})
+        check(not d.bozo, f"{path}: feedparser finds no error "
+              f"({d.get('bozo_exception')!r})")
+        check(d.version == version, f"{path}: version {d.version}")
+        check(len(d.entries) > 0 and all(e.get("link") for e in d.entries),
+              f"{path}: entries with links")
+
+
 def test_share_and_metrics(site):
     st, h, _ = site.get("/share/25/facebook")
     check(st == 302 and h.get("location", "").startswith(
@@ -345,6 +365,20 @@ def test_pagination(site):
           "second page has the rest")
 
 
+def test_bad_theme(db, tmp):
+    """A broken theme template stops start-up with file:line."""
+    theme = os.path.join(tmp, "theme")
+    os.makedirs(os.path.join(theme, "templates"), exist_ok=True)
+    with open(os.path.join(theme, "templates", "home.html"), "w") as f:
+        f.write("<h1>\n{{#stories}}\n")
+    r = subprocess.run([BIN, "--db", db, "serve", "--listen",
+                        f"127.0.0.1:{free_port()}", "--theme", theme],
+                       capture_output=True, text=True, timeout=20)
+    check(r.returncode == 1 and
+          "home.html:2: unclosed section 'stories'" in r.stderr,
+          f"bad theme refused with file:line ({r.returncode}, {r.stderr!r})")
+
+
 def main():
     if not BIN or not os.path.exists(BIN):
         print("skip: no syndic binary")
@@ -361,7 +395,8 @@ def main():
     base = f"http://127.0.0.1:{port}"
     conf = os.path.join(tmp, "syndic.ini")
     with open(conf, "w") as f:
-        f.write("[site]\ntitle = First Title\nlanguage = en\n")
+        f.write("[site]\ntitle = First Title\nlanguage = en\n"
+                "tagline = Stories & more from <partners>\n")
     proc = subprocess.Popen([BIN, "--db", db, "--config", conf, "serve",
                              "--listen", f"127.0.0.1:{port}", "--no-fetch",
                              "--no-mail", "--base-url", base])
@@ -371,7 +406,8 @@ def main():
             print("FAIL: server did not start")
             return 1
         for t in [test_routes, test_conditional_and_gzip, test_article,
-                  test_search, test_feeds, test_share_and_metrics,
+                  test_search, test_feeds, test_feeds_parse,
+                  test_share_and_metrics,
                   test_hostile, test_pagination]:
             try:
                 t(site)
@@ -380,6 +416,8 @@ def main():
                 print("FAIL:", t.__name__, repr(e))
         st, _, body = site.get("/")
         check(b"First Title" in body, "site title from the configuration")
+        check(b"Stories &amp; more from &lt;partners&gt;" in body,
+              "tagline, escaped")
         with open(conf, "w") as f:
             f.write("[site]\ntitle = Second Title\nlanguage = en\n")
         proc.send_signal(signal.SIGHUP)
@@ -390,6 +428,7 @@ def main():
                 break
         check(st == 200 and b"Second Title" in body,
               "SIGHUP reloads the configuration")
+        test_bad_theme(db, tmp)
         with open(conf, "w") as f:
             f.write("[site]\nnot a line\n")
         proc.send_signal(signal.SIGHUP)
