@@ -26,7 +26,8 @@ parse_id(const char *s, int64_t *id, struct syn_err *err)
     long v;
 
     if (s == NULL || str_to_long(s, 1, 0x7fffffffffffffffL, &v) != SYN_OK)
-        return syn_err_set(err, SYN_ENOTFOUND, "There is no story at this "
+        return syn_err_set(err, SYN_ENOTFOUND,
+                           "There is no story at this "
                            "address.");
     *id = v;
     return SYN_OK;
@@ -56,7 +57,8 @@ parse_cursor(const struct web_req *req, struct store_item_query *q,
     q->before_id = id;
     return SYN_OK;
 bad:
-    return syn_err_set(err, SYN_EINVAL, "The 'before' parameter should look "
+    return syn_err_set(err, SYN_EINVAL,
+                       "The 'before' parameter should look "
                        "like 1700000000.42.");
 }
 
@@ -251,8 +253,8 @@ share_tree(struct web_req *req, struct tpl_tree *t, struct tpl_val *item,
     size_t i;
 
     for (i = 0; i < SYN_ARRAY_LEN(networks); i++) {
-        SYN_IGNORE(snprintf(href, sizeof(href), "/share/%lld/%s",
-                            (long long)id, networks[i].network) < 0);
+        SYN_IGNORE(snprintf(href, sizeof(href), "/share/%lld/%s", (long long)id,
+                            networks[i].network) < 0);
         if (i == 0) {
             tpl_set_str(t, item, "pinterest_url", href);
             continue;
@@ -288,7 +290,8 @@ web_h_article(struct web_req *req, struct syn_err *err)
     if (st == SYN_OK)
         st = store_item_get(s, id, &it, err);
     if (st == SYN_ENOTFOUND)
-        st = syn_err_set(err, SYN_ENOTFOUND, "There is no story at this "
+        st = syn_err_set(err, SYN_ENOTFOUND,
+                         "There is no story at this "
                          "address.");
     if (st != SYN_OK)
         return st;
@@ -300,8 +303,8 @@ web_h_article(struct web_req *req, struct syn_err *err)
     if (req->n_args < 2 || strcmp(req->args[1], slug) != 0) {
         char loc[160];
 
-        SYN_IGNORE(snprintf(loc, sizeof(loc), "/a/%lld/%s", (long long)id,
-                            slug) < 0);
+        SYN_IGNORE(
+            snprintf(loc, sizeof(loc), "/a/%lld/%s", (long long)id, slug) < 0);
         st = web_redirect(req, 301, loc, err);
         goto out;
     }
@@ -391,7 +394,8 @@ web_h_search(struct web_req *req, struct syn_err *err)
         return syn_err_set(err, SYN_ENOMEM, "out of memory");
     tpl_set_str(&t, t.root, "query", query);
     if (query[0] == '\0') {
-        tpl_set_str(&t, t.root, "notice", "Type one or more words to search "
+        tpl_set_str(&t, t.root, "notice",
+                    "Type one or more words to search "
                     "the stories.");
         return web_render(req, "search.html", &t, HTML, err);
     }
@@ -467,8 +471,8 @@ out:
 
 /* Expand a share pattern for an item. */
 static enum syn_status
-share_url(struct web_req *req, const char *pattern,
-          const struct store_item *it, struct buf *out)
+share_url(struct web_req *req, const char *pattern, const struct store_item *it,
+          struct buf *out)
 {
     const char *page;
     char path[160];
@@ -529,8 +533,10 @@ web_h_share(struct web_req *req, struct syn_err *err)
     }
     /* Count first: a failed count must not block the visitor. */
     if (store_share_increment(s, id, networks[n].network, err) != SYN_OK)
-        log_warn(req->site->opts->log, "share count failed item=%lld "
-                 "msg=\"%s\"", (long long)id, err->msg);
+        log_warn(req->site->opts->log,
+                 "share count failed item=%lld "
+                 "msg=\"%s\"",
+                 (long long)id, err->msg);
     web_metrics_share(req->site->metrics, (size_t)n);
     req->resp.cache_control = "no-store";
     st = web_redirect(req, 302, buf_cstr(&url), err);
@@ -547,8 +553,8 @@ web_metrics_shares(struct web_req *req, struct buf *out, struct syn_err *err)
     size_t i;
 
     st = buf_append_str(out, "# HELP syndic_shares_total Share links "
-                        "followed, by network.\n"
-                        "# TYPE syndic_shares_total counter\n");
+                             "followed, by network.\n"
+                             "# TYPE syndic_shares_total counter\n");
     for (i = 0; i < SYN_ARRAY_LEN(networks) && st == SYN_OK; i++)
         st = buf_printf(out, "syndic_shares_total{network=\"%s\"} %lu\n",
                         networks[i].network,

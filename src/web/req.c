@@ -130,10 +130,10 @@ web_fail(struct web_req *req, enum syn_status st, const struct syn_err *err)
     tpl_set_long(&t, t.root, "status", (long)http);
     tpl_set_str(&t, t.root, "title", title);
     tpl_set_str(&t, t.root, "message", msg);
-    if (web_render(req, "error.html", &t, "text/html; charset=utf-8",
-                   &rerr) != SYN_OK &&
-        web_reply(req, http, "text/plain; charset=utf-8", title,
-                  strlen(title), &rerr) != SYN_OK) {
+    if (web_render(req, "error.html", &t, "text/html; charset=utf-8", &rerr) !=
+            SYN_OK &&
+        web_reply(req, http, "text/plain; charset=utf-8", title, strlen(title),
+                  &rerr) != SYN_OK) {
         buf_reset(&req->resp.body);
         req->resp.ctype = "text/plain; charset=utf-8";
         req->resp.set = true;

@@ -38,9 +38,11 @@ _Static_assert(WEB_CSRF_KEY_BYTES == APP_SECRET_BYTES,
 
 /* Templates every handler may ask for: checked at start-up and reload. */
 static const char *const required_templates[] = {
-    "home.html",   "article.html", "source.html",  "topic.html",
-    "search.html", "partners.html", "error.html",  "feed_rss.xml",
-    "feed_atom.xml", "opml.xml",   "sitemap.xml",  "robots.txt", NULL,
+    "home.html",  "article.html", "source.html",
+    "topic.html", "search.html",  "partners.html",
+    "error.html", "feed_rss.xml", "feed_atom.xml",
+    "opml.xml",   "sitemap.xml",  "robots.txt",
+    NULL,
 };
 
 /* How long web_server_stop() lets requests in flight finish. */
@@ -124,8 +126,8 @@ prepare(struct web_req *req, struct syn_err *err)
                          &req->arena, &req->path, err);
     if (st != SYN_OK)
         return st;
-    st = web_params_parse(req->query_raw, strlen(req->query_raw),
-                          &req->arena, &req->query, err);
+    st = web_params_parse(req->query_raw, strlen(req->query_raw), &req->arena,
+                          &req->query, err);
     if (st != SYN_OK)
         return st;
     req->route = WEB_R_NOT_FOUND;
@@ -134,7 +136,8 @@ prepare(struct web_req *req, struct syn_err *err)
         return syn_err_set(err, SYN_ENOMEM, "out of memory");
     req->def = web_route_match(path_copy, req->args, &req->n_args);
     if (req->def == NULL)
-        return syn_err_set(err, SYN_ENOTFOUND, "There is no page at this "
+        return syn_err_set(err, SYN_ENOTFOUND,
+                           "There is no page at this "
                            "address.");
     req->route = req->def->route;
     return SYN_OK;
@@ -290,8 +293,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
          * limit; the rest is read and dropped. */
         if (req->prep_status == SYN_OK && req->method == WEB_POST &&
             (req->def->flags & WEB_F_POST) && !req->body_too_big &&
-            buf_append(&req->body_in, upload_data, *upload_data_size) !=
-                SYN_OK)
+            buf_append(&req->body_in, upload_data, *upload_data_size) != SYN_OK)
             req->body_too_big = true;
         *upload_data_size = 0;
         return MHD_YES;
@@ -473,8 +475,10 @@ parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v6,
     }
     return SYN_OK;
 bad:
-    return syn_err_set(err, SYN_ECONFIG, "bad listen address '%s' (want "
-                       "ADDR:PORT or [V6ADDR]:PORT)", listen);
+    return syn_err_set(err, SYN_ECONFIG,
+                       "bad listen address '%s' (want "
+                       "ADDR:PORT or [V6ADDR]:PORT)",
+                       listen);
 }
 
 static enum syn_status
@@ -519,8 +523,8 @@ server_free(struct web_server *s)
 /* A site from the site fields of o (title, base_url, language,
  * theme_dir; copied) and the server's fixed options. */
 static enum syn_status
-site_new(struct web_server *s, const struct web_opts *o,
-         struct web_site **out, struct syn_err *err)
+site_new(struct web_server *s, const struct web_opts *o, struct web_site **out,
+         struct syn_err *err)
 {
     struct web_site *site = syn_calloc(1, sizeof(*site));
     enum syn_status st;
@@ -632,17 +636,15 @@ web_server_start(const struct web_opts *o, struct web_server **out,
     if (v6)
         flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, access_cb, s,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SYN_CONN_MEMORY_BYTES,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)SYN_MAX_CONNECTIONS,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SYN_CONN_TIMEOUT_S,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, s,
+        flags, 0, NULL, NULL, access_cb, s, MHD_OPTION_THREAD_POOL_SIZE,
+        threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)SYN_CONN_MEMORY_BYTES, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)SYN_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)SYN_CONN_TIMEOUT_S, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, s,
         MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, s,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-        MHD_OPTION_END);
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
     if (s->daemon == NULL) {
         st = syn_err_set(err, SYN_ENET, "cannot listen on %s", s->listen);
         goto fail;
@@ -669,8 +671,7 @@ web_server_reload(struct web_server *s, const struct web_opts *o,
                   struct syn_err *err)
 {
     struct web_site *site = NULL, *old;
-    enum syn_status st = site_new(s, o != NULL ? o : s->site->opts, &site,
-                                  err);
+    enum syn_status st = site_new(s, o != NULL ? o : s->site->opts, &site, err);
 
     if (st != SYN_OK)
         return st;
