@@ -72,8 +72,10 @@
 /* Items on one listing page and in feeds out (RSS readers show ~20-50). */
 #define SYN_PAGE_ITEMS 20
 #define SYN_FEED_ITEMS 50
-/* Sitemap URLs: the protocol allows 50000 per file. */
-#define SYN_SITEMAP_ITEMS 50000
+/* Articles listed in /sitemap.xml, newest first (NOTE: truncates): the
+ * protocol allows 50000 per file, but one page must fit the request arena
+ * (SYN_REQ_ARENA_BYTES) and SYN_MAX_PAGE_BYTES; 10000 URLs are ~1 MB. */
+#define SYN_SITEMAP_ITEMS 10000
 #define SYN_MAX_THREADS 64              /* server thread pool */
 
 /* Templates: a theme file is a few KB; nesting beyond 32 is a bug or a
