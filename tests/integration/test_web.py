@@ -239,6 +239,15 @@ def test_search(site):
         check(st == 200, f"search {q[:20]!r} answered gracefully ({st})")
     st, _, _ = site.get("/search?q=" + "a" * 5000)
     check(st == 413, f"overlong query is 413 ({st})")
+    st, _, body = site.get("/search?q=filler")
+    html = body.decode()
+    check(html.count("<h2><a") == 20 and
+          'href="/search?q=filler&amp;start=20"' in html, "search page 1")
+    st, _, body = site.get("/search?q=filler&start=20")
+    check(st == 200 and body.decode().count("<h2><a") == 4, "search page 2")
+    for bad in ["-1", "x", "1001"]:
+        st, _, _ = site.get("/search?q=filler&start=" + bad)
+        check(st == 400, f"start={bad} is 400 ({st})")
 
 
 def test_feeds(site):
@@ -358,6 +367,7 @@ def test_pagination(site):
     st, _, body = site.get("/")
     html = body.decode()
     check(html.count('<li class="story"') == 20, "20 stories per page")
+    check('<a href="/t/climate">Climate</a>' in html, "topic links on home")
     i = html.index('rel="next" href="') + 17
     nxt = html[i:html.index('"', i)].replace("&amp;", "&")
     st, _, body2 = site.get(nxt)
