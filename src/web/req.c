@@ -71,6 +71,15 @@ web_redirect(struct web_req *req, unsigned status, const char *location,
     return SYN_OK;
 }
 
+void
+web_outbox_queued(const struct web_req *req)
+{
+    const struct web_opts *o = req->site->opts;
+
+    if (o->outbox_queued != NULL)
+        o->outbox_queued(o->hook_arg);
+}
+
 const char *
 web_abs_url(struct web_req *req, const char *path)
 {

@@ -114,6 +114,11 @@ enum syn_status web_redirect(struct web_req *req, unsigned status,
 void web_fail(struct web_req *req, enum syn_status st,
               const struct syn_err *err);
 
+/* Tell the mail sender (web_opts.outbox_queued) that this request queued
+ * a row in the store's outbox; a no-op without the hook. Call it after
+ * the row is committed. */
+void web_outbox_queued(const struct web_req *req);
+
 /* The absolute URL of path on this site (base_url + path), in the arena;
  * NULL on ENOMEM. */
 const char *web_abs_url(struct web_req *req, const char *path);
