@@ -185,6 +185,26 @@ serve_entry(struct web_server *s, struct web_req *req, struct web_entry *e)
     return MHD_queue_response(req->conn, status, r);
 }
 
+/* Only targets whose query holds parameters some page reads are cached:
+ * "/a/1/x?junk=N" renders like "/a/1/x" but must not fill the cache with
+ * one entry per N. */
+static bool
+query_cacheable(const struct web_req *req)
+{
+    static const char *const known[] = {"before"};
+    size_t i, k;
+
+    for (i = 0; i < req->query.n; i++) {
+        for (k = 0; k < SYN_ARRAY_LEN(known); k++) {
+            if (strcmp(req->query.items[i].name, known[k]) == 0)
+                break;
+        }
+        if (k == SYN_ARRAY_LEN(known))
+            return false;
+    }
+    return true;
+}
+
 /* Run the handler (or report st) and send the answer. Holds the site
  * read lock so that a reload cannot free the theme under the handler. */
 static enum MHD_Result
@@ -202,7 +222,7 @@ respond(struct web_server *s, struct web_req *req, enum syn_status st,
     cacheable = st == SYN_OK && !req->resp.set && req->def != NULL &&
                 (req->def->flags & WEB_F_CACHE) &&
                 (req->method == WEB_GET || req->method == WEB_HEAD) &&
-                req->target != NULL;
+                req->target != NULL && query_cacheable(req);
     if (cacheable) {
         e = web_cache_get(s->cache, req->target, gen);
         if (e != NULL) {

@@ -169,6 +169,18 @@ def test_conditional_and_gzip(site):
     st, hh, bh = site.req("HEAD", "/")
     check(st == 200 and bh == b"" and
           hh.get("content-length") == str(len(body)), "HEAD /")
+    # Unknown query parameters do not make cache entries.
+    _, _, m0 = site.get("/metrics")
+    for i in range(5):
+        site.get(f"/?junk={i}")
+    _, _, m1 = site.get("/metrics")
+
+    def misses(m):
+        for line in m.decode().splitlines():
+            if line.startswith("syndic_http_cache_misses_total "):
+                return int(line.split()[1])
+        return -1
+    check(misses(m1) == misses(m0), "cache-busting queries are not cached")
     # Cached answers are byte-identical.
     st, _, again = site.get("/")
     check(again == body, "cached page is stable")
