@@ -143,7 +143,7 @@ web_entry_new(const struct web_entry_spec *spec, struct web_entry **out,
                   e->last_modified);
     }
     vary = compressible(spec->ctype) && spec->len >= GZIP_MIN_BYTES;
-    if (vary) {
+    if (vary && !spec->no_gzip) {
         st = web_gzip(spec->body, spec->len, &gz, &gz_len, err);
         if (st != SYN_OK)
             goto fail;

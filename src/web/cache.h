@@ -34,6 +34,8 @@ struct web_entry_spec {
     const char *cache_control; /* e.g. "public, max-age=60" */
     const char *location;      /* Location header, or NULL */
     bool validators;           /* ETag + Last-Modified, 304 possible */
+    bool no_gzip;              /* skip the gzip form (the client will not
+                                * take it and the entry is not cached) */
     time_t mtime;              /* Last-Modified; 0 = now */
 };
 

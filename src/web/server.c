@@ -258,6 +258,9 @@ respond(struct web_server *s, struct web_req *req, enum syn_status st,
                              ? req->resp.cache_control
                              : default_cache_control(req, spec.status);
     spec.validators = spec.status == 200;
+    spec.no_gzip = !(cacheable && spec.status == 200 && !req->resp.no_cache) &&
+                   !web_accepts_gzip(
+                       web_req_header(req, MHD_HTTP_HEADER_ACCEPT_ENCODING));
     if (web_entry_new(&spec, &e, err) != SYN_OK) {
         pthread_rwlock_unlock(&s->site_lock);
         log_error(s->opts.log, "response failed path=%s msg=\"%s\"",
