@@ -12,6 +12,8 @@
 
 #include "app/config.h"
 #include "app/ctx.h"
+#include "app/ingest.h"
+#include "app/worker.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "store/store.h"
@@ -121,6 +123,7 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
     struct web_opts o, cli;
     struct syn_ctx ctx;
     struct web_server *server = NULL;
+    struct app_worker *fetcher = NULL;
     struct opt_iter it;
     struct syn_err err;
     sigset_t set;
@@ -194,10 +197,14 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
         ctx_close(&ctx);
         return cmd_fail(env, "serve", "%s", err.msg);
     }
-    /* TODO(lead): start the fetch scheduler here when `fetch` and the mail
-     * sender when `mail`, and give the server their hooks (web_opts
-     * metrics_extra, outbox_queued) and web_server_invalidate() after a
-     * fetch stored new items. */
+    /* The fetch scheduler writes through its own connection; the server
+     * notices the store's data version move and drops its cached pages. */
+    if (fetch && app_worker_start(&ctx, "fetch", ingest_worker_step, NULL,
+                                  &fetcher, &err) != SYN_OK) {
+        web_server_stop(server);
+        ctx_close(&ctx);
+        return cmd_fail(env, "serve", "%s", err.msg);
+    }
     log_info(&ctx.log, "serving port=%u fetch=%s mail=%s",
              web_server_port(server), fetch ? "on" : "off",
              mail ? "on" : "off");
@@ -211,6 +218,7 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
         break;
     }
     log_info(&ctx.log, "stopping signal=%d", sig);
+    app_worker_stop(fetcher);
     web_server_stop(server);
     ctx_close(&ctx);
     return CMD_OK;
