@@ -5,7 +5,8 @@
 # temporary config on a loopback port, runs in the foreground, and sends a
 # pre-compressed copy when gzip is accepted (gzip_static), which is what
 # syndic's cache does too. Prints req/s, p99 and the syndic/nginx ratio.
-# Usage: bench/bench_web.sh BUILD_DIR   (env SECS=10, CONNS=64, THREADS=2)
+# Usage: bench/bench_web.sh BUILD_DIR
+#        (env SECS=10, CONNS=64, THREADS=2, ROUNDS=2; about 90 s)
 set -u
 build=${1:-build}
 bin=$build/syndic
@@ -94,22 +95,37 @@ run() {
         out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$1")
     fi
     local rps p99
+    if echo "$out" | grep -qE 'Non-2xx|Socket errors'; then
+        echo "bench_web: errors during the run on $1:" >&2
+        echo "$out" | grep -E 'Non-2xx|Socket errors' >&2
+    fi
     rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
     p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}')
     echo "$rps ${p99:-nan}"
 }
 
+# Each side runs $ROUNDS times, alternating, and keeps its best run: the
+# machine is shared, and the best run is the least disturbed one.
+rounds=${ROUNDS:-2}
+best() { # "rps p99" lines on stdin -> the line with the highest rps
+    sort -k1,1 -g -r | head -1
+}
 printf '%-8s %-6s %12s %9s\n' server gzip "req/s" "p99 ms"
 for enc in plain gzip; do
     hdr=
     [ "$enc" = gzip ] && hdr="Accept-Encoding: gzip"
-    read -r s_rps s_p99 < <(run "http://127.0.0.1:$sp$page" "$hdr")
-    read -r n_rps n_p99 < <(run "http://127.0.0.1:$np$page" "$hdr")
+    s_runs= ; n_runs=
+    for _ in $(seq "$rounds"); do
+        s_runs+="$(run "http://127.0.0.1:$sp$page" "$hdr")"$'\n'
+        n_runs+="$(run "http://127.0.0.1:$np$page" "$hdr")"$'\n'
+    done
+    read -r s_rps s_p99 < <(printf '%s' "$s_runs" | best)
+    read -r n_rps n_p99 < <(printf '%s' "$n_runs" | best)
     printf '%-8s %-6s %12s %9s\n' syndic "$enc" "$s_rps" "$s_p99"
     printf '%-8s %-6s %12s %9s\n' nginx "$enc" "$n_rps" "$n_p99"
-    awk -v s="$s_rps" -v n="$n_rps" -v e="$enc" \
-        'BEGIN { printf "ratio    %-6s syndic/nginx req/s = %.2f\n", e, s / n }'
+    awk -v s="$s_rps" -v n="$n_rps" -v e="$enc" -v sp="$s_p99" -v np="$n_p99" \
+        'BEGIN { printf "ratio    %-6s syndic/nginx req/s = %.2f, p99 = %.2f\n", e, s / n, sp / np }'
 done
 bytes=$(stat -c %s "$tmp/www$page.html")
 gzbytes=$(stat -c %s "$tmp/www$page.html.gz")
-echo "page: $page, $bytes bytes ($gzbytes gzipped), $conns connections, ${secs}s per run, $threads threads/workers"
+echo "page: $page, $bytes bytes ($gzbytes gzipped), $conns connections, ${secs}s per run, best of $rounds, $threads threads/workers"

@@ -232,9 +232,9 @@ web_item_tree(struct web_req *req, struct tpl_tree *t, struct tpl_val *map,
     SYN_IGNORE(snprintf(path, sizeof(path), "/a/%lld/%s", (long long)it->id,
                         slug) < 0);
     tpl_set_long(t, map, "id", (long)it->id);
-    tpl_set_str(t, map, "title", it->title != NULL && it->title[0] != '\0'
-                                     ? it->title
-                                     : "(untitled)");
+    tpl_set_str(t, map, "title",
+                it->title != NULL && it->title[0] != '\0' ? it->title
+                                                          : "(untitled)");
     tpl_set_str(t, map, "url", it->url);
     tpl_set_str(t, map, "slug", slug);
     tpl_set_str(t, map, "article_url", path);
@@ -247,8 +247,9 @@ web_item_tree(struct web_req *req, struct tpl_tree *t, struct tpl_val *map,
         tpl_set_str(t, map, "published_rfc822",
                     web_date(it->published, WEB_DATE_RFC822, d, sizeof(d)));
     }
-    upd = it->updated > 0 ? it->updated
-                          : it->published > 0 ? it->published : it->ingested;
+    upd = it->updated > 0     ? it->updated
+          : it->published > 0 ? it->published
+                              : it->ingested;
     tpl_set_str(t, map, "updated_iso",
                 web_date(upd, WEB_DATE_RFC3339, d, sizeof(d)));
     authors_tree(t, map, it->authors);
@@ -259,14 +260,14 @@ web_item_tree(struct web_req *req, struct tpl_tree *t, struct tpl_val *map,
     rtl = web_is_rtl(it->language, it->title);
     tpl_set_bool(t, map, "rtl", rtl);
     s = tpl_set_map(t, map, "source");
-    SYN_IGNORE(snprintf(path, sizeof(path), "/s/%lld",
-                        (long long)it->source_id) < 0);
+    SYN_IGNORE(
+        snprintf(path, sizeof(path), "/s/%lld", (long long)it->source_id) < 0);
     tpl_set_long(t, s, "id", (long)it->source_id);
     tpl_set_str(t, s, "page_url", path);
     if (src != NULL) {
         tpl_set_str(t, s, "name", web_source_name(&req->arena, src));
-        tpl_set_str(t, s, "site_url", src->site_url != NULL ? src->site_url
-                                                            : src->url);
+        tpl_set_str(t, s, "site_url",
+                    src->site_url != NULL ? src->site_url : src->url);
         tpl_set_str(t, s, "feed_url", src->url);
         tpl_set_bool(t, s, "partner", src->partner_id != 0);
     } else {
@@ -277,9 +278,9 @@ web_item_tree(struct web_req *req, struct tpl_tree *t, struct tpl_val *map,
         fake.site_url = it->source_site_url;
         fake.url = it->url;
         tpl_set_str(t, s, "name", web_source_name(&req->arena, &fake));
-        tpl_set_str(t, s, "site_url", it->source_site_url != NULL
-                                          ? it->source_site_url
-                                          : it->url);
+        tpl_set_str(t, s, "site_url",
+                    it->source_site_url != NULL ? it->source_site_url
+                                                : it->url);
         tpl_set_str(t, s, "feed_url", web_abs_url(req, path));
     }
 }
@@ -305,15 +306,14 @@ web_item_jsonld(struct web_req *req, const struct store_item *it,
         json_object_set_new(o, "mainEntityOfPage", json_string(it->url));
     }
     if (it->published > 0)
-        json_object_set_new(o, "datePublished",
-                            json_string(web_date(it->published,
-                                                 WEB_DATE_RFC3339, d,
-                                                 sizeof(d))));
+        json_object_set_new(
+            o, "datePublished",
+            json_string(
+                web_date(it->published, WEB_DATE_RFC3339, d, sizeof(d))));
     if (it->updated > 0)
-        json_object_set_new(o, "dateModified",
-                            json_string(web_date(it->updated,
-                                                 WEB_DATE_RFC3339, d,
-                                                 sizeof(d))));
+        json_object_set_new(
+            o, "dateModified",
+            json_string(web_date(it->updated, WEB_DATE_RFC3339, d, sizeof(d))));
     if (it->image != NULL)
         json_object_set_new(o, "image", json_string(it->image));
     if (it->excerpt_text != NULL)

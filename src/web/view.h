@@ -50,9 +50,8 @@ char *web_snippet_html(struct arena *a, const char *snippet);
  * published_iso/_human/_rfc822, updated_iso, authors (list), image,
  * excerpt_html, summary, lang, rtl, source {id, name, page_url, site_url,
  * feed_url}. src may be NULL (source fields from the item's join). */
-void web_item_tree(struct web_req *req, struct tpl_tree *t,
-                   struct tpl_val *map, const struct store_item *it,
-                   const struct store_source *src);
+void web_item_tree(struct web_req *req, struct tpl_tree *t, struct tpl_val *map,
+                   const struct store_item *it, const struct store_source *src);
 
 /* The schema.org NewsArticle JSON-LD of an item, safe inside a <script>
  * element: '<', '>' and '&' are written as \u003c, \u003e, \u0026, so no

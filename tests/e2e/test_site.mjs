@@ -178,6 +178,15 @@ async function main() {
         check(loc.includes(encodeURIComponent(base + "/a/25/")),
           `share ${net} carries the page URL`);
     }
+    // Every form control has a label (hidden fields aside).
+    const unlabeled = await page.evaluate(() =>
+      [...document.querySelectorAll("input, select, textarea")]
+        .filter((el) => el.type !== "hidden" && el.labels.length === 0 &&
+          !el.getAttribute("aria-label"))
+        .map((el) => el.name || el.id));
+    check(unlabeled.length === 0, "unlabeled controls: " + unlabeled);
+    check(await page.locator('form[action="/subscribe"] input[name="csrf"]')
+      .count() === 1, "subscribe form carries a CSRF field");
     await page.screenshot({ path: path.join(shots, "article-1366.png"),
       fullPage: true });
     check((await cspOf()).length === 0, "no CSP violation on article");

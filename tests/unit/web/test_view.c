@@ -31,9 +31,9 @@ test_dates(void **state)
 
     (void)state;
     for (i = 0; i < SYN_ARRAY_LEN(cases); i++)
-        assert_string_equal(web_date(cases[i].t, cases[i].fmt, out,
-                                     sizeof(out)),
-                            cases[i].want);
+        assert_string_equal(
+            web_date(cases[i].t, cases[i].fmt, out, sizeof(out)),
+            cases[i].want);
     assert_string_equal(web_date(1764400000, WEB_DATE_RFC3339, out, 8), "");
 }
 
@@ -170,7 +170,8 @@ snippet_under_failure(void *state)
 
     (void)state;
     arena_init(&a, 256, 0);
-    if (web_snippet_html(&a, "a \x01" "b\x02 c") == NULL ||
+    if (web_snippet_html(&a, "a \x01"
+                             "b\x02 c") == NULL ||
         web_slug(&a, "A title") == NULL)
         st = SYN_ENOMEM;
     arena_fini(&a);
