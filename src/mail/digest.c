@@ -21,23 +21,34 @@
 #define LINK_STYLE "color:#0b5394;"
 #define MUTED "color:#777777;"
 
-/* HTML-escape s (& < > " '), dropping C0 controls other than tab/LF. */
+/* HTML-escape s (& < > " '), dropping C0 controls other than tab/LF.
+ * Runs of plain bytes go in with one append. */
 static enum syn_status
 esc(struct buf *b, const char *s)
 {
     enum syn_status st = SYN_OK;
 
-    for (; st == SYN_OK && s != NULL && *s != '\0'; s++) {
+    while (st == SYN_OK && s != NULL && *s != '\0') {
+        size_t run = 0;
+
+        while (s[run] != '\0' && strchr("&<>\"'", s[run]) == NULL &&
+               ((unsigned char)s[run] >= 0x20 || s[run] == '\t' ||
+                s[run] == '\n'))
+            run++;
+        if (run > 0) {
+            st = buf_append(b, s, run);
+            s += run;
+            continue;
+        }
         switch (*s) {
         case '&': st = buf_append_str(b, "&amp;"); break;
         case '<': st = buf_append_str(b, "&lt;"); break;
         case '>': st = buf_append_str(b, "&gt;"); break;
         case '"': st = buf_append_str(b, "&quot;"); break;
         case '\'': st = buf_append_str(b, "&#39;"); break;
-        default:
-            if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n')
-                st = buf_append_char(b, *s);
+        default: break; /* a control byte: dropped */
         }
+        s++;
     }
     return st;
 }
@@ -48,9 +59,17 @@ txt(struct buf *b, const char *s)
 {
     enum syn_status st = SYN_OK;
 
-    for (; st == SYN_OK && s != NULL && *s != '\0'; s++) {
-        if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n')
-            st = buf_append_char(b, *s);
+    while (st == SYN_OK && s != NULL && *s != '\0') {
+        size_t run = 0;
+
+        while (s[run] != '\0' && ((unsigned char)s[run] >= 0x20 ||
+                                  s[run] == '\t' || s[run] == '\n'))
+            run++;
+        if (run > 0)
+            st = buf_append(b, s, run);
+        s += run;
+        if (*s != '\0')
+            s++; /* a control byte: dropped */
     }
     return st;
 }

@@ -338,13 +338,37 @@ eol_at(const char *s, size_t len, size_t i)
     return 0;
 }
 
+/* Output of the encoder goes through a small chunk, flushed to the buf
+ * when full: one buf_append() per 256 bytes instead of one per byte. */
+struct qp_out {
+    struct buf *b;
+    char chunk[256];
+    size_t n;
+    enum syn_status st;
+};
+
+static void
+qp_put(struct qp_out *q, const char *p, size_t n)
+{
+    if (q->n + n > sizeof(q->chunk)) {
+        if (q->st == SYN_OK)
+            q->st = buf_append(q->b, q->chunk, q->n);
+        q->n = 0;
+    }
+    memcpy(q->chunk + q->n, p, n);
+    q->n += n;
+}
+
 enum syn_status
 mime_qp_encode(struct buf *out, const char *s, size_t len)
 {
+    struct qp_out q;
     size_t i = 0, col = 0, len0 = out->len;
-    enum syn_status st = SYN_OK;
 
-    while (st == SYN_OK && i < len) {
+    q.b = out;
+    q.n = 0;
+    q.st = SYN_OK;
+    while (q.st == SYN_OK && i < len) {
         unsigned char c = (unsigned char)s[i];
         size_t eol = eol_at(s, len, i);
         char rep[3];
@@ -352,7 +376,7 @@ mime_qp_encode(struct buf *out, const char *s, size_t len)
         int again;
 
         if (eol > 0) {
-            st = buf_append_str(out, "\r\n");
+            qp_put(&q, "\r\n", 2);
             col = 0;
             i += eol;
             continue;
@@ -382,19 +406,20 @@ mime_qp_encode(struct buf *out, const char *s, size_t len)
             again = 0;
             /* Room for the soft break '=' keeps lines within 76. */
             if (col + rlen > SYN_MAIL_LINE_MAX - 1) {
-                st = buf_append_str(out, "=\r\n");
+                qp_put(&q, "=\r\n", 3);
                 col = 0;
                 again = 1; /* the start-of-line rules may now apply */
             }
-        } while (again && st == SYN_OK);
-        if (st == SYN_OK)
-            st = buf_append(out, rep, rlen);
+        } while (again);
+        qp_put(&q, rep, rlen);
         col += rlen;
         i++;
     }
-    if (st != SYN_OK)
+    if (q.st == SYN_OK && q.n > 0)
+        q.st = buf_append(out, q.chunk, q.n);
+    if (q.st != SYN_OK)
         buf_truncate(out, len0);
-    return st;
+    return q.st;
 }
 
 void
