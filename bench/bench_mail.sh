@@ -4,9 +4,11 @@
 #
 # COUNT confirmed subscribers (default 100000) are imported from CSV with
 # mixed topics and frequencies all daily; 20 stories are seeded; then
-#   1. `syndic digest send` with no SMTP server configured: composes one
-#      daily digest per subscriber and stores the outbox rows (creation);
-#   2. `syndic digest send` again with smtp_url set: sends every row over
+#   0. `syndic digest send --dry-run`: composes every digest (average size);
+#   1. `syndic digest send` with no SMTP server configured: queues one
+#      daily digest row per subscriber (creation);
+#   2. `syndic digest send` again with smtp_url set: composes and sends
+#      every row over
 #      CONNS reused connections (delivery);
 #   3. `smtp-source -s CONNS -d -l SIZE -m COUNT`: the same number of
 #      messages of the same average size over CONNS reused connections.
