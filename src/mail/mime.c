@@ -132,22 +132,36 @@ mime_mailbox_split(const char *s, struct str *name, struct str *addr)
     return addr->len > 0 ? SYN_OK : SYN_EINVAL;
 }
 
+/* Whether v must become encoded-words: non-ASCII, controls, something
+ * that looks like an encoded-word, or a piece between folding points (a
+ * run of spaces and the word after it) too long for a line: first_room on
+ * the first line (after the header name), SYN_MAIL_LINE_MAX after. */
 static int
-needs_encoding(const char *v)
+needs_encoding(const char *v, size_t first_room)
 {
-    size_t run = 0;
+    const char *p = v;
+    size_t room = first_room;
 
-    if (strstr(v, "=?") != NULL)
+    /* Trailing spaces cannot start a folded line (it would be blank). */
+    if (strstr(v, "=?") != NULL || (*v != '\0' && v[strlen(v) - 1] == ' '))
         return 1;
-    for (; *v != '\0'; v++) {
-        unsigned char c = (unsigned char)*v;
+    for (; *p != '\0'; p++) {
+        unsigned char c = (unsigned char)*p;
 
         if (c >= 0x80 || ascii_iscntrl(c))
             return 1;
-        run = c == ' ' ? 0 : run + 1;
-        /* A word that cannot be folded would make an overlong line. */
-        if (run > SYN_MAIL_LINE_MAX - EW_OVERHEAD)
+    }
+    for (p = v; *p != '\0';) {
+        const char *q = p;
+
+        while (*q == ' ')
+            q++;
+        while (*q != '\0' && *q != ' ')
+            q++;
+        if ((size_t)(q - p) > room)
             return 1;
+        room = SYN_MAIL_LINE_MAX;
+        p = q;
     }
     return 0;
 }
@@ -235,8 +249,9 @@ mime_header_text(struct buf *out, const char *name, const char *value,
     col = strlen(name) + 1;
     st = buf_printf(out, "%s:", name);
     if (st == SYN_OK)
-        st = needs_encoding(value) ? append_encoded_words(out, value, &col)
-                                   : append_folded_ascii(out, value, &col);
+        st = needs_encoding(value, SYN_MAIL_LINE_MAX - col - 1)
+                 ? append_encoded_words(out, value, &col)
+                 : append_folded_ascii(out, value, &col);
     if (st == SYN_OK)
         st = buf_append_str(out, "\r\n");
     if (st != SYN_OK) {
@@ -257,7 +272,10 @@ quotable(const char *d)
 
         if (c >= 0x80 || ascii_iscntrl(c))
             return 0;
+        if (c == '"' || c == '\\')
+            n++; /* escaped with a backslash */
     }
+    /* Quoted, it fits on the first line of any header we write. */
     return n <= 40;
 }
 
