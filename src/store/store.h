@@ -46,10 +46,10 @@
 #include "util/buf.h"
 #include "util/compiler.h"
 #include "util/err.h"
+#include "util/limits.h"
 
-/* How long a connection waits for another writer before SYN_EDB: 5 s is
- * far above any write syndic makes (milliseconds) yet bounded. */
-#define STORE_BUSY_TIMEOUT_MS 5000
+/* Bounds of the store (why those numbers: util/limits.h). */
+#define STORE_BUSY_TIMEOUT_MS SYN_STORE_BUSY_TIMEOUT_MS
 
 /* Search snippets: matched words are enclosed in these two bytes, which
  * never otherwise occur in a snippet (control bytes are removed from indexed
@@ -107,7 +107,8 @@ enum syn_status store_rollback(struct store *s,
 
 /* An opaque value that changes whenever any connection (this one or
  * another, in this process or another) has changed the database since the
- * last call on this connection; compare two values for equality only.
+ * last call on this connection (a rolled-back change may move it too);
+ * compare two values for equality only.
  * Cheap (no table read): web threads call it per request to know when a
  * cached page may be stale. */
 enum syn_status store_data_version(struct store *s, int64_t *version /* out */,
@@ -141,10 +142,8 @@ enum syn_status store_fts_prepare_text(const char *text, size_t len,
 enum syn_status store_fts_query(const char *query, size_t len, struct buf *out,
                                 size_t *n_terms /* out */) SYN_NODISCARD;
 
-/* Search queries: words a person types are far fewer; more is abuse. */
-#define STORE_MAX_SEARCH_TERMS 16
-/* One search term: a long word, URL or CJK sentence fits. */
-#define STORE_MAX_TERM_BYTES 256
+#define STORE_MAX_SEARCH_TERMS SYN_MAX_SEARCH_TERMS
+#define STORE_MAX_TERM_BYTES SYN_MAX_SEARCH_TERM_BYTES
 
 /* ------------------------------------------------------------------ */
 /* Sources                                                             */
@@ -246,6 +245,13 @@ enum syn_status store_source_set_topics(struct store *s, int64_t id,
                                         const char *const *slugs, size_t n,
                                         struct syn_err *err) SYN_NODISCARD;
 
+/* Move a source to a new feed URL (after a permanent redirect, 301/308);
+ * its items, topics and state stay. SYN_EEXIST when another source already
+ * has that URL, SYN_ENOTFOUND, SYN_EINVAL for an empty URL. */
+enum syn_status store_source_set_url(struct store *s, int64_t id,
+                                     const char *url,
+                                     struct syn_err *err) SYN_NODISCARD;
+
 /* ------------------------------------------------------------------ */
 /* Items                                                               */
 /* ------------------------------------------------------------------ */
@@ -315,6 +321,13 @@ enum syn_status store_item_upsert(struct store *s, const struct store_item *in,
                                   int64_t *id /* out */,
                                   struct syn_err *err) SYN_NODISCARD;
 
+/* Add topics slugs[0..n) to an item, keeping the ones it has (topics are
+ * created on demand with name = slug); e.g. keyword rules at ingest.
+ * SYN_ENOTFOUND for an unknown item, SYN_EINVAL for an empty slug. */
+enum syn_status store_item_add_topics(struct store *s, int64_t item_id,
+                                      const char *const *slugs, size_t n,
+                                      struct syn_err *err) SYN_NODISCARD;
+
 /* One item by id; SYN_ENOTFOUND. Caller frees with store_item_free(). */
 enum syn_status store_item_get(struct store *s, int64_t id,
                                struct store_item **out /* out */,
@@ -337,8 +350,7 @@ struct store_item_query {
     size_t limit;        /* page size, 1..STORE_MAX_PAGE (0: 20) */
 };
 
-/* Page size bound: a page is rendered whole; 500 covers feeds and digests. */
-#define STORE_MAX_PAGE 500
+#define STORE_MAX_PAGE SYN_MAX_PAGE_ITEMS
 
 /* The newest items first, by (sort_time, id) descending. On SYN_OK *out
  * holds up to limit items; when (*out)->more, pass (*out)->next_time and
@@ -415,8 +427,9 @@ struct store_topic_list {
 
 void store_topic_list_free(struct store_topic_list *list);
 
-/* Create the topic slug, or rename it when it exists (name NULL: keep, or
- * slug for a new one). *id (may be NULL) gets its id. */
+/* Create the topic slug, or set its display name when it exists (name
+ * NULL: keep the current name, or use slug for a new topic); this is how
+ * configured topic names are applied. *id (may be NULL) gets its id. */
 enum syn_status store_topic_upsert(struct store *s, const char *slug,
                                    const char *name, int64_t *id /* out */,
                                    struct syn_err *err) SYN_NODISCARD;
@@ -653,8 +666,9 @@ struct store_mail_list {
 void store_mail_list_free(struct store_mail_list *list);
 
 /* Queue a mail (kind, dedupe_key, recipient, subject, body required),
- * due at once. Idempotent: when dedupe_key is already queued or sent,
- * nothing changes, *inserted = false and *id is the existing row.
+ * due at once. Idempotent: when dedupe_key is already present (queued,
+ * sent or failed), nothing changes, *inserted = false and *id is the
+ * existing row.
  * Either out may be NULL. */
 enum syn_status store_outbox_enqueue(struct store *s,
                                      const struct store_mail *in, int64_t now,
@@ -670,6 +684,13 @@ enum syn_status store_outbox_claim(struct store *s, int64_t now, size_t limit,
                                    int lease_s,
                                    struct store_mail_list **out /* out */,
                                    struct syn_err *err) SYN_NODISCARD;
+
+/* Store the composed message of a claimed mail (rows queued with an empty
+ * body are composed by the sender), so that a retry sends the very same
+ * message (same Message-ID). SYN_ENOTFOUND. */
+enum syn_status store_outbox_set_body(struct store *s, int64_t id,
+                                      const char *body,
+                                      struct syn_err *err) SYN_NODISCARD;
 
 /* The mail was accepted by the MTA: status sent, sent_at = now. */
 enum syn_status store_outbox_mark_sent(struct store *s, int64_t id, int64_t now,

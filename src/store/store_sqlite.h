@@ -177,6 +177,11 @@ enum syn_status sq_source_set_topics(struct store *s, int64_t id,
 enum syn_status sq_item_upsert(struct store *s, const struct store_item *in,
                                int64_t now, enum store_upsert *result,
                                int64_t *id, struct syn_err *err);
+enum syn_status sq_source_set_url(struct store *s, int64_t id, const char *url,
+                                  struct syn_err *err);
+enum syn_status sq_item_add_topics(struct store *s, int64_t item_id,
+                                   const char *const *slugs, size_t n,
+                                   struct syn_err *err);
 enum syn_status sq_item_get(struct store *s, int64_t id,
                             struct store_item **out, struct syn_err *err);
 enum syn_status sq_item_find_by_canonical(struct store *s,
@@ -259,6 +264,8 @@ enum syn_status sq_outbox_enqueue(struct store *s, const struct store_mail *in,
 enum syn_status sq_outbox_claim(struct store *s, int64_t now, size_t limit,
                                 int lease_s, struct store_mail_list **out,
                                 struct syn_err *err);
+enum syn_status sq_outbox_set_body(struct store *s, int64_t id,
+                                   const char *body, struct syn_err *err);
 enum syn_status sq_outbox_mark_sent(struct store *s, int64_t id, int64_t now,
                                     struct syn_err *err);
 enum syn_status sq_outbox_mark_failed(struct store *s, int64_t id,

@@ -18,12 +18,29 @@
 #define SYN_MAX_XML_ATTRS 64
 /* Authors, categories, enclosures per item. */
 #define SYN_MAX_ITEM_LIST 64
+/* Recovered-problem lines kept per parsed feed: enough to diagnose a feed,
+ * bounded for one that is an error on every line. */
+#define SYN_MAX_FEED_ERRORS 32
+/* Entities a feed's internal DTD subset may declare, and the bytes of one
+ * replacement text: declarations are rare in feeds and never recursive
+ * (replacement text is used literally, so no billion laughs). */
+#define SYN_MAX_XML_ENTITIES 64
+#define SYN_MAX_XML_ENTITY_BYTES 4096
 
 /* HTML. Browsers cap nesting around 512; readable articles stay < 50. */
 #define SYN_MAX_HTML_DEPTH 128
 #define SYN_MAX_HTML_BYTES (2u * 1024 * 1024)
+/* Nesting seen by a naive pre-scan of HTML before gumbo parses it: gumbo's
+ * cost grows with the square of the depth (its scope checks walk the open
+ * elements), 512 costs it well under a second on 2 MiB; anything that deep
+ * is cut there (SYN_MAX_HTML_DEPTH keeps far less anyway). */
+#define SYN_MAX_HTML_SCAN_DEPTH 512
 /* gumbo parse errors recorded before it stops collecting them. */
 #define SYN_MAX_HTML_ERRORS 100
+
+/* Feeds announced by one page: real pages list 1-5 (site, comments,
+ * categories); a page with hundreds is a spam farm. */
+#define SYN_MAX_DISCOVER_FEEDS 64
 
 /* URLs: browsers and servers commonly reject beyond 8 KB. */
 #define SYN_MAX_URL_BYTES 8192
@@ -36,13 +53,61 @@
 #define SYN_CONN_MEMORY_BYTES (64u * 1024) /* per-connection buffers */
 #define SYN_CONN_TIMEOUT_S 15           /* idle or slow clients */
 
+/* Web server. A request line plus headers beyond 8 KB is not a browser
+ * (nginx's large_client_header_buffers default); MHD's per-connection
+ * memory (SYN_CONN_MEMORY_BYTES) holds them and is the real cap. */
+#define SYN_MAX_PATH_BYTES 2048         /* decoded path of a request */
+#define SYN_MAX_SLUG_BYTES 200          /* topic/source slugs in URLs */
+#define SYN_MAX_PAGE_BYTES (4u * 1024 * 1024) /* a rendered page or feed */
+#define SYN_REQ_ARENA_BYTES (8u * 1024 * 1024) /* arena cap per request */
+/* Rendered responses kept in memory; past either bound the cache is
+ * emptied (a page is ~20 KB, so 64 MiB is thousands of pages). */
+#define SYN_CACHE_MAX_ENTRIES 4096
+#define SYN_CACHE_MAX_BYTES (64u * 1024 * 1024)
+/* Items on one listing page and in feeds out (RSS readers show ~20-50). */
+#define SYN_PAGE_ITEMS 20
+#define SYN_FEED_ITEMS 50
+/* Sitemap URLs: the protocol allows 50000 per file. */
+#define SYN_SITEMAP_ITEMS 50000
+#define SYN_MAX_THREADS 64              /* server thread pool */
+
+/* Templates: a theme file is a few KB; nesting beyond 32 is a bug or a
+ * recursion between partials. */
+#define SYN_MAX_TPL_BYTES (512u * 1024)
+#define SYN_MAX_TPL_DEPTH 32
+
 /* Fetching. */
 #define SYN_FETCH_TIMEOUT_MS 30000
 #define SYN_FETCH_CONNECT_TIMEOUT_MS 10000
 #define SYN_MAX_REDIRECTS 5
+/* Default concurrency of one fetch run: 16 transfers keep a 2-core box
+ * busy on slow servers without a burst of sockets; 2 per host is what
+ * HTTP/1.1 clients have long been asked to keep to (RFC 2616 8.1.4). */
+#define SYN_FETCH_MAX_TOTAL 16
+#define SYN_FETCH_MAX_PER_HOST 2
+/* A Retry-After longer than a week is a misconfiguration, not a plan. */
+#define SYN_FETCH_MAX_RETRY_AFTER_S (7L * 24 * 3600)
+
+/* OPML: subscription lists of the biggest readers hold a few thousand
+ * feeds in well under 4 MiB. */
+#define SYN_MAX_OPML_BYTES (4u * 1024 * 1024)
+#define SYN_MAX_OPML_FEEDS 10000
+/* Folder nesting in OPML: real lists nest 1-3 deep. */
+#define SYN_MAX_OPML_DEPTH 32
 
 /* Config: a line of an INI file. */
 #define SYN_MAX_CONFIG_BYTES (1024u * 1024)
+
+/* Store. A connection waits this long for another writer before failing:
+ * far above any write syndic makes (milliseconds), yet bounded. */
+#define SYN_STORE_BUSY_TIMEOUT_MS 5000
+/* Search: people type a few words; more terms are abuse and cost a join
+ * each. One term fits a long word, a URL or a CJK sentence. */
+#define SYN_MAX_SEARCH_TERMS 16
+#define SYN_MAX_SEARCH_TERM_BYTES 256
+/* Items in one page read: a page is rendered whole; 500 covers feeds out
+ * and digests. */
+#define SYN_MAX_PAGE_ITEMS 500
 
 /* Store: text of one item given to the full-text index is cut at
  * SYN_MAX_FIELD_BYTES; preparing it (U+200B around each 3-byte CJK

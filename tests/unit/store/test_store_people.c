@@ -291,6 +291,13 @@ test_outbox(void **state)
     assert_int_equal(batch->n, 0);
     store_mail_list_free(batch);
 
+    /* The sender stores what it composed; a retry reads it back. */
+    assert_int_equal(
+        store_outbox_set_body(fx->s, id2, "Message-ID: <1@x>", &fx->err),
+        SYN_OK);
+    assert_int_equal(store_outbox_set_body(fx->s, 999, "x", &fx->err),
+                     SYN_ENOTFOUND);
+
     /* One is sent, one fails and is retried later, then given up. */
     assert_int_equal(store_outbox_mark_sent(fx->s, id1, T0 + 30, &fx->err),
                      SYN_OK);
@@ -309,6 +316,7 @@ test_outbox(void **state)
     assert_int_equal(batch->v[0].id, id2);
     assert_int_equal(batch->v[0].attempts, 2);
     assert_string_equal(batch->v[0].last_error, "451 try later");
+    assert_string_equal(batch->v[0].body, "Message-ID: <1@x>");
     store_mail_list_free(batch);
     assert_int_equal(
         store_outbox_mark_failed(fx->s, id2, "550 no such user", 0, &fx->err),

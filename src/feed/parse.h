@@ -1,0 +1,53 @@
+/* Feed parsing: bytes in, the feed model (feed/item.h) out. No I/O, no
+ * network, no globals; safe to fuzz.
+ *
+ * Formats are detected from the content (never from a file name or a
+ * Content-Type): JSON Feed 1.0/1.1 when the document is a JSON object,
+ * else XML: RSS 0.9x/2.0 (<rss>), RSS 1.0 and 0.90 (<rdf:RDF>), Atom 1.0
+ * and 0.3 (<feed>). XML is read by libxml2's SAX2 parser in recover mode
+ * with no network, no external entities and no DTD loading; JSON by
+ * jansson with duplicate keys rejected.
+ *
+ * Leniency (each recovered problem adds a line to feed->errors and sets
+ * feed->bozo; the items that can be read are still returned):
+ *   - encodings: BOM, then the HTTP charset, then the XML declaration; an
+ *     undeclared non-UTF-8 document is read as windows-1252, ISO-8859-1 as
+ *     its superset windows-1252, bad UTF-8 bytes become U+FFFD;
+ *   - HTML named entities undefined in XML (&nbsp; ...) are decoded;
+ *   - element names are matched without regard to case (<pubdate>);
+ *   - unescaped HTML inside RSS <description> is kept as markup;
+ *   - undeclared namespace prefixes (dc:, content:, media: ...) are known.
+ * Items without an id get a stable one: the link, else "urn:syndic:" and a
+ * 64-bit FNV-1a hash of title, date and summary.
+ *
+ * Limits (util/limits.h): input over SYN_MAX_FEED_BYTES, nesting deeper
+ * than SYN_MAX_XML_DEPTH, an element with more than SYN_MAX_XML_ATTRS
+ * attributes or more than SYN_MAX_ITEMS items fail with SYN_ETOOBIG; a
+ * field longer than SYN_MAX_FIELD_BYTES is truncated (and reported in
+ * errors); entity declarations are never expanded recursively.
+ * Thread rules: none; independent calls may run in parallel. */
+#ifndef SYNDIC_FEED_PARSE_H
+#define SYNDIC_FEED_PARSE_H
+
+#include <stddef.h>
+
+#include "feed/item.h"
+#include "util/compiler.h"
+#include "util/err.h"
+
+struct feed_parse_opts {
+    const char *base_url;     /* the document's URL, for relative links;
+                                 NULL when unknown */
+    const char *http_charset; /* charset= of the HTTP Content-Type; NULL */
+};
+
+/* Parse buf[0..len). opts may be NULL. On SYN_OK *out is a new feed the
+ * caller frees with feed_free() (possibly bozo, possibly without items).
+ * On failure *out is NULL and err says why: SYN_EPARSE (not a feed, or
+ * nothing readable), SYN_ETOOBIG (a limit above), SYN_ENOMEM. */
+enum syn_status feed_parse(const char *buf, size_t len,
+                           const struct feed_parse_opts *opts,
+                           struct feed **out /* out */, struct syn_err *err)
+    SYN_NODISCARD;
+
+#endif

@@ -1,0 +1,1591 @@
+/* The XML feed reader: RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 in one streaming
+ * pass of libxml2's SAX2 parser (see parse.h for what it tolerates).
+ *
+ * Data flow: libxml2 calls start/end/characters; each element is named by
+ * (namespace, lower-cased local name) and dispatched on the context of its
+ * parent (document root, channel/feed, item/entry, image, author, media
+ * group); elements we do not know are skipped with their subtree, so a
+ * <title> inside <source> or <textinput> never overrides the item's. A
+ * field element starts a capture: its text (and, for HTML and XHTML
+ * content, its child elements re-serialized as markup) is collected in one
+ * buffer and stored at its end tag.
+ *
+ * Safety: XML_PARSE_NONET, never NOENT/DTDLOAD/HUGE. Entities: undefined
+ * names that HTML defines are answered from feed/entities.c, and internal
+ * entity declarations are kept as literal replacement text (never parsed
+ * again, so they cannot expand recursively). Depth, attributes, items and
+ * field sizes are bounded (util/limits.h).
+ * Specs: RSS 2.0.11 (rssboard.org), RSS 1.0 and its dc/content/syndication
+ * modules, RFC 4287 (Atom 1.0), Atom 0.3 draft, Media RSS 1.5, iTunes
+ * podcast tags, XML Base, xml:lang. */
+#include "feed/build.h"
+
+#include <string.h>
+
+#include <libxml/entities.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+
+#include "feed/entities.h"
+#include "feed/xml_names.h"
+#include "util/ascii.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "util/time.h"
+#include "util/utf8.h"
+
+/* Context of an element: decides how its children are dispatched. */
+enum ctx {
+    C_DOC = 0,
+    C_ROOT,    /* <rss> or <rdf:RDF> */
+    C_FEED,    /* <channel>, Atom <feed> */
+    C_ITEM,    /* <item>, <entry> */
+    C_IMAGE,   /* RSS <image> */
+    C_AUTHOR,  /* Atom <author> */
+    C_MGROUP,  /* <media:group> */
+    C_SKIP,    /* unknown subtree */
+    C_CAPTURE, /* inside a field being captured */
+};
+
+enum field {
+    F_NONE = 0,
+    F_FEED_TITLE,
+    F_FEED_LINK,
+    F_FEED_DESC,
+    F_FEED_LANG,
+    F_FEED_UPDATED,
+    F_FEED_IMAGE,
+    F_FEED_ICON,
+    F_TTL,
+    F_SY_PERIOD,
+    F_SY_FREQ,
+    F_TITLE,
+    F_LINK,
+    F_SUMMARY,
+    F_ITUNES_SUMMARY,
+    F_CONTENT,
+    F_GUID,
+    F_ID,
+    F_PUBLISHED,
+    F_UPDATED,
+    F_AUTHOR,
+    F_AUTHOR_RSS,
+    F_AUTHOR_NAME,
+    F_AUTHOR_EMAIL,
+    F_CATEGORY,
+    F_ITEM_LANG,
+};
+
+enum mode {
+    M_TEXT = 0, /* plain text: child tags dropped */
+    M_HTML,     /* HTML source: text raw, child elements re-serialized */
+    M_XHTML,    /* XHTML: text escaped, child elements re-serialized */
+};
+
+/* An entity answered to libxml2 as if predefined (see get_entity). */
+struct lit_entity {
+    xmlEntity e;   /* e.name and e.content point into the bytes below */
+    char bytes[];  /* name NUL content NUL */
+};
+
+#define DEPTH_CAP (SYN_MAX_XML_DEPTH + 2)
+#define NAME_CACHE 64
+
+struct xml_state {
+    struct feed_builder *fb;
+    xmlParserCtxtPtr ctxt;
+    int depth;
+    unsigned char ctx_at[DEPTH_CAP];
+    const char *base_at[DEPTH_CAP]; /* effective xml:base; arena strings */
+    const char *lang_at[DEPTH_CAP]; /* effective xml:lang */
+    bool root_seen;
+    bool is_atom;
+    const xmlChar *root_uri; /* namespace of an unknown-namespace root */
+    /* capture */
+    int cap_depth; /* 0: not capturing */
+    enum field field;
+    enum mode mode;
+    int skip_div_depth; /* XHTML wrapper <div> whose tags are dropped */
+    bool cap_child_seen;
+    bool cap_truncated;
+    bool title_plain; /* M_TEXT title from Atom: no entity decoding */
+    bool strip_div;   /* Atom xhtml: drop the wrapper <div> */
+    bool base64;      /* Atom 0.3 mode="base64": decode at the end */
+    struct buf text;
+    struct buf scratch; /* titles: tags stripped, entities decoded */
+    struct buf attr_bufs[4]; /* ATTR_BUFS */
+    unsigned attr_next;
+    /* item extras */
+    const char *guid_link;   /* isPermaLink guid, the url fallback */
+    bool summary_weak;       /* summary came from itunes:summary */
+    bool url_from_alternate; /* url from an Atom alternate link */
+    const char *author_name, *author_email;
+    /* entities */
+    struct lit_entity **html_ents; /* feed_entity_count() slots, lazy */
+    struct lit_entity *decl_ents[SYN_MAX_XML_ENTITIES];
+    size_t n_decl_ents;
+    struct lit_entity *unknown_ents[SYN_MAX_XML_ENTITIES];
+    size_t n_unknown_ents;
+    /* name -> token cache keyed by libxml2's interned name pointers */
+    const xmlChar *cache_name[NAME_CACHE];
+    unsigned char cache_tok[NAME_CACHE];
+    const xmlChar *ns_uri[16];
+    unsigned char ns_id[16];
+    size_t n_ns;
+};
+
+static long
+line_of(struct xml_state *st)
+{
+    return st->ctxt != NULL ? (long)xmlSAX2GetLineNumber(st->ctxt) : 0;
+}
+
+static void
+stop(struct xml_state *st)
+{
+    if (st->ctxt != NULL)
+        xmlStopParser(st->ctxt);
+}
+
+static enum xml_tok
+name_tok(struct xml_state *st, const xmlChar *name)
+{
+    size_t h = ((size_t)name >> 4) % NAME_CACHE;
+
+    if (st->cache_name[h] != name) {
+        st->cache_name[h] = name;
+        st->cache_tok[h] = (unsigned char)xml_tok_lookup((const char *)name);
+    }
+    return (enum xml_tok)st->cache_tok[h];
+}
+
+/* Namespace of an element; an undeclared prefix is recognized by its
+ * conventional name (feeds forget xmlns:dc and friends). */
+static enum xml_ns
+elem_ns(struct xml_state *st, const xmlChar *prefix, const xmlChar *uri)
+{
+    static const struct {
+        const char *prefix;
+        enum xml_ns ns;
+    } prefixes[] = {
+        {"dc", NS_DC},         {"dcterms", NS_DCTERMS}, {"content", NS_CONTENT},
+        {"media", NS_MEDIA},   {"itunes", NS_ITUNES},   {"sy", NS_SY},
+        {"atom", NS_ATOM10},   {"rdf", NS_RDF},         {"xhtml", NS_XHTML},
+    };
+    size_t i;
+    enum xml_ns ns;
+
+    if (uri != NULL && uri == st->root_uri)
+        return NS_RSS; /* a feed in an unknown namespace: its own is core */
+    if (uri == NULL) {
+        if (prefix == NULL)
+            return NS_RSS;
+        for (i = 0; i < SYN_ARRAY_LEN(prefixes); i++) {
+            if (str_casecmp((const char *)prefix, prefixes[i].prefix) == 0)
+                return prefixes[i].ns;
+        }
+        return NS_OTHER;
+    }
+    for (i = 0; i < st->n_ns; i++) {
+        if (st->ns_uri[i] == uri)
+            return (enum xml_ns)st->ns_id[i];
+    }
+    ns = xml_ns_by_uri((const char *)uri);
+    if (st->n_ns < SYN_ARRAY_LEN(st->ns_uri)) {
+        st->ns_uri[st->n_ns] = uri;
+        st->ns_id[st->n_ns] = (unsigned char)ns;
+        st->n_ns++;
+    }
+    return ns;
+}
+
+/* Attribute value slice: libxml2 gives 5 pointers per attribute (local,
+ * prefix, URI, value, end). Without entity substitution it writes every
+ * '&' of a value as "&#38;" (for a tree builder to re-parse); undo that,
+ * into one of a few rotating buffers so that several values can be held
+ * at once. */
+#define ATTR_BUFS 4
+
+static struct str
+attr_value(struct xml_state *st, const xmlChar **a)
+{
+    struct str v = {(const char *)a[3], (size_t)(a[4] - a[3])};
+    struct buf *b;
+    size_t i, run = 0;
+
+    if (v.len == 0 || memchr(v.p, '&', v.len) == NULL)
+        return v;
+    b = &st->attr_bufs[st->attr_next++ % ATTR_BUFS];
+    buf_reset(b);
+    for (i = 0; i + 5 <= v.len; i++) {
+        if (memcmp(v.p + i, "&#38;", 5) != 0)
+            continue;
+        if (buf_append(b, v.p + run, i - run + 1) != SYN_OK)
+            return v;
+        i += 4;
+        run = i + 1;
+    }
+    if (buf_append(b, v.p + run, v.len - run) != SYN_OK)
+        return v;
+    v.p = buf_cstr(b);
+    v.len = b->len;
+    return v;
+}
+
+/* Attribute by local name (ASCII case-insensitive), or an empty slice. */
+static struct str
+attr_get(struct xml_state *st, int n, const xmlChar **attrs, const char *name)
+{
+    struct str r = {NULL, 0};
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if (str_casecmp((const char *)attrs[5 * i], name) == 0)
+            return attr_value(st, attrs + 5 * i);
+    }
+    return r;
+}
+
+#define attr(n, attrs, name) attr_get(st, n, attrs, name)
+
+static int64_t
+parse_length(struct str s)
+{
+    char tmp[24];
+    long v;
+
+    s = str_trim(s);
+    if (s.len == 0 || s.len >= sizeof(tmp))
+        return -1;
+    memcpy(tmp, s.p, s.len);
+    tmp[s.len] = '\0';
+    if (str_to_long(tmp, 0, 0x7fffffffffffffffL, &v) != SYN_OK)
+        return -1;
+    return v;
+}
+
+static const char *
+base_here(struct xml_state *st)
+{
+    return st->base_at[st->depth];
+}
+
+/* --- capture ----------------------------------------------------------- */
+
+static void
+cap_begin(struct xml_state *st, enum field f, enum mode m)
+{
+    st->cap_depth = st->depth;
+    st->field = f;
+    st->mode = m;
+    st->skip_div_depth = 0;
+    st->cap_child_seen = false;
+    st->cap_truncated = false;
+    st->title_plain = false;
+    st->strip_div = false;
+    st->base64 = false;
+    buf_reset(&st->text);
+    st->ctx_at[st->depth] = C_CAPTURE;
+}
+
+static void
+cap_append(struct xml_state *st, const char *s, size_t len)
+{
+    enum syn_status rc;
+
+    if (st->cap_truncated)
+        return;
+    rc = buf_append(&st->text, s, len);
+    if (rc == SYN_ETOOBIG) {
+        /* NOTE: truncates, SYN_MAX_FIELD_BYTES: keep what fits */
+        size_t room = st->text.max - st->text.len;
+
+        st->cap_truncated = true;
+        rc = buf_append(&st->text, s, utf8_boundary(s, room < len ? room : len));
+        if (rc != SYN_OK) {
+            fb_fail(st->fb, rc, "out of memory");
+            stop(st);
+            return;
+        }
+        fb_problem(st->fb, line_of(st),
+                   "field longer than %u bytes truncated",
+                   SYN_MAX_FIELD_BYTES);
+    } else if (rc != SYN_OK) {
+        fb_fail(st->fb, rc, "out of memory");
+        stop(st);
+    }
+}
+
+/* Append text escaped for HTML (& < > and " for attributes). */
+static void
+cap_escaped(struct xml_state *st, const char *s, size_t len)
+{
+    size_t i, run = 0;
+
+    for (i = 0; i < len; i++) {
+        const char *rep;
+
+        switch (s[i]) {
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        default:
+            continue;
+        }
+        cap_append(st, s + run, i - run);
+        cap_append(st, rep, strlen(rep));
+        run = i + 1;
+    }
+    cap_append(st, s + run, len - run);
+}
+
+static bool
+is_void_element(const xmlChar *name)
+{
+    static const char *const voids[] = {"area", "base", "br",    "col",
+                                        "embed", "hr",  "img",   "input",
+                                        "link", "meta", "param", "source",
+                                        "track", "wbr"};
+    size_t i;
+
+    for (i = 0; i < SYN_ARRAY_LEN(voids); i++) {
+        if (str_casecmp((const char *)name, voids[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A child element inside HTML or XHTML content: write it back as a tag. */
+static void
+cap_start_tag(struct xml_state *st, const xmlChar *name, const xmlChar *uri,
+              int n_attrs, const xmlChar **attrs)
+{
+    int i;
+
+    if (st->mode == M_XHTML && st->depth == st->cap_depth + 1 &&
+        !st->cap_child_seen && str_casecmp((const char *)name, "div") == 0 &&
+        uri != NULL && xml_ns_by_uri((const char *)uri) == NS_XHTML &&
+        st->strip_div) {
+        st->skip_div_depth = st->depth; /* RFC 4287 3.1.1.3 wrapper */
+        st->cap_child_seen = true;
+        return;
+    }
+    st->cap_child_seen = true;
+    cap_append(st, "<", 1);
+    cap_append(st, (const char *)name, strlen((const char *)name));
+    for (i = 0; i < n_attrs; i++) {
+        const xmlChar **a = attrs + 5 * i;
+        struct str v = attr_value(st, a);
+
+        cap_append(st, " ", 1);
+        cap_append(st, (const char *)a[0], strlen((const char *)a[0]));
+        cap_append(st, "=\"", 2);
+        cap_escaped(st, v.p, v.len);
+        cap_append(st, "\"", 1);
+    }
+    cap_append(st, ">", 1);
+}
+
+static void
+cap_end_tag(struct xml_state *st, const xmlChar *name)
+{
+    if (st->depth == st->skip_div_depth) {
+        st->skip_div_depth = 0;
+        return;
+    }
+    if (is_void_element(name))
+        return;
+    cap_append(st, "</", 2);
+    cap_append(st, (const char *)name, strlen((const char *)name));
+    cap_append(st, ">", 1);
+}
+
+/* Captured character data is valid UTF-8 (libxml2 checked it, and the
+ * transformations here keep it so), except after base64 decoding. */
+static const char *
+cap_text(struct xml_state *st, const char *s, size_t len)
+{
+    return st->base64 ? fb_text(st->fb, s, len)
+                      : fb_text_clean(st->fb, s, len);
+}
+
+/* The captured text as plain text for a title: tags dropped and character
+ * references decoded for HTML (Atom type="html"/"xhtml") and for RSS, whose
+ * titles are often escaped twice ("AT&amp;amp;T"); Atom type="text" is
+ * taken literally. */
+static const char *
+title_text(struct xml_state *st)
+{
+    const char *s = buf_cstr(&st->text);
+    size_t len = st->text.len, i, run = 0;
+    bool in_tag = false;
+
+    if (st->title_plain || memchr(s, '&', len) == NULL) {
+        if (st->mode == M_TEXT || memchr(s, '<', len) == NULL)
+            return cap_text(st, s, len);
+    }
+    buf_reset(&st->scratch);
+    if (st->mode != M_TEXT) {
+        struct buf *b = &st->scratch;
+
+        for (i = 0; i < len; i++) {
+            if (!in_tag && s[i] == '<' && i + 1 < len &&
+                (ascii_isalpha((unsigned char)s[i + 1]) || s[i + 1] == '/' ||
+                 s[i + 1] == '!')) {
+                if (buf_append(b, s + run, i - run) != SYN_OK)
+                    goto nomem;
+                in_tag = true;
+            } else if (in_tag && s[i] == '>') {
+                in_tag = false;
+                run = i + 1;
+            }
+        }
+        if (!in_tag && buf_append(b, s + run, len - run) != SYN_OK)
+            goto nomem;
+        s = buf_cstr(b);
+        len = b->len;
+        /* decode in place through the text buffer */
+        buf_reset(&st->text);
+        if (buf_append(&st->text, s, len) != SYN_OK)
+            goto nomem;
+        s = buf_cstr(&st->text);
+        buf_reset(&st->scratch);
+    }
+    if (st->title_plain && st->mode == M_TEXT)
+        return cap_text(st, s, len);
+    if (feed_entities_decode(&st->scratch, s, len) != SYN_OK)
+        goto nomem;
+    return cap_text(st, buf_cstr(&st->scratch), st->scratch.len);
+nomem:
+    fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+    return NULL;
+}
+
+/* The captured text as HTML: plain text is escaped. */
+static const char *
+html_text(struct xml_state *st)
+{
+    const char *s = buf_cstr(&st->text);
+    size_t len = st->text.len, i, run = 0;
+    struct buf *b = &st->scratch;
+
+    if (st->mode != M_TEXT ||
+        (memchr(s, '&', len) == NULL && memchr(s, '<', len) == NULL &&
+         memchr(s, '>', len) == NULL))
+        return cap_text(st, s, len);
+    buf_reset(b);
+    for (i = 0; i < len; i++) {
+        const char *rep = s[i] == '&'   ? "&amp;"
+                          : s[i] == '<' ? "&lt;"
+                          : s[i] == '>' ? "&gt;"
+                                        : NULL;
+
+        if (rep == NULL)
+            continue;
+        if (buf_append(b, s + run, i - run) != SYN_OK ||
+            buf_append_str(b, rep) != SYN_OK) {
+            fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+            return NULL;
+        }
+        run = i + 1;
+    }
+    if (buf_append(b, s + run, len - run) != SYN_OK) {
+        fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    return cap_text(st, buf_cstr(b), b->len);
+}
+
+static struct syn_time
+text_time(struct xml_state *st)
+{
+    struct syn_time t = {0, false};
+    int64_t v;
+
+    if (time_parse(buf_cstr(&st->text), st->text.len, &v)) {
+        t.unix_s = v;
+        t.known = true;
+    }
+    return t;
+}
+
+static long
+text_long(struct xml_state *st, long max)
+{
+    struct str s = str_trim((struct str){buf_cstr(&st->text), st->text.len});
+    char tmp[24];
+    long v;
+
+    if (s.len == 0 || s.len >= sizeof(tmp))
+        return 0;
+    memcpy(tmp, s.p, s.len);
+    tmp[s.len] = '\0';
+    return str_to_long(tmp, 0, max, &v) == SYN_OK ? v : 0;
+}
+
+/* RSS <author> holds "email (Name)" or "Name <email>"; keep the name. */
+static const char *
+rss_author(struct xml_state *st)
+{
+    struct str s = str_trim((struct str){buf_cstr(&st->text), st->text.len});
+    const char *open, *close;
+
+    if (s.len > 2 && s.p[s.len - 1] == ')' &&
+        (open = memchr(s.p, '(', s.len)) != NULL &&
+        memchr(s.p, '@', (size_t)(open - s.p)) != NULL) {
+        const char *name = open + 1;
+
+        close = s.p + s.len - 1;
+        if (close > name)
+            return fb_text(st->fb, name, (size_t)(close - name));
+    }
+    if (s.len > 2 && s.p[s.len - 1] == '>' &&
+        (open = memchr(s.p, '<', s.len)) != NULL && open > s.p)
+        return fb_text(st->fb, s.p, (size_t)(open - s.p));
+    return fb_text(st->fb, s.p, s.len);
+}
+
+static void
+set_str(const char **dst, const char *v)
+{
+    if (*dst == NULL && v != NULL)
+        *dst = v;
+}
+
+/* Dates: the last readable one wins (as feedparser does), so a feed that
+ * repeats an element with a correction gets the correction. */
+static void
+set_time(struct syn_time *dst, struct syn_time v)
+{
+    if (v.known)
+        *dst = v;
+}
+
+static int
+b64_value(int c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-')
+        return 62;
+    if (c == '/' || c == '_')
+        return 63;
+    return -1;
+}
+
+/* Replace the captured text by its base64 decoding (RFC 4648; whitespace
+ * and padding ignored, other bytes end the data). */
+static void
+decode_base64(struct xml_state *st)
+{
+    const char *s = buf_cstr(&st->text);
+    struct buf *b = &st->scratch;
+    unsigned acc = 0;
+    int bits = 0;
+    size_t i;
+
+    buf_reset(b);
+    for (i = 0; i < st->text.len; i++) {
+        int v = b64_value((unsigned char)s[i]);
+
+        if (v < 0) {
+            if (s[i] == '=')
+                break;
+            continue;
+        }
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (buf_append_char(b, (char)((acc >> bits) & 0xff)) != SYN_OK)
+                goto nomem;
+        }
+    }
+    buf_reset(&st->text);
+    if (buf_append(&st->text, buf_cstr(b), b->len) != SYN_OK)
+        goto nomem;
+    return;
+nomem:
+    fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+}
+
+static void
+cap_end(struct xml_state *st)
+{
+    struct feed_builder *fb = st->fb;
+    struct feed *f = fb->f;
+    struct feed_item *it = fb->cur;
+    const char *s = buf_cstr(&st->text);
+    size_t len = st->text.len;
+    st->cap_depth = 0;
+    if (st->base64) {
+        decode_base64(st);
+        s = buf_cstr(&st->text);
+        len = st->text.len;
+    }
+    switch (st->field) {
+    case F_NONE:
+        break;
+    case F_FEED_TITLE:
+        set_str(&f->title, title_text(st));
+        break;
+    case F_FEED_LINK:
+        set_str(&f->link, fb_url(fb, base_here(st), s, len));
+        break;
+    case F_FEED_DESC:
+        set_str(&f->description, cap_text(st, s, len));
+        break;
+    case F_FEED_LANG:
+        set_str(&f->language, fb_text(fb, s, len));
+        break;
+    case F_FEED_UPDATED:
+        set_time(&f->updated, text_time(st));
+        break;
+    case F_FEED_IMAGE:
+        fb_offer_image(fb, fb_url(fb, base_here(st), s, len),
+                       FB_IMAGE_THUMBNAIL);
+        break;
+    case F_FEED_ICON:
+        fb_offer_image(fb, fb_url(fb, base_here(st), s, len),
+                       FB_IMAGE_ENCLOSURE);
+        break;
+    case F_TTL:
+        if (f->ttl_min == 0)
+            f->ttl_min = text_long(st, 366L * 24 * 60);
+        break;
+    case F_SY_PERIOD: {
+        static const struct {
+            const char *name;
+            long s;
+        } periods[] = {{"hourly", 3600},       {"daily", 86400},
+                       {"weekly", 7 * 86400},  {"monthly", 30 * 86400},
+                       {"yearly", 365 * 86400}};
+        struct str p = str_trim((struct str){s, len});
+        size_t i;
+
+        for (i = 0; i < SYN_ARRAY_LEN(periods); i++) {
+            if (str_eq_nocase(p, periods[i].name))
+                f->update_period_s = periods[i].s;
+        }
+        break;
+    }
+    case F_SY_FREQ:
+        f->update_frequency = text_long(st, 1000000);
+        break;
+    case F_TITLE:
+        if (it != NULL)
+            set_str(&it->title, title_text(st));
+        break;
+    case F_LINK:
+        if (it != NULL)
+            set_str(&it->url, fb_url(fb, base_here(st), s, len));
+        break;
+    case F_SUMMARY:
+        if (it != NULL && (it->summary_html == NULL || st->summary_weak)) {
+            const char *h = html_text(st);
+
+            if (h != NULL) {
+                it->summary_html = h;
+                st->summary_weak = false;
+                if (it->content_html == NULL)
+                    it->base_url = base_here(st);
+            }
+        }
+        break;
+    case F_ITUNES_SUMMARY:
+        if (it != NULL && it->summary_html == NULL) {
+            it->summary_html = html_text(st);
+            st->summary_weak = it->summary_html != NULL;
+        }
+        break;
+    case F_CONTENT:
+        if (it != NULL && it->content_html == NULL) {
+            it->content_html = html_text(st);
+            it->base_url = base_here(st); /* xml:base of the content */
+        }
+        break;
+    case F_GUID:
+        if (it != NULL && it->id == NULL) {
+            it->id = fb_text(fb, s, len);
+            if (it->id != NULL && st->guid_link == NULL &&
+                (str_has_prefix_nocase(str_from_cstr(it->id), "http://") ||
+                 str_has_prefix_nocase(str_from_cstr(it->id), "https://")))
+                st->guid_link = it->id;
+        }
+        break;
+    case F_ID:
+        if (it != NULL)
+            set_str(&it->id, fb_text(fb, s, len));
+        break;
+    case F_PUBLISHED:
+        if (it != NULL)
+            set_time(&it->published, text_time(st));
+        break;
+    case F_UPDATED:
+        if (it != NULL)
+            set_time(&it->updated, text_time(st));
+        break;
+    case F_AUTHOR:
+        fb_add_author(fb, fb_text(fb, s, len));
+        break;
+    case F_AUTHOR_RSS:
+        fb_add_author(fb, rss_author(st));
+        break;
+    case F_AUTHOR_NAME:
+        set_str(&st->author_name, fb_text(fb, s, len));
+        break;
+    case F_AUTHOR_EMAIL:
+        set_str(&st->author_email, fb_text(fb, s, len));
+        break;
+    case F_CATEGORY:
+        fb_add_category(fb, fb_text(fb, s, len));
+        break;
+    case F_ITEM_LANG:
+        if (it != NULL)
+            set_str(&it->language, fb_text(fb, s, len));
+        break;
+    }
+    if (fb->status != SYN_OK)
+        stop(st);
+}
+
+static bool
+ends_with_nocase(struct str s, const char *suffix)
+{
+    size_t n = strlen(suffix);
+
+    return s.len >= n && str_ncasecmp(s.p + s.len - n, suffix, n) == 0;
+}
+
+/* Capture mode of Atom text constructs (RFC 4287 3.1) and Atom 0.3's
+ * mode="escaped|xml|base64"; false when the content is not text we can
+ * use (base64, images, other media types). */
+static bool
+atom_mode(struct xml_state *st, int n_attrs, const xmlChar **attrs,
+          enum mode *m, bool *b64)
+{
+    struct str type = str_trim(attr(n_attrs, attrs, "type"));
+    struct str mode = str_trim(attr(n_attrs, attrs, "mode"));
+
+    if (str_eq_nocase(mode, "xml")) {
+        *m = M_XHTML;
+        return true;
+    }
+    if (type.len == 0 || str_eq_nocase(type, "text") ||
+        str_eq_nocase(type, "text/plain")) {
+        *m = M_TEXT;
+    } else if (str_eq_nocase(type, "html") ||
+               str_eq_nocase(type, "text/html")) {
+        *m = M_HTML;
+    } else if (str_eq_nocase(type, "xhtml") ||
+               str_eq_nocase(type, "application/xhtml+xml")) {
+        *m = M_XHTML;
+    } else if (str_has_prefix_nocase(type, "text/")) {
+        *m = M_TEXT;
+    } else if (ends_with_nocase(type, "+xml") ||
+               ends_with_nocase(type, "/xml")) {
+        *m = M_XHTML;
+    } else {
+        /* RFC 4287 4.1.3.3: any other media type is base64 */
+        *m = M_HTML;
+        *b64 = true;
+    }
+    /* Atom 0.3 escaped content with no type is HTML in practice */
+    if (str_eq_nocase(mode, "escaped") && type.len == 0)
+        *m = M_HTML;
+    return true;
+}
+
+/* Begin a capture of an Atom text construct (or RSS text when the format
+ * is not Atom); plain-text Atom titles are taken literally. */
+static void
+cap_text_construct(struct xml_state *st, enum field f, bool is_atom_elem,
+                   int n_attrs, const xmlChar **attrs, enum mode rss_mode)
+{
+    enum mode m = rss_mode;
+    bool b64 = false;
+
+    if (is_atom_elem && !atom_mode(st, n_attrs, attrs, &m, &b64)) {
+        st->ctx_at[st->depth] = C_SKIP;
+        return;
+    }
+    cap_begin(st, f, m);
+    st->base64 = b64 || (is_atom_elem &&
+                         str_eq_nocase(str_trim(attr(n_attrs, attrs, "mode")),
+                                       "base64"));
+    st->title_plain = is_atom_elem && m == M_TEXT;
+    st->strip_div = is_atom_elem && m == M_XHTML &&
+                    st->fb->f->format == FEED_FORMAT_ATOM10;
+}
+
+/* --- links, enclosures, media ------------------------------------------ */
+
+/* An Atom <link> (or atom:link in RSS, or any <link href=...>). */
+static void
+atom_link(struct xml_state *st, enum ctx parent, int n, const xmlChar **attrs)
+{
+    struct feed_builder *fb = st->fb;
+    struct str rel = str_trim(attr(n, attrs, "rel"));
+    struct str type = str_trim(attr(n, attrs, "type"));
+    struct str href = attr(n, attrs, "href");
+    const char *url;
+
+    if (rel.len != 0 && !str_eq_nocase(rel, "alternate") &&
+        !str_eq_nocase(rel, "enclosure") &&
+        !str_eq_nocase(rel, "http://www.iana.org/assignments/relation/alternate"))
+        return;
+    if (href.len == 0) {
+        /* <link>URL</link> in an Atom feed: read the text */
+        if (rel.len == 0 || str_eq_nocase(rel, "alternate"))
+            cap_begin(st, parent == C_FEED ? F_FEED_LINK : F_LINK, M_TEXT);
+        return;
+    }
+    url = fb_url(fb, base_here(st), href.p, href.len);
+    if (url == NULL)
+        return;
+    if (str_eq_nocase(rel, "enclosure")) {
+        if (parent == C_ITEM)
+            fb_add_enclosure(fb, url, fb_text(fb, type.p, type.len),
+                             parse_length(attr(n, attrs, "length")));
+        return;
+    }
+    if (parent == C_FEED) {
+        set_str(&fb->f->link, url);
+    } else if (parent == C_ITEM && fb->cur != NULL) {
+        /* the first alternate wins, but an HTML one beats another type */
+        bool html = type.len == 0 || str_eq_nocase(type, "text/html") ||
+                    str_eq_nocase(type, "application/xhtml+xml");
+
+        if (fb->cur->url == NULL || (!st->url_from_alternate && html)) {
+            fb->cur->url = url;
+            st->url_from_alternate = html;
+        }
+    }
+}
+
+static void
+rss_enclosure(struct xml_state *st, int n, const xmlChar **attrs)
+{
+    struct feed_builder *fb = st->fb;
+    struct str url = attr(n, attrs, "url");
+    struct str type = attr(n, attrs, "type");
+
+    if (url.len == 0)
+        url = attr(n, attrs, "href");
+    fb_add_enclosure(fb, fb_url(fb, base_here(st), url.p, url.len),
+                     fb_text(fb, type.p, type.len),
+                     parse_length(attr(n, attrs, "length")));
+}
+
+static void
+media_content(struct xml_state *st, int n, const xmlChar **attrs)
+{
+    struct feed_builder *fb = st->fb;
+    struct str u = attr(n, attrs, "url");
+    struct str type = str_trim(attr(n, attrs, "type"));
+    struct str medium = str_trim(attr(n, attrs, "medium"));
+    const char *url = fb_url(fb, base_here(st), u.p, u.len);
+
+    if (url == NULL)
+        return;
+    if (str_eq_nocase(medium, "image") ||
+        str_has_prefix_nocase(type, "image/")) {
+        fb_offer_image(fb, url, FB_IMAGE_MEDIA_CONTENT);
+        return;
+    }
+    fb_add_enclosure(fb, url, fb_text(fb, type.p, type.len),
+                     parse_length(attr(n, attrs, "fileSize")));
+}
+
+static void
+offer_image_attr(struct xml_state *st, int n, const xmlChar **attrs,
+                 const char *name, int prio)
+{
+    struct str u = attr(n, attrs, name);
+
+    fb_offer_image(st->fb, fb_url(st->fb, base_here(st), u.p, u.len), prio);
+}
+
+/* --- dispatch ---------------------------------------------------------- */
+
+static void
+start_root(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, const xmlChar *uri,
+           int n, const xmlChar **attrs, const xmlChar *name)
+{
+    struct feed *f = st->fb->f;
+
+    (void)uri;
+    st->root_seen = true;
+    if (tok == T_RSS && ns == NS_RSS) {
+        struct str v = str_trim(attr(n, attrs, "version"));
+
+        f->format = str_has_prefix_nocase(v, "0.9") ? FEED_FORMAT_RSS09X
+                                                    : FEED_FORMAT_RSS20;
+        st->ctx_at[st->depth] = C_ROOT;
+    } else if (tok == T_RDF) {
+        f->format = FEED_FORMAT_RSS10;
+        st->ctx_at[st->depth] = C_ROOT;
+    } else if (tok == T_FEED && (ns == NS_ATOM10 || ns == NS_ATOM03 ||
+                                 ns == NS_RSS)) {
+        struct str v = str_trim(attr(n, attrs, "version"));
+
+        f->format = ns == NS_ATOM03 || str_eq_cstr(v, "0.3")
+                        ? FEED_FORMAT_ATOM03
+                        : FEED_FORMAT_ATOM10;
+        st->is_atom = true;
+        st->ctx_at[st->depth] = C_FEED;
+    } else if (tok == T_CHANNEL && ns == NS_RSS) {
+        f->format = FEED_FORMAT_RSS20;
+        st->ctx_at[st->depth] = C_FEED;
+    } else {
+        fb_fail(st->fb, SYN_EPARSE, "not a feed: the root element is <%.40s>",
+                (const char *)name);
+        stop(st);
+    }
+}
+
+static void
+start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
+              const xmlChar **attrs)
+{
+    bool atom = ns == NS_ATOM10 || ns == NS_ATOM03;
+    bool core = ns == NS_RSS || atom;
+
+    if (core && (tok == T_ITEM || tok == T_ENTRY)) {
+        st->ctx_at[st->depth] = C_ITEM;
+        fb_item_begin(st->fb);
+        st->guid_link = NULL;
+        st->summary_weak = false;
+        st->url_from_alternate = false;
+        if (st->fb->cur != NULL) {
+            st->fb->cur->base_url = base_here(st);
+            if (st->lang_at[st->depth] != st->lang_at[st->depth - 1])
+                st->fb->cur->language = st->lang_at[st->depth];
+        }
+        return;
+    }
+    if (core && tok == T_LINK &&
+        (atom || st->is_atom || attr(n, attrs, "href").len > 0)) {
+        atom_link(st, C_FEED, n, attrs);
+        return;
+    }
+    if (core) {
+        switch (tok) {
+        case T_TITLE:
+            cap_text_construct(st, F_FEED_TITLE, atom || st->is_atom, n, attrs,
+                               M_TEXT);
+            return;
+        case T_LINK:
+            cap_begin(st, F_FEED_LINK, M_TEXT);
+            return;
+        case T_DESCRIPTION:
+        case T_SUBTITLE:
+        case T_TAGLINE:
+            cap_begin(st, F_FEED_DESC, M_HTML);
+            return;
+        case T_LANGUAGE:
+            cap_begin(st, F_FEED_LANG, M_TEXT);
+            return;
+        case T_LASTBUILDDATE:
+        case T_PUBDATE:
+        case T_UPDATED:
+        case T_MODIFIED:
+            cap_begin(st, F_FEED_UPDATED, M_TEXT);
+            return;
+        case T_IMAGE:
+            st->ctx_at[st->depth] = C_IMAGE;
+            return;
+        case T_LOGO:
+            cap_begin(st, F_FEED_IMAGE, M_TEXT);
+            return;
+        case T_ICON:
+            cap_begin(st, F_FEED_ICON, M_TEXT);
+            return;
+        case T_TTL:
+            cap_begin(st, F_TTL, M_TEXT);
+            return;
+        default:
+            break;
+        }
+    } else if (ns == NS_DC && tok == T_LANGUAGE) {
+        cap_begin(st, F_FEED_LANG, M_TEXT);
+        return;
+    } else if ((ns == NS_DC && tok == T_DATE) ||
+               (ns == NS_DCTERMS && tok == T_MODIFIED)) {
+        cap_begin(st, F_FEED_UPDATED, M_TEXT);
+        return;
+    } else if (ns == NS_ITUNES && tok == T_IMAGE) {
+        offer_image_attr(st, n, attrs, "href", FB_IMAGE_ITUNES);
+    } else if (ns == NS_SY && tok == T_UPDATEPERIOD) {
+        cap_begin(st, F_SY_PERIOD, M_TEXT);
+        return;
+    } else if (ns == NS_SY && tok == T_UPDATEFREQUENCY) {
+        cap_begin(st, F_SY_FREQ, M_TEXT);
+        return;
+    }
+    st->ctx_at[st->depth] = C_SKIP;
+}
+
+static void
+start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
+              const xmlChar **attrs)
+{
+    bool atom = ns == NS_ATOM10 || ns == NS_ATOM03;
+    bool core = ns == NS_RSS || atom;
+    bool as_atom = atom || st->is_atom;
+
+    st->ctx_at[st->depth] = C_SKIP;
+    if (core) {
+        switch (tok) {
+        case T_TITLE:
+            cap_text_construct(st, F_TITLE, as_atom, n, attrs, M_TEXT);
+            return;
+        case T_LINK:
+            if (as_atom || attr(n, attrs, "href").len > 0)
+                atom_link(st, C_ITEM, n, attrs);
+            else
+                cap_begin(st, F_LINK, M_TEXT);
+            return;
+        case T_DESCRIPTION:
+            cap_begin(st, F_SUMMARY, M_HTML);
+            return;
+        case T_SUMMARY:
+            cap_text_construct(st, F_SUMMARY, as_atom, n, attrs, M_HTML);
+            return;
+        case T_CONTENT:
+            if (attr(n, attrs, "src").len == 0)
+                cap_text_construct(st, F_CONTENT, true, n, attrs, M_HTML);
+            return;
+        case T_GUID:
+            cap_begin(st, F_GUID, M_TEXT);
+            if (str_eq_nocase(str_trim(attr(n, attrs, "isPermaLink")),
+                              "false"))
+                st->guid_link = ""; /* not a link: never the url */
+            return;
+        case T_ID:
+            cap_begin(st, F_ID, M_TEXT);
+            return;
+        case T_PUBDATE:
+        case T_PUBLISHED:
+        case T_ISSUED:
+        case T_CREATED:
+            cap_begin(st, F_PUBLISHED, M_TEXT);
+            return;
+        case T_UPDATED:
+        case T_MODIFIED:
+            cap_begin(st, F_UPDATED, M_TEXT);
+            return;
+        case T_AUTHOR:
+            if (as_atom) {
+                st->ctx_at[st->depth] = C_AUTHOR;
+                st->author_name = st->author_email = NULL;
+            } else {
+                cap_begin(st, F_AUTHOR_RSS, M_TEXT);
+            }
+            return;
+        case T_CATEGORY:
+            if (attr(n, attrs, "term").len > 0) {
+                struct str label = attr(n, attrs, "label");
+                struct str term = attr(n, attrs, "term");
+
+                fb_add_category(st->fb, fb_text(st->fb, term.p, term.len));
+                (void)label;
+            } else {
+                cap_begin(st, F_CATEGORY, M_TEXT);
+            }
+            return;
+        case T_ENCLOSURE:
+            rss_enclosure(st, n, attrs);
+            return;
+        case T_LANGUAGE:
+            cap_begin(st, F_ITEM_LANG, M_TEXT);
+            return;
+        default:
+            return;
+        }
+    }
+    switch (ns) {
+    case NS_DC:
+        if (tok == T_CREATOR)
+            cap_begin(st, F_AUTHOR, M_TEXT);
+        else if (tok == T_DATE)
+            cap_begin(st, F_PUBLISHED, M_TEXT);
+        else if (tok == T_SUBJECT)
+            cap_begin(st, F_CATEGORY, M_TEXT);
+        else if (tok == T_LANGUAGE)
+            cap_begin(st, F_ITEM_LANG, M_TEXT);
+        else if (tok == T_TITLE)
+            cap_begin(st, F_TITLE, M_TEXT);
+        else if (tok == T_DESCRIPTION)
+            cap_begin(st, F_SUMMARY, M_HTML);
+        return;
+    case NS_DCTERMS:
+        if (tok == T_MODIFIED)
+            cap_begin(st, F_UPDATED, M_TEXT);
+        else if (tok == T_ISSUED || tok == T_CREATED)
+            cap_begin(st, F_PUBLISHED, M_TEXT);
+        return;
+    case NS_CONTENT:
+        if (tok == T_ENCODED)
+            cap_begin(st, F_CONTENT, M_HTML);
+        return;
+    case NS_XHTML:
+        if (tok == T_BODY)
+            cap_begin(st, F_CONTENT, M_XHTML);
+        return;
+    case NS_ITUNES:
+        if (tok == T_AUTHOR)
+            cap_begin(st, F_AUTHOR, M_TEXT);
+        else if (tok == T_SUMMARY)
+            cap_begin(st, F_ITUNES_SUMMARY, M_TEXT);
+        else if (tok == T_IMAGE)
+            offer_image_attr(st, n, attrs, "href", FB_IMAGE_ITUNES);
+        return;
+    case NS_MEDIA:
+        if (tok == T_CONTENT)
+            media_content(st, n, attrs);
+        else if (tok == T_THUMBNAIL)
+            offer_image_attr(st, n, attrs, "url", FB_IMAGE_THUMBNAIL);
+        else if (tok == T_GROUP)
+            st->ctx_at[st->depth] = C_MGROUP;
+        return;
+    default:
+        return;
+    }
+}
+
+static void
+dispatch(struct xml_state *st, const xmlChar *name, const xmlChar *prefix,
+         const xmlChar *uri, int n, const xmlChar **attrs)
+{
+    enum ctx parent = (enum ctx)st->ctx_at[st->depth - 1];
+    enum xml_ns ns = elem_ns(st, prefix, uri);
+    enum xml_tok tok = name_tok(st, name);
+
+    st->ctx_at[st->depth] = C_SKIP;
+    if (parent == C_DOC && ns == NS_OTHER &&
+        (tok == T_FEED || tok == T_RSS || tok == T_CHANNEL)) {
+        st->root_uri = uri;
+        ns = NS_RSS;
+    }
+    switch (parent) {
+    case C_DOC:
+        start_root(st, ns, tok, uri, n, attrs, name);
+        return;
+    case C_ROOT:
+        if ((ns == NS_RSS || ns == NS_RDF) && tok == T_CHANNEL) {
+            st->ctx_at[st->depth] = C_FEED;
+            if (uri != NULL &&
+                str_casecmp((const char *)uri,
+                            "http://my.netscape.com/rdf/simple/0.9/") == 0)
+                st->fb->f->format = FEED_FORMAT_RSS09X;
+        } else if (ns == NS_RSS && tok == T_ITEM) {
+            start_in_feed(st, ns, tok, n, attrs); /* RSS 1.0: a sibling */
+        } else if (ns == NS_RSS && tok == T_IMAGE) {
+            st->ctx_at[st->depth] = C_IMAGE;
+        }
+        return;
+    case C_FEED:
+        start_in_feed(st, ns, tok, n, attrs);
+        return;
+    case C_ITEM:
+        start_in_item(st, ns, tok, n, attrs);
+        return;
+    case C_IMAGE:
+        if (ns == NS_RSS && tok == T_URL)
+            cap_begin(st, F_FEED_IMAGE, M_TEXT);
+        return;
+    case C_AUTHOR:
+        if (tok == T_NAME)
+            cap_begin(st, F_AUTHOR_NAME, M_TEXT);
+        else if (tok == T_EMAIL)
+            cap_begin(st, F_AUTHOR_EMAIL, M_TEXT);
+        return;
+    case C_MGROUP:
+        if (ns == NS_MEDIA && tok == T_CONTENT)
+            media_content(st, n, attrs);
+        else if (ns == NS_MEDIA && tok == T_THUMBNAIL)
+            offer_image_attr(st, n, attrs, "url", FB_IMAGE_THUMBNAIL);
+        return;
+    case C_SKIP:
+    case C_CAPTURE:
+        return;
+    }
+}
+
+static bool
+is_html_field(enum field f)
+{
+    return f == F_SUMMARY || f == F_CONTENT || f == F_FEED_DESC;
+}
+
+/* A text construct that turns out to hold elements ("naked" inline
+ * markup, common in Atom 0.3): from here on it is XHTML; the text read so
+ * far is escaped to match. */
+static void
+text_to_markup(struct xml_state *st)
+{
+    struct buf *b = &st->scratch;
+
+    buf_reset(b);
+    if (buf_append(b, buf_cstr(&st->text), st->text.len) != SYN_OK) {
+        fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+        return;
+    }
+    buf_reset(&st->text);
+    st->mode = M_XHTML;
+    cap_escaped(st, buf_cstr(b), b->len);
+}
+
+/* --- SAX callbacks ----------------------------------------------------- */
+
+/* libxml2 (2.9) drops every entity reference, &amp; included, once it has
+ * seen any well-formedness error (xmlParseReference checks wellFormed).
+ * Problems are recorded by on_error() instead, so the flag is raised again
+ * before each callback returns to the parser: recovered documents keep
+ * their escaped HTML. */
+static void
+keep_reading(struct xml_state *st)
+{
+    if (st->ctxt != NULL && st->fb->status == SYN_OK)
+        st->ctxt->wellFormed = 1;
+}
+
+static void
+on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
+         const xmlChar *uri, int n_ns, const xmlChar **nss, int n_attrs,
+         int n_defaulted, const xmlChar **attrs)
+{
+    struct xml_state *st = ud;
+    int d, i;
+
+    (void)n_ns;
+    (void)nss;
+    (void)n_defaulted;
+    if (st->fb->status != SYN_OK)
+        return;
+    if (st->depth >= SYN_MAX_XML_DEPTH) {
+        fb_fail(st->fb, SYN_ETOOBIG, "line %ld: elements nested deeper than %d",
+                line_of(st), SYN_MAX_XML_DEPTH);
+        stop(st);
+        return;
+    }
+    if (n_attrs > SYN_MAX_XML_ATTRS) {
+        fb_fail(st->fb, SYN_ETOOBIG, "line %ld: more than %d attributes on <%.40s>",
+                line_of(st), SYN_MAX_XML_ATTRS, (const char *)name);
+        stop(st);
+        return;
+    }
+    d = ++st->depth;
+    st->base_at[d] = st->base_at[d - 1];
+    st->lang_at[d] = st->lang_at[d - 1];
+    for (i = 0; i < n_attrs; i++) {
+        const xmlChar **a = attrs + 5 * i;
+        struct str v;
+
+        if (a[1] == NULL || strcmp((const char *)a[1], "xml") != 0)
+            continue;
+        v = attr_value(st, a);
+        if (strcmp((const char *)a[0], "base") == 0)
+            st->base_at[d] = fb_url(st->fb, st->base_at[d - 1], v.p, v.len);
+        else if (strcmp((const char *)a[0], "lang") == 0)
+            st->lang_at[d] = fb_text(st->fb, v.p, v.len);
+    }
+    if (st->cap_depth > 0) {
+        st->ctx_at[d] = C_CAPTURE;
+        if (st->mode == M_TEXT && is_html_field(st->field))
+            text_to_markup(st);
+        if (st->mode != M_TEXT)
+            cap_start_tag(st, name, uri, n_attrs, attrs);
+    } else if (st->ctx_at[d - 1] == C_SKIP) {
+        st->ctx_at[d] = C_SKIP;
+    } else {
+        dispatch(st, name, prefix, uri, n_attrs, attrs);
+    }
+    if (st->fb->status != SYN_OK)
+        stop(st);
+    keep_reading(st);
+}
+
+static void
+on_end(void *ud, const xmlChar *name, const xmlChar *prefix,
+       const xmlChar *uri)
+{
+    struct xml_state *st = ud;
+    struct feed_builder *fb = st->fb;
+    int d = st->depth;
+
+    (void)prefix;
+    (void)uri;
+    if (fb->status != SYN_OK || d <= 0)
+        return;
+    if (st->cap_depth > 0) {
+        if (d == st->cap_depth)
+            cap_end(st);
+        else if (st->mode != M_TEXT)
+            cap_end_tag(st, name);
+    } else if (st->ctx_at[d] == C_ITEM) {
+        if (fb->cur != NULL && fb->cur->url == NULL && st->guid_link != NULL &&
+            st->guid_link[0] != '\0')
+            fb->cur->url = fb_url(fb, st->base_at[d], st->guid_link,
+                                  strlen(st->guid_link));
+        fb_item_end(fb);
+    } else if (st->ctx_at[d] == C_AUTHOR) {
+        fb_add_author(fb, st->author_name != NULL ? st->author_name
+                                                  : st->author_email);
+    }
+    st->depth--;
+    if (fb->status != SYN_OK)
+        stop(st);
+    keep_reading(st);
+}
+
+static void
+on_text(void *ud, const xmlChar *s, int len)
+{
+    struct xml_state *st = ud;
+
+    if (st->cap_depth > 0 && st->fb->status == SYN_OK && len > 0) {
+        if (st->mode == M_XHTML)
+            cap_escaped(st, (const char *)s, (size_t)len);
+        else
+            cap_append(st, (const char *)s, (size_t)len);
+    }
+    keep_reading(st);
+}
+
+static struct lit_entity *
+lit_new(const char *name, const char *content, size_t content_len)
+{
+    size_t name_len = strlen(name);
+    struct lit_entity *le =
+        syn_calloc(1, sizeof(*le) + name_len + 1 + content_len + 1);
+
+    if (le == NULL)
+        return NULL;
+    memcpy(le->bytes, name, name_len);
+    memcpy(le->bytes + name_len + 1, content, content_len);
+    le->e.type = XML_ENTITY_DECL;
+    le->e.name = (const xmlChar *)le->bytes;
+    le->e.etype = XML_INTERNAL_PREDEFINED_ENTITY;
+    le->e.content = (xmlChar *)le->bytes + name_len + 1;
+    le->e.length = (int)content_len;
+    return le;
+}
+
+/* libxml2 hands the raw text of a declaration to the entity getEntity
+ * returned for it (e.orig, "ugly mechanism to save the raw entity value"
+ * in parser.c): that string is then ours to free. */
+static void
+lit_free(struct lit_entity *le)
+{
+    if (le == NULL)
+        return;
+    if (le->e.orig != NULL)
+        xmlFree(le->e.orig);
+    syn_free(le);
+}
+
+/* Internal entity declarations are kept as literal text: a reference to
+ * one is replaced by its text as written, never parsed again. */
+static void
+on_entity_decl(void *ud, const xmlChar *name, int type,
+               const xmlChar *public_id, const xmlChar *system_id,
+               xmlChar *content)
+{
+    struct xml_state *st = ud;
+    size_t len;
+
+    (void)public_id;
+    (void)system_id;
+    if (type != XML_INTERNAL_GENERAL_ENTITY || content == NULL ||
+        st->fb->status != SYN_OK)
+        return;
+    len = strlen((const char *)content);
+    if (st->n_decl_ents >= SYN_MAX_XML_ENTITIES ||
+        len > SYN_MAX_XML_ENTITY_BYTES || strlen((const char *)name) > 64) {
+        fb_problem(st->fb, line_of(st), "entity &%.40s; ignored (limits)",
+                   (const char *)name);
+        return;
+    }
+    st->decl_ents[st->n_decl_ents] =
+        lit_new((const char *)name, (const char *)content, len);
+    if (st->decl_ents[st->n_decl_ents] == NULL) {
+        fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+        stop(st);
+        return;
+    }
+    st->n_decl_ents++;
+}
+
+/* A name neither XML, HTML nor the document defines: keep "&name;" as
+ * text, as browsers and feedparser do, rather than lose it. */
+static xmlEntityPtr
+unknown_entity(struct xml_state *st, const char *name, size_t len)
+{
+    struct lit_entity *le;
+    char text[80];
+    size_t i;
+
+    for (i = 0; i < st->n_unknown_ents; i++) {
+        if (strcmp((const char *)st->unknown_ents[i]->e.name, name) == 0)
+            return &st->unknown_ents[i]->e;
+    }
+    if (len > 64 || st->n_unknown_ents >= SYN_MAX_XML_ENTITIES)
+        return NULL; /* libxml2 reports it and drops it */
+    snprintf(text, sizeof(text), "&%s;", name);
+    le = lit_new(name, text, len + 2);
+    if (le == NULL) {
+        fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+        stop(st);
+        return NULL;
+    }
+    st->unknown_ents[st->n_unknown_ents++] = le;
+    fb_problem(st->fb, line_of(st),
+               "undefined entity &%s; kept as text (recovered)", name);
+    return &le->e;
+}
+
+static xmlEntityPtr
+on_get_entity(void *ud, const xmlChar *name)
+{
+    struct xml_state *st = ud;
+    size_t i, len = strlen((const char *)name);
+    long idx;
+
+    keep_reading(st);
+    for (i = 0; i < st->n_decl_ents; i++) {
+        if (strcmp((const char *)st->decl_ents[i]->e.name,
+                   (const char *)name) == 0)
+            return &st->decl_ents[i]->e;
+    }
+    if (st->fb->status != SYN_OK)
+        return NULL;
+    if ((idx = feed_entity_find((const char *)name, len)) < 0)
+        return unknown_entity(st, (const char *)name, len);
+    if (st->html_ents == NULL) {
+        st->html_ents = syn_calloc(feed_entity_count(), sizeof(*st->html_ents));
+        if (st->html_ents == NULL) {
+            fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+            stop(st);
+            return NULL;
+        }
+    }
+    if (st->html_ents[idx] == NULL) {
+        char u[4];
+        size_t n = utf8_encode(feed_entity_codepoint((size_t)idx), u);
+
+        st->html_ents[idx] = lit_new((const char *)name, u, n);
+        if (st->html_ents[idx] == NULL) {
+            fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+            stop(st);
+            return NULL;
+        }
+        fb_problem(st->fb, line_of(st),
+                   "undefined entity &%s; (recovered)", (const char *)name);
+    }
+    return &st->html_ents[idx]->e;
+}
+
+static void
+on_error(void *ud, xmlErrorPtr e)
+{
+    struct xml_state *st = ud;
+    struct str msg;
+
+    if (e == NULL || e->level == XML_ERR_WARNING || e->message == NULL)
+        return;
+    msg = str_trim(str_from_cstr(e->message));
+    fb_problem(st->fb, e->line, "%.*s (recovered)", (int)msg.len, msg.p);
+}
+
+enum syn_status
+feed_read_xml(struct feed_builder *fb, const char *buf, size_t len)
+{
+    xmlSAXHandler sax;
+    struct xml_state *st;
+    enum syn_status rc;
+    size_t i;
+
+    st = syn_calloc(1, sizeof(*st));
+    if (st == NULL)
+        return fb_fail(fb, SYN_ENOMEM, "out of memory");
+    st->fb = fb;
+    st->base_at[0] = fb->doc_base;
+    buf_init(&st->text, SYN_MAX_FIELD_BYTES);
+    buf_init(&st->scratch, SYN_MAX_FIELD_BYTES * 2);
+    for (i = 0; i < ATTR_BUFS; i++)
+        buf_init(&st->attr_bufs[i], SYN_MAX_FIELD_BYTES);
+    memset(&sax, 0, sizeof(sax));
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = on_start;
+    sax.endElementNs = on_end;
+    sax.characters = on_text;
+    sax.cdataBlock = on_text;
+    sax.getEntity = on_get_entity;
+    sax.entityDecl = on_entity_decl;
+    sax.serror = on_error;
+    st->ctxt = xmlCreatePushParserCtxt(&sax, st, NULL, 0, NULL);
+    if (st->ctxt == NULL) {
+        rc = fb_fail(fb, SYN_ENOMEM, "out of memory for the XML parser");
+        goto out;
+    }
+    /* NONET; never NOENT, DTDLOAD or HUGE (see the file comment). The
+     * document is UTF-8 by now, whatever its declaration says. */
+    xmlCtxtUseOptions(st->ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET |
+                                    XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC);
+    while (len > 0 && fb->status == SYN_OK) {
+        /* libxml2 takes an int length: feed big inputs in slices */
+        int chunk = len > (1u << 30) ? (1 << 30) : (int)len;
+
+        SYN_IGNORE(xmlParseChunk(st->ctxt, buf, chunk, 0));
+        buf += chunk;
+        len -= (size_t)chunk;
+    }
+    if (fb->status == SYN_OK)
+        SYN_IGNORE(xmlParseChunk(st->ctxt, NULL, 0, 1));
+    if (fb->status == SYN_OK && !st->root_seen)
+        fb_fail(fb, SYN_EPARSE, "no XML element found");
+    if (fb->status == SYN_OK && fb->cur != NULL)
+        fb_item_end(fb); /* truncated document: keep the last item */
+    if (fb->status == SYN_OK && fb->f->language == NULL)
+        fb->f->language = st->lang_at[1];
+    rc = fb->status;
+out:
+    if (st->ctxt != NULL) {
+        /* libxml2 builds a stand-in document to hold entity declarations
+         * ("expat compatibility in SAX mode"); it is ours to free */
+        if (st->ctxt->myDoc != NULL)
+            xmlFreeDoc(st->ctxt->myDoc);
+        xmlFreeParserCtxt(st->ctxt);
+    }
+    for (i = 0; i < st->n_decl_ents; i++)
+        lit_free(st->decl_ents[i]);
+    for (i = 0; i < st->n_unknown_ents; i++)
+        lit_free(st->unknown_ents[i]);
+    if (st->html_ents != NULL) {
+        for (i = 0; i < feed_entity_count(); i++)
+            lit_free(st->html_ents[i]);
+        syn_free(st->html_ents);
+    }
+    buf_fini(&st->text);
+    buf_fini(&st->scratch);
+    for (i = 0; i < ATTR_BUFS; i++)
+        buf_fini(&st->attr_bufs[i]);
+    syn_free(st);
+    return rc;
+}
