@@ -669,7 +669,13 @@ compose_late(struct sender *sd, const struct store_mail *row, struct buf *out,
         r.id = sub->id;
         r.email = sub->email;
         r.name = sub->name;
-        st = digest_compose_confirm(sd->o->id, &r, sd->now, out, err);
+        if (sub->status == STORE_SUB_CONFIRMED)
+            st = digest_compose_already(sd->o->id, &r, sd->now, out, err);
+        else if (sub->status == STORE_SUB_PENDING)
+            st = digest_compose_confirm(sd->o->id, &r, sd->now, out, err);
+        else /* unsubscribed or bouncing since it was queued */
+            st = syn_err_set(err, SYN_EDENIED, "not pending (%s)",
+                             store_sub_status_name(sub->status));
         store_subscriber_free(sub);
         return st;
     case STORE_MAIL_ACK:

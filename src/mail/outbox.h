@@ -34,6 +34,8 @@
  * queues its mails this way too:
  *   digest   see above
  *   confirm  recipient = the subscriber's address -> confirmation mail
+ *            (pending), or "you are already subscribed" with the
+ *            preferences link (confirmed)
  *   ack      key contains "inquiry:<id>" -> acknowledgement to the sender
  *   notify   key contains "inquiry:<id>" -> notification to the team
  *

@@ -165,17 +165,29 @@ def run(tmp, sink):
                 "message, created) VALUES ('Water\r\nBcc: x@example.org', "
                 "'Ines', 'ines@example.net', 'content', 'Hello <team>!', ?) "
                 "RETURNING id", (NOW,))[0][0]
-    for kind, key, rcpt in (("ack", "ack:inquiry:%d" % iid, "ines@example.net"),
+    for kind, dkey, rcpt in (("ack", "ack:inquiry:%d" % iid, "ines@example.net"),
                             ("notify", "notify:inquiry:%d:team" % iid,
                              "team@example.org")):
         s.sql("INSERT INTO outbox(kind, dedupe_key, recipient, subject, body, "
               "next_attempt, created) VALUES (?, ?, ?, 'x', '', 0, ?)",
-              (kind, key, rcpt, NOW))
+              (kind, dkey, rcpt, NOW))
+    # a confirm row for an address that is already confirmed (the web form
+    # does not reveal it): "already subscribed" with the preferences link
+    s.sql("INSERT INTO outbox(kind, dedupe_key, recipient, subject, body, "
+          "next_attempt, created) VALUES ('confirm', 'confirm:again', "
+          "'alice@example.org', 'x', '', 0, ?)", (NOW,))
     before = len(sink.files())
     s.run("digest", "send", now=NOW + 2 * 86400 + 120)
     got = {m["To"].addresses[0].addr_spec: m
            for _, m in sink.messages()[before:]}
-    assert set(got) == {"ines@example.net", "team@example.org"}, got.keys()
+    assert set(got) == {"ines@example.net", "team@example.org",
+                        "alice@example.org"}, got.keys()
+    again = got["alice@example.org"]
+    assert "already subscribed" in again["Subject"], again["Subject"]
+    tok = re.search(r"https://news.example.org/preferences\?t=([\w-]+)",
+                    again.get_body(("plain",)).get_content()).group(1)
+    assert mailtest.verify_token(key, tok, "preferences", NOW) == \
+        str(sub_ids["alice@example.org"])
     ack, note = got["ines@example.net"], got["team@example.org"]
     assert ack["Auto-Submitted"] == "auto-generated"
     assert "we received your message" in ack["Subject"]
