@@ -355,8 +355,8 @@ test_request_headers(void **state)
 static void
 test_ssrf_guard(void **state)
 {
-    char url[128];
-    const char *urls[3];
+    char url[4][128];
+    const char *urls[7];
     struct fetch_opts o = test_opts();
     size_t i;
 
@@ -364,9 +364,17 @@ test_ssrf_guard(void **state)
     need_server();
     o.allow_private = false;
     urls[0] = url_for("/feed.xml");
-    snprintf(url, sizeof(url), "http://localhost:%d/feed.xml", srv.port);
-    urls[1] = url;
-    urls[2] = "http://[::1]:9/feed.xml";
+    /* Other spellings of loopback: a name, a 32-bit number, hex, and the
+     * IPv4-mapped IPv6 form all reach 127.0.0.1. */
+    snprintf(url[0], sizeof(url[0]), "http://localhost:%d/feed.xml", srv.port);
+    snprintf(url[1], sizeof(url[1]), "http://2130706433:%d/feed.xml", srv.port);
+    snprintf(url[2], sizeof(url[2]), "http://0x7f.0.0.1:%d/feed.xml", srv.port);
+    snprintf(url[3], sizeof(url[3]), "http://[::ffff:127.0.0.1]:%d/feed.xml",
+             srv.port);
+    for (i = 0; i < 4; i++)
+        urls[1 + i] = url[i];
+    urls[5] = "http://[::1]:9/feed.xml";
+    urls[6] = "http://127.1:9/feed.xml";
     for (i = 0; i < SYN_ARRAY_LEN(urls); i++) {
         struct got *g = fetch_one(urls[i], NULL, NULL, &o);
 
