@@ -975,6 +975,11 @@ text_measure(struct walker *w, const char *s, size_t len)
                 return;
             }
             w->units += cost;
+            if (w->o->mode == WALK_COUNT && w->units > w->o->limit_units) {
+                /* past the budget: no cut can fall later, stop counting */
+                w->stopped = true;
+                return;
+            }
             w->in_word = true;
             w->last_cjk = unspaced;
             w->tok_all_closers = true;
