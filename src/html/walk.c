@@ -1276,7 +1276,9 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
     const GumboElement *el = &n->v.element;
     GumboTag t = el->tag, as = t;
     struct tag_rule r = tag_policy[t];
-    bool text = is_text_mode(w), excerpt = w->o->mode == WALK_EXCERPT;
+    bool text = is_text_mode(w);
+    /* the planning pass must see exactly what the excerpt will keep */
+    bool excerpt = w->o->mode == WALK_EXCERPT || w->o->mode == WALK_COUNT;
     size_t mark = w->depth;
 
     if (el->tag_namespace != GUMBO_NAMESPACE_HTML || r.action == TAG_DROP) {
