@@ -975,6 +975,11 @@ text_measure(struct walker *w, const char *s, size_t len)
                 return;
             }
             w->units += cost;
+            if (w->o->mode == WALK_COUNT && w->units > w->o->limit_units) {
+                /* past the budget: no cut can fall later, stop counting */
+                w->stopped = true;
+                return;
+            }
             w->in_word = true;
             w->last_cjk = unspaced;
             w->tok_all_closers = true;
@@ -1271,7 +1276,9 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
     const GumboElement *el = &n->v.element;
     GumboTag t = el->tag, as = t;
     struct tag_rule r = tag_policy[t];
-    bool text = is_text_mode(w), excerpt = w->o->mode == WALK_EXCERPT;
+    bool text = is_text_mode(w);
+    /* the planning pass must see exactly what the excerpt will keep */
+    bool excerpt = w->o->mode == WALK_EXCERPT || w->o->mode == WALK_COUNT;
     size_t mark = w->depth;
 
     if (el->tag_namespace != GUMBO_NAMESPACE_HTML || r.action == TAG_DROP) {

@@ -2,9 +2,11 @@
  * the fixed-point property on each case, limits, allocation failures. */
 #include "testutil.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "html/escape.h"
+#include "html/excerpt.h"
 #include "html/sanitize.h"
 #include "util/buf.h"
 #include "util/limits.h"
@@ -182,6 +184,48 @@ test_sanitize_table(void **state)
     buf_fini(&again);
 }
 
+/* Realistic articles in tests/data/html: NAME.html sanitized with the
+ * article's URL as base gives NAME.expected; its 40-word excerpt gives
+ * NAME.excerpt.expected (both with the trailing newline of the files). */
+static void
+test_sanitize_fixtures(void **state)
+{
+    static const char *const names[] = {"wordpress-post", "rtl-cjk"};
+    static const char base[] = "https://example.org/2024/03/water/";
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(names); i++) {
+        char path[256];
+        char *in, *want, *want_ex;
+        size_t in_len;
+        struct buf out;
+        struct syn_err err;
+
+        snprintf(path, sizeof(path), "html/%s.html", names[i]);
+        in = test_read_file(test_data_path(path), &in_len);
+        snprintf(path, sizeof(path), "html/%s.expected", names[i]);
+        want = test_read_file(test_data_path(path), NULL);
+        snprintf(path, sizeof(path), "html/%s.excerpt.expected", names[i]);
+        want_ex = test_read_file(test_data_path(path), NULL);
+        assert_non_null(in);
+        assert_non_null(want);
+        assert_non_null(want_ex);
+        buf_init(&out, 1 << 20);
+        assert_int_equal(html_sanitize(in, in_len, base, &out, &err), SYN_OK);
+        assert_string_equal(buf_cstr(&out), want);
+        buf_reset(&out);
+        assert_int_equal(html_excerpt(in, in_len, 40, &out, NULL, &err),
+                         SYN_OK);
+        assert_int_equal(buf_append_char(&out, '\n'), SYN_OK);
+        assert_string_equal(buf_cstr(&out), want_ex);
+        buf_fini(&out);
+        syn_free(in);
+        syn_free(want);
+        syn_free(want_ex);
+    }
+}
+
 static void
 test_sanitize_limits(void **state)
 {
@@ -287,6 +331,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sanitize_table),
+        cmocka_unit_test(test_sanitize_fixtures),
         cmocka_unit_test(test_sanitize_limits),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_alloc_failure),
