@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "cmd/cmd.h"
 
 static const char help_help[] =
@@ -19,11 +21,23 @@ const struct cmd_def cmd_table[] = {
     {"init", cmd_init, "create or migrate the database", cmd_init_help},
     {"source", cmd_source, "add, list or remove feed sources",
      cmd_source_help},
-    {"partner", cmd_partner, "add, list or remove partners",
-     cmd_partner_help},
-    {"help", cmd_help, "show help for a command", help_help},
+    {"opml", cmd_opml, "import or export sources as OPML", cmd_opml_help},
+    {"fetch", cmd_fetch, "poll due sources once", cmd_fetch_help},
     {"parse", cmd_parse, "parse feed files, print normalized JSON",
      cmd_parse_help},
+    {"sanitize", cmd_sanitize, "make an HTML fragment safe (stdin to stdout)",
+     cmd_sanitize_help},
+    {"excerpt", cmd_excerpt, "a short safe excerpt of HTML (stdin to stdout)",
+     cmd_excerpt_help},
+    {"serve", cmd_serve, "run the web site", cmd_serve_help},
+    {"partner", cmd_partner, "add, list or remove partners",
+     cmd_partner_help},
+    {"digest", cmd_digest, "preview or send the digests by email",
+     cmd_digest_help},
+    {"subscribers", cmd_subscribers,
+     "list, export, import or delete mailing list subscribers",
+     cmd_subscribers_help},
+    {"help", cmd_help, "show help for a command", help_help},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -69,6 +83,23 @@ cmd_help(const struct cmd_env *env, int argc, char **argv)
     if (argc > 2)
         return cmd_usage_error(env, "help", "too many arguments");
     return cmd_print_help(env, argv[1], env->out);
+}
+
+/* Process-wide library set-up lives here, the one place that owns the
+ * process: libcurl's global state must exist before any thread uses it. */
+static int
+run_command(const struct cmd_env *env, const struct cmd_def *c, int argc,
+            char **argv)
+{
+    int rc;
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "syndic: libcurl failed to initialize\n");
+        return CMD_RUNTIME;
+    }
+    rc = c->run(env, argc, argv);
+    curl_global_cleanup();
+    return rc;
 }
 
 /* A global option's value: "--db=X" or "--db X". NULL when absent. */
@@ -138,7 +169,7 @@ main(int argc, char **argv)
         if (argc - i >= 2 && (strcmp(argv[i + 1], "--help") == 0 ||
                               strcmp(argv[i + 1], "-h") == 0))
             return cmd_print_help(&env, c->name, stdout);
-        return c->run(&env, argc - i, argv + i);
+        return run_command(&env, c, argc - i, argv + i);
     }
     fprintf(stderr, "syndic: unknown command '%s'; try 'syndic --help'\n",
             argv[i]);

@@ -18,8 +18,23 @@ while read -r pkg cmd _; do
     [ "$status" = "install ok installed" ] || missing+=("$pkg")
 done < "$list"
 
+# The browser tests' npm packages (playwright-core drives Debian's
+# chromium; it never downloads a browser). Installed from the lock file,
+# only when missing or older than the lock.
+npm_deps() {
+    local dir="$here/../tests/e2e"
+    [ -f "$dir/package-lock.json" ] || return 0
+    if [ -d "$dir/node_modules" ] &&
+       [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+        return 0
+    fi
+    echo "deps: npm ci in tests/e2e"
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
     echo "deps: all $(grep -c -v -E '^\s*(#|$)' "$list") Debian packages present"
+    npm_deps
     exit 0
 fi
 
@@ -36,3 +51,4 @@ echo "postfix postfix/main_mailer_type select No configuration" |
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
 echo "deps: installed ${missing[*]}"
+npm_deps

@@ -40,6 +40,13 @@ extern const char cmd_parse_help[];
 /* The table of subcommands, ending with a NULL name (main.c owns it). */
 extern const struct cmd_def cmd_table[];
 
+/* HTML fragment on stdin, safe HTML on stdout (cmd_sanitize.c). */
+int cmd_sanitize(const struct cmd_env *env, int argc, char **argv);
+extern const char cmd_sanitize_help[];
+/* HTML on stdin, excerpt on stdout (cmd_excerpt.c). */
+int cmd_excerpt(const struct cmd_env *env, int argc, char **argv);
+extern const char cmd_excerpt_help[];
+
 /* Report a usage error on env->err in the form "syndic NAME: MSG" plus a
  * hint to --help; returns CMD_USAGE. */
 int cmd_usage_error(const struct cmd_env *env, const char *name,
@@ -74,8 +81,20 @@ enum syn_status cmd_source_add_url(struct syn_ctx *ctx, const char *url,
 int cmd_init(const struct cmd_env *env, int argc, char **argv);
 int cmd_source(const struct cmd_env *env, int argc, char **argv);
 int cmd_partner(const struct cmd_env *env, int argc, char **argv);
+int cmd_digest(const struct cmd_env *env, int argc, char **argv);
+int cmd_subscribers(const struct cmd_env *env, int argc, char **argv);
+int cmd_fetch(const struct cmd_env *env, int argc, char **argv);
+int cmd_opml(const struct cmd_env *env, int argc, char **argv);
+extern const char cmd_opml_help[];
+extern const char cmd_fetch_help[];
 extern const char cmd_partner_help[];
+extern const char cmd_digest_help[];
+extern const char cmd_subscribers_help[];
 extern const char cmd_init_help[];
 extern const char cmd_source_help[];
+
+/* cmd_serve.c */
+int cmd_serve(const struct cmd_env *env, int argc, char **argv);
+extern const char cmd_serve_help[];
 
 #endif

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/normalize.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
-#include "feed/finish.h"
 #include "feed/parse.h"
 #include "util/buf.h"
 #include "util/limits.h"
@@ -79,7 +79,10 @@ parse_one(const struct cmd_env *env, const char *path, bool raw,
         return cmd_fail(env, "parse", "%s: %s", path,
                         err.msg[0] != '\0' ? err.msg : syn_strerror(st));
     for (it = f->items; !raw && it != NULL; it = it->next) {
-        if ((st = feed_item_finish(f, it, &err)) != SYN_OK) {
+        /* The list length of excerpts (docs/CONFIG.md excerpt_words). */
+        static const struct normalize_opts words = {40, 40};
+
+        if ((st = normalize_item(f, it, &words, NULL, &err)) != SYN_OK) {
             feed_free(f);
             return cmd_fail(env, "parse", "%s: %s", path, syn_strerror(st));
         }

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "app/ctx.h"
+#include "app/discover.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "store/store.h"
@@ -14,21 +15,26 @@
 
 const char cmd_source_help[] =
     "usage: syndic source add URL [--name NAME] [--partner SLUG]\n"
-    "                             [--topic TOPIC]...\n"
+    "                             [--topic TOPIC]... [--no-check]\n"
     "       syndic source list [--json]\n"
     "       syndic source remove ID|URL\n"
     "\n"
     "add     add a feed to poll. URL is http(s), or file:// when [fetch]\n"
     "        allow_file is on. --partner attaches it to a partner of the\n"
     "        directory (syndic partner add); --topic files its stories\n"
-    "        under a topic (repeatable).\n"
+    "        under a topic (repeatable). The URL is fetched once: a web\n"
+    "        page is resolved to the feed it announces (<link\n"
+    "        rel=alternate>, else the usual feed paths), and the command\n"
+    "        says which it chose. When the URL cannot be fetched now, it\n"
+    "        is added as given, with a warning. --no-check adds it\n"
+    "        without fetching.\n"
     "list    every source with its fetch state; --json prints\n"
     "        [{\"id\", \"url\", \"title\", \"partner\", \"topics\",\n"
     "        \"last_status\", \"last_error\", \"errors\", \"next_fetch\",\n"
     "        \"items\", \"enabled\", \"disabled_reason\"}]\n"
     "remove  forget a source and its stories.\n";
 
-enum { OPT_NAME = 1, OPT_PARTNER, OPT_TOPIC, OPT_JSON };
+enum { OPT_NAME = 1, OPT_PARTNER, OPT_TOPIC, OPT_JSON, OPT_NO_CHECK };
 
 #define SOURCE_MAX_TOPICS 32
 
@@ -77,10 +83,13 @@ source_add(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
         {"name", 0, true, OPT_NAME},
         {"partner", 0, true, OPT_PARTNER},
         {"topic", 0, true, OPT_TOPIC},
+        {"no-check", 0, false, OPT_NO_CHECK},
         {NULL, 0, false, 0},
     };
     const char *topics[SOURCE_MAX_TOPICS];
+    struct app_discovered found = {NULL, NULL, NULL};
     struct store_partner *partner = NULL;
+    bool check = true;
     const char *url = NULL, *partner_slug = NULL, *title = NULL;
     struct syn_err err;
     struct opt_iter it;
@@ -110,11 +119,36 @@ source_add(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
                                        SOURCE_MAX_TOPICS);
             topics[n_topics++] = it.value;
             break;
+        case OPT_NO_CHECK:
+            check = false;
+            break;
         }
     }
     if (url == NULL)
         return cmd_usage_error(env, "source", "add needs a URL");
     syn_err_clear(&err);
+    if (check && source_url_ok(ctx, url)) {
+        enum syn_status st = app_discover(ctx, url, &found, &err);
+
+        if (st == SYN_OK) {
+            if (strcmp(found.feed_url, url) != 0)
+                fprintf(env->out, "found feed %s (%s)\n", found.feed_url,
+                        found.how);
+            url = found.feed_url;
+            if (title == NULL)
+                title = found.title;
+        } else if (st == SYN_EPARSE || st == SYN_EDENIED ||
+                   st == SYN_ENOMEM) {
+            rc = cmd_fail(env, "source", "%s", err.msg);
+            goto out;
+        } else {
+            fprintf(env->err,
+                    "syndic source: warning: cannot check %s now (%s); "
+                    "added as given\n",
+                    url, err.msg);
+        }
+        syn_err_clear(&err);
+    }
     if (store_begin(ctx->store, &err) != SYN_OK)
         goto fail;
     if (partner_slug != NULL &&
@@ -139,6 +173,7 @@ fail:
     rc = cmd_fail(env, "source", "%s", err.msg);
 out:
     store_partner_free(partner);
+    app_discovered_fini(&found);
     return rc;
 }
 

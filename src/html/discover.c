@@ -372,3 +372,44 @@ discover_fallbacks(const char *page_url, struct discover_list *out,
         syn_err_set(err, st, "out of memory");
     return st;
 }
+
+enum discover_page
+discover_sniff(const char *content_type, const char *body, size_t len)
+{
+    static const char *const feed_starts[] = {"<?xml", "<rss", "<feed",
+                                              "<rdf:rdf", "{"};
+    static const char *const html_starts[] = {"<!doctype html", "<html"};
+    struct str b = {body, body != NULL ? len : 0};
+    struct str ct = str_trim(str_from_cstr(content_type));
+    size_t i;
+
+    if (b.len >= 3 && memcmp(b.p, "\xef\xbb\xbf", 3) == 0)
+        b = (struct str){b.p + 3, b.len - 3};
+    b = str_trim(b);
+    /* An XML prolog may precede an XHTML page: look past it. */
+    if (str_has_prefix_nocase(b, "<?xml")) {
+        const char *end = memchr(b.p, '>', b.len);
+
+        if (end != NULL) {
+            struct str rest = str_trim(
+                (struct str){end + 1, b.len - (size_t)(end + 1 - b.p)});
+
+            for (i = 0; i < SYN_ARRAY_LEN(html_starts); i++) {
+                if (str_has_prefix_nocase(rest, html_starts[i]))
+                    return DISCOVER_PAGE_HTML;
+            }
+        }
+    }
+    for (i = 0; i < SYN_ARRAY_LEN(html_starts); i++) {
+        if (str_has_prefix_nocase(b, html_starts[i]))
+            return DISCOVER_PAGE_HTML;
+    }
+    for (i = 0; i < SYN_ARRAY_LEN(feed_starts); i++) {
+        if (str_has_prefix_nocase(b, feed_starts[i]))
+            return DISCOVER_PAGE_FEED;
+    }
+    if (str_has_prefix_nocase(ct, "text/html") ||
+        str_has_prefix_nocase(ct, "application/xhtml+xml"))
+        return DISCOVER_PAGE_HTML;
+    return DISCOVER_PAGE_UNKNOWN;
+}

@@ -44,6 +44,21 @@ struct discover_list {
     size_t cap_feeds;
 };
 
+enum discover_page {
+    DISCOVER_PAGE_UNKNOWN = 0, /* neither: try to parse it as a feed */
+    DISCOVER_PAGE_HTML,        /* a web page: run discover_feeds() */
+    DISCOVER_PAGE_FEED,        /* an XML or JSON feed: parse it */
+};
+
+/* What a fetched body is, from its Content-Type (may be NULL) and its
+ * first bytes, for "source add URL" (a page or a feed?). The bytes win
+ * over the header, since servers often label feeds text/html or
+ * text/plain: after an optional BOM and whitespace, "<!doctype html" or
+ * "<html" is HTML; "<?xml", "<rss", "<feed", "<rdf:RDF" or "{" is a feed;
+ * otherwise a text/html or application/xhtml+xml type says HTML. */
+enum discover_page discover_sniff(const char *content_type, const char *body,
+                                  size_t len);
+
 /* Prepare an empty list. */
 void discover_list_init(struct discover_list *l);
 /* Release every entry; l may be reused after discover_list_init(). */

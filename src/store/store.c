@@ -25,17 +25,19 @@ store_open(const char *path, struct store **out, struct syn_err *err)
     if (path == NULL || path[0] == '\0')
         return syn_err_set(err, SYN_EINVAL, "store: empty database path");
     if (strncmp(path, "postgres://", 11) == 0 ||
-        strncmp(path, "postgresql://", 13) == 0)
+        strncmp(path, "postgresql://", 13) == 0) {
         return syn_err_set(err, SYN_EINVAL,
                            "store: PostgreSQL support is not built in");
+    }
     return store_sqlite_open(path, out, err);
 }
 
 void
 store_close(struct store *s)
 {
-    if (s != NULL)
+    if (s != NULL) {
         s->ops->close(s);
+    }
 }
 
 enum syn_status
@@ -366,6 +368,13 @@ store_outbox_claim(struct store *s, int64_t now, size_t limit, int lease_s,
 }
 
 enum syn_status
+store_outbox_set_body(struct store *s, int64_t id, const char *body,
+                      struct syn_err *err)
+{
+    return s->ops->outbox_set_body(s, id, body, err);
+}
+
+enum syn_status
 store_outbox_mark_sent(struct store *s, int64_t id, int64_t now,
                        struct syn_err *err)
 {
@@ -528,8 +537,9 @@ store_sub_status_parse(const char *name, enum store_sub_status *out)
     int v;
     enum syn_status st = parse_name(store_sub_status_names, 4, name, &v);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         *out = (enum store_sub_status)v;
+    }
     return st;
 }
 
@@ -540,8 +550,9 @@ store_frequency_parse(const char *name, enum store_frequency *out)
     enum syn_status st =
         parse_name(store_frequency_names, STORE_N_FREQ, name, &v);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         *out = (enum store_frequency)v;
+    }
     return st;
 }
 
@@ -551,8 +562,9 @@ store_inquiry_status_parse(const char *name, enum store_inquiry_status *out)
     int v;
     enum syn_status st = parse_name(store_inquiry_status_names, 4, name, &v);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         *out = (enum store_inquiry_status)v;
+    }
     return st;
 }
 
@@ -662,40 +674,162 @@ store_share_clear(struct store_share *v)
     memset(v, 0, sizeof(*v));
 }
 
-/* One free function and one list free function per result type. */
-#define STORE_DEFINE_FREE(type, noun)                                          \
-    void store_##noun##_free(struct type *v)                                   \
-    {                                                                          \
-        if (v == NULL)                                                         \
-            return;                                                            \
-        store_##noun##_clear(v);                                               \
-        syn_free(v);                                                           \
-    }
-#define STORE_DEFINE_LIST_FREE(type, noun)                                     \
-    void store_##noun##_list_free(struct type##_list *list)                    \
-    {                                                                          \
-        size_t i;                                                              \
-        if (list == NULL)                                                      \
-            return;                                                            \
-        for (i = 0; i < list->n; i++)                                          \
-            store_##noun##_clear(&list->v[i]);                                 \
-        syn_free(list->v);                                                     \
-        syn_free(list);                                                        \
-    }
+void
+store_source_free(struct store_source *v)
+{
+    if (v == NULL)
+        return;
+    store_source_clear(v);
+    syn_free(v);
+}
 
-STORE_DEFINE_FREE(store_source, source)
-STORE_DEFINE_FREE(store_item, item)
-STORE_DEFINE_FREE(store_partner, partner)
-STORE_DEFINE_FREE(store_subscriber, subscriber)
-STORE_DEFINE_FREE(store_inquiry, inquiry)
-STORE_DEFINE_LIST_FREE(store_source, source)
-STORE_DEFINE_LIST_FREE(store_item, item)
-STORE_DEFINE_LIST_FREE(store_topic, topic)
-STORE_DEFINE_LIST_FREE(store_partner, partner)
-STORE_DEFINE_LIST_FREE(store_subscriber, subscriber)
-STORE_DEFINE_LIST_FREE(store_mail, mail)
-STORE_DEFINE_LIST_FREE(store_inquiry, inquiry)
-STORE_DEFINE_LIST_FREE(store_share, share)
+void
+store_item_free(struct store_item *v)
+{
+    if (v == NULL)
+        return;
+    store_item_clear(v);
+    syn_free(v);
+}
+
+void
+store_partner_free(struct store_partner *v)
+{
+    if (v == NULL)
+        return;
+    store_partner_clear(v);
+    syn_free(v);
+}
+
+void
+store_subscriber_free(struct store_subscriber *v)
+{
+    if (v == NULL)
+        return;
+    store_subscriber_clear(v);
+    syn_free(v);
+}
+
+void
+store_inquiry_free(struct store_inquiry *v)
+{
+    if (v == NULL)
+        return;
+    store_inquiry_clear(v);
+    syn_free(v);
+}
+
+void
+store_source_list_free(struct store_source_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_source_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_item_list_free(struct store_item_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_item_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_topic_list_free(struct store_topic_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_topic_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_partner_list_free(struct store_partner_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_partner_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_subscriber_list_free(struct store_subscriber_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_subscriber_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_mail_list_free(struct store_mail_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_mail_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_inquiry_list_free(struct store_inquiry_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_inquiry_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
+
+void
+store_share_list_free(struct store_share_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->n; i++) {
+        store_share_clear(&list->v[i]);
+    }
+    syn_free(list->v);
+    syn_free(list);
+}
 
 /* ------------------------------------------------------------------ */
 /* Full-text helpers                                                   */
@@ -751,8 +885,9 @@ store_fts_prepare_text(const char *text, size_t len, struct buf *out)
         if (c < 0x80) {
             if (ascii_iscntrl(c)) {
                 st = buf_append(out, text + run, i - run);
-                if (st == SYN_OK)
+                if (st == SYN_OK) {
                     st = buf_append_char(out, ' ');
+                }
                 run = ++i;
             } else {
                 i++;
@@ -766,28 +901,35 @@ store_fts_prepare_text(const char *text, size_t len, struct buf *out)
         }
         st = buf_append(out, text + run, i - run);
         if (n == 0) { /* invalid: U+FFFD, resume at the next byte */
-            if (st == SYN_OK)
+            if (st == SYN_OK) {
                 st = buf_append(out, "\xEF\xBF\xBD", 3);
+            }
             n = 1;
         } else {
-            if (st == SYN_OK)
+            if (st == SYN_OK) {
                 st = buf_append(out, zwsp, 3);
-            if (st == SYN_OK)
+            }
+            if (st == SYN_OK) {
                 st = buf_append(out, text + i, n);
-            if (st == SYN_OK)
+            }
+            if (st == SYN_OK) {
                 st = buf_append(out, zwsp, 3);
+            }
         }
         i += n;
         run = i;
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_append(out, text + run, len - run);
+    }
     /* buf_append of 0 bytes before anything was added leaves data NULL;
      * make sure the result is a C string. */
-    if (st == SYN_OK && out->data == NULL)
+    if (st == SYN_OK && out->data == NULL) {
         st = buf_append(out, "", 0);
-    if (st != SYN_OK)
+    }
+    if (st != SYN_OK) {
         buf_truncate(out, start);
+    }
     return st;
 }
 
@@ -832,18 +974,22 @@ append_phrase(struct buf *out, struct buf *tmp, const char *term, size_t len,
     st = store_fts_prepare_text(term, len, tmp);
     if (st != SYN_OK)
         return st;
-    if (!first)
+    if (!first) {
         st = buf_append_char(out, ' ');
-    if (st == SYN_OK)
-        st = buf_append_char(out, '"');
-    for (i = 0; i < tmp->len && st == SYN_OK; i++) {
-        if (tmp->data[i] == '"')
-            st = buf_append(out, "\"\"", 2);
-        else
-            st = buf_append_char(out, tmp->data[i]);
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_append_char(out, '"');
+    }
+    for (i = 0; i < tmp->len && st == SYN_OK; i++) {
+        if (tmp->data[i] == '"') {
+            st = buf_append(out, "\"\"", 2);
+        } else {
+            st = buf_append_char(out, tmp->data[i]);
+        }
+    }
+    if (st == SYN_OK) {
+        st = buf_append_char(out, '"');
+    }
     return st;
 }
 
@@ -865,11 +1011,13 @@ store_fts_query(const char *query, size_t len, struct buf *out, size_t *n_terms)
             continue;
         }
         t0 = i;
-        while (i < len && space_len(query + i, len - i) == 0)
+        while (i < len && space_len(query + i, len - i) == 0) {
             i++;
+        }
         tlen = i - t0;
-        if (tlen > STORE_MAX_TERM_BYTES) /* NOTE: truncates, see header */
+        if (tlen > STORE_MAX_TERM_BYTES) { /* NOTE: truncates, see header */
             tlen = utf8_boundary(query + t0, STORE_MAX_TERM_BYTES);
+        }
         if (!term_has_word(query + t0, tlen))
             continue;
         st = append_phrase(out, &tmp, query + t0, tlen, n == 0);
@@ -880,9 +1028,11 @@ store_fts_query(const char *query, size_t len, struct buf *out, size_t *n_terms)
         buf_truncate(out, start);
         return st;
     }
-    if (out->data == NULL)
+    if (out->data == NULL) {
         st = buf_append(out, "", 0);
-    if (n_terms != NULL)
+    }
+    if (n_terms != NULL) {
         *n_terms = st == SYN_OK ? n : 0;
+    }
     return st;
 }

@@ -107,7 +107,8 @@ enum syn_status store_rollback(struct store *s,
 
 /* An opaque value that changes whenever any connection (this one or
  * another, in this process or another) has changed the database since the
- * last call on this connection; compare two values for equality only.
+ * last call on this connection (a rolled-back change may move it too);
+ * compare two values for equality only.
  * Cheap (no table read): web threads call it per request to know when a
  * cached page may be stale. */
 enum syn_status store_data_version(struct store *s, int64_t *version /* out */,
@@ -648,7 +649,8 @@ struct store_mail {
     char *dedupe_key; /* unique, e.g. "digest:daily:2026-11-29:sub42" */
     char *recipient;  /* one address */
     char *subject;    /* for listings; the body has the real header */
-    char *body;       /* the full RFC 5322 message, CRLF line ends */
+    char *body;       /* the full RFC 5322 message, CRLF line ends;
+                       * "" once sent (bodies are dropped then) */
     enum store_mail_status status;
     int attempts;         /* delivery attempts started */
     int64_t next_attempt; /* unix s; due when <= now (and queued) */
@@ -684,7 +686,15 @@ enum syn_status store_outbox_claim(struct store *s, int64_t now, size_t limit,
                                    struct store_mail_list **out /* out */,
                                    struct syn_err *err) SYN_NODISCARD;
 
-/* The mail was accepted by the MTA: status sent, sent_at = now. */
+/* Store the composed message of a claimed mail (rows queued with an empty
+ * body are composed by the sender), so that a retry sends the very same
+ * message (same Message-ID). SYN_ENOTFOUND. */
+enum syn_status store_outbox_set_body(struct store *s, int64_t id,
+                                      const char *body,
+                                      struct syn_err *err) SYN_NODISCARD;
+
+/* The mail was accepted by the MTA: status sent, sent_at = now. Its body
+ * is dropped (the row stays, so its dedupe key stays taken). */
 enum syn_status store_outbox_mark_sent(struct store *s, int64_t id, int64_t now,
                                        struct syn_err *err) SYN_NODISCARD;
 

@@ -157,6 +157,8 @@ struct store_ops {
     enum syn_status (*outbox_claim)(struct store *s, int64_t now, size_t limit,
                                     int lease_s, struct store_mail_list **out,
                                     struct syn_err *err);
+    enum syn_status (*outbox_set_body)(struct store *s, int64_t id,
+                                       const char *body, struct syn_err *err);
     enum syn_status (*outbox_mark_sent)(struct store *s, int64_t id,
                                         int64_t now, struct syn_err *err);
     enum syn_status (*outbox_mark_failed)(struct store *s, int64_t id,

@@ -65,9 +65,10 @@ sq_prepare(struct sq *q, const char *sql, sqlite3_stmt **out,
             return SYN_OK;
         }
     }
-    if (q->n_cached == SQ_MAX_STMTS)
+    if (q->n_cached == SQ_MAX_STMTS) {
         return syn_err_set(err, SYN_ETOOBIG,
                            "store: statement cache full (SQ_MAX_STMTS)");
+    }
     rc = sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out,
                             NULL);
     if (rc != SQLITE_OK)
@@ -186,10 +187,12 @@ sq_exec(struct sq *q, const char *sql, int64_t *changes, struct syn_err *err,
     va_start(ap, fmt);
     s = sq_vstart(q, sql, &st, err, fmt, ap);
     va_end(ap);
-    while (s == SYN_OK && row)
+    while (s == SYN_OK && row) {
         s = sq_step(q, st, &row, err);
-    if (s == SYN_OK && changes != NULL)
+    }
+    if (s == SYN_OK && changes != NULL) {
         *changes = sqlite3_changes64(q->db);
+    }
     sq_done(st);
     return s;
 }
@@ -206,13 +209,15 @@ sq_int(struct sq *q, const char *sql, int64_t *value, bool null_ok,
     va_start(ap, fmt);
     s = sq_vstart(q, sql, &st, err, fmt, ap);
     va_end(ap);
-    if (s == SYN_OK)
-        s = sq_step(q, st, &row, err);
     if (s == SYN_OK) {
-        if (!row || (!null_ok && sqlite3_column_type(st, 0) == SQLITE_NULL))
+        s = sq_step(q, st, &row, err);
+    }
+    if (s == SYN_OK) {
+        if (!row || (!null_ok && sqlite3_column_type(st, 0) == SQLITE_NULL)) {
             s = syn_err_set(err, SYN_ENOTFOUND, "store: no such row");
-        else
+        } else {
             *value = sqlite3_column_int64(st, 0);
+        }
     }
     sq_done(st);
     return s;
@@ -281,13 +286,15 @@ sq_read_row(struct sq *q, sqlite3_stmt *st, const struct sq_field *fields,
             int v = -1, k;
 
             for (k = 0; t != NULL && k < fields[i].n_names; k++) {
-                if (strcmp(t, fields[i].names[k]) == 0)
+                if (strcmp(t, fields[i].names[k]) == 0) {
                     v = k;
+                }
             }
-            if (v < 0)
+            if (v < 0) {
                 return syn_err_set(err, SYN_EDB,
                                    "store: unexpected value '%s' in column %d",
                                    t != NULL ? t : "NULL", col);
+            }
             /* All enums of store.h are int-sized. */
             memcpy(p, &v, sizeof(v));
             break;
@@ -306,8 +313,9 @@ sq_read_rows(struct sq *q, sqlite3_stmt *st, const struct sq_field *fields,
     enum syn_status s = SYN_OK;
     bool row = true;
 
-    if (more != NULL)
+    if (more != NULL) {
         *more = false;
+    }
     for (;;) {
         char *elem;
 
@@ -315,8 +323,9 @@ sq_read_rows(struct sq *q, sqlite3_stmt *st, const struct sq_field *fields,
         if (s != SYN_OK || !row)
             break;
         if (limit > 0 && *count == limit) {
-            if (more != NULL)
+            if (more != NULL) {
                 *more = true;
+            }
             break;
         }
         if (*count == cap) {
@@ -428,8 +437,9 @@ sq_tx_end(struct sq *q, struct sq_tx *tx, enum syn_status st,
     }
     /* Keep the first error in err: roll back with a scratch one. */
     if (tx->owned) {
-        if (!sqlite3_get_autocommit(q->db))
+        if (!sqlite3_get_autocommit(q->db)) {
             SYN_IGNORE(sq_exec(q, sql_rollback, NULL, NULL, ""));
+        }
     } else {
         SYN_IGNORE(sq_exec(q, sql_rollback_to, NULL, NULL, ""));
         SYN_IGNORE(sq_exec(q, sql_release, NULL, NULL, ""));
@@ -442,9 +452,10 @@ sq_begin(struct store *s, struct syn_err *err)
 {
     struct sq *q = sq_of(s);
 
-    if (!sqlite3_get_autocommit(q->db))
+    if (!sqlite3_get_autocommit(q->db)) {
         return syn_err_set(err, SYN_EINVAL,
                            "store: a transaction is already open");
+    }
     return sq_exec(q, sql_begin, NULL, err, "");
 }
 
@@ -457,8 +468,9 @@ sq_commit(struct store *s, struct syn_err *err)
     if (sqlite3_get_autocommit(q->db))
         return syn_err_set(err, SYN_EINVAL, "store: no open transaction");
     st = sq_exec(q, sql_commit, NULL, err, "");
-    if (st != SYN_OK && !sqlite3_get_autocommit(q->db))
+    if (st != SYN_OK && !sqlite3_get_autocommit(q->db)) {
         SYN_IGNORE(sq_exec(q, sql_rollback, NULL, NULL, ""));
+    }
     return st;
 }
 
@@ -484,8 +496,9 @@ sq_data_version(struct store *s, int64_t *version, struct syn_err *err)
     int64_t v = 0;
     enum syn_status st = sq_int(q, sql_data_version, &v, false, err, "");
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         *version = v + sqlite3_total_changes64(q->db);
+    }
     return st;
 }
 
@@ -545,16 +558,18 @@ migrate_one(struct sq *q, const struct syn_embedded *m, int version,
                              msg != NULL ? msg : sqlite3_errstr(rc));
             sqlite3_free(msg);
         }
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = sq_exec(q, sql_mig_add, NULL, err, "isI", version, m->name,
                          (int64_t)time(NULL));
+        }
         if (st == SYN_OK) {
             /* PRAGMA takes no parameters; the value is our own integer. */
             snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
                      version);
             rc = sqlite3_exec(q->db, pragma, NULL, NULL, NULL);
-            if (rc != SQLITE_OK)
+            if (rc != SQLITE_OK) {
                 st = sq_fail(q, rc, "user_version", err);
+            }
         }
         *applied = st == SYN_OK;
     }
@@ -570,24 +585,27 @@ sq_migrate_to(struct store *s, int max_version, int *n_applied,
     enum syn_status st;
     int n = 0;
 
-    if (!sqlite3_get_autocommit(q->db))
+    if (!sqlite3_get_autocommit(q->db)) {
         return syn_err_set(err, SYN_EINVAL,
                            "store: cannot migrate inside a transaction");
+    }
     st = sq_exec(q, sql_mig_table, NULL, err, "");
     for (m = syn_migrations; st == SYN_OK && m->name != NULL; m++) {
         int version = migration_number(m->name);
         bool applied = false;
 
-        if (version < 0)
+        if (version < 0) {
             return syn_err_set(err, SYN_EINVAL,
                                "store: badly named migration %s", m->name);
+        }
         if (version > max_version)
             break;
         st = migrate_one(q, m, version, &applied, err);
         n += applied ? 1 : 0;
     }
-    if (n_applied != NULL)
+    if (n_applied != NULL) {
         *n_applied = n;
+    }
     return st;
 }
 
@@ -602,19 +620,22 @@ sq_schema_version(struct store *s, int *version, int *latest,
     int last = 0;
 
     st = sq_exec(q, sql_mig_table, NULL, err, "");
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = sq_int(q, sql_mig_max, &v, false, err, "");
+    }
     if (st != SYN_OK)
         return st;
     for (m = syn_migrations; m->name != NULL; m++) {
         int n = migration_number(m->name);
 
-        if (n > last)
+        if (n > last) {
             last = n;
+        }
     }
     *version = (int)v;
-    if (latest != NULL)
+    if (latest != NULL) {
         *latest = last;
+    }
     return SYN_OK;
 }
 
@@ -640,15 +661,17 @@ sql_fts_prepare(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     len = sqlite3_value_bytes(argv[0]);
     buf_init(&b, SYN_MAX_INDEX_TEXT_BYTES);
     /* NOTE: truncates, SYN_MAX_FIELD_BYTES of text are indexed. */
-    if ((size_t)len > SYN_MAX_FIELD_BYTES)
+    if ((size_t)len > SYN_MAX_FIELD_BYTES) {
         len = (int)utf8_boundary(text, SYN_MAX_FIELD_BYTES);
+    }
     st = store_fts_prepare_text(text, (size_t)len, &b);
-    if (st == SYN_ENOMEM)
+    if (st == SYN_ENOMEM) {
         sqlite3_result_error_nomem(ctx);
-    else if (st != SYN_OK)
+    } else if (st != SYN_OK) {
         sqlite3_result_error(ctx, syn_strerror(st), -1);
-    else
+    } else {
         sqlite3_result_text(ctx, buf_cstr(&b), (int)b.len, SQLITE_TRANSIENT);
+    }
     buf_fini(&b);
 }
 
@@ -658,8 +681,9 @@ sq_close(struct store *s)
     struct sq *q = sq_of(s);
     size_t i;
 
-    for (i = 0; i < q->n_cached; i++)
+    for (i = 0; i < q->n_cached; i++) {
         sqlite3_finalize(q->cache[i].st);
+    }
     sqlite3_close(q->db);
     syn_free(q);
 }
@@ -712,6 +736,7 @@ static const struct store_ops sq_ops = {
     .digest_record = sq_digest_record,
     .outbox_enqueue = sq_outbox_enqueue,
     .outbox_claim = sq_outbox_claim,
+    .outbox_set_body = sq_outbox_set_body,
     .outbox_mark_sent = sq_outbox_mark_sent,
     .outbox_mark_failed = sq_outbox_mark_failed,
     .outbox_next_due = sq_outbox_next_due,
@@ -777,8 +802,9 @@ store_sqlite_open(const char *path, struct store **out, struct syn_err *err)
     *out = &q->base;
     q = NULL;
 out:
-    if (q != NULL)
+    if (q != NULL) {
         sq_close(&q->base);
+    }
     return st;
 }
 
@@ -792,12 +818,14 @@ sq_get_one(struct sq *q, sqlite3_stmt *st, const struct sq_field *fields,
     bool row = false;
 
     s = sq_step(q, st, &row, err);
-    if (s == SYN_OK && !row)
+    if (s == SYN_OK && !row) {
         s = syn_err_set(err, SYN_ENOTFOUND, "store: not found");
+    }
     if (s == SYN_OK) {
         obj = syn_calloc(1, size);
-        if (obj == NULL)
+        if (obj == NULL) {
             s = syn_err_set(err, SYN_ENOMEM, "store: no memory");
+        }
     }
     if (s == SYN_OK) {
         s = sq_read_row(q, st, fields, n, obj, err);
@@ -808,7 +836,8 @@ sq_get_one(struct sq *q, sqlite3_stmt *st, const struct sq_field *fields,
         }
     }
     sq_done(st);
-    if (s == SYN_OK)
+    if (s == SYN_OK) {
         *out = obj;
+    }
     return s;
 }

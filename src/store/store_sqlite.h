@@ -264,6 +264,8 @@ enum syn_status sq_outbox_enqueue(struct store *s, const struct store_mail *in,
 enum syn_status sq_outbox_claim(struct store *s, int64_t now, size_t limit,
                                 int lease_s, struct store_mail_list **out,
                                 struct syn_err *err);
+enum syn_status sq_outbox_set_body(struct store *s, int64_t id,
+                                   const char *body, struct syn_err *err);
 enum syn_status sq_outbox_mark_sent(struct store *s, int64_t id, int64_t now,
                                     struct syn_err *err);
 enum syn_status sq_outbox_mark_failed(struct store *s, int64_t id,

@@ -94,8 +94,9 @@ source_one(struct sq *q, sqlite3_stmt *st, struct store_source **out,
         sq_get_one(q, st, source_fields, N_SOURCE_FIELDS,
                    sizeof(struct store_source), sq_clear_source, &obj, err);
 
-    if (s == SYN_OK)
+    if (s == SYN_OK) {
         *out = obj;
+    }
     return s;
 }
 
@@ -140,16 +141,18 @@ sq_source_add(struct store *s, const struct store_source *in, int64_t now,
                  in->interval_s > 0 ? in->interval_s : 3600,
                  in->next_fetch > 0 ? in->next_fetch : now, now);
     if (st == SYN_OK) {
-        if (id != NULL)
+        if (id != NULL) {
             *id = sqlite3_last_insert_rowid(q->db);
+        }
         return SYN_OK;
     }
     if (st == SYN_EEXIST) {
         int64_t old = 0;
 
         if (id != NULL && sq_int(q, sql_source_id_by_url, &old, false, NULL,
-                                 "s", in->url) == SYN_OK)
+                                 "s", in->url) == SYN_OK) {
             *id = old;
+        }
         return syn_err_set(err, SYN_EEXIST, "store: source %s exists", in->url);
     }
     return st;
@@ -261,15 +264,18 @@ sq_source_set_topics(struct store *s, int64_t id, const char *const *slugs,
     if (st != SYN_OK)
         return st;
     st = sq_int(q, sql_source_exists, &have, false, err, "I", id);
-    if (st == SYN_OK && have == 0)
+    if (st == SYN_OK && have == 0) {
         st = syn_err_set(err, SYN_ENOTFOUND, "store: no such source");
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = sq_exec(q, sql_source_topics_clear, NULL, err, "I", id);
+    }
     for (i = 0; i < n && st == SYN_OK; i++) {
         st = sq_exec(q, sql_topic_ensure, NULL, err, "s", slugs[i]);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st =
                 sq_exec(q, sql_source_topic_add, NULL, err, "Is", id, slugs[i]);
+        }
     }
     return sq_tx_end(q, &tx, st, err);
 }
@@ -403,8 +409,9 @@ index_text(struct buf *b, const char *text)
 {
     size_t len = text != NULL ? strlen(text) : 0;
 
-    if (len > SYN_MAX_FIELD_BYTES)
+    if (len > SYN_MAX_FIELD_BYTES) {
         len = utf8_boundary(text, SYN_MAX_FIELD_BYTES);
+    }
     return store_fts_prepare_text(text != NULL ? text : "", len, b);
 }
 
@@ -419,16 +426,20 @@ index_item(struct sq *q, int64_t id, const struct store_item *in, bool replace,
     buf_init(&title, SYN_MAX_INDEX_TEXT_BYTES);
     buf_init(&body, SYN_MAX_INDEX_TEXT_BYTES);
     st = index_text(&title, in->title);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = index_text(&body, in->text != NULL ? in->text : in->excerpt_text);
-    if (st != SYN_OK)
+    }
+    if (st != SYN_OK) {
         st = syn_err_set(err, st, "store: preparing index text: %s",
                          syn_strerror(st));
-    if (st == SYN_OK && replace)
+    }
+    if (st == SYN_OK && replace) {
         st = sq_exec(q, sql_fts_delete, NULL, err, "I", id);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = sq_exec(q, sql_fts_insert, NULL, err, "Iss", id, buf_cstr(&title),
                      buf_cstr(&body));
+    }
     buf_fini(&title);
     buf_fini(&body);
     return st;
@@ -444,8 +455,9 @@ item_lookup(struct sq *q, const struct store_item *in, bool *found, int64_t *id,
     bool row = false;
 
     rc = sq_start(q, sql_item_lookup, &st, err, "Is", in->source_id, in->guid);
-    if (rc == SYN_OK)
+    if (rc == SYN_OK) {
         rc = sq_step(q, st, &row, err);
+    }
     if (rc == SYN_OK && row) {
         const char *h = (const char *)sqlite3_column_text(st, 1);
 
@@ -469,9 +481,10 @@ sq_item_upsert(struct store *s, const struct store_item *in, int64_t now,
     int64_t item_id = 0;
 
     if (in->source_id <= 0 || in->guid == NULL || in->url == NULL ||
-        in->content_hash == NULL)
+        in->content_hash == NULL) {
         return syn_err_set(err, SYN_EINVAL,
                            "store: item needs source, guid, url and hash");
+    }
     /* Most polls see items they already have: answer those without the
      * write lock. Anything else is decided again inside the transaction,
      * where another writer cannot interleave. */
@@ -479,10 +492,12 @@ sq_item_upsert(struct store *s, const struct store_item *in, int64_t now,
     if (st != SYN_OK)
         return st;
     if (found && same) {
-        if (result != NULL)
+        if (result != NULL) {
             *result = STORE_UNCHANGED;
-        if (id != NULL)
+        }
+        if (id != NULL) {
             *id = item_id;
+        }
         return SYN_OK;
     }
     st = sq_tx_begin(q, &tx, err);
@@ -497,8 +512,9 @@ sq_item_upsert(struct store *s, const struct store_item *in, int64_t now,
                      in->content_html, in->excerpt_html, in->excerpt_text,
                      in->image, in->language, in->categories, in->content_hash,
                      (int64_t)in->simhash);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = index_item(q, item_id, in, true, err);
+        }
     } else if (st == SYN_OK && !found) {
         int64_t ingested = in->ingested > 0 ? in->ingested : now;
         int64_t sort_time = in->published > 0 && in->published <= ingested
@@ -513,23 +529,27 @@ sq_item_upsert(struct store *s, const struct store_item *in, int64_t now,
                     ingested, sort_time, in->summary_html, in->content_html,
                     in->excerpt_html, in->excerpt_text, in->image, in->language,
                     in->categories, in->content_hash, (int64_t)in->simhash);
-        if (st == SYN_ENOTFOUND)
+        if (st == SYN_ENOTFOUND) {
             st = syn_err_set(err, SYN_ENOTFOUND, "store: no source %lld",
                              (long long)in->source_id);
+        }
         if (st == SYN_OK) {
             item_id = sqlite3_last_insert_rowid(q->db);
             st = sq_exec(q, sql_item_topics_from_source, NULL, err, "II",
                          item_id, in->source_id);
         }
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = index_item(q, item_id, in, false, err);
+        }
     }
     st = sq_tx_end(q, &tx, st, err);
     if (st == SYN_OK) {
-        if (result != NULL)
+        if (result != NULL) {
             *result = res;
-        if (id != NULL)
+        }
+        if (id != NULL) {
             *id = item_id;
+        }
     }
     return st;
 }
@@ -558,13 +578,15 @@ sq_item_add_topics(struct store *s, int64_t item_id, const char *const *slugs,
     if (st != SYN_OK)
         return st;
     st = sq_int(q, sql_item_exists, &have, false, err, "I", item_id);
-    if (st == SYN_OK && have == 0)
+    if (st == SYN_OK && have == 0) {
         st = syn_err_set(err, SYN_ENOTFOUND, "store: no such item");
+    }
     for (i = 0; i < n && st == SYN_OK; i++) {
         st = sq_exec(q, sql_topic_ensure, NULL, err, "s", slugs[i]);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = sq_exec(q, sql_item_topic_add, NULL, err, "Is", item_id,
                          slugs[i]);
+        }
     }
     return sq_tx_end(q, &tx, st, err);
 }
@@ -578,8 +600,9 @@ item_one(struct sq *q, sqlite3_stmt *st, struct store_item **out,
         sq_get_one(q, st, item_fields, SYN_ARRAY_LEN(item_fields),
                    sizeof(struct store_item), sq_clear_item, &obj, err);
 
-    if (s == SYN_OK)
+    if (s == SYN_OK) {
         *out = obj;
+    }
     return s;
 }
 
@@ -654,18 +677,20 @@ sq_item_page(struct store *s, const struct store_item_query *qy,
 
     if (limit > STORE_MAX_PAGE)
         return syn_err_set(err, SYN_EINVAL, "store: page of %zu items", limit);
-    if (bt == 0 && bi == 0)
+    if (bt == 0 && bi == 0) {
         bt = bi = INT64_MAX;
+    }
     /* One row more than asked tells whether another page exists. */
-    if (qy->topic != NULL)
+    if (qy->topic != NULL) {
         rc = sq_start(q, sql_item_page_topic, &st, err, "IIIisI", bt, bi,
                       qy->since, (int)limit + 1, qy->topic, qy->source_id);
-    else if (qy->source_id != 0)
+    } else if (qy->source_id != 0) {
         rc = sq_start(q, sql_item_page_source, &st, err, "IIIiI", bt, bi,
                       qy->since, (int)limit + 1, qy->source_id);
-    else
+    } else {
         rc = sq_start(q, sql_item_page, &st, err, "IIIi", bt, bi, qy->since,
                       (int)limit + 1);
+    }
     if (rc != SYN_OK)
         return rc;
     return item_many(q, st, item_fields, SYN_ARRAY_LEN(item_fields), limit, out,
@@ -740,8 +765,9 @@ sq_item_search(struct store *s, const char *query, size_t offset, size_t limit,
     if (limit > STORE_MAX_PAGE)
         return syn_err_set(err, SYN_EINVAL, "store: page of %zu items", limit);
     qlen = query != NULL ? strlen(query) : 0;
-    if (qlen > SYN_MAX_QUERY_BYTES) /* NOTE: truncates, SYN_MAX_QUERY_BYTES */
+    if (qlen > SYN_MAX_QUERY_BYTES) { /* NOTE: truncates, SYN_MAX_QUERY_BYTES */
         qlen = utf8_boundary(query, SYN_MAX_QUERY_BYTES);
+    }
     buf_init(&match, STORE_MAX_SEARCH_TERMS * (3 * STORE_MAX_TERM_BYTES + 64));
     rc = store_fts_query(query != NULL ? query : "", qlen, &match, &n_terms);
     if (rc != SYN_OK) {
@@ -760,14 +786,16 @@ sq_item_search(struct store *s, const char *query, size_t offset, size_t limit,
     rc = sq_start(q, sql_item_search, &st, err, "sssiI", buf_cstr(&match),
                   STORE_MARK_OPEN, STORE_MARK_CLOSE, (int)limit + 1,
                   (int64_t)offset);
-    if (rc == SYN_OK)
+    if (rc == SYN_OK) {
         rc = item_many(q, st, item_search_fields,
                        SYN_ARRAY_LEN(item_search_fields), limit, &list, err);
+    }
     buf_fini(&match);
     if (rc != SYN_OK)
         return rc;
-    for (i = 0; i < list->n; i++)
+    for (i = 0; i < list->n; i++) {
         strip_zwsp(list->v[i].snippet);
+    }
     list->next_time = list->next_id = 0; /* pages by offset, not cursor */
     *out = list;
     return SYN_OK;
@@ -809,16 +837,18 @@ sq_cluster_assign(struct store *s, int64_t item_id, int64_t with_item_id,
     int64_t cid = 0, mine = 0;
     enum syn_status st;
 
-    if (item_id == with_item_id)
+    if (item_id == with_item_id) {
         return syn_err_set(err, SYN_EINVAL,
                            "store: item clustered with itself");
+    }
     st = sq_tx_begin(q, &tx, err);
     if (st != SYN_OK)
         return st;
     st = sq_int(q, sql_item_cluster_of, &mine, false, err, "I", item_id);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st =
             sq_int(q, sql_item_cluster_of, &cid, false, err, "I", with_item_id);
+    }
     if (st == SYN_OK && cid == 0) {
         st = sq_exec(q, sql_cluster_new, NULL, err, "II", with_item_id, now);
         if (st == SYN_OK) {
@@ -827,11 +857,13 @@ sq_cluster_assign(struct store *s, int64_t item_id, int64_t with_item_id,
                          cid);
         }
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = sq_exec(q, sql_item_set_cluster, NULL, err, "II", item_id, cid);
+    }
     st = sq_tx_end(q, &tx, st, err);
-    if (st == SYN_OK && cluster_id != NULL)
+    if (st == SYN_OK && cluster_id != NULL) {
         *cluster_id = cid;
+    }
     return st;
 }
 
@@ -865,8 +897,9 @@ sq_topic_upsert(struct store *s, const char *slug, const char *name,
     if (slug == NULL || slug[0] == '\0')
         return syn_err_set(err, SYN_EINVAL, "store: empty topic slug");
     st = sq_int(sq_of(s), sql_topic_upsert, &v, false, err, "ss", slug, name);
-    if (st == SYN_OK && id != NULL)
+    if (st == SYN_OK && id != NULL) {
         *id = v;
+    }
     return st;
 }
 

@@ -78,11 +78,13 @@ sq_partner_add(struct store *s, const struct store_partner *in, int64_t now,
         return syn_err_set(err, SYN_EINVAL, "store: partner needs slug, name");
     st = sq_exec(q, sql_partner_add, NULL, err, "sssssI", in->slug, in->name,
                  in->url, in->logo, in->description, now);
-    if (st == SYN_EEXIST)
+    if (st == SYN_EEXIST) {
         return syn_err_set(err, SYN_EEXIST, "store: partner %s exists",
                            in->slug);
-    if (st == SYN_OK && id != NULL)
+    }
+    if (st == SYN_OK && id != NULL) {
         *id = sqlite3_last_insert_rowid(q->db);
+    }
     return st;
 }
 
@@ -95,12 +97,14 @@ sq_partner_get(struct store *s, const char *slug, struct store_partner **out,
     void *obj = NULL;
     enum syn_status rc = sq_start(q, sql_partner_get, &st, err, "s", slug);
 
-    if (rc == SYN_OK)
+    if (rc == SYN_OK) {
         rc = sq_get_one(q, st, partner_fields, SYN_ARRAY_LEN(partner_fields),
                         sizeof(struct store_partner), sq_clear_partner, &obj,
                         err);
-    if (rc == SYN_OK)
+    }
+    if (rc == SYN_OK) {
         *out = obj;
+    }
     return rc;
 }
 
@@ -232,16 +236,18 @@ sq_subscriber_add_pending(struct store *s, const struct store_subscriber *in,
     bool row = false, confirmed = false;
 
     if (in->email == NULL || in->email[0] == '\0' ||
-        !valid_frequency(in->frequency))
+        !valid_frequency(in->frequency)) {
         return syn_err_set(err, SYN_EINVAL,
                            "store: subscriber needs email and frequency");
+    }
     freq = store_frequency_names[in->frequency];
     rc = sq_tx_begin(q, &tx, err);
     if (rc != SYN_OK)
         return rc;
     rc = sq_start(q, sql_sub_find, &st, err, "s", in->email);
-    if (rc == SYN_OK)
+    if (rc == SYN_OK) {
         rc = sq_step(q, st, &row, err);
+    }
     if (rc == SYN_OK && row) {
         const char *status = (const char *)sqlite3_column_text(st, 1);
 
@@ -265,13 +271,15 @@ sq_subscriber_add_pending(struct store *s, const struct store_subscriber *in,
     /* EEXIST changed nothing: commit the (empty) transaction. */
     if (rc == SYN_EEXIST) {
         rc = sq_tx_end(q, &tx, SYN_OK, err);
-        if (rc == SYN_OK)
+        if (rc == SYN_OK) {
             rc = syn_err_set(err, SYN_EEXIST, "store: already confirmed");
+        }
     } else {
         rc = sq_tx_end(q, &tx, rc, err);
     }
-    if ((rc == SYN_OK || rc == SYN_EEXIST) && id != NULL)
+    if ((rc == SYN_OK || rc == SYN_EEXIST) && id != NULL) {
         *id = sid;
+    }
     return rc;
 }
 
@@ -286,9 +294,10 @@ sq_subscriber_import(struct store *s, const struct store_subscriber *in,
 
     if (in->email == NULL || in->email[0] == '\0' ||
         !valid_frequency(in->frequency) ||
-        (in->status != STORE_SUB_PENDING && !confirmed))
+        (in->status != STORE_SUB_PENDING && !confirmed)) {
         return syn_err_set(err, SYN_EINVAL,
                            "store: import needs email, frequency, status");
+    }
     rc = sq_exec(q, sql_sub_insert, NULL, err, "ssssssIssII", in->email,
                  in->name, in->organization, store_sub_status_names[in->status],
                  store_frequency_names[in->frequency], in->topics, consent,
@@ -296,8 +305,9 @@ sq_subscriber_import(struct store *s, const struct store_subscriber *in,
                  confirmed ? consent : (int64_t)0, now);
     if (rc == SYN_EEXIST)
         return syn_err_set(err, SYN_EEXIST, "store: %s is known", in->email);
-    if (rc == SYN_OK && id != NULL)
+    if (rc == SYN_OK && id != NULL) {
         *id = sqlite3_last_insert_rowid(q->db);
+    }
     return rc;
 }
 
@@ -310,8 +320,9 @@ sub_one(struct sq *q, sqlite3_stmt *st, struct store_subscriber **out,
         q, st, sub_fields, SYN_ARRAY_LEN(sub_fields),
         sizeof(struct store_subscriber), sq_clear_subscriber, &obj, err);
 
-    if (rc == SYN_OK)
+    if (rc == SYN_OK) {
         *out = obj;
+    }
     return rc;
 }
 
@@ -395,17 +406,21 @@ sq_subscriber_mark_bounce(struct store *s, const char *email, int max_bounces,
     bool row = false;
 
     rc = sq_start(q, sql_sub_bounce, &st, err, "si", email, max_bounces);
-    if (rc == SYN_OK)
+    if (rc == SYN_OK) {
         rc = sq_step(q, st, &row, err);
-    if (rc == SYN_OK && !row)
+    }
+    if (rc == SYN_OK && !row) {
         rc = syn_err_set(err, SYN_ENOTFOUND, "store: no such subscriber");
+    }
     if (rc == SYN_OK &&
         store_sub_status_parse((const char *)sqlite3_column_text(st, 0),
-                               &res) != SYN_OK)
+                               &res) != SYN_OK) {
         rc = syn_err_set(err, SYN_EDB, "store: bad subscriber status");
+    }
     sq_done(st);
-    if (rc == SYN_OK && status != NULL)
+    if (rc == SYN_OK && status != NULL) {
         *status = res;
+    }
     return rc;
 }
 
@@ -472,9 +487,10 @@ sq_digest_record(struct store *s, enum store_frequency f,
         return syn_err_set(err, SYN_EINVAL, "store: bad digest period");
     st = sq_exec(sq_of(s), sql_digest_record, NULL, err, "ssI",
                  store_frequency_names[f], period_key, now);
-    if (st == SYN_EEXIST)
+    if (st == SYN_EEXIST) {
         return syn_err_set(err, SYN_EEXIST, "store: digest %s %s done",
                            store_frequency_names[f], period_key);
+    }
     return st;
 }
 
@@ -483,8 +499,10 @@ sq_digest_record(struct store *s, enum store_frequency f,
 /* ------------------------------------------------------------------ */
 
 #define MAIL_COLUMNS                                                           \
-    "id, kind, dedupe_key, recipient, subject, body, status, attempts,"        \
-    " next_attempt, last_error, created, sent_at"
+    "id, kind, dedupe_key, recipient, subject,"                                \
+    " coalesce((SELECT b.body FROM outbox_bodies b"                            \
+    "  WHERE b.mail_id = outbox.id), ''),"                                     \
+    " status, attempts, next_attempt, last_error, created, sent_at"
 
 static const struct sq_field mail_fields[] = {
     SQF(store_mail, id, SQ_I64),
@@ -502,9 +520,15 @@ static const struct sq_field mail_fields[] = {
 };
 
 static const char sql_outbox_add[] =
-    "INSERT INTO outbox(kind, dedupe_key, recipient, subject, body,"
-    " next_attempt, created) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6)"
+    "INSERT INTO outbox(kind, dedupe_key, recipient, subject,"
+    " next_attempt, created) VALUES(?1, ?2, ?3, ?4, ?5, ?5)"
     " ON CONFLICT(dedupe_key) DO NOTHING";
+/* Bodies live apart (migration 003): claims and marks rewrite a small row. */
+static const char sql_outbox_body_put[] =
+    "INSERT INTO outbox_bodies(mail_id, body) VALUES(?1, ?2)"
+    " ON CONFLICT(mail_id) DO UPDATE SET body = excluded.body";
+static const char sql_outbox_body_drop[] =
+    "DELETE FROM outbox_bodies WHERE mail_id = ?1";
 static const char sql_outbox_id[] =
     "SELECT id FROM outbox WHERE dedupe_key = ?1";
 /* A claim is a lease: the rows stay queued but are not due again until
@@ -535,25 +559,35 @@ sq_outbox_enqueue(struct store *s, const struct store_mail *in, int64_t now,
                   int64_t *id, bool *inserted, struct syn_err *err)
 {
     struct sq *q = sq_of(s);
+    struct sq_tx tx;
     int64_t n = 0, mid = 0;
     enum syn_status st;
 
     if (!valid_kind(in->kind) || in->dedupe_key == NULL ||
-        in->recipient == NULL || in->subject == NULL || in->body == NULL)
+        in->recipient == NULL || in->subject == NULL || in->body == NULL) {
         return syn_err_set(err, SYN_EINVAL,
                            "store: mail needs kind, key, recipient, body");
-    st = sq_exec(q, sql_outbox_add, &n, err, "sssssI",
+    }
+    st = sq_tx_begin(q, &tx, err);
+    if (st != SYN_OK)
+        return st;
+    st = sq_exec(q, sql_outbox_add, &n, err, "ssssI",
                  store_mail_kind_names[in->kind], in->dedupe_key, in->recipient,
-                 in->subject, in->body, now);
-    if (st == SYN_OK && n > 0)
+                 in->subject, now);
+    if (st == SYN_OK && n > 0) {
         mid = sqlite3_last_insert_rowid(q->db);
-    else if (st == SYN_OK)
+        st = sq_exec(q, sql_outbox_body_put, NULL, err, "Is", mid, in->body);
+    } else if (st == SYN_OK) {
         st = sq_int(q, sql_outbox_id, &mid, false, err, "s", in->dedupe_key);
+    }
+    st = sq_tx_end(q, &tx, st, err);
     if (st == SYN_OK) {
-        if (id != NULL)
+        if (id != NULL) {
             *id = mid;
-        if (inserted != NULL)
+        }
+        if (inserted != NULL) {
             *inserted = n > 0;
+        }
     }
     return st;
 }
@@ -594,21 +628,44 @@ sq_outbox_claim(struct store *s, int64_t now, size_t limit, int lease_s,
         return rc;
     }
     /* RETURNING gives no order; senders expect oldest first. */
-    if (list->n > 1)
+    if (list->n > 1) {
         qsort(list->v, list->n, sizeof(list->v[0]), mail_by_id);
+    }
     *out = list;
     return SYN_OK;
+}
+
+enum syn_status
+sq_outbox_set_body(struct store *s, int64_t id, const char *body,
+                   struct syn_err *err)
+{
+    enum syn_status st;
+
+    if (body == NULL)
+        return syn_err_set(err, SYN_EINVAL, "store: no mail body");
+    st = sq_exec(sq_of(s), sql_outbox_body_put, NULL, err, "Is", id, body);
+    if (st == SYN_ENOTFOUND)
+        return syn_err_set(err, SYN_ENOTFOUND, "store: no such mail");
+    return st;
 }
 
 enum syn_status
 sq_outbox_mark_sent(struct store *s, int64_t id, int64_t now,
                     struct syn_err *err)
 {
+    struct sq *q = sq_of(s);
+    struct sq_tx tx;
     int64_t n = 0;
-    enum syn_status st =
-        sq_exec(sq_of(s), sql_outbox_sent, &n, err, "II", id, now);
+    enum syn_status st;
 
-    return one_changed(st, n, "mail", err);
+    st = sq_tx_begin(q, &tx, err);
+    if (st != SYN_OK)
+        return st;
+    st = sq_exec(q, sql_outbox_sent, &n, err, "II", id, now);
+    st = one_changed(st, n, "mail", err);
+    if (st == SYN_OK)
+        st = sq_exec(q, sql_outbox_body_drop, NULL, err, "I", id);
+    return sq_tx_end(q, &tx, st, err);
 }
 
 enum syn_status
@@ -629,8 +686,9 @@ sq_outbox_next_due(struct store *s, int64_t *when, struct syn_err *err)
     enum syn_status st =
         sq_int(sq_of(s), sql_outbox_next_due, &v, true, err, "");
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         *when = v;
+    }
     return st;
 }
 
@@ -674,16 +732,19 @@ sq_inquiry_add(struct store *s, const struct store_inquiry *in, int64_t now,
     enum syn_status st;
 
     if (in->organization == NULL || in->name == NULL || in->email == NULL ||
-        in->kind == NULL || in->message == NULL)
+        in->kind == NULL || in->message == NULL) {
         return syn_err_set(err, SYN_EINVAL, "store: incomplete inquiry");
+    }
     st = sq_exec(q, sql_inq_add, NULL, err, "ssssssssI", in->organization,
                  in->name, in->email, in->website, in->country, in->kind,
                  in->message, in->ip, now);
-    if (st == SYN_EINVAL)
+    if (st == SYN_EINVAL) {
         return syn_err_set(err, SYN_EINVAL, "store: bad inquiry kind '%s'",
                            in->kind);
-    if (st == SYN_OK && id != NULL)
+    }
+    if (st == SYN_OK && id != NULL) {
         *id = sqlite3_last_insert_rowid(q->db);
+    }
     return st;
 }
 
@@ -700,8 +761,9 @@ sq_inquiry_list(struct store *s, int status, struct store_inquiry_list **out,
 
     if (status >= (int)SYN_ARRAY_LEN(store_inquiry_status_names))
         return syn_err_set(err, SYN_EINVAL, "store: bad inquiry status");
-    if (status >= 0)
+    if (status >= 0) {
         name = store_inquiry_status_names[status];
+    }
     rc = sq_start(q, sql_inq_list, &st, err, "s", name);
     if (rc != SYN_OK)
         return rc;
@@ -729,12 +791,14 @@ sq_inquiry_get(struct store *s, int64_t id, struct store_inquiry **out,
     void *obj = NULL;
     enum syn_status rc = sq_start(q, sql_inq_get, &st, err, "I", id);
 
-    if (rc == SYN_OK)
+    if (rc == SYN_OK) {
         rc = sq_get_one(q, st, inq_fields, SYN_ARRAY_LEN(inq_fields),
                         sizeof(struct store_inquiry), sq_clear_inquiry, &obj,
                         err);
-    if (rc == SYN_OK)
+    }
+    if (rc == SYN_OK) {
         *out = obj;
+    }
     return rc;
 }
 
@@ -746,8 +810,9 @@ sq_inquiry_set_status(struct store *s, int64_t id,
     enum syn_status st;
 
     if ((int)status < 0 ||
-        (size_t)status >= SYN_ARRAY_LEN(store_inquiry_status_names))
+        (size_t)status >= SYN_ARRAY_LEN(store_inquiry_status_names)) {
         return syn_err_set(err, SYN_EINVAL, "store: bad inquiry status");
+    }
     st = sq_exec(sq_of(s), sql_inq_status, &n, err, "Is", id,
                  store_inquiry_status_names[status]);
     return one_changed(st, n, "inquiry", err);
@@ -793,19 +858,22 @@ sq_setting_get(struct store *s, const char *key, char **value,
     bool row = false;
 
     rc = sq_start(q, sql_setting_get, &st, err, "s", key);
-    if (rc == SYN_OK)
+    if (rc == SYN_OK) {
         rc = sq_step(q, st, &row, err);
-    if (rc == SYN_OK && !row)
+    }
+    if (rc == SYN_OK && !row) {
         rc = syn_err_set(err, SYN_ENOTFOUND, "store: no setting %s", key);
+    }
     if (rc == SYN_OK) {
         const char *t = (const char *)sqlite3_column_text(st, 0);
         char *copy = syn_strndup(t != NULL ? t : "",
                                  (size_t)sqlite3_column_bytes(st, 0));
 
-        if (copy == NULL)
+        if (copy == NULL) {
             rc = syn_err_set(err, SYN_ENOMEM, "store: no memory");
-        else
+        } else {
             *value = copy;
+        }
     }
     sq_done(st);
     return rc;
@@ -836,12 +904,14 @@ sq_rate_check(struct store *s, const char *key, int window_s, int max,
     if (st != SYN_OK)
         return st;
     st = sq_exec(q, sql_rate_prune, NULL, err, "I", now);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = sq_int(q, sql_rate_count, &count, false, err, "sII", key, start,
                     start + window_s);
+    }
     st = sq_tx_end(q, &tx, st, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         *allowed = count <= max;
+    }
     return st;
 }
 
@@ -867,12 +937,15 @@ sq_stats(struct store *s, struct store_stats *out, struct syn_err *err)
 
     memset(&tmp, 0, sizeof(tmp));
     rc = sq_start(q, sql_stats, &st, err, "");
-    if (rc == SYN_OK)
+    if (rc == SYN_OK) {
         rc = sq_step(q, st, &row, err);
-    if (rc == SYN_OK && row)
+    }
+    if (rc == SYN_OK && row) {
         rc = sq_read_row(q, st, fields, SYN_ARRAY_LEN(fields), &tmp, err);
+    }
     sq_done(st);
-    if (rc == SYN_OK)
+    if (rc == SYN_OK) {
         *out = tmp;
+    }
     return rc;
 }

@@ -30,6 +30,11 @@
 /* HTML. Browsers cap nesting around 512; readable articles stay < 50. */
 #define SYN_MAX_HTML_DEPTH 128
 #define SYN_MAX_HTML_BYTES (2u * 1024 * 1024)
+/* Nesting seen by a naive pre-scan of HTML before gumbo parses it: gumbo's
+ * cost grows with the square of the depth (its scope checks walk the open
+ * elements), 512 costs it well under a second on 2 MiB; anything that deep
+ * is cut there (SYN_MAX_HTML_DEPTH keeps far less anyway). */
+#define SYN_MAX_HTML_SCAN_DEPTH 512
 /* gumbo parse errors recorded before it stops collecting them. */
 #define SYN_MAX_HTML_ERRORS 100
 
@@ -45,8 +50,38 @@
 #define SYN_MAX_PARAMS 64               /* fields in a query or form */
 #define SYN_MAX_QUERY_BYTES 4096        /* a search query */
 #define SYN_MAX_CONNECTIONS 1024        /* open sockets */
-#define SYN_CONN_MEMORY_BYTES (64u * 1024) /* per-connection buffers */
+/* Per-connection buffers (request line, headers, response headers).
+ * libmicrohttpd zeroes this pool between two requests of a keep-alive
+ * connection, so its size is paid on every request: 16 KiB holds the 8 KB
+ * of headers browsers send at most, plus our response headers. Larger
+ * headers get 431. */
+#define SYN_CONN_MEMORY_BYTES (16u * 1024)
 #define SYN_CONN_TIMEOUT_S 15           /* idle or slow clients */
+
+/* Web server. A request line plus headers beyond 8 KB is not a browser
+ * (nginx's large_client_header_buffers default); MHD's per-connection
+ * memory (SYN_CONN_MEMORY_BYTES) holds them and is the real cap. */
+#define SYN_MAX_PATH_BYTES 2048         /* decoded path of a request */
+#define SYN_MAX_SLUG_BYTES 200          /* topic/source slugs in URLs */
+#define SYN_MAX_PAGE_BYTES (4u * 1024 * 1024) /* a rendered page or feed */
+#define SYN_REQ_ARENA_BYTES (8u * 1024 * 1024) /* arena cap per request */
+/* Rendered responses kept in memory; past either bound the cache is
+ * emptied (a page is ~20 KB, so 64 MiB is thousands of pages). */
+#define SYN_CACHE_MAX_ENTRIES 4096
+#define SYN_CACHE_MAX_BYTES (64u * 1024 * 1024)
+/* Items on one listing page and in feeds out (RSS readers show ~20-50). */
+#define SYN_PAGE_ITEMS 20
+#define SYN_FEED_ITEMS 50
+/* Articles listed in /sitemap.xml, newest first (NOTE: truncates): the
+ * protocol allows 50000 per file, but one page must fit the request arena
+ * (SYN_REQ_ARENA_BYTES) and SYN_MAX_PAGE_BYTES; 10000 URLs are ~1 MB. */
+#define SYN_SITEMAP_ITEMS 10000
+#define SYN_MAX_THREADS 64              /* server thread pool */
+
+/* Templates: a theme file is a few KB; nesting beyond 32 is a bug or a
+ * recursion between partials. */
+#define SYN_MAX_TPL_BYTES (512u * 1024)
+#define SYN_MAX_TPL_DEPTH 32
 
 /* Fetching. */
 #define SYN_FETCH_TIMEOUT_MS 30000
@@ -88,5 +123,30 @@
 
 /* Log lines are cut here. */
 #define SYN_MAX_LOG_LINE 2048
+
+/* Mail. RFC 5321 section 4.5.3.1.3: a path is at most 256 octets, so an
+ * address fits in 254; a token subject is an id or an address. */
+#define SYN_MAX_EMAIL_BYTES 254
+#define SYN_MAX_TOKEN_SUBJECT 320
+/* A token in a URL: base64url of 42 + subject bytes (see util/token.h). */
+#define SYN_MAX_TOKEN_BYTES 512
+/* RFC 5322 section 2.1.1: a header line SHOULD stay within 78 characters;
+ * RFC 2047 section 2 keeps lines with encoded-words within 76, and RFC 2045
+ * section 6.7 keeps quoted-printable lines within 76. We fold at 76. */
+#define SYN_MAIL_LINE_MAX 76
+/* A header value from a user (a name, a subject): a sentence, not a page. */
+#define SYN_MAX_HEADER_VALUE 998
+/* One composed message: a digest of 50 stories with HTML is ~100 KB; far
+ * above that something is wrong. */
+#define SYN_MAX_MESSAGE_BYTES (4u * 1024 * 1024)
+/* Parallel SMTP connections: MTAs throttle clients that open more than a
+ * handful (Postfix's default per-client concurrency is 10). */
+#define SYN_MAX_SMTP_CONNECTIONS 16
+/* One SMTP transaction, connection included; a slow MTA that takes longer
+ * gets a temporary failure and a retry later. */
+#define SYN_SMTP_TIMEOUT_MS 60000
+#define SYN_SMTP_CONNECT_TIMEOUT_MS 10000
+/* Stories in one digest: more than this is not read anyway. */
+#define SYN_MAX_DIGEST_STORIES 50
 
 #endif

@@ -83,17 +83,17 @@ SYNDIC_CONFIG="$tmp/bad.ini" "$bin" --db "$db" source list >/dev/null 2>&1
 
 # Sources.
 printf '[fetch]\nallow_file = true\n' > "$tmp/ok.ini"
-expect 0 "source add" -- "$bin" --db "$db" source add https://a.example.org/feed.xml --name "A" --topic climate --topic water
+expect 0 "source add" -- "$bin" --db "$db" source add --no-check https://a.example.org/feed.xml --name "A" --topic climate --topic water
 has "$tmp/out" "source 1:" "source add prints the id"
-expect 1 "source add duplicate" -- "$bin" --db "$db" source add https://a.example.org/feed.xml
+expect 1 "source add duplicate" -- "$bin" --db "$db" source add --no-check https://a.example.org/feed.xml
 has "$tmp/err" "already source 1" "duplicate message"
 expect 1 "file:// refused by default" -- "$bin" --db "$db" source add file:///tmp/x.xml
 expect 0 "file:// allowed by config" -- "$bin" --config "$tmp/ok.ini" --db "$db" source add "file://$tmp/x.xml"
 expect 1 "javascript: refused" -- "$bin" --db "$db" source add "javascript:alert(1)"
-expect 1 "unknown partner" -- "$bin" --db "$db" source add https://b.example.org/ --partner nobody
+expect 1 "unknown partner" -- "$bin" --db "$db" source add --no-check https://b.example.org/ --partner nobody
 has "$tmp/err" "unknown partner 'nobody'" "unknown partner message"
 expect 2 "source add without URL" -- "$bin" --db "$db" source add
-expect 2 "source add bad option" -- "$bin" --db "$db" source add https://c.example.org/ --colour red
+expect 2 "source add bad option" -- "$bin" --db "$db" source add --no-check https://c.example.org/ --colour red
 expect 2 "source unknown action" -- "$bin" --db "$db" source rename
 expect 0 "source list --json" -- "$bin" --db "$db" source list --json
 /usr/bin/python3 - "$tmp/out" <<'PY' && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL: source list --json shape"; }
@@ -137,7 +137,7 @@ a = json.load(open(sys.argv[1]))
 assert sorted(s["url"] for s in a) == ["https://acme.example.org/atom", "https://acme.example.org/rss"], a
 assert all(s["partner"] == "acme" for s in a), a
 PY
-expect 0 "source add with partner" -- "$bin" --db "$db" source add https://acme.example.org/extra --partner acme
+expect 0 "source add with partner" -- "$bin" --db "$db" source add --no-check https://acme.example.org/extra --partner acme
 expect 0 "partner remove" -- "$bin" --db "$db" partner remove acme
 expect 1 "partner remove unknown" -- "$bin" --db "$db" partner remove acme
 expect 0 "sources survive their partner" -- "$bin" --db "$db" source list --json

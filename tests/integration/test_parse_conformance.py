@@ -292,8 +292,13 @@ def main():
 
     # Group cases by their parse options; one process per group, and one
     # per file when a group has a failure (so that output lines align).
+    # feedparser's expectations are about parsing; its HTML allowlist is
+    # not syndic's (ours is stricter and adds rel="nofollow ..."), so only
+    # wellformed/sanitize/ cases go through syndic's sanitizer; the others
+    # compare the parsed values (--raw). (Before the sanitizer was wired,
+    # plain `syndic parse` was exactly --raw.)
     def opts_of(name, case):
-        args = []
+        args = [] if "/sanitize/" in name else ["--raw"]
         if case.get("http"):
             rel = name.split("/", 1)[1]
             args += ["--base", "http://127.0.0.1:8097/tests/" + rel]
@@ -304,11 +309,11 @@ def main():
         return args
 
     results = {}
-    plain = [n for n, c in cases.items() if not opts_of(n, c)]
+    plain = [n for n, c in cases.items() if opts_of(n, c) == ["--raw"]]
     for i in range(0, len(plain), 200):
         group = plain[i:i + 200]
         files = [os.path.join(root, n) for n in group]
-        rc, lines = run_syndic(bin_path, files)
+        rc, lines = run_syndic(bin_path, ["--raw"] + files)
         if rc == 0 and len(lines) == len(group):
             for n, line in zip(group, lines):
                 results[n] = json.loads(line)
@@ -351,12 +356,19 @@ def main():
             tot[0] += 1
         elif verbose:
             print("FAIL %s: %s" % (n, why))
-    total = len(cases)
+    # The rate leaves out wellformed/sanitize: those cases test
+    # feedparser's allowlist (e.g. that <span accesskey> survives), a policy
+    # syndic deliberately does not share; its sanitizer is held to its own
+    # unit tests, fuzzer and browser test instead. They are still shown.
+    san_p, san_t = by_folder.get("wellformed/sanitize", (0, 0))
+    total = len(cases) - san_t
+    passed -= san_p
     rate = passed / total
     for folder, (p, t) in sorted(by_folder.items()):
         print("  %-28s %4d / %4d" % (folder, p, t))
-    print("conformance: %d / %d cases pass (%.1f%%); %d unmapped checks"
-          % (passed, total, 100 * rate, unmapped))
+    print("conformance: %d / %d cases pass (%.1f%%), not counting %d "
+          "sanitize cases (%d pass); %d unmapped checks"
+          % (passed, total, 100 * rate, san_t, san_p, unmapped))
     if rate < FLOOR:
         print("FAIL: pass rate %.3f below the floor %.3f" % (rate, FLOOR))
         return 1

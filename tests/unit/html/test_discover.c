@@ -198,6 +198,42 @@ test_fallbacks(void **state)
     discover_list_fini(&l);
 }
 
+static void
+test_sniff(void **state)
+{
+    static const struct {
+        const char *ct, *body;
+        enum discover_page want;
+    } cases[] = {
+        {"text/html", "<!DOCTYPE html><html>", DISCOVER_PAGE_HTML},
+        {NULL, "\xef\xbb\xbf  <html lang=en>", DISCOVER_PAGE_HTML},
+        {"text/html; charset=utf-8", "<?xml version='1.0'?><rss>",
+         DISCOVER_PAGE_FEED},
+        {"text/plain", "<rss version='2.0'>", DISCOVER_PAGE_FEED},
+        {NULL, "\n<feed xmlns='http://www.w3.org/2005/Atom'>",
+         DISCOVER_PAGE_FEED},
+        {NULL, "<rdf:RDF xmlns:rdf=...>", DISCOVER_PAGE_FEED},
+        {"application/json", " {\"version\": \"https://jsonfeed.org/\"}",
+         DISCOVER_PAGE_FEED},
+        {"application/xhtml+xml",
+         "<?xml version='1.0'?>\n<!DOCTYPE html PUBLIC ...><html>",
+         DISCOVER_PAGE_HTML},
+        {"TEXT/HTML", "<head><title>no doctype</title>", DISCOVER_PAGE_HTML},
+        {"application/octet-stream", "garbage", DISCOVER_PAGE_UNKNOWN},
+        {NULL, "", DISCOVER_PAGE_UNKNOWN},
+        {NULL, NULL, DISCOVER_PAGE_UNKNOWN},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
+        size_t len = cases[i].body != NULL ? strlen(cases[i].body) : 0;
+
+        if (discover_sniff(cases[i].ct, cases[i].body, len) != cases[i].want)
+            fail_msg("case %zu", i);
+    }
+}
+
 /* Pages saved from real sites, when ../shared/corpus is present. */
 static void
 test_corpus(void **state)
@@ -299,6 +335,7 @@ main(void)
         cmocka_unit_test(test_bad_page_url),
         cmocka_unit_test(test_many_links_and_deep_nesting),
         cmocka_unit_test(test_fallbacks),
+        cmocka_unit_test(test_sniff),
         cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_alloc_failures_discover),
     };

@@ -762,6 +762,77 @@ read_everything(void *state)
     return st;
 }
 
+/* Upserts under allocation failure: a failed one leaves nothing behind
+ * (no item without its search entry), a successful one is complete. */
+struct upsert_run {
+    struct fx *fx;
+    int64_t source_id;
+    int n;
+};
+
+static enum syn_status
+upsert_one(void *state)
+{
+    struct upsert_run *r = state;
+    struct store_item in;
+    char guid[32];
+
+    memset(&in, 0, sizeof(in));
+    snprintf(guid, sizeof(guid), "run%d", r->n++);
+    in.source_id = r->source_id;
+    in.guid = guid;
+    in.url = guid;
+    in.title = (char *)"Quokka 北京";
+    in.text = (char *)"quokka text";
+    in.content_hash = (char *)"h";
+    return store_item_upsert(r->fx->s, &in, T0, NULL, NULL, &r->fx->err);
+}
+
+static void
+test_upsert_alloc_failure(void **state)
+{
+    struct fx *fx = *state;
+    struct upsert_run r = {fx, 0, 0};
+    struct store_item_list *hits = NULL;
+    struct store_stats stats;
+
+    r.source_id = fx_source(fx, "https://a.example/feed");
+    assert_true(test_alloc_failures(upsert_one, &r) > 1);
+    assert_int_equal(store_stats(fx->s, &stats, &fx->err), SYN_OK);
+    assert_true(stats.items >= 1 && stats.items < r.n);
+    assert_int_equal(store_item_search(fx->s, "quokka 北京", 0, STORE_MAX_PAGE,
+                                       &hits, &fx->err),
+                     SYN_OK);
+    assert_int_equal((int64_t)hits->n, stats.items);
+    store_item_list_free(hits);
+}
+
+/* An item already stored unchanged is answered while another connection
+ * holds the write lock (polls never queue behind a writer for nothing). */
+static void
+test_unchanged_needs_no_write_lock(void **state)
+{
+    struct fx *fx = *state;
+    struct store *other = NULL;
+    struct store_item in;
+    enum store_upsert res;
+    int64_t src = fx_source(fx, "https://a.example/feed");
+
+    fx_item(fx, src, "g1", "T", "x", T0);
+    assert_int_equal(store_open(fx->path, &other, &fx->err), SYN_OK);
+    assert_int_equal(store_begin(other, &fx->err), SYN_OK);
+    memset(&in, 0, sizeof(in));
+    in.source_id = src;
+    in.guid = (char *)"g1";
+    in.url = (char *)"https://example.org/g1";
+    in.content_hash = (char *)"h1";
+    assert_int_equal(store_item_upsert(fx->s, &in, T0, &res, NULL, &fx->err),
+                     SYN_OK);
+    assert_int_equal(res, STORE_UNCHANGED);
+    assert_int_equal(store_rollback(other, &fx->err), SYN_OK);
+    store_close(other);
+}
+
 static void
 test_alloc_failure(void **state)
 {
@@ -802,6 +873,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_item_topics_and_source_url,
                                         fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_shares, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_upsert_alloc_failure, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_unchanged_needs_no_write_lock,
+                                        fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_alloc_failure, fx_setup,
                                         fx_teardown),
     };

@@ -1,0 +1,60 @@
+/* Excerpts (see excerpt.h): a WALK_COUNT pass finds where paragraphs and
+ * sentences end, in units (walk.h), then a WALK_EXCERPT pass over the same
+ * tree writes up to the chosen cut. */
+#include "html/excerpt.h"
+
+#include <stdint.h>
+
+#include "html/walk.h"
+
+/* Where to cut, in units, for a text of plan->total units and a budget. */
+static size_t
+excerpt_cut(const struct walk_plan *plan, size_t budget)
+{
+    if (plan->total <= budget)
+        return SIZE_MAX;
+    if (plan->best_block * 2 >= budget)
+        return plan->best_block;
+    if (plan->best_sentence * 3 >= budget)
+        return plan->best_sentence;
+    if (plan->best_block * 3 >= budget)
+        return plan->best_block;
+    return budget;
+}
+
+enum syn_status
+html_excerpt(const char *html, size_t len, size_t max_words,
+             struct buf *out_html, struct buf *out_text, struct syn_err *err)
+{
+    struct walk_plan plan = {0, 0, 0, false};
+    struct walk_opts o = {WALK_COUNT, NULL, NULL, NULL, 0, &plan, NULL};
+    struct html_doc *doc = NULL;
+    size_t html_start = out_html != NULL ? out_html->len : 0;
+    size_t text_start = out_text != NULL ? out_text->len : 0;
+    enum syn_status st;
+
+    if (max_words == 0 || (out_html == NULL && out_text == NULL))
+        return SYN_OK;
+    if (max_words > SIZE_MAX / 4)
+        max_words = SIZE_MAX / 4;
+    st = html_doc_parse(html, len, &doc, err);
+    if (st != SYN_OK)
+        return st;
+    o.limit_units = max_words * 2;
+    st = html_doc_walk(doc, &o, err);
+    if (st == SYN_OK) {
+        o.mode = WALK_EXCERPT;
+        o.html = out_html;
+        o.text = out_text;
+        o.limit_units = excerpt_cut(&plan, max_words * 2);
+        st = html_doc_walk(doc, &o, err);
+    }
+    html_doc_free(doc);
+    if (st != SYN_OK) {
+        if (out_html != NULL)
+            buf_truncate(out_html, html_start);
+        if (out_text != NULL)
+            buf_truncate(out_text, text_start);
+    }
+    return st;
+}

@@ -1,0 +1,71 @@
+/* Internal to src/html: one HTML5 parse (gumbo) and the allowlist walk that
+ * the sanitizer, the excerpts, the text extraction and the lead-image
+ * choice all share, so that each applies exactly the same policy.
+ *
+ * A walk visits the parsed tree once and, by mode:
+ *   WALK_SANITIZE  writes safe, well-formed HTML (a fixed point: parsing
+ *                  and walking the output again gives the same bytes);
+ *   WALK_EXCERPT   writes normalized excerpt HTML and/or text, stopping
+ *                  before the token that would pass limit_units;
+ *   WALK_COUNT     writes nothing and fills a walk_plan (where an excerpt
+ *                  may be cut);
+ *   WALK_TEXT      writes plain text with normalized whitespace;
+ *   WALK_IMAGE     finds the first kept image that is not an icon.
+ * Text is measured in units: a word of a spaced script is 2 units, one
+ * character of a script written without spaces (CJK, Thai...) is 1 unit,
+ * i.e. 2 such characters count as one word (see excerpt.h).
+ * Thread rules: a doc is used by one thread at a time. */
+#ifndef SYNDIC_HTML_WALK_H
+#define SYNDIC_HTML_WALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+#include "util/compiler.h"
+#include "util/err.h"
+
+struct html_doc; /* a parsed fragment; opaque */
+
+enum walk_mode {
+    WALK_SANITIZE,
+    WALK_EXCERPT,
+    WALK_COUNT,
+    WALK_TEXT,
+    WALK_IMAGE,
+};
+
+struct walk_plan {
+    size_t total;         /* units in the whole text */
+    size_t best_block;    /* most units at a block end <= limit, or 0 */
+    size_t best_sentence; /* most units at a sentence end <= limit, or 0 */
+    bool last_is_sentence; /* (EXCERPT out) the last token ended a sentence */
+};
+
+struct walk_opts {
+    enum walk_mode mode;
+    const char *base_url;    /* borrowed; NULL or "" when none */
+    struct buf *html;        /* SANITIZE, EXCERPT: output, may be NULL */
+    struct buf *text;        /* EXCERPT, TEXT: output, may be NULL */
+    size_t limit_units;      /* EXCERPT: stop past it; COUNT: plan bound */
+    struct walk_plan *plan;  /* COUNT: filled; EXCERPT: last_is_sentence */
+    char **image;            /* IMAGE: out, first image URL or NULL; the
+                                caller frees it with syn_free */
+};
+
+/* Parse html[0..len) as the children of a <div>. SYN_ETOOBIG past
+ * SYN_MAX_HTML_BYTES; nesting past SYN_MAX_HTML_SCAN_DEPTH is cut off
+ * before parsing. On SYN_OK *out is freed with html_doc_free(). */
+enum syn_status html_doc_parse(const char *html, size_t len,
+                               struct html_doc **out /* out */,
+                               struct syn_err *err) SYN_NODISCARD;
+void html_doc_free(struct html_doc *doc);
+
+/* Walk doc as o says; errors are those of the output buffers (SYN_ENOMEM,
+ * SYN_ETOOBIG) and of URL resolution's allocations. On error the output
+ * buffers hold a partial result that the caller discards. */
+enum syn_status html_doc_walk(const struct html_doc *doc,
+                              const struct walk_opts *o,
+                              struct syn_err *err) SYN_NODISCARD;
+
+#endif

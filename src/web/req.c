@@ -1,0 +1,151 @@
+/* Answer helpers for handlers and the status -> HTTP mapping (see req.h). */
+#include "web/req.h"
+
+#include <string.h>
+
+#include "util/log.h"
+#include "web/server_internal.h"
+#include "web/theme.h"
+
+void
+web_tree_begin(struct web_req *req, struct tpl_tree *t)
+{
+    const struct web_opts *o = req->site->opts;
+    struct tpl_val *site;
+
+    tpl_tree_init(t, &req->arena);
+    site = tpl_set_map(t, t->root, "site");
+    tpl_set_str(t, site, "title", o->site_title);
+    tpl_set_str(t, site, "base_url", o->base_url);
+    tpl_set_str(t, site, "language", o->language);
+    tpl_set_str(t, site, "tagline", o->tagline);
+    tpl_set_str(t, t->root, "lang", o->language);
+    tpl_set_str(t, t->root, "dir", "ltr");
+    tpl_set_str(t, t->root, "path", req->path);
+    tpl_set_str(t, t->root, "canonical", web_abs_url(req, req->path));
+}
+
+enum syn_status
+web_reply(struct web_req *req, unsigned status, const char *ctype,
+          const char *body, size_t len, struct syn_err *err)
+{
+    enum syn_status st;
+
+    buf_reset(&req->resp.body);
+    st = buf_append(&req->resp.body, body, len);
+    if (st != SYN_OK)
+        return syn_err_set(err, st, "response body: %s", syn_strerror(st));
+    req->resp.status = status;
+    req->resp.ctype = ctype;
+    req->resp.set = true;
+    return SYN_OK;
+}
+
+enum syn_status
+web_render(struct web_req *req, const char *name, const struct tpl_tree *t,
+           const char *ctype, struct syn_err *err)
+{
+    enum syn_status st;
+
+    buf_reset(&req->resp.body);
+    st = tpl_render(req->site->theme->tpl, name, t, &req->resp.body, err);
+    if (st != SYN_OK)
+        return st;
+    req->resp.status = 200;
+    req->resp.ctype = ctype;
+    req->resp.set = true;
+    return SYN_OK;
+}
+
+enum syn_status
+web_redirect(struct web_req *req, unsigned status, const char *location,
+             struct syn_err *err)
+{
+    req->resp.location = arena_strdup(&req->arena, location);
+    if (req->resp.location == NULL)
+        return syn_err_set(err, SYN_ENOMEM, "out of memory");
+    buf_reset(&req->resp.body);
+    req->resp.status = status;
+    req->resp.ctype = "text/plain; charset=utf-8";
+    req->resp.set = true;
+    return SYN_OK;
+}
+
+void
+web_outbox_queued(const struct web_req *req)
+{
+    const struct web_opts *o = req->site->opts;
+
+    if (o->outbox_queued != NULL)
+        o->outbox_queued(o->hook_arg);
+}
+
+const char *
+web_abs_url(struct web_req *req, const char *path)
+{
+    const char *base = req->site->opts->base_url;
+    size_t bl = strlen(base), pl = path != NULL ? strlen(path) : 0;
+    char *s = arena_alloc(&req->arena, bl + pl + 1);
+
+    if (s == NULL)
+        return NULL;
+    memcpy(s, base, bl);
+    if (pl > 0)
+        memcpy(s + bl, path, pl);
+    s[bl + pl] = '\0';
+    return s;
+}
+
+void
+web_fail(struct web_req *req, enum syn_status st, const struct syn_err *err)
+{
+    static const struct {
+        enum syn_status st;
+        unsigned http;
+        const char *title;
+    } map[] = {
+        {SYN_ENOTFOUND, 404, "Page not found"},
+        {SYN_EINVAL, 400, "Bad request"},
+        {SYN_EPARSE, 400, "Bad request"},
+        {SYN_ETOOBIG, 413, "Request too large"},
+        {SYN_EAUTH, 403, "Forbidden"},
+        {SYN_EDENIED, 429, "Too many requests"},
+    };
+    unsigned http = 500;
+    const char *title = "Something went wrong";
+    const char *msg = "The server could not answer this request. Please try "
+                      "again later.";
+    struct tpl_tree t;
+    struct syn_err rerr;
+    size_t i;
+
+    for (i = 0; i < SYN_ARRAY_LEN(map); i++) {
+        if (map[i].st == st) {
+            http = map[i].http;
+            title = map[i].title;
+            if (err != NULL && err->msg[0] != '\0')
+                msg = err->msg;
+            break;
+        }
+    }
+    if (http == 500)
+        log_error(req->site->opts->log,
+                  "request failed path=%s status=%s msg=\"%s\"",
+                  req->path != NULL ? req->path : "-", syn_status_name(st),
+                  err != NULL ? err->msg : "");
+    req->resp.location = NULL;
+    req->resp.no_cache = true;
+    web_tree_begin(req, &t);
+    tpl_set_long(&t, t.root, "status", (long)http);
+    tpl_set_str(&t, t.root, "title", title);
+    tpl_set_str(&t, t.root, "message", msg);
+    if (web_render(req, "error.html", &t, "text/html; charset=utf-8", &rerr) !=
+            SYN_OK &&
+        web_reply(req, http, "text/plain; charset=utf-8", title, strlen(title),
+                  &rerr) != SYN_OK) {
+        buf_reset(&req->resp.body);
+        req->resp.ctype = "text/plain; charset=utf-8";
+        req->resp.set = true;
+    }
+    req->resp.status = http;
+}

@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+"""A test SMTP server (aiosmtpd) on 127.0.0.1 and an ephemeral port.
+
+Every accepted message is written to DIR as NNNNNN.eml (the bytes as
+received, written to a temporary name and renamed, so a reader never sees
+half a file), and a line is appended to DIR/index.jsonl with the envelope
+and the connection it came on. The port is printed on stdout, then the
+server runs until SIGTERM/SIGINT or --max-seconds.
+
+Fault injection, for tests of retries and bounces:
+  --fail N:CODE         answer the Nth DATA (1-based, all connections) with
+                        CODE (451 -> temporary, 550 -> permanent), repeatable
+  --reject-rcpt A:CODE  answer RCPT TO:<A> with CODE, repeatable
+  --delay-ms MS         wait MS before accepting each message (slow MTA);
+                        a client that disconnects meanwhile loses it
+  --auth USER:PASS      offer AUTH PLAIN/LOGIN (without TLS) and require it
+
+Usage: smtpsink.py --dir DIR [options]
+"""
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+import warnings
+
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+REPLIES = {
+    421: "421 4.3.2 Service shutting down (smtpsink)",
+    450: "450 4.2.1 Mailbox busy (smtpsink)",
+    451: "451 4.3.0 Temporary failure (smtpsink)",
+    452: "452 4.3.1 Insufficient storage (smtpsink)",
+    550: "550 5.1.1 No such user (smtpsink)",
+    552: "552 5.3.4 Message too big (smtpsink)",
+    554: "554 5.7.1 Rejected (smtpsink)",
+}
+
+
+def reply(code):
+    return REPLIES.get(code, "%d smtpsink says %d" % (code, code))
+
+
+class Sink:
+    def __init__(self, args):
+        self.dir = args.dir
+        self.fail = {}
+        for spec in args.fail:
+            n, code = spec.split(":")
+            self.fail[int(n)] = int(code)
+        self.reject = {}
+        for spec in args.reject_rcpt:
+            addr, code = spec.rsplit(":", 1)
+            self.reject[addr.lower()] = int(code)
+        self.delay = args.delay_ms / 1000.0
+        self.data_count = 0
+        self.accepted = 0
+        self.connections = 0
+        self.index = open(os.path.join(self.dir, "index.jsonl"), "a")
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        code = self.reject.get(address.lower())
+        if code is not None:
+            return reply(code)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.data_count += 1
+        n = self.data_count
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
+        code = self.fail.get(n)
+        if code is not None:
+            return reply(code)
+        # Like a careful MTA, keep nothing for a client that went away
+        # before it could hear the answer (it will send again).
+        transport = getattr(server, "transport", None)
+        if transport is None or transport.is_closing():
+            return reply(421)
+        self.accepted += 1
+        name = "%06d.eml" % self.accepted
+        tmp = os.path.join(self.dir, "." + name + ".tmp")
+        data = envelope.original_content or envelope.content
+        if isinstance(data, str):
+            data = data.encode("utf-8", "surrogateescape")
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.rename(tmp, os.path.join(self.dir, name))
+        self.index.write(json.dumps({
+            "file": name, "n": n, "from": envelope.mail_from,
+            "rcpt": envelope.rcpt_tos,
+            "session": server.conn_no}) + "\n")
+        self.index.flush()
+        return "250 2.0.0 Ok: queued as %s" % name
+
+
+def main():
+    # aiosmtpd warns about AUTH without TLS; here that is the point.
+    warnings.simplefilter("ignore")
+    logging.getLogger("mail.log").setLevel(logging.ERROR)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--fail", action="append", default=[])
+    ap.add_argument("--reject-rcpt", action="append", default=[])
+    ap.add_argument("--delay-ms", type=int, default=0)
+    ap.add_argument("--auth", default=None)
+    ap.add_argument("--max-seconds", type=float, default=600.0)
+    args = ap.parse_args()
+    os.makedirs(args.dir, exist_ok=True)
+    sink = Sink(args)
+
+    kwargs = {"hostname": "smtpsink.test", "data_size_limit": 64 << 20}
+    if args.auth:
+        user, password = args.auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, data):
+            ok = (isinstance(data, LoginPassword)
+                  and data.login.decode() == user
+                  and data.password.decode() == password)
+            return AuthResult(success=ok)
+
+        kwargs.update(auth_require_tls=False, auth_required=True,
+                      authenticator=authenticator)
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+
+    def protocol():
+        # Number each connection, so tests can see that one is reused.
+        sink.connections += 1
+        smtp = SMTP(sink, loop=loop, **kwargs)
+        smtp.conn_no = sink.connections
+        return smtp
+
+    server = loop.run_until_complete(loop.create_server(
+        protocol, "127.0.0.1", 0))
+    port = server.sockets[0].getsockname()[1]
+    sys.stdout.write("%d\n" % port)
+    sys.stdout.flush()
+    # The reader may close its end after the port line: later output (none
+    # is planned) must not kill the server.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, loop.stop)
+    loop.call_later(args.max_seconds, loop.stop)
+    try:
+        loop.run_forever()
+    finally:
+        server.close()
+        sink.index.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
