@@ -429,3 +429,47 @@ fb_finish(struct feed_builder *fb, struct feed **out)
     fb->f = NULL;
     return SYN_OK;
 }
+
+static int
+b64_value(int c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-')
+        return 62;
+    if (c == '/' || c == '_')
+        return 63;
+    return -1;
+}
+
+enum syn_status
+fb_base64_decode(const char *s, size_t len, struct buf *out)
+{
+    unsigned acc = 0;
+    int bits = 0;
+    size_t i;
+    enum syn_status st;
+
+    for (i = 0; i < len; i++) {
+        int v = b64_value((unsigned char)s[i]);
+
+        if (v < 0) {
+            if (s[i] == '=')
+                break;
+            continue; /* whitespace and line breaks */
+        }
+        acc = ((acc << 6) | (unsigned)v) & 0xffffff;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if ((st = buf_append_char(out, (char)((acc >> bits) & 0xff))) !=
+                SYN_OK)
+                return st;
+        }
+    }
+    return SYN_OK;
+}

@@ -105,6 +105,11 @@ enum syn_status feed_read_xml(struct feed_builder *fb, const char *buf,
 enum syn_status feed_read_json(struct feed_builder *fb, const char *buf,
                                size_t len) SYN_NODISCARD;
 
+/* Append the base64 decoding of s[0..len) to out (RFC 4648, standard or
+ * URL alphabet; whitespace skipped, '=' ends the data). Errors are buf's. */
+enum syn_status fb_base64_decode(const char *s, size_t len,
+                                 struct buf *out) SYN_NODISCARD;
+
 /* 64-bit FNV-1a, for derived ids. */
 uint64_t fb_hash(uint64_t h, const char *s);
 

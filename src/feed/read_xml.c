@@ -28,6 +28,7 @@
 #include <libxml/xmlerror.h>
 
 #include "feed/entities.h"
+#include "feed/xml_entities.h"
 #include "feed/xml_names.h"
 #include "util/ascii.h"
 #include "util/mem.h"
@@ -85,12 +86,6 @@ enum mode {
     M_XHTML,    /* XHTML: text escaped, child elements re-serialized */
 };
 
-/* An entity answered to libxml2 as if predefined (see get_entity). */
-struct lit_entity {
-    xmlEntity e;  /* e.name and e.content point into the bytes below */
-    char bytes[]; /* name NUL content NUL */
-};
-
 #define DEPTH_CAP (SYN_MAX_XML_DEPTH + 2)
 #define NAME_CACHE 64
 
@@ -125,11 +120,7 @@ struct xml_state {
     bool url_from_alternate; /* url from an Atom alternate link */
     const char *author_name, *author_email;
     /* entities */
-    struct lit_entity **html_ents; /* feed_entity_count() slots, lazy */
-    struct lit_entity *decl_ents[SYN_MAX_XML_ENTITIES];
-    size_t n_decl_ents;
-    struct lit_entity *unknown_ents[SYN_MAX_XML_ENTITIES];
-    size_t n_unknown_ents;
+    struct xml_entities ents;
     /* name -> token cache keyed by libxml2's interned name pointers */
     const xmlChar *cache_name[NAME_CACHE];
     unsigned char cache_tok[NAME_CACHE];
@@ -581,50 +572,15 @@ set_time(struct syn_time *dst, struct syn_time v)
         *dst = v;
 }
 
-static int
-b64_value(int c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+' || c == '-')
-        return 62;
-    if (c == '/' || c == '_')
-        return 63;
-    return -1;
-}
-
-/* Replace the captured text by its base64 decoding (RFC 4648; whitespace
- * and padding ignored, other bytes end the data). */
+/* Replace the captured text by its base64 decoding. */
 static void
 decode_base64(struct xml_state *st)
 {
-    const char *s = buf_cstr(&st->text);
     struct buf *b = &st->scratch;
-    unsigned acc = 0;
-    int bits = 0;
-    size_t i;
 
     buf_reset(b);
-    for (i = 0; i < st->text.len; i++) {
-        int v = b64_value((unsigned char)s[i]);
-
-        if (v < 0) {
-            if (s[i] == '=')
-                break;
-            continue;
-        }
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (buf_append_char(b, (char)((acc >> bits) & 0xff)) != SYN_OK)
-                goto nomem;
-        }
-    }
+    if (fb_base64_decode(buf_cstr(&st->text), st->text.len, b) != SYN_OK)
+        goto nomem;
     buf_reset(&st->text);
     if (buf_append(&st->text, buf_cstr(b), b->len) != SYN_OK)
         goto nomem;
@@ -1418,38 +1374,6 @@ on_text(void *ud, const xmlChar *s, int len)
     keep_reading(st);
 }
 
-static struct lit_entity *
-lit_new(const char *name, const char *content, size_t content_len)
-{
-    size_t name_len = strlen(name);
-    struct lit_entity *le =
-        syn_calloc(1, sizeof(*le) + name_len + 1 + content_len + 1);
-
-    if (le == NULL)
-        return NULL;
-    memcpy(le->bytes, name, name_len);
-    memcpy(le->bytes + name_len + 1, content, content_len);
-    le->e.type = XML_ENTITY_DECL;
-    le->e.name = (const xmlChar *)le->bytes;
-    le->e.etype = XML_INTERNAL_PREDEFINED_ENTITY;
-    le->e.content = (xmlChar *)le->bytes + name_len + 1;
-    le->e.length = (int)content_len;
-    return le;
-}
-
-/* libxml2 hands the raw text of a declaration to the entity getEntity
- * returned for it (e.orig, "ugly mechanism to save the raw entity value"
- * in parser.c): that string is then ours to free. */
-static void
-lit_free(struct lit_entity *le)
-{
-    if (le == NULL)
-        return;
-    if (le->e.orig != NULL)
-        xmlFree(le->e.orig);
-    syn_free(le);
-}
-
 /* Internal entity declarations are kept as literal text: a reference to
  * one is replaced by its text as written, never parsed again. */
 static void
@@ -1458,97 +1382,50 @@ on_entity_decl(void *ud, const xmlChar *name, int type,
                xmlChar *content)
 {
     struct xml_state *st = ud;
-    size_t len;
+    enum syn_status rc;
 
     (void)public_id;
     (void)system_id;
     if (type != XML_INTERNAL_GENERAL_ENTITY || content == NULL ||
         st->fb->status != SYN_OK)
         return;
-    len = strlen((const char *)content);
-    if (st->n_decl_ents >= SYN_MAX_XML_ENTITIES ||
-        len > SYN_MAX_XML_ENTITY_BYTES || strlen((const char *)name) > 64) {
+    rc = xml_entities_declare(&st->ents, (const char *)name,
+                              (const char *)content);
+    if (rc == SYN_ETOOBIG) {
         fb_problem(st->fb, line_of(st), "entity &%.40s; ignored (limits)",
                    (const char *)name);
-        return;
-    }
-    st->decl_ents[st->n_decl_ents] =
-        lit_new((const char *)name, (const char *)content, len);
-    if (st->decl_ents[st->n_decl_ents] == NULL) {
-        fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+    } else if (rc != SYN_OK) {
+        fb_fail(st->fb, rc, "out of memory");
         stop(st);
-        return;
     }
-    st->n_decl_ents++;
-}
-
-/* A name neither XML, HTML nor the document defines: keep "&name;" as
- * text, as browsers and feedparser do, rather than lose it. */
-static xmlEntityPtr
-unknown_entity(struct xml_state *st, const char *name, size_t len)
-{
-    struct lit_entity *le;
-    char text[80];
-    size_t i;
-
-    for (i = 0; i < st->n_unknown_ents; i++) {
-        if (strcmp((const char *)st->unknown_ents[i]->e.name, name) == 0)
-            return &st->unknown_ents[i]->e;
-    }
-    if (len > 64 || st->n_unknown_ents >= SYN_MAX_XML_ENTITIES)
-        return NULL; /* libxml2 reports it and drops it */
-    snprintf(text, sizeof(text), "&%s;", name);
-    le = lit_new(name, text, len + 2);
-    if (le == NULL) {
-        fb_fail(st->fb, SYN_ENOMEM, "out of memory");
-        stop(st);
-        return NULL;
-    }
-    st->unknown_ents[st->n_unknown_ents++] = le;
-    fb_problem(st->fb, line_of(st),
-               "undefined entity &%s; kept as text (recovered)", name);
-    return &le->e;
 }
 
 static xmlEntityPtr
 on_get_entity(void *ud, const xmlChar *name)
 {
     struct xml_state *st = ud;
-    size_t i, len = strlen((const char *)name);
-    long idx;
+    enum syn_status rc = SYN_OK;
+    enum xml_ent_kind kind;
+    bool first;
+    xmlEntityPtr e;
 
     keep_reading(st);
-    for (i = 0; i < st->n_decl_ents; i++) {
-        if (strcmp((const char *)st->decl_ents[i]->e.name,
-                   (const char *)name) == 0)
-            return &st->decl_ents[i]->e;
-    }
     if (st->fb->status != SYN_OK)
         return NULL;
-    if ((idx = feed_entity_find((const char *)name, len)) < 0)
-        return unknown_entity(st, (const char *)name, len);
-    if (st->html_ents == NULL) {
-        st->html_ents = syn_calloc(feed_entity_count(), sizeof(*st->html_ents));
-        if (st->html_ents == NULL) {
-            fb_fail(st->fb, SYN_ENOMEM, "out of memory");
-            stop(st);
-            return NULL;
-        }
+    e = xml_entities_get(&st->ents, (const char *)name, &kind, &first, &rc);
+    if (rc != SYN_OK) {
+        fb_fail(st->fb, rc, "out of memory");
+        stop(st);
+        return NULL;
     }
-    if (st->html_ents[idx] == NULL) {
-        char u[4];
-        size_t n = utf8_encode(feed_entity_codepoint((size_t)idx), u);
-
-        st->html_ents[idx] = lit_new((const char *)name, u, n);
-        if (st->html_ents[idx] == NULL) {
-            fb_fail(st->fb, SYN_ENOMEM, "out of memory");
-            stop(st);
-            return NULL;
-        }
+    if (first && kind == XML_ENT_HTML)
         fb_problem(st->fb, line_of(st), "undefined entity &%s; (recovered)",
                    (const char *)name);
-    }
-    return &st->html_ents[idx]->e;
+    else if (first)
+        fb_problem(st->fb, line_of(st),
+                   "undefined entity &%s; kept as text (recovered)",
+                   (const char *)name);
+    return e;
 }
 
 static void
@@ -1623,15 +1500,7 @@ out:
             xmlFreeDoc(st->ctxt->myDoc);
         xmlFreeParserCtxt(st->ctxt);
     }
-    for (i = 0; i < st->n_decl_ents; i++)
-        lit_free(st->decl_ents[i]);
-    for (i = 0; i < st->n_unknown_ents; i++)
-        lit_free(st->unknown_ents[i]);
-    if (st->html_ents != NULL) {
-        for (i = 0; i < feed_entity_count(); i++)
-            lit_free(st->html_ents[i]);
-        syn_free(st->html_ents);
-    }
+    xml_entities_fini(&st->ents);
     buf_fini(&st->text);
     buf_fini(&st->scratch);
     for (i = 0; i < ATTR_BUFS; i++)

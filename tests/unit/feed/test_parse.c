@@ -142,9 +142,9 @@ test_formats_and_quirks(void **state)
          "<p>Para <a "
          "href=\"http://x.example/?a=1&amp;b=2\">link</a><br>end</p>",
          NULL},
-        {"quirks-title-markup.xml", FEED_FORMAT_RSS20, false, 1, "Markup",
-         NULL, NULL, "http://m.example/1", "http://m.example/1",
-         "Flat $4300 1930ft2", NULL, NULL, NULL},
+        {"quirks-title-markup.xml", FEED_FORMAT_RSS20, false, 1, "Markup", NULL,
+         NULL, "http://m.example/1", "http://m.example/1", "Flat $4300 1930ft2",
+         NULL, NULL, NULL},
         {"quirks-truncated.xml", FEED_FORMAT_RSS20, true, 2, "Cut", NULL, NULL,
          "http://cut.example/1", "http://cut.example/1", "Whole", NULL, NULL,
          NULL},
@@ -544,6 +544,35 @@ test_utf8_clean(void **state)
     }
 }
 
+static void
+test_base64(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"PHA+SGk8L3A+", "<p>Hi</p>"},
+        {"  PHA+\n SGk8L3A+\n", "<p>Hi</p>"},
+        {"YQ==", "a"},
+        {"YWI=", "ab"},
+        {"YWJj", "abc"},
+        {"YWJj=ignored", "abc"},
+        {"-_-_", "\xfb\xff\xbf"},
+        {"", ""},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
+        struct buf b;
+
+        buf_init(&b, 100);
+        assert_int_equal(fb_base64_decode(cases[i].in, strlen(cases[i].in), &b),
+                         SYN_OK);
+        assert_string_equal(buf_cstr(&b), cases[i].out);
+        buf_fini(&b);
+    }
+}
+
 struct doc {
     char *data;
     size_t len;
@@ -609,6 +638,7 @@ main(void)
         cmocka_unit_test(test_json_output),
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_utf8_clean),
+        cmocka_unit_test(test_base64),
         cmocka_unit_test(test_alloc_failures_parse),
     };
 
