@@ -126,13 +126,12 @@ json_feed(struct web_req *req, const struct feed_scope *fs,
         const struct store_source *src = find_source(sources, it->source_id);
         json_t *j = json_object(), *authors;
         json_error_t jerr;
-        char path[160];
-        const char *slug = web_slug(&req->arena, it->title);
+        const char *path = web_article_path(&req->arena, it->id, it->title);
 
-        if (j == NULL || slug == NULL)
+        if (j == NULL || path == NULL) {
+            json_decref(j);
             continue;
-        SYN_IGNORE(snprintf(path, sizeof(path), "/a/%lld/%s", (long long)it->id,
-                            slug) < 0);
+        }
         json_object_set_new(j, "id", json_string(web_abs_url(req, path)));
         json_object_set_new(j, "url", json_string(web_abs_url(req, path)));
         if (it->url != NULL)
@@ -337,13 +336,12 @@ web_h_sitemap(struct web_req *req, struct syn_err *err)
             goto out;
         for (i = 0; i < items->n; i++) {
             const struct store_item *it = &items->v[i];
-            const char *slug = web_slug(&req->arena, it->title);
+            const char *apath =
+                web_article_path(&req->arena, it->id, it->title);
 
-            SYN_IGNORE(snprintf(path, sizeof(path), "/a/%lld/%s",
-                                (long long)it->id,
-                                slug != NULL ? slug : "story") < 0);
             m = tpl_list_add_map(&t, list);
-            tpl_set_str(&t, m, "loc", web_abs_url(req, path));
+            tpl_set_str(&t, m, "loc",
+                        apath != NULL ? web_abs_url(req, apath) : NULL);
             tpl_set_str(&t, m, "lastmod",
                         web_date(it->updated > 0 ? it->updated : it->sort_time,
                                  WEB_DATE_DAY, d, sizeof(d)));

@@ -10,6 +10,7 @@
 #include "util/ascii.h"
 #include "util/limits.h"
 #include "util/str.h"
+#include "util/url.h"
 #include "web/csrf.h"
 #include "web/handlers.h"
 #include "web/metrics.h"
@@ -331,11 +332,10 @@ web_h_article(struct web_req *req, struct syn_err *err)
         goto out;
     }
     if (req->n_args < 2 || strcmp(req->args[1], slug) != 0) {
-        char loc[160];
+        const char *loc = web_article_path(&req->arena, id, it->title);
 
-        SYN_IGNORE(
-            snprintf(loc, sizeof(loc), "/a/%lld/%s", (long long)id, slug) < 0);
-        st = web_redirect(req, 301, loc, err);
+        st = loc != NULL ? web_redirect(req, 301, loc, err)
+                         : syn_err_set(err, SYN_ENOMEM, "out of memory");
         goto out;
     }
     st = store_source_get(s, it->source_id, &src, err);
@@ -355,15 +355,25 @@ web_h_article(struct web_req *req, struct syn_err *err)
     share_tree(req, &t, item, id);
     tpl_set_str(&t, t.root, "page_title", it->title);
     tpl_set_str(&t, t.root, "description", it->excerpt_text);
-    tpl_set_str(&t, t.root, "canonical", it->url); /* the original */
+    /* The original, without the tracking parameters the store's
+     * canonical form drops. */
+    tpl_set_str(&t, t.root, "canonical",
+                it->canonical_url != NULL && url_is_http(it->canonical_url)
+                    ? it->canonical_url
+                    : it->url);
     if (it->language != NULL)
         tpl_set_str(&t, t.root, "lang", it->language);
+    if (web_is_rtl(it->language, it->title))
+        tpl_set_str(&t, t.root, "dir", "rtl");
     tpl_set_str(&t, t.root, "feed_base", "");
     og = tpl_set_map(&t, t.root, "og");
     tpl_set_str(&t, og, "type", "article");
     tpl_set_str(&t, og, "title", it->title);
     tpl_set_str(&t, og, "description", it->excerpt_text);
-    tpl_set_str(&t, og, "url", it->url);
+    tpl_set_str(&t, og, "url",
+                it->canonical_url != NULL && url_is_http(it->canonical_url)
+                    ? it->canonical_url
+                    : it->url);
     tpl_set_str(&t, og, "image", it->image);
     tpl_set_str(&t, t.root, "jsonld", web_item_jsonld(req, it, name));
     list = tpl_set_list(&t, t.root, "also");
@@ -515,15 +525,12 @@ share_url(struct web_req *req, const char *pattern, const struct store_item *it,
           struct buf *out)
 {
     const char *page;
-    char path[160];
-    const char *slug = web_slug(&req->arena, it->title);
+    const char *path = web_article_path(&req->arena, it->id, it->title);
     const char *p;
     enum syn_status st = SYN_OK;
 
-    if (slug == NULL)
+    if (path == NULL)
         return SYN_ENOMEM;
-    SYN_IGNORE(snprintf(path, sizeof(path), "/a/%lld/%s", (long long)it->id,
-                        slug) < 0);
     page = web_abs_url(req, path);
     if (page == NULL)
         return SYN_ENOMEM;

@@ -6,6 +6,7 @@
 #include "util/log.h"
 #include "web/server_internal.h"
 #include "web/theme.h"
+#include "web/view.h"
 
 void
 web_tree_begin(struct web_req *req, struct tpl_tree *t)
@@ -20,7 +21,12 @@ web_tree_begin(struct web_req *req, struct tpl_tree *t)
     tpl_set_str(t, site, "language", o->language);
     tpl_set_str(t, site, "tagline", o->tagline);
     tpl_set_str(t, t->root, "lang", o->language);
-    tpl_set_str(t, t->root, "dir", "ltr");
+    /* dir is the page's (an rtl story makes it rtl); site_dir stays the
+     * site language's, for the navigation and forms around the story. */
+    tpl_set_str(t, t->root, "dir",
+                web_is_rtl(o->language, NULL) ? "rtl" : "ltr");
+    tpl_set_str(t, t->root, "site_dir",
+                web_is_rtl(o->language, NULL) ? "rtl" : "ltr");
     tpl_set_str(t, t->root, "path", req->path);
     tpl_set_str(t, t->root, "canonical", web_abs_url(req, req->path));
 }

@@ -27,10 +27,15 @@ enum web_date_fmt {
 /* t formatted into out[cap]; "" for t == 0 or out of range. Returns out. */
 const char *web_date(int64_t t, enum web_date_fmt fmt, char *out, size_t cap);
 
-/* A URL slug of title: lower-case ASCII letters and digits joined by
- * '-', at most 80 bytes; "story" when nothing is left (e.g. a title in
- * Arabic or Chinese). In the arena; NULL on ENOMEM. */
+/* A URL slug of title: its words (ASCII letters and digits lowered,
+ * letters of other scripts kept as UTF-8) joined by '-', at most 80 bytes
+ * cut at a code point; "story" when nothing is left. Not URL-encoded.
+ * In the arena; NULL on ENOMEM. */
 char *web_slug(struct arena *a, const char *title);
+
+/* "/a/<id>/<slug>" with the slug percent-encoded, for links and
+ * redirects. In the arena; NULL on ENOMEM. */
+char *web_article_path(struct arena *a, int64_t id, const char *title);
 
 /* True when text in language lang (may be NULL) is written right to left:
  * Arabic, Hebrew, Persian, Urdu, Pashto, Sindhi, Uyghur, Dhivehi, Yiddish,

@@ -231,9 +231,17 @@ def test_article(site):
     raw = html[start:html.index("</script>", start)]
     check("<" not in raw and json.loads(raw)["headline"].startswith(
         "<script>"), "JSON-LD escapes '<'")
-    # Right-to-left.
-    st, _, page = site.get("/a/27/story")
-    check(st == 200 and 'dir="rtl"' in page.decode(), "Arabic story is rtl")
+    # Right-to-left, with a slug in its own script.
+    st, h, _ = site.get("/a/27")
+    loc = h.get("location", "")
+    check(loc == "/a/27/%D8%A7%D9%84%D9%85%D9%86%D8%A7%D8%AE-%D9%88%D8%A7"
+          "%D9%84%D9%85%D8%A7%D8%A1", f"Arabic slug {loc}")
+    st, _, page = site.get(loc)
+    html = page.decode()
+    check(st == 200 and '<html lang="ar" dir="rtl">' in html,
+          "Arabic story page is rtl")
+    st, _, _ = site.get("/a/27/story")
+    check(st == 301, "old ASCII slug redirects")
 
 
 def test_search(site):
