@@ -384,7 +384,11 @@ outbox_digest_create(struct store *s, const struct mail_identity *id,
     }
 out:
     if (in_tx) {
-        if (st == SYN_OK && !dry_run && !stats->already)
+        /* An instant run with nothing to send leaves no trace: otherwise
+         * the serve worker would record a period every minute. */
+        bool keep = !(f == STORE_FREQ_INSTANT && stats->queued == 0);
+
+        if (st == SYN_OK && !dry_run && !stats->already && keep)
             st = store_commit(s, err);
         else
             SYN_IGNORE(store_rollback(s, NULL));

@@ -244,6 +244,15 @@ test_create(void **state)
     assert_int_equal(st.queued, 0);
     assert_int_equal(st.empty, 3);
 
+    /* instant: nobody has that frequency, nothing is recorded */
+    assert_int_equal(outbox_digest_create(f->s, &ident, STORE_FREQ_INSTANT,
+                                          NOW, false, &st, NULL),
+                     SYN_OK);
+    assert_int_equal(st.queued, 0);
+    assert_int_equal(store_digest_record(f->s, STORE_FREQ_INSTANT, st.period,
+                                         NOW, NULL),
+                     SYN_OK); /* the period was still free */
+
     /* the weekly subscriber's first digest covers the last week: 3 items */
     assert_int_equal(outbox_digest_create(f->s, &ident, STORE_FREQ_WEEKLY,
                                           NOW, false, &st, NULL),
