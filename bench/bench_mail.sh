@@ -4,9 +4,11 @@
 #
 # COUNT confirmed subscribers (default 100000) are imported from CSV with
 # mixed topics and frequencies all daily; 20 stories are seeded; then
-#   1. `syndic digest send` with no SMTP server configured: composes one
-#      daily digest per subscriber and stores the outbox rows (creation);
-#   2. `syndic digest send` again with smtp_url set: sends every row over
+#   0. `syndic digest send --dry-run`: composes every digest (average size);
+#   1. `syndic digest send` with no SMTP server configured: queues one
+#      daily digest row per subscriber (creation);
+#   2. `syndic digest send` again with smtp_url set: composes and sends
+#      every row over
 #      CONNS reused connections (delivery);
 #   3. `smtp-source -s CONNS -d -l SIZE -m COUNT`: the same number of
 #      messages of the same average size over CONNS reused connections.
@@ -81,14 +83,20 @@ for i in range(20):
 db.commit()
 PYEOF
 
-# 1. creation (no SMTP configured: the rows stay queued)
+# 0. compose every digest once without storing (its size for smtp-source)
+td0=$(date +%s.%N)
+"$bin" digest send --dry-run >"$tmp/out0"
+td1=$(date +%s.%N)
+bytes=$(sed -n 's/.* \([0-9]*\) bytes$/\1/p' "$tmp/out0")
+composed=$(sed -n 's/^digest daily [^:]*: \([0-9]*\) composed.*/\1/p' "$tmp/out0")
+size=$((bytes / composed))
+
+# 1. creation (no SMTP configured: the rows stay queued, exit status 1)
 t2=$(date +%s.%N)
 /usr/bin/time -f "%M" -o "$tmp/rss1" "$bin" digest send >"$tmp/out1" 2>"$tmp/err1" || true
 t3=$(date +%s.%N)
-grep -q queued "$tmp/out1" || { cat "$tmp/out1" "$tmp/err1"; exit 1; }
-bytes=$(sed -n 's/.* \([0-9]*\) bytes$/\1/p' "$tmp/out1")
 queued=$(sed -n 's/^digest daily [^:]*: \([0-9]*\) queued.*/\1/p' "$tmp/out1")
-size=$((bytes / queued))
+[ "$queued" = "$composed" ] || { cat "$tmp/out1" "$tmp/err1"; exit 1; }
 
 # 2. delivery by syndic
 echo "smtp_url = smtp://127.0.0.1:$port" >>"$tmp/syndic.ini"
@@ -105,17 +113,19 @@ t6=$(date +%s.%N)
     127.0.0.1:"$port"
 t7=$(date +%s.%N)
 
-$PY - "$queued" "$size" "$CONNS" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$t6" "$t7" \
+$PY - "$queued" "$size" "$CONNS" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$t6" "$t7" "$td0" "$td1" \
     "$(tail -n1 "$tmp/rss1")" "$(tail -n1 "$tmp/rss2")" "$(tail -n1 "$tmp/rss3")" <<'PYEOF'
 import sys
 n, size, conns = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-t = [float(x) for x in sys.argv[4:12]]
-rss = [int(x) for x in sys.argv[12:15]]
+t = [float(x) for x in sys.argv[4:14]]
+rss = [int(x) for x in sys.argv[14:17]]
 imp, create, send, src = t[1]-t[0], t[3]-t[2], t[5]-t[4], t[7]-t[6]
+dry = t[9]-t[8]
 print("messages: %d digests, %d bytes each on average, %d connections" % (n, size, conns))
 print("import CSV          %7.2f s  %9.0f subscribers/s" % (imp, n / imp))
-print("syndic create       %7.2f s  %9.0f digests/s     peak RSS %d MiB" % (create, n / create, rss[0] // 1024))
-print("syndic deliver      %7.2f s  %9.0f msg/s         peak RSS %d MiB" % (send, n / send, rss[1] // 1024))
+print("syndic compose only %7.2f s  %9.0f digests/s     (--dry-run)" % (dry, n / dry))
+print("syndic create       %7.2f s  %9.0f rows/s        peak RSS %d MiB" % (create, n / create, rss[0] // 1024))
+print("syndic deliver      %7.2f s  %9.0f msg/s         peak RSS %d MiB (composes each)" % (send, n / send, rss[1] // 1024))
 print("smtp-source         %7.2f s  %9.0f msg/s         peak RSS %d MiB" % (src, n / src, rss[2] // 1024))
 print("ratio deliver/smtp-source: %.2f (target >= 0.5)" % ((n / send) / (n / src)))
 print("ratio create+deliver/smtp-source: %.2f" % ((n / (create + send)) / (n / src)))

@@ -37,6 +37,9 @@ const struct cmd_def cmd_table[] = {
     {"subscribers", cmd_subscribers,
      "list, export, import or delete mailing list subscribers",
      cmd_subscribers_help},
+    {"inquiries", cmd_inquiries,
+     "list, show, export or update partnership inquiries",
+     cmd_inquiries_help},
     {"help", cmd_help, "show help for a command", help_help},
     {NULL, NULL, NULL, NULL},
 };

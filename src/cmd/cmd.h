@@ -83,6 +83,7 @@ int cmd_source(const struct cmd_env *env, int argc, char **argv);
 int cmd_partner(const struct cmd_env *env, int argc, char **argv);
 int cmd_digest(const struct cmd_env *env, int argc, char **argv);
 int cmd_subscribers(const struct cmd_env *env, int argc, char **argv);
+int cmd_inquiries(const struct cmd_env *env, int argc, char **argv);
 int cmd_fetch(const struct cmd_env *env, int argc, char **argv);
 int cmd_opml(const struct cmd_env *env, int argc, char **argv);
 extern const char cmd_opml_help[];
@@ -90,6 +91,7 @@ extern const char cmd_fetch_help[];
 extern const char cmd_partner_help[];
 extern const char cmd_digest_help[];
 extern const char cmd_subscribers_help[];
+extern const char cmd_inquiries_help[];
 extern const char cmd_init_help[];
 extern const char cmd_source_help[];
 

@@ -5,10 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <sodium.h>
-
 #include "app/ctx.h"
-#include "app/secret.h"
+#include "app/mailer.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "mail/outbox.h"
@@ -53,9 +51,8 @@ digest_now(void)
 
 struct digest_cmd {
     struct syn_ctx ctx;
-    unsigned char key[APP_SECRET_BYTES];
-    struct mail_identity id;
-    bool have_ctx;
+    struct app_mailer m;
+    bool have_ctx, have_mailer;
 };
 
 static int
@@ -70,22 +67,17 @@ digest_open(const struct cmd_env *env, struct digest_cmd *d)
         return rc;
     d->have_ctx = true;
     syn_err_clear(&err);
-    if (app_secret_get(d->ctx.store, "hmac_key", d->key, NULL, &err) !=
-        SYN_OK)
+    if (app_mailer_init(&d->m, &d->ctx, &err) != SYN_OK)
         return cmd_fail(env, "digest", "%s", err.msg);
-    d->id.site_title = d->ctx.cfg.site_title;
-    d->id.base_url = d->ctx.cfg.site_base_url;
-    d->id.from = d->ctx.cfg.mail_from;
-    d->id.reply_to = d->ctx.cfg.mail_reply_to;
-    d->id.key = d->key;
-    d->id.key_len = sizeof(d->key);
+    d->have_mailer = true;
     return CMD_OK;
 }
 
 static void
 digest_close(struct digest_cmd *d)
 {
-    sodium_memzero(d->key, sizeof(d->key));
+    if (d->have_mailer)
+        app_mailer_fini(&d->m);
     if (d->have_ctx)
         ctx_close(&d->ctx);
 }
@@ -101,7 +93,7 @@ digest_preview(const struct cmd_env *env, struct digest_cmd *d,
 
     syn_err_clear(&err);
     buf_init(&msg, SYN_MAX_MESSAGE_BYTES);
-    st = outbox_digest_preview(d->ctx.store, &d->id, f, digest_now(), email,
+    st = outbox_digest_preview(d->ctx.store, &d->m.id, f, digest_now(), email,
                                &msg, &n, &err);
     if (st == SYN_OK)
         fwrite(msg.data, 1, msg.len, env->out);
@@ -118,13 +110,11 @@ digest_send(const struct cmd_env *env, struct digest_cmd *d,
     const struct syn_config *cfg = &d->ctx.cfg;
     struct outbox_digest_stats ds;
     struct outbox_send_stats ss;
-    struct outbox_send_options o;
-    struct smtp_config smtp;
     struct syn_err err;
     int64_t now = digest_now();
 
     syn_err_clear(&err);
-    if (outbox_digest_create(d->ctx.store, &d->id, f, now, dry_run, &ds,
+    if (outbox_digest_create(d->ctx.store, &d->m.id, f, now, dry_run, &ds,
                              &err) != SYN_OK)
         return cmd_fail(env, "digest", "%s", err.msg);
     if (ds.already)
@@ -142,20 +132,7 @@ digest_send(const struct cmd_env *env, struct digest_cmd *d,
     if (cfg->mail_smtp_url == NULL || cfg->mail_smtp_url[0] == '\0')
         return cmd_fail(env, "digest",
                         "[mail] smtp_url is not set: mail stays queued");
-    memset(&smtp, 0, sizeof(smtp));
-    smtp.url = cfg->mail_smtp_url;
-    smtp.username = cfg->mail_username;
-    smtp.password = cfg->mail_password;
-    smtp.connections = cfg->mail_connections > SYN_MAX_SMTP_CONNECTIONS
-                           ? SYN_MAX_SMTP_CONNECTIONS
-                           : (int)cfg->mail_connections;
-    memset(&o, 0, sizeof(o));
-    o.id = &d->id;
-    o.smtp = &smtp;
-    o.max_attempts = (int)cfg->mail_max_attempts;
-    o.bounce_threshold = (int)cfg->mail_bounce_threshold;
-    o.log = &d->ctx.log;
-    if (outbox_send_due(d->ctx.store, &o, now, &ss, &err) != SYN_OK)
+    if (outbox_send_due(d->ctx.store, &d->m.send, now, &ss, &err) != SYN_OK)
         return cmd_fail(env, "digest", "%s", err.msg);
     fprintf(env->out, "mail: %zu sent, %zu to retry, %zu failed, %zu "
                       "bouncing\n",

@@ -13,6 +13,7 @@
 #include "app/config.h"
 #include "app/ctx.h"
 #include "app/ingest.h"
+#include "app/mailer.h"
 #include "app/worker.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
@@ -53,12 +54,23 @@ enum {
 };
 
 static const struct opt_spec serve_opts[] = {
-    {"listen", 0, true, O_LISTEN},     {"no-fetch", 0, false, O_NO_FETCH},
-    {"no-mail", 0, false, O_NO_MAIL},  {"threads", 0, true, O_THREADS},
-    {"theme", 0, true, O_THEME},       {"title", 0, true, O_TITLE},
-    {"base-url", 0, true, O_BASE_URL}, {"language", 0, true, O_LANGUAGE},
+    {"listen", 0, true, O_LISTEN},
+    {"no-fetch", 0, false, O_NO_FETCH},
+    {"no-mail", 0, false, O_NO_MAIL},
+    {"threads", 0, true, O_THREADS},
+    {"theme", 0, true, O_THEME},
+    {"title", 0, true, O_TITLE},
+    {"base-url", 0, true, O_BASE_URL},
+    {"language", 0, true, O_LANGUAGE},
     {NULL, 0, false, 0},
 };
+
+/* web_opts outbox_queued hook: a form queued a mail, send it now. */
+static void
+serve_wake_mail(void *arg)
+{
+    app_worker_wake(arg);
+}
 
 /* o = the command-line options cli, completed from the configuration. */
 static void
@@ -78,6 +90,8 @@ serve_opts_from_config(struct web_opts *o, const struct web_opts *cli,
         o->base_url = cfg->site_base_url;
     if (o->language == NULL)
         o->language = cfg->site_language;
+    if (o->tagline == NULL)
+        o->tagline = cfg->site_tagline;
 }
 
 /* SIGHUP: read the configuration file again (the one given at start) and
@@ -117,7 +131,7 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
     struct web_opts o, cli;
     struct syn_ctx ctx;
     struct web_server *server = NULL;
-    struct app_worker *fetcher = NULL;
+    struct app_worker *fetcher = NULL, *mailer = NULL;
     struct opt_iter it;
     struct syn_err err;
     sigset_t set;
@@ -140,7 +154,8 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
             break;
         case O_THREADS:
             if (str_to_long(it.value, 1, 1024, &threads) != SYN_OK)
-                return cmd_usage_error(env, "serve", "--threads wants a "
+                return cmd_usage_error(env, "serve",
+                                       "--threads wants a "
                                        "number from 1 to 1024");
             o.threads = (unsigned)threads;
             break;
@@ -186,7 +201,24 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
     }
     /* Ignore SIGPIPE: a client closing early must not end the server. */
     signal(SIGPIPE, SIG_IGN);
+    /* The mail sender starts first, so that the server can wake it as
+     * soon as a form queues a mail; without [mail] smtp_url rows wait. */
+    if (mail && ctx.cfg.mail_smtp_url != NULL &&
+        ctx.cfg.mail_smtp_url[0] != '\0') {
+        if (app_worker_start(&ctx, "mail", app_mailer_worker_step, NULL,
+                             &mailer, &err) != SYN_OK) {
+            ctx_close(&ctx);
+            return cmd_fail(env, "serve", "%s", err.msg);
+        }
+        o.outbox_queued = serve_wake_mail;
+        o.hook_arg = mailer;
+        cli.outbox_queued = o.outbox_queued;
+        cli.hook_arg = o.hook_arg;
+    } else {
+        mail = false;
+    }
     if (web_server_start(&o, &server, &err) != SYN_OK) {
+        app_worker_stop(mailer);
         ctx_close(&ctx);
         return cmd_fail(env, "serve", "%s", err.msg);
     }
@@ -195,6 +227,7 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
     if (fetch && app_worker_start(&ctx, "fetch", ingest_worker_step, NULL,
                                   &fetcher, &err) != SYN_OK) {
         web_server_stop(server);
+        app_worker_stop(mailer);
         ctx_close(&ctx);
         return cmd_fail(env, "serve", "%s", err.msg);
     }
@@ -213,6 +246,7 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
     log_info(&ctx.log, "stopping signal=%d", sig);
     app_worker_stop(fetcher);
     web_server_stop(server);
+    app_worker_stop(mailer);
     ctx_close(&ctx);
     return CMD_OK;
 }

@@ -21,23 +21,34 @@
 #define LINK_STYLE "color:#0b5394;"
 #define MUTED "color:#777777;"
 
-/* HTML-escape s (& < > " '), dropping C0 controls other than tab/LF. */
+/* HTML-escape s (& < > " '), dropping C0 controls other than tab/LF.
+ * Runs of plain bytes go in with one append. */
 static enum syn_status
 esc(struct buf *b, const char *s)
 {
     enum syn_status st = SYN_OK;
 
-    for (; st == SYN_OK && s != NULL && *s != '\0'; s++) {
+    while (st == SYN_OK && s != NULL && *s != '\0') {
+        size_t run = 0;
+
+        while (s[run] != '\0' && strchr("&<>\"'", s[run]) == NULL &&
+               ((unsigned char)s[run] >= 0x20 || s[run] == '\t' ||
+                s[run] == '\n'))
+            run++;
+        if (run > 0) {
+            st = buf_append(b, s, run);
+            s += run;
+            continue;
+        }
         switch (*s) {
         case '&': st = buf_append_str(b, "&amp;"); break;
         case '<': st = buf_append_str(b, "&lt;"); break;
         case '>': st = buf_append_str(b, "&gt;"); break;
         case '"': st = buf_append_str(b, "&quot;"); break;
         case '\'': st = buf_append_str(b, "&#39;"); break;
-        default:
-            if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n')
-                st = buf_append_char(b, *s);
+        default: break; /* a control byte: dropped */
         }
+        s++;
     }
     return st;
 }
@@ -48,9 +59,17 @@ txt(struct buf *b, const char *s)
 {
     enum syn_status st = SYN_OK;
 
-    for (; st == SYN_OK && s != NULL && *s != '\0'; s++) {
-        if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n')
-            st = buf_append_char(b, *s);
+    while (st == SYN_OK && s != NULL && *s != '\0') {
+        size_t run = 0;
+
+        while (s[run] != '\0' && ((unsigned char)s[run] >= 0x20 ||
+                                  s[run] == '\t' || s[run] == '\n'))
+            run++;
+        if (run > 0)
+            st = buf_append(b, s, run);
+        s += run;
+        if (*s != '\0')
+            s++; /* a control byte: dropped */
     }
     return st;
 }
@@ -664,5 +683,53 @@ digest_compose_notice(const struct mail_identity *id,
     }
     buf_fini(&text);
     buf_fini(&html);
+    return st;
+}
+
+enum syn_status
+digest_compose_already(const struct mail_identity *id,
+                       const struct mail_recipient *r, int64_t now,
+                       struct buf *out, struct syn_err *err)
+{
+    struct buf prefs, unsub, body, subject;
+    struct notice_view v;
+    enum syn_status st;
+
+    buf_init(&prefs, SYN_MAX_URL_BYTES);
+    buf_init(&unsub, SYN_MAX_URL_BYTES);
+    buf_init(&body, SYN_MAX_MESSAGE_BYTES);
+    buf_init(&subject, SYN_MAX_HEADER_VALUE);
+    st = digest_signed_link(id, "/preferences", TOKEN_PREFERENCES, r->id,
+                            now + DIGEST_PREFERENCES_TTL_S, &prefs, err);
+    if (st == SYN_OK)
+        st = digest_signed_link(id, "/unsubscribe", TOKEN_UNSUBSCRIBE, r->id,
+                                now + DIGEST_UNSUBSCRIBE_TTL_S, &unsub, err);
+    if (st == SYN_OK)
+        st = buf_printf(&body,
+                        "Someone, hopefully you, asked to join the partner "
+                        "mailing list of %s with this address. It is "
+                        "already subscribed: nothing has changed.\n\n"
+                        "To change your topics or how often you hear from "
+                        "us, use the link below. To stop receiving our "
+                        "mail: %s",
+                        id->site_title, buf_cstr(&unsub));
+    if (st == SYN_OK)
+        st = buf_printf(&subject, "%s: you are already subscribed",
+                        id->site_title);
+    if (st == SYN_OK) {
+        memset(&v, 0, sizeof(v));
+        v.site_title = id->site_title;
+        v.site_url = id->base_url;
+        v.heading = "You are already subscribed";
+        v.body = buf_cstr(&body);
+        v.link_url = buf_cstr(&prefs);
+        v.link_label = "Manage your preferences";
+        st = digest_compose_notice(id, r, buf_cstr(&subject), &v, now, out,
+                                   err);
+    }
+    buf_fini(&prefs);
+    buf_fini(&unsub);
+    buf_fini(&body);
+    buf_fini(&subject);
     return st;
 }

@@ -125,6 +125,14 @@ enum syn_status digest_compose_confirm(const struct mail_identity *id,
                                        int64_t now, struct buf *out,
                                        struct syn_err *err) SYN_NODISCARD;
 
+/* To an address that asked to subscribe but already is: "You are already
+ * subscribed", with the signed preferences and unsubscribe links (the
+ * subscribe form does not tell visitors whether an address is known). */
+enum syn_status digest_compose_already(const struct mail_identity *id,
+                                       const struct mail_recipient *r,
+                                       int64_t now, struct buf *out,
+                                       struct syn_err *err) SYN_NODISCARD;
+
 /* A notice (acknowledgement of an inquiry, team notification) to
  * r->email with subject and v's body; Auto-Submitted: auto-generated. */
 enum syn_status digest_compose_notice(const struct mail_identity *id,

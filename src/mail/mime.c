@@ -132,22 +132,36 @@ mime_mailbox_split(const char *s, struct str *name, struct str *addr)
     return addr->len > 0 ? SYN_OK : SYN_EINVAL;
 }
 
+/* Whether v must become encoded-words: non-ASCII, controls, something
+ * that looks like an encoded-word, or a piece between folding points (a
+ * run of spaces and the word after it) too long for a line: first_room on
+ * the first line (after the header name), SYN_MAIL_LINE_MAX after. */
 static int
-needs_encoding(const char *v)
+needs_encoding(const char *v, size_t first_room)
 {
-    size_t run = 0;
+    const char *p = v;
+    size_t room = first_room;
 
-    if (strstr(v, "=?") != NULL)
+    /* Trailing spaces cannot start a folded line (it would be blank). */
+    if (strstr(v, "=?") != NULL || (*v != '\0' && v[strlen(v) - 1] == ' '))
         return 1;
-    for (; *v != '\0'; v++) {
-        unsigned char c = (unsigned char)*v;
+    for (; *p != '\0'; p++) {
+        unsigned char c = (unsigned char)*p;
 
         if (c >= 0x80 || ascii_iscntrl(c))
             return 1;
-        run = c == ' ' ? 0 : run + 1;
-        /* A word that cannot be folded would make an overlong line. */
-        if (run > SYN_MAIL_LINE_MAX - EW_OVERHEAD)
+    }
+    for (p = v; *p != '\0';) {
+        const char *q = p;
+
+        while (*q == ' ')
+            q++;
+        while (*q != '\0' && *q != ' ')
+            q++;
+        if ((size_t)(q - p) > room)
             return 1;
+        room = SYN_MAIL_LINE_MAX;
+        p = q;
     }
     return 0;
 }
@@ -235,8 +249,9 @@ mime_header_text(struct buf *out, const char *name, const char *value,
     col = strlen(name) + 1;
     st = buf_printf(out, "%s:", name);
     if (st == SYN_OK)
-        st = needs_encoding(value) ? append_encoded_words(out, value, &col)
-                                   : append_folded_ascii(out, value, &col);
+        st = needs_encoding(value, SYN_MAIL_LINE_MAX - col - 1)
+                 ? append_encoded_words(out, value, &col)
+                 : append_folded_ascii(out, value, &col);
     if (st == SYN_OK)
         st = buf_append_str(out, "\r\n");
     if (st != SYN_OK) {
@@ -257,7 +272,10 @@ quotable(const char *d)
 
         if (c >= 0x80 || ascii_iscntrl(c))
             return 0;
+        if (c == '"' || c == '\\')
+            n++; /* escaped with a backslash */
     }
+    /* Quoted, it fits on the first line of any header we write. */
     return n <= 40;
 }
 
@@ -338,13 +356,37 @@ eol_at(const char *s, size_t len, size_t i)
     return 0;
 }
 
+/* Output of the encoder goes through a small chunk, flushed to the buf
+ * when full: one buf_append() per 256 bytes instead of one per byte. */
+struct qp_out {
+    struct buf *b;
+    char chunk[256];
+    size_t n;
+    enum syn_status st;
+};
+
+static void
+qp_put(struct qp_out *q, const char *p, size_t n)
+{
+    if (q->n + n > sizeof(q->chunk)) {
+        if (q->st == SYN_OK)
+            q->st = buf_append(q->b, q->chunk, q->n);
+        q->n = 0;
+    }
+    memcpy(q->chunk + q->n, p, n);
+    q->n += n;
+}
+
 enum syn_status
 mime_qp_encode(struct buf *out, const char *s, size_t len)
 {
+    struct qp_out q;
     size_t i = 0, col = 0, len0 = out->len;
-    enum syn_status st = SYN_OK;
 
-    while (st == SYN_OK && i < len) {
+    q.b = out;
+    q.n = 0;
+    q.st = SYN_OK;
+    while (q.st == SYN_OK && i < len) {
         unsigned char c = (unsigned char)s[i];
         size_t eol = eol_at(s, len, i);
         char rep[3];
@@ -352,7 +394,7 @@ mime_qp_encode(struct buf *out, const char *s, size_t len)
         int again;
 
         if (eol > 0) {
-            st = buf_append_str(out, "\r\n");
+            qp_put(&q, "\r\n", 2);
             col = 0;
             i += eol;
             continue;
@@ -382,19 +424,20 @@ mime_qp_encode(struct buf *out, const char *s, size_t len)
             again = 0;
             /* Room for the soft break '=' keeps lines within 76. */
             if (col + rlen > SYN_MAIL_LINE_MAX - 1) {
-                st = buf_append_str(out, "=\r\n");
+                qp_put(&q, "=\r\n", 3);
                 col = 0;
                 again = 1; /* the start-of-line rules may now apply */
             }
-        } while (again && st == SYN_OK);
-        if (st == SYN_OK)
-            st = buf_append(out, rep, rlen);
+        } while (again);
+        qp_put(&q, rep, rlen);
         col += rlen;
         i++;
     }
-    if (st != SYN_OK)
+    if (q.st == SYN_OK && q.n > 0)
+        q.st = buf_append(out, q.chunk, q.n);
+    if (q.st != SYN_OK)
         buf_truncate(out, len0);
-    return st;
+    return q.st;
 }
 
 void

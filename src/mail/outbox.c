@@ -1,8 +1,10 @@
 /* Outbox: digest creation and the sender loop (see outbox.h). */
 #include "mail/outbox.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -18,6 +20,9 @@
 #define OUTBOX_MAX_CANDIDATES 2000
 /* Topics per item or per subscriber that take part in matching. */
 #define OUTBOX_MAX_TOPICS 32
+/* The window of a queued digest, kept in its row's subject (the body is
+ * composed when it is sent): "[since,until]" in unix seconds. */
+#define WINDOW_FMT "[%" PRId64 ",%" PRId64 "]"
 /* Same rule as the article route's slug (web/view.c web_slug). */
 #define SLUG_MAX 80
 
@@ -45,6 +50,20 @@ outbox_period_key(enum store_frequency f, int64_t now, char out[24])
 
     if (gmtime_r(&t, &tm) == NULL || strftime(out, 24, fmt, &tm) == 0)
         snprintf(out, 24, "t%" PRId64, now);
+}
+
+bool
+outbox_digest_due(enum store_frequency f, int64_t now, int daily_hour,
+                  int weekly_day)
+{
+    time_t t = (time_t)now;
+    struct tm tm;
+
+    if (f == STORE_FREQ_INSTANT)
+        return true;
+    if (gmtime_r(&t, &tm) == NULL || tm.tm_hour < daily_hour)
+        return false;
+    return f == STORE_FREQ_DAILY || tm.tm_wday == weekly_day;
 }
 
 int64_t
@@ -223,27 +242,35 @@ cands_load(struct store *s, const char *base_url, int64_t since,
     return st;
 }
 
-/* The stories for sub: new since its last digest of f (or the last
- * period), in its topics. Returns how many were put in out. */
-static size_t
-pick_stories(const struct cands *c, const struct store_subscriber *sub,
-             enum store_frequency f, int64_t now,
-             struct digest_story out[SYN_MAX_DIGEST_STORIES])
+/* The window of sub's next digest of f at now: (since, now], since = its
+ * last digest, or one period back for a first digest, never more than
+ * OUTBOX_MAX_LOOKBACK periods back. */
+static int64_t
+window_since(const struct store_subscriber *sub, enum store_frequency f,
+             int64_t now)
 {
     int64_t since = sub->last_digest[f];
     int64_t floor = now - OUTBOX_MAX_LOOKBACK * outbox_period_seconds(f);
-    struct topics want;
-    size_t i, n = 0;
 
     if (since <= 0)
         since = now - outbox_period_seconds(f);
-    if (since < floor)
-        since = floor;
-    topics_split(sub->topics, &want);
+    return since < floor ? floor : since;
+}
+
+/* The stories ingested in (since, until] in one of topics (comma-separated
+ * slugs, "" or NULL = all), newest first. Returns how many were put in out. */
+static size_t
+pick_stories(const struct cands *c, const char *topics, int64_t since,
+             int64_t until, struct digest_story out[SYN_MAX_DIGEST_STORIES])
+{
+    struct topics want;
+    size_t i, n = 0;
+
+    topics_split(topics, &want);
     for (i = 0; i < c->n && n < SYN_MAX_DIGEST_STORIES; i++) {
         const struct cand *k = &c->v[i];
 
-        if (k->it->ingested <= since || k->it->ingested > now)
+        if (k->it->ingested <= since || k->it->ingested > until)
             continue;
         if (!topics_meet(&want, &k->topics))
             continue;
@@ -319,37 +346,49 @@ outbox_digest_create(struct store *s, const struct mail_identity *id,
         stats->stories = c.n;
     for (i = 0; st == SYN_OK && i < subs->n; i++) {
         const struct store_subscriber *sub = &subs->v[i];
-        size_t n = pick_stories(&c, sub, f, now, stories);
+        int64_t since = window_since(sub, f, now);
+        size_t n = pick_stories(&c, sub->topics, since, now, stories);
         struct store_mail row;
-        char key[96];
+        char key[96], subject[128];
 
         stats->subscribers++;
         if (n == 0) {
             stats->empty++; /* never an empty digest */
             continue;
         }
-        st = compose_for(id, sub, f, stories, n, now, &msg, err);
-        if (st != SYN_OK)
-            break;
+        /* Composing here is only a check (the first one: configuration
+         * and data are fine before 100,000 rows are written) or the point
+         * of a dry run; the sender composes each digest when it sends. */
+        if (dry_run || stats->queued == 0) {
+            st = compose_for(id, sub, f, stories, n, now, &msg, err);
+            if (st != SYN_OK)
+                break;
+            stats->bytes += msg.len;
+        }
         stats->queued++;
-        stats->bytes += msg.len;
         if (dry_run)
             continue;
         snprintf(key, sizeof(key), "digest:%s:%s:%" PRId64,
                  store_frequency_name(f), stats->period, sub->id);
+        snprintf(subject, sizeof(subject), "%s digest %s " WINDOW_FMT,
+                 store_frequency_name(f), stats->period, since, now);
         memset(&row, 0, sizeof(row));
         row.kind = STORE_MAIL_DIGEST;
         row.dedupe_key = key;
         row.recipient = sub->email;
-        row.subject = "digest";
-        row.body = (char *)buf_cstr(&msg);
+        row.subject = subject;
+        row.body = (char *)"";
         st = store_outbox_enqueue(s, &row, now, NULL, NULL, err);
         if (st == SYN_OK)
             st = store_subscriber_set_last_digest(s, sub->id, f, now, err);
     }
 out:
     if (in_tx) {
-        if (st == SYN_OK && !dry_run && !stats->already)
+        /* An instant run with nothing to send leaves no trace: otherwise
+         * the serve worker would record a period every minute. */
+        bool keep = !(f == STORE_FREQ_INSTANT && stats->queued == 0);
+
+        if (st == SYN_OK && !dry_run && !stats->already && keep)
             st = store_commit(s, err);
         else
             SYN_IGNORE(store_rollback(s, NULL));
@@ -381,14 +420,16 @@ outbox_digest_preview(struct store *s, const struct mail_identity *id,
     if (email != NULL) {
         st = store_subscriber_get_by_email(s, email, &one, err);
         if (st == SYN_OK) {
-            n = pick_stories(&c, one, f, now, stories);
+            n = pick_stories(&c, one->topics, window_since(one, f, now), now,
+                             stories);
             if (n > 0)
                 st = compose_for(id, one, f, stories, n, now, out, err);
         }
     } else {
         st = confirmed_of(s, f, &subs, err);
         for (i = 0; st == SYN_OK && i < subs->n; i++) {
-            n = pick_stories(&c, &subs->v[i], f, now, stories);
+            n = pick_stories(&c, subs->v[i].topics,
+                             window_since(&subs->v[i], f, now), now, stories);
             if (n > 0) {
                 st = compose_for(id, &subs->v[i], f, stories, n, now, out,
                                  err);
@@ -429,6 +470,10 @@ struct sender {
     char from_addr[SYN_MAX_EMAIL_BYTES + 1];
     bool drained; /* the store had nothing more due */
     bool stop;    /* the server is unreachable: claim nothing more */
+    struct cands cache;    /* stories for digests composed at send time */
+    bool have_cache;
+    enum store_frequency cache_f;
+    int64_t cache_until;
     struct syn_err err;
 };
 
@@ -529,6 +574,86 @@ compose_inquiry(struct sender *sd, const struct store_mail *row,
     return st;
 }
 
+/* "[since,until]" in a digest row's subject. */
+static bool
+parse_window(const char *subject, int64_t *since, int64_t *until)
+{
+    const char *p = strchr(subject, '[');
+    char *end = NULL;
+    long long a, b;
+
+    if (p == NULL)
+        return false;
+    errno = 0;
+    a = strtoll(p + 1, &end, 10);
+    if (errno != 0 || end == p + 1 || *end != ',')
+        return false;
+    p = end + 1;
+    b = strtoll(p, &end, 10);
+    if (errno != 0 || end == p || *end != ']' || b < a)
+        return false;
+    *since = (int64_t)a;
+    *until = (int64_t)b;
+    return true;
+}
+
+/* A digest row: the subscriber's stories in the row's window, composed
+ * now. Refused (and so never sent) when the address is no longer a
+ * confirmed subscriber or nothing is left to send. */
+static enum syn_status
+compose_digest_late(struct sender *sd, const struct store_mail *row,
+                    struct buf *out, struct syn_err *err)
+{
+    struct digest_story stories[SYN_MAX_DIGEST_STORIES];
+    struct store_subscriber *sub = NULL;
+    enum store_frequency f;
+    char fname[16];
+    const char *p = row->dedupe_key + 7, *colon;
+    int64_t since = 0, until = 0;
+    enum syn_status st;
+    size_t n;
+
+    colon = strncmp(row->dedupe_key, "digest:", 7) == 0 ? strchr(p, ':')
+                                                         : NULL;
+    if (colon == NULL || (size_t)(colon - p) >= sizeof(fname) ||
+        !parse_window(row->subject, &since, &until))
+        return syn_err_set(err, SYN_EINVAL, "malformed digest row");
+    memcpy(fname, p, (size_t)(colon - p));
+    fname[colon - p] = '\0';
+    if (store_frequency_parse(fname, &f) != SYN_OK)
+        return syn_err_set(err, SYN_EINVAL, "malformed digest row");
+    st = store_subscriber_get_by_email(sd->s, row->recipient, &sub, err);
+    if (st != SYN_OK)
+        return st;
+    if (sub->status != STORE_SUB_CONFIRMED) {
+        st = syn_err_set(err, SYN_EDENIED, "no longer subscribed (%s)",
+                         store_sub_status_name(sub->status));
+        goto out;
+    }
+    if (!sd->have_cache || sd->cache_f != f || sd->cache_until != until) {
+        if (sd->have_cache)
+            cands_fini(&sd->cache);
+        sd->have_cache = false;
+        st = cands_load(sd->s, sd->o->id->base_url,
+                        until - OUTBOX_MAX_LOOKBACK * outbox_period_seconds(f),
+                        &sd->cache, err);
+        if (st != SYN_OK)
+            goto out;
+        sd->have_cache = true;
+        sd->cache_f = f;
+        sd->cache_until = until;
+    }
+    n = pick_stories(&sd->cache, sub->topics, since, until, stories);
+    if (n == 0) {
+        st = syn_err_set(err, SYN_ENOTFOUND, "nothing left to send");
+        goto out;
+    }
+    st = compose_for(sd->o->id, sub, f, stories, n, sd->now, out, err);
+out:
+    store_subscriber_free(sub);
+    return st;
+}
+
 /* A row queued with an empty body: compose it now (see outbox.h). */
 static enum syn_status
 compose_late(struct sender *sd, const struct store_mail *row, struct buf *out,
@@ -548,12 +673,20 @@ compose_late(struct sender *sd, const struct store_mail *row, struct buf *out,
         r.id = sub->id;
         r.email = sub->email;
         r.name = sub->name;
-        st = digest_compose_confirm(sd->o->id, &r, sd->now, out, err);
+        if (sub->status == STORE_SUB_CONFIRMED)
+            st = digest_compose_already(sd->o->id, &r, sd->now, out, err);
+        else if (sub->status == STORE_SUB_PENDING)
+            st = digest_compose_confirm(sd->o->id, &r, sd->now, out, err);
+        else /* unsubscribed or bouncing since it was queued */
+            st = syn_err_set(err, SYN_EDENIED, "not pending (%s)",
+                             store_sub_status_name(sub->status));
         store_subscriber_free(sub);
         return st;
     case STORE_MAIL_ACK:
     case STORE_MAIL_NOTIFY:
         return compose_inquiry(sd, row, out, err);
+    case STORE_MAIL_DIGEST:
+        return compose_digest_late(sd, row, out, err);
     default:
         return syn_err_set(err, SYN_EINVAL, "empty %s mail",
                            store_mail_kind_name(row->kind));
@@ -797,6 +930,8 @@ outbox_send_due(struct store *s, const struct outbox_send_options *o,
         sd.head = b->next;
         batch_free(b);
     }
+    if (sd.have_cache)
+        cands_fini(&sd.cache);
     if (st == SYN_OK && sd.stop)
         return syn_err_set(err, SYN_ENET, "mail server unreachable; %zu "
                            "mail%s will be retried", stats->retry,

@@ -5,12 +5,16 @@
  * Digests (outbox_digest_create): for one frequency and the period that
  * contains `now` (daily "2026-11-29", weekly ISO "2026-W48", instant
  * "2026-11-29T10:05"), one transaction records the period (store_digest_
- * record: a second run in the same period creates nothing), composes one
- * message per confirmed subscriber of that frequency who has at least one
- * new story in a chosen topic (no topics chosen = all topics), queues it
- * under the dedupe key "digest:<frequency>:<period>:<subscriber id>" and
- * moves the subscriber's last_digest to now. Nothing is sent before the
- * transaction commits; the rows are then sent like any other mail. A
+ * record: a second run in the same period creates nothing), queues one
+ * row per confirmed subscriber of that frequency who has at least one new
+ * story in a chosen topic (no topics chosen = all topics), under the dedupe
+ * key "digest:<frequency>:<period>:<subscriber id>", and moves the
+ * subscriber's last_digest to now. Nothing is sent before the transaction
+ * commits; the rows are then sent like any other mail. A digest row holds
+ * its story window "[since,until]" in its subject and an empty body: the
+ * sender composes it when it sends it (same stories, the subscriber's
+ * current topics; not at all if they have unsubscribed meanwhile), which
+ * keeps rows small, so claiming and marking them is cheap. A
  * subscriber's first digest covers the last period; later ones cover what
  * arrived since the previous digest (at most SYN_MAX_DIGEST_STORIES, newest
  * first; never more than OUTBOX_MAX_LOOKBACK periods back).
@@ -25,10 +29,13 @@
  * sending leaves at most one batch claimed; those rows are retried once
  * their lease expires, and rows already marked sent are never sent again.
  *
- * Rows queued by web/ (which may not call mail/) may carry an empty body:
- * the sender composes it when it claims the row, from the row's kind and
- * dedupe key:
+ * Rows with an empty body are composed when they are claimed, from the
+ * row's kind, dedupe key and subject; web/ (which may not call mail/)
+ * queues its mails this way too:
+ *   digest   see above
  *   confirm  recipient = the subscriber's address -> confirmation mail
+ *            (pending), or "you are already subscribed" with the
+ *            preferences link (confirmed)
  *   ack      key contains "inquiry:<id>" -> acknowledgement to the sender
  *   notify   key contains "inquiry:<id>" -> notification to the team
  *
@@ -65,6 +72,14 @@ int64_t outbox_period_seconds(enum store_frequency f);
 /* The key of the period of f that contains now (UTC) into out[24]. */
 void outbox_period_key(enum store_frequency f, int64_t now, char out[24]);
 
+/* Whether the scheduler (syndic serve) should create the digests of f at
+ * now: instant always; daily from daily_hour (UTC, 0-23) on; weekly from
+ * daily_hour on weekly_day (0 = Sunday .. 6). Creating is idempotent per
+ * period, so calling outbox_digest_create() every few minutes once this
+ * is true is the intended use. */
+bool outbox_digest_due(enum store_frequency f, int64_t now, int daily_hour,
+                       int weekly_day);
+
 struct outbox_digest_stats {
     char period[24];        /* the period key */
     bool already;           /* this period was created before: nothing done */
@@ -72,11 +87,12 @@ struct outbox_digest_stats {
     size_t queued;          /* digests queued (or composed, dry run) */
     size_t empty;           /* subscribers with nothing new: no mail */
     size_t stories;         /* candidate stories loaded */
-    size_t bytes;           /* total size of the messages */
+    size_t bytes;           /* size of the messages composed: all of them
+                               in a dry run, else the first (a check) */
 };
 
 /* Create the digests of f for the period containing now (see above).
- * dry_run composes every message but writes nothing. SYN_EDB, SYN_ENOMEM,
+ * dry_run composes every message (stats->bytes) but writes nothing. SYN_EDB, SYN_ENOMEM,
  * SYN_EINVAL (bad identity); nothing is written on failure. */
 enum syn_status outbox_digest_create(struct store *s,
                                      const struct mail_identity *id,

@@ -159,6 +159,46 @@ def run(tmp, sink):
         str(dict(s.sql("SELECT email, id FROM subscribers"))[
             "frank@example.org"])
 
+    # rows queued by web/ with an empty body: an inquiry's acknowledgement
+    # and team notification, composed by the sender
+    iid = s.sql("INSERT INTO inquiries(organization, name, email, kind, "
+                "message, created) VALUES ('Water\r\nBcc: x@example.org', "
+                "'Ines', 'ines@example.net', 'content', 'Hello <team>!', ?) "
+                "RETURNING id", (NOW,))[0][0]
+    for kind, dkey, rcpt in (("ack", "ack:inquiry:%d" % iid, "ines@example.net"),
+                            ("notify", "notify:inquiry:%d:team" % iid,
+                             "team@example.org")):
+        s.sql("INSERT INTO outbox(kind, dedupe_key, recipient, subject, "
+              "next_attempt, created) VALUES (?, ?, ?, 'x', 0, ?)",
+              (kind, dkey, rcpt, NOW))
+    # a confirm row for an address that is already confirmed (the web form
+    # does not reveal it): "already subscribed" with the preferences link
+    s.sql("INSERT INTO outbox(kind, dedupe_key, recipient, subject, "
+          "next_attempt, created) VALUES ('confirm', 'confirm:again', "
+          "'alice@example.org', 'x', 0, ?)", (NOW,))
+    before = len(sink.files())
+    s.run("digest", "send", now=NOW + 2 * 86400 + 120)
+    got = {m["To"].addresses[0].addr_spec: m
+           for _, m in sink.messages()[before:]}
+    assert set(got) == {"ines@example.net", "team@example.org",
+                        "alice@example.org"}, got.keys()
+    again = got["alice@example.org"]
+    assert "already subscribed" in again["Subject"], again["Subject"]
+    tok = re.search(r"https://news.example.org/preferences\?t=([\w-]+)",
+                    again.get_body(("plain",)).get_content()).group(1)
+    assert mailtest.verify_token(key, tok, "preferences", NOW) == \
+        str(sub_ids["alice@example.org"])
+    ack, note = got["ines@example.net"], got["team@example.org"]
+    assert ack["Auto-Submitted"] == "auto-generated"
+    assert "we received your message" in ack["Subject"]
+    assert "Hello <team>!" in ack.get_body(("plain",)).get_content()
+    assert "Hello &lt;team&gt;!" in ack.get_body(("html",)).get_content()
+    # the organization is user input: its line break never splits a header
+    assert note["Subject"] == "New partnership inquiry: Water  Bcc: " \
+        "x@example.org", note["Subject"]
+    assert note["Bcc"] is None
+    assert "ines@example.net" in note.get_body(("plain",)).get_content()
+
     # a bad line imports nothing (header injection through a name)
     with open(os.path.join(tmp, "bad.csv"), "w") as f:
         f.write('email,name,organization,topics,frequency\n'

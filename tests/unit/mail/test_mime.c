@@ -99,6 +99,12 @@ test_header_text(void **state)
         {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
          "aaaaaaaaaaaaaaaaaaaaa",
          SYN_OK, NULL},
+        /* found by fuzz_mime_header: a space run too long for a line,
+         * trailing spaces */
+        {"<iframe src                                                    "
+         "                                                  e/x\">", SYN_OK,
+         NULL},
+        {"trailing  ", SYN_OK, "Subject: =?UTF-8?B?dHJhaWxpbmcgIA==?=\r\n"},
         /* header injection and other controls */
         {"Hi\r\nBcc: victim@example.org", SYN_EINVAL, NULL},
         {"Hi\nBcc: victim@example.org", SYN_EINVAL, NULL},
@@ -153,6 +159,9 @@ test_header_address(void **state)
          "To: \"Lee, \\\"Ann\\\" \\\\\" <a@example.org>\r\n"},
         {"Ren\xc3\xa9", "r@example.org", SYN_OK,
          "To: =?UTF-8?B?UmVuw6k=?= <r@example.org>\r\n"},
+        /* found by fuzz_mime_header: escaping doubles the length */
+        {"\\\\\\\\\\m\\\\\\\\m\\}}e\\m\\}}\\\\\\\\}\\\\\\",
+         "a@example.org", SYN_OK, NULL},
         {"Ann\r\nBcc: x@example.org", "a@example.org", SYN_EINVAL, NULL},
         {"Ann", "a@example.org>\r\nBcc: x@example.org", SYN_EINVAL, NULL},
         {"Ann", "a@example.org, b@example.org", SYN_EINVAL, NULL},
@@ -171,6 +180,8 @@ test_header_address(void **state)
             assert_string_equal(buf_cstr(&b), cases[i].exact);
         if (cases[i].want != SYN_OK)
             assert_int_equal(b.len, 0);
+        else
+            assert_lines_ok(buf_cstr(&b));
         buf_fini(&b);
     }
 }

@@ -1,0 +1,96 @@
+/* Mail set-up from the configuration, and the mail worker (see mailer.h). */
+#include "app/mailer.h"
+
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "store/store.h"
+#include "util/limits.h"
+
+enum syn_status
+app_mailer_init(struct app_mailer *m, struct syn_ctx *ctx, struct syn_err *err)
+{
+    const struct syn_config *cfg = &ctx->cfg;
+    enum syn_status st;
+
+    memset(m, 0, sizeof(*m));
+    st = app_secret_get(ctx->store, "hmac_key", m->key, NULL, err);
+    if (st != SYN_OK)
+        return st;
+    m->id.site_title = cfg->site_title;
+    m->id.base_url = cfg->site_base_url;
+    m->id.from = cfg->mail_from;
+    m->id.reply_to = cfg->mail_reply_to;
+    m->id.key = m->key;
+    m->id.key_len = sizeof(m->key);
+    m->smtp.url = cfg->mail_smtp_url;
+    m->smtp.username = cfg->mail_username;
+    m->smtp.password = cfg->mail_password;
+    /* NOTE: caps [mail] connections at SYN_MAX_SMTP_CONNECTIONS. */
+    m->smtp.connections = cfg->mail_connections > SYN_MAX_SMTP_CONNECTIONS
+                              ? SYN_MAX_SMTP_CONNECTIONS
+                              : (int)cfg->mail_connections;
+    m->send.id = &m->id;
+    m->send.smtp = &m->smtp;
+    m->send.max_attempts = (int)cfg->mail_max_attempts;
+    m->send.bounce_threshold = (int)cfg->mail_bounce_threshold;
+    m->send.log = &ctx->log;
+    return SYN_OK;
+}
+
+void
+app_mailer_fini(struct app_mailer *m)
+{
+    sodium_memzero(m->key, sizeof(m->key));
+}
+
+enum syn_status
+app_mailer_worker_step(struct syn_ctx *ctx, void *arg, long *sleep_s,
+                       struct syn_err *err)
+{
+    static const enum store_frequency freqs[] = {
+        STORE_FREQ_INSTANT, STORE_FREQ_DAILY, STORE_FREQ_WEEKLY};
+    const struct syn_config *cfg = &ctx->cfg;
+    struct outbox_digest_stats ds;
+    struct outbox_send_stats ss;
+    struct app_mailer m;
+    int64_t now = (int64_t)time(NULL), next = 0;
+    enum syn_status st;
+    size_t i;
+
+    (void)arg;
+    *sleep_s = APP_MAILER_POLL_S;
+    if (cfg->mail_smtp_url == NULL || cfg->mail_smtp_url[0] == '\0')
+        return SYN_OK; /* nothing can be sent: the rows wait */
+    st = app_mailer_init(&m, ctx, err);
+    if (st != SYN_OK)
+        return st;
+    for (i = 0; st == SYN_OK && i < SYN_ARRAY_LEN(freqs); i++) {
+        if (!outbox_digest_due(freqs[i], now, (int)cfg->digest_daily_hour,
+                               (int)cfg->digest_weekly_day))
+            continue;
+        st = outbox_digest_create(ctx->store, &m.id, freqs[i], now, false,
+                                  &ds, err);
+        if (st == SYN_OK && !ds.already && ds.queued > 0)
+            log_info(&ctx->log,
+                     "digest created frequency=%s period=%s queued=%zu "
+                     "empty=%zu",
+                     store_frequency_name(freqs[i]), ds.period, ds.queued,
+                     ds.empty);
+    }
+    if (st == SYN_OK)
+        st = outbox_send_due(ctx->store, &m.send, now, &ss, err);
+    if (st == SYN_OK && ss.sent + ss.retry + ss.failed > 0)
+        log_info(&ctx->log,
+                 "mail done sent=%zu retry=%zu failed=%zu bouncing=%zu",
+                 ss.sent, ss.retry, ss.failed, ss.bounced);
+    /* Sleep until the next queued row is due (a retry), or the poll. */
+    if (st == SYN_OK && store_outbox_next_due(ctx->store, &next, NULL) ==
+                            SYN_OK && next > now &&
+        next - now < APP_MAILER_POLL_S)
+        *sleep_s = (long)(next - now);
+    app_mailer_fini(&m);
+    return st;
+}

@@ -1,0 +1,305 @@
+/* mail/digest: bodies from views (escaping, links, every story's two
+ * links), whole messages with signed links that verify. */
+#include "testutil.h"
+
+#include <string.h>
+
+#include "mail/digest.h"
+#include "util/buf.h"
+#include "util/limits.h"
+#include "util/mem.h"
+#include "util/token.h"
+
+#define NOW 1800000000LL
+
+static const unsigned char key[TOKEN_KEY_BYTES] =
+    "k3y-for-digest-tests-0123456789";
+
+static const struct mail_identity ident = {
+    "Network News", "https://news.example.org",
+    "Network News <news@example.org>", "team@example.org", key,
+    TOKEN_KEY_BYTES};
+
+static const struct digest_story stories[] = {
+    {"Rivers & floods <2027>", "https://news.example.org/a/1/rivers-floods",
+     "https://src.example.net/1", "Source \"Net\"",
+     "<p>An <b>excerpt</b></p>", "An excerpt", NOW - 60},
+    {"Caf\xc3\xa9 owners", "https://news.example.org/a/2/caf-owners",
+     "https://src.example.net/2?a=1&b=2", NULL, NULL, "Plain only", 0},
+};
+
+static size_t
+count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+
+    for (hay = strstr(hay, needle); hay != NULL;
+         hay = strstr(hay + 1, needle))
+        n++;
+    return n;
+}
+
+static void
+test_render(void **state)
+{
+    struct digest_view v = {"Network News & Co", "https://news.example.org",
+                            "Your daily digest", "2 new stories",
+                            "Ann <admin>", stories, 2,
+                            "https://news.example.org/preferences?t=P",
+                            "https://news.example.org/unsubscribe?t=U"};
+    struct buf t, h;
+    const char *text, *html;
+
+    (void)state;
+    buf_init(&t, 1 << 20);
+    buf_init(&h, 1 << 20);
+    assert_int_equal(digest_render(&v, &t, &h, NULL), SYN_OK);
+    text = buf_cstr(&t);
+    html = buf_cstr(&h);
+    /* text: as it is, both links per story */
+    assert_non_null(strstr(text, "* Rivers & floods <2027>\n"));
+    assert_non_null(strstr(text, "Hello Ann <admin>,"));
+    assert_int_equal(count(text, "Continue reading on the source site: "), 2);
+    assert_non_null(strstr(text, "Read it here: https://news.example.org/a/1/"
+                                 "rivers-floods"));
+    assert_non_null(strstr(text, "Unsubscribe: https://news.example.org/"
+                                 "unsubscribe?t=U"));
+    assert_non_null(strstr(text, "Manage your preferences: "));
+    /* html: everything from a feed or a form escaped, excerpt_html kept */
+    assert_non_null(strstr(html, "Rivers &amp; floods &lt;2027&gt;</a>"));
+    assert_non_null(strstr(html, "Hello Ann &lt;admin&gt;,"));
+    assert_non_null(strstr(html, "Source &quot;Net&quot;"));
+    assert_non_null(strstr(html, "Network News &amp; Co"));
+    assert_non_null(strstr(html, "<p>An <b>excerpt</b></p>"));
+    assert_non_null(strstr(html, "<p style=\"margin:8px 0 0 0;font-size:15px;"
+                                 "line-height:22px;\">Plain only</p>"));
+    assert_non_null(strstr(html, "href=\"https://src.example.net/2?a=1&amp;"
+                                 "b=2\""));
+    assert_int_equal(count(html, ">Continue reading on the source site</a>"),
+                     2);
+    assert_non_null(strstr(html, "href=\"https://news.example.org/unsubscribe"
+                                 "?t=U\""));
+    assert_null(strstr(html, "<admin>"));
+    buf_fini(&t);
+    buf_fini(&h);
+}
+
+static void
+test_render_rejects(void **state)
+{
+    struct digest_view v = {"N", "https://n.example.org", "H", NULL, NULL,
+                            stories, 2, "https://p", "https://u"};
+    struct digest_story bad = stories[0];
+    struct buf t, h;
+
+    (void)state;
+    buf_init(&t, 1 << 20);
+    buf_init(&h, 100); /* too small for the HTML */
+    assert_int_equal(buf_append_str(&t, "keep"), SYN_OK);
+    assert_int_equal(digest_render(&v, &t, &h, NULL), SYN_ETOOBIG);
+    assert_string_equal(buf_cstr(&t), "keep"); /* nothing half-written */
+    assert_int_equal(h.len, 0);
+    v.n_stories = 0;
+    assert_int_equal(digest_render(&v, &t, &h, NULL), SYN_EINVAL);
+    bad.source_url = NULL;
+    v.stories = &bad;
+    v.n_stories = 1;
+    assert_int_equal(digest_render(&v, &t, &h, NULL), SYN_EINVAL);
+    buf_fini(&t);
+    buf_fini(&h);
+}
+
+/* Undo quoted-printable (soft breaks, =XX) in place of a whole message:
+ * enough to read links out of the bodies. */
+static void
+qp_decode(const char *s, struct buf *out)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (; *s != '\0'; s++) {
+        if (s[0] == '=' && s[1] == '\r' && s[2] == '\n') {
+            s += 2;
+        } else if (s[0] == '=' && s[1] != '\0' && strchr(hex, s[1]) &&
+                   s[2] != '\0' && strchr(hex, s[2])) {
+            char c = (char)((strchr(hex, s[1]) - hex) * 16 +
+                            (strchr(hex, s[2]) - hex));
+
+            assert_int_equal(buf_append_char(out, c), SYN_OK);
+            s += 2;
+        } else {
+            assert_int_equal(buf_append_char(out, *s), SYN_OK);
+        }
+    }
+}
+
+/* The token after "<prefix>" in s, into out. */
+static void
+token_after(const char *s, const char *prefix, struct buf *out)
+{
+    const char *p = strstr(s, prefix);
+    size_t n;
+
+    assert_non_null(p);
+    p += strlen(prefix);
+    n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                  "0123456789-_");
+    buf_reset(out);
+    assert_int_equal(buf_append(out, p, n), SYN_OK);
+}
+
+static void
+check_token(const char *msg, const char *prefix, enum token_purpose p,
+            const char *subject)
+{
+    struct buf tok, subj;
+
+    buf_init(&tok, SYN_MAX_TOKEN_BYTES);
+    buf_init(&subj, 64);
+    token_after(msg, prefix, &tok);
+    assert_int_equal(token_verify(key, TOKEN_KEY_BYTES, p, buf_cstr(&tok),
+                                  NOW, &subj, NULL, NULL),
+                     SYN_OK);
+    assert_string_equal(buf_cstr(&subj), subject);
+    /* not valid for another purpose */
+    buf_reset(&subj);
+    assert_int_equal(token_verify(key, TOKEN_KEY_BYTES,
+                                  p == TOKEN_CONFIRM ? TOKEN_UNSUBSCRIBE
+                                                     : TOKEN_CONFIRM,
+                                  buf_cstr(&tok), NOW, &subj, NULL, NULL),
+                     SYN_EAUTH);
+    buf_fini(&tok);
+    buf_fini(&subj);
+}
+
+static void
+test_compose_digest(void **state)
+{
+    struct mail_recipient r = {42, "ann@example.org", "Ann"};
+    struct buf m, dec;
+    const char *s;
+
+    (void)state;
+    buf_init(&m, SYN_MAX_MESSAGE_BYTES);
+    assert_int_equal(digest_compose(&ident, &r, "daily", stories, 2, NOW, &m,
+                                    NULL),
+                     SYN_OK);
+    s = buf_cstr(&m);
+    assert_non_null(strstr(s, "Subject: Network News: Your daily digest (2 "
+                              "new stories)\r\n"));
+    assert_non_null(strstr(s, "List-Id: \"Network News\" "
+                              "<digest.news.example.org>\r\n"));
+    assert_non_null(strstr(s, "<mailto:team@example.org?subject="
+                              "unsubscribe>"));
+    check_token(s, "List-Unsubscribe: <https://news.example.org/"
+                   "unsubscribe?t=",
+                TOKEN_UNSUBSCRIBE, "42");
+    buf_init(&dec, SYN_MAX_MESSAGE_BYTES);
+    qp_decode(s, &dec);
+    check_token(buf_cstr(&dec), "href=\"https://news.example.org/preferences?t=",
+                TOKEN_PREFERENCES, "42");
+    check_token(buf_cstr(&dec), "Unsubscribe: https://news.example.org/"
+                                "unsubscribe?t=",
+                TOKEN_UNSUBSCRIBE, "42");
+    buf_fini(&dec);
+    buf_reset(&m);
+    assert_int_equal(digest_compose(&ident, &r, "daily", stories, 0, NOW, &m,
+                                    NULL),
+                     SYN_EINVAL); /* never an empty digest */
+    r.name = "Ann\r\nBcc: all@example.org";
+    assert_int_equal(digest_compose(&ident, &r, "daily", stories, 2, NOW, &m,
+                                    NULL),
+                     SYN_EINVAL);
+    r.name = "Ann";
+    r.id = 0;
+    assert_int_equal(digest_compose(&ident, &r, "daily", stories, 2, NOW, &m,
+                                    NULL),
+                     SYN_EINVAL);
+    assert_int_equal(m.len, 0);
+    buf_fini(&m);
+}
+
+static void
+test_signed_link(void **state)
+{
+    struct buf m;
+
+    (void)state;
+    buf_init(&m, SYN_MAX_URL_BYTES);
+    assert_int_equal(digest_signed_link(&ident, "/preferences",
+                                        TOKEN_PREFERENCES, 99, NOW + 10, &m,
+                                        NULL),
+                     SYN_OK);
+    assert_true(strncmp(buf_cstr(&m),
+                        "https://news.example.org/preferences?t=", 39) == 0);
+    check_token(buf_cstr(&m), "?t=", TOKEN_PREFERENCES, "99");
+    buf_fini(&m);
+}
+
+static void
+test_compose_confirm_and_notice(void **state)
+{
+    struct mail_recipient r = {7, "new@example.org", NULL};
+    struct notice_view v = {"Network News", "https://news.example.org",
+                            "We received your message",
+                            "Thank you.\n\nLine <two>\nthree", NULL, NULL};
+    struct buf m, dec;
+    const char *s;
+
+    (void)state;
+    buf_init(&m, SYN_MAX_MESSAGE_BYTES);
+    assert_int_equal(digest_compose_confirm(&ident, &r, NOW, &m, NULL),
+                     SYN_OK);
+    s = buf_cstr(&m);
+    assert_non_null(strstr(s, "please confirm your subscription"));
+    assert_non_null(strstr(s, "Auto-Submitted: auto-generated\r\n"));
+    buf_init(&dec, SYN_MAX_MESSAGE_BYTES);
+    qp_decode(s, &dec);
+    check_token(buf_cstr(&dec), "https://news.example.org/subscribe/confirm?t=",
+                TOKEN_CONFIRM, "7");
+    buf_fini(&dec);
+    buf_reset(&m);
+    r.id = 0;
+    assert_int_equal(digest_compose_notice(&ident, &r, "Thanks", &v, NOW, &m,
+                                           NULL),
+                     SYN_OK);
+    s = buf_cstr(&m);
+    assert_non_null(strstr(s, "Subject: Thanks\r\n"));
+    assert_non_null(strstr(s, "Line &lt;two&gt;<br>"));
+    assert_non_null(strstr(s, "Auto-Submitted: auto-generated\r\n"));
+    buf_fini(&m);
+}
+
+static enum syn_status
+compose_one(void *state)
+{
+    struct mail_recipient r = {42, "ann@example.org", "Ann"};
+    struct buf m;
+    enum syn_status st;
+
+    (void)state;
+    buf_init(&m, SYN_MAX_MESSAGE_BYTES);
+    st = digest_compose(&ident, &r, "weekly", stories, 2, NOW, &m, NULL);
+    buf_fini(&m);
+    return st;
+}
+
+static void
+test_alloc_failure(void **state)
+{
+    (void)state;
+    assert_true(test_alloc_failures(compose_one, NULL) > 1);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_render),
+        cmocka_unit_test(test_render_rejects),
+        cmocka_unit_test(test_compose_digest),
+        cmocka_unit_test(test_signed_link),
+        cmocka_unit_test(test_compose_confirm_and_notice),
+        cmocka_unit_test(test_alloc_failure),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
