@@ -23,28 +23,31 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond, what, out)                                               \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "fuzz_sanitize: %s\noutput: %s\n", (what),       \
-                    (out));                                                  \
-            abort();                                                         \
-        }                                                                    \
+#define CHECK(cond, what, out)                                                 \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "fuzz_sanitize: %s\noutput: %s\n", (what), (out)); \
+            abort();                                                           \
+        }                                                                      \
     } while (0)
 
 static const char *const allowed_tags[] = {
-    "p", "div", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol",
-    "li", "dl", "dt", "dd", "figure", "figcaption", "hr", "br", "wbr", "a",
-    "em", "strong", "b", "i", "u", "s", "small", "mark", "cite", "q", "dfn",
-    "abbr", "time", "code", "var", "samp", "kbd", "sub", "sup", "span",
-    "bdi", "bdo", "ins", "del", "img", "video", "audio", "source", "table",
-    "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th",
+    "p",       "div",        "h3",  "h4",    "h5",    "h6",     "blockquote",
+    "pre",     "ul",         "ol",  "li",    "dl",    "dt",     "dd",
+    "figure",  "figcaption", "hr",  "br",    "wbr",   "a",      "em",
+    "strong",  "b",          "i",   "u",     "s",     "small",  "mark",
+    "cite",    "q",          "dfn", "abbr",  "time",  "code",   "var",
+    "samp",    "kbd",        "sub", "sup",   "span",  "bdi",    "bdo",
+    "ins",     "del",        "img", "video", "audio", "source", "table",
+    "caption", "colgroup",   "col", "thead", "tbody", "tfoot",  "tr",
+    "td",      "th",
 };
 
 static const char *const allowed_attrs[] = {
-    "title", "lang", "dir", "href", "rel", "cite", "datetime", "alt",
-    "width", "height", "poster", "src", "srcset", "type", "colspan",
-    "rowspan", "scope", "span", "start", "reversed", "value", "controls",
+    "title",    "lang",     "dir",     "href",     "rel",    "cite",
+    "datetime", "alt",      "width",   "height",   "poster", "src",
+    "srcset",   "type",     "colspan", "rowspan",  "scope",  "span",
+    "start",    "reversed", "value",   "controls",
 };
 
 static int
@@ -150,8 +153,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(utf8_valid(buf_cstr(&a), a.len), "invalid UTF-8", buf_cstr(&a));
         CHECK(html_sanitize(buf_cstr(&a), a.len, base, &b, &err) == SYN_OK,
               "output not accepted again", buf_cstr(&a));
-        CHECK(a.len == b.len && memcmp(buf_cstr(&a), buf_cstr(&b), a.len) ==
-                                    0,
+        CHECK(a.len == b.len && memcmp(buf_cstr(&a), buf_cstr(&b), a.len) == 0,
               "not a fixed point", buf_cstr(&b));
         check_allowlist(buf_cstr(&a), a.len);
     }

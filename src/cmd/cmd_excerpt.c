@@ -60,12 +60,13 @@ cmd_excerpt(const struct cmd_env *env, int argc, char **argv)
         if (id == OPT_ERROR)
             return cmd_usage_error(env, "excerpt", "%s", it.error);
         if (id == OPT_ARG)
-            return cmd_usage_error(env, "excerpt",
-                                   "unexpected argument '%s'", it.value);
+            return cmd_usage_error(env, "excerpt", "unexpected argument '%s'",
+                                   it.value);
         if (id == 1 && str_to_long(it.value, 1, 100000, &words) != SYN_OK)
             return cmd_usage_error(env, "excerpt",
                                    "--words needs a number from 1 to "
-                                   "100000, not '%s'", it.value);
+                                   "100000, not '%s'",
+                                   it.value);
         if (id == 2)
             text = true;
     }
@@ -78,8 +79,8 @@ cmd_excerpt(const struct cmd_env *env, int argc, char **argv)
                                         : syn_strerror(st));
         goto out;
     }
-    st = html_excerpt(buf_cstr(&in), in.len, (size_t)words,
-                      text ? NULL : &out, text ? &out : NULL, &err);
+    st = html_excerpt(buf_cstr(&in), in.len, (size_t)words, text ? NULL : &out,
+                      text ? &out : NULL, &err);
     if (st != SYN_OK) {
         rc = cmd_fail(env, "excerpt", "%s", err.msg);
         goto out;

@@ -91,8 +91,8 @@ cmd_sanitize(const struct cmd_env *env, int argc, char **argv)
     if (n_files == 0)
         rc = sanitize_stream(env, stdin, "stdin", base, false, &in, &out);
     opt_init(&it, argc, argv, 1);
-    for (i = 0; n_files > 0 && rc == CMD_OK &&
-                (id = opt_next(&it, specs)) != OPT_END;
+    for (i = 0;
+         n_files > 0 && rc == CMD_OK && (id = opt_next(&it, specs)) != OPT_END;
          i++) {
         FILE *f;
 

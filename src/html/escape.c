@@ -29,12 +29,24 @@ html_escape_append(struct buf *b, const char *s, size_t len)
         size_t skip = 1;
 
         switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        case '\r': rep = "&#13;"; break; /* raw, it would read as \n */
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
+        case '\r':
+            rep = "&#13;";
+            break; /* raw, it would read as \n */
         default: {
             uint32_t c = u[i];
 

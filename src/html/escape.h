@@ -17,7 +17,7 @@
  * other controls but TAB, LF, FF, CR; C1 controls; noncharacters) are
  * dropped; invalid UTF-8 becomes U+FFFD, so the result is always valid.
  * Errors are buf's; on failure b is unchanged. */
-enum syn_status html_escape_append(struct buf *b, const char *s, size_t len)
-    SYN_NODISCARD;
+enum syn_status html_escape_append(struct buf *b, const char *s,
+                                   size_t len) SYN_NODISCARD;
 
 #endif

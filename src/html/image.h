@@ -19,7 +19,7 @@
  * SYN_ETOOBIG, SYN_ENOMEM as html_sanitize(). */
 enum syn_status html_lead_image(const char *html, size_t len,
                                 const char *media_url, const char *base_url,
-                                char **out /* out */, struct syn_err *err)
-    SYN_NODISCARD;
+                                char **out /* out */,
+                                struct syn_err *err) SYN_NODISCARD;
 
 #endif

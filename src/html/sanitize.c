@@ -33,8 +33,10 @@ html_sanitize(const char *html, size_t len, const char *base_url,
     if (len <= SYN_MAX_HTML_BYTES && is_plain_text(html, len)) {
         st = html_escape_append(out, html, len);
         if (st != SYN_OK)
-            return syn_err_set(err, st, st == SYN_ENOMEM ? "out of memory"
-                                         : "HTML output past its size limit");
+            return syn_err_set(err, st,
+                               st == SYN_ENOMEM
+                                   ? "out of memory"
+                                   : "HTML output past its size limit");
         return SYN_OK;
     }
     st = html_doc_parse(html, len, &doc, err);

@@ -101,9 +101,18 @@ struct tag_rule {
     unsigned char flags;  /* F_* */
 };
 
-#define KEEP(f) {TAG_KEEP, (f)}
-#define DROP {TAG_DROP, 0}
-#define UNWRAP(f) {TAG_UNWRAP, (f)}
+#define KEEP(f)                                                                \
+    {                                                                          \
+        TAG_KEEP, (f)                                                          \
+    }
+#define DROP                                                                   \
+    {                                                                          \
+        TAG_DROP, 0                                                            \
+    }
+#define UNWRAP(f)                                                              \
+    {                                                                          \
+        TAG_UNWRAP, (f)                                                        \
+    }
 
 /* Block-level tags that the parser treats as "special" and that close <p>. */
 #define BLK (F_BLOCK | F_PCLOSE | F_SPECIAL)
@@ -242,61 +251,87 @@ static const struct tag_rule tag_policy[GUMBO_TAG_LAST + 1] = {
 
 /* Hosts whose <iframe> players become a plain link to the video. */
 static const char *const video_hosts[] = {
-    "www.youtube.com", "youtube.com", "m.youtube.com",
-    "www.youtube-nocookie.com", "youtube-nocookie.com", "player.vimeo.com",
-    "vimeo.com", "www.dailymotion.com", "dailymotion.com",
-    "player.twitch.tv", "embed.ted.com", "w.soundcloud.com",
-    "open.spotify.com", "www.facebook.com", "player.bilibili.com",
+    "www.youtube.com",
+    "youtube.com",
+    "m.youtube.com",
+    "www.youtube-nocookie.com",
+    "youtube-nocookie.com",
+    "player.vimeo.com",
+    "vimeo.com",
+    "www.dailymotion.com",
+    "dailymotion.com",
+    "player.twitch.tv",
+    "embed.ted.com",
+    "w.soundcloud.com",
+    "open.spotify.com",
+    "www.facebook.com",
+    "player.bilibili.com",
 };
 
 /* Substrings of image URLs that are tracking pixels or share buttons. */
 static const char *const tracker_patterns[] = {
-    "feeds.feedburner.com/~r/", "feedburner.com/~ff/", "feeds.feedblitz.com",
-    "doubleclick.net", "pixel.wp.com", "stats.wordpress.com",
-    "pixel.quantserve.com", "google-analytics.com", "feedsportal.com",
-    "www.facebook.com/tr", "pixel.gif", "/1x1.gif", "/tracking/", "/track/",
-    "pixel.mathtag.com", "ad.doubleclick", "analytics.", "/beacon",
-    "feeds.wordpress.com/1.0/", "api.tumblr.com/", "assets.feedblitz.com",
+    "feeds.feedburner.com/~r/",
+    "feedburner.com/~ff/",
+    "feeds.feedblitz.com",
+    "doubleclick.net",
+    "pixel.wp.com",
+    "stats.wordpress.com",
+    "pixel.quantserve.com",
+    "google-analytics.com",
+    "feedsportal.com",
+    "www.facebook.com/tr",
+    "pixel.gif",
+    "/1x1.gif",
+    "/tracking/",
+    "/track/",
+    "pixel.mathtag.com",
+    "ad.doubleclick",
+    "analytics.",
+    "/beacon",
+    "feeds.wordpress.com/1.0/",
+    "api.tumblr.com/",
+    "assets.feedblitz.com",
 };
 
 /* Lazy-loading attributes that hold the real image URL, best first. */
 static const char *const lazy_src_attrs[] = {
-    "data-src", "data-lazy-src", "data-original", "data-lazy",
+    "data-src",      "data-lazy-src",   "data-original",  "data-lazy",
     "data-orig-src", "data-hi-res-src", "data-actualsrc",
 };
 static const char *const lazy_srcset_attrs[] = {
-    "data-srcset", "data-lazy-srcset",
+    "data-srcset",
+    "data-lazy-srcset",
 };
 
 /* ---- the walker --------------------------------------------------------- */
 
 struct open_el {
-    GumboTag tag;      /* tag as written (h1 and h2 are written as h3) */
-    size_t start_pos;  /* EXCERPT: html->len before the start tag */
-    bool has_content;  /* EXCERPT: text written inside */
-    bool discarded;    /* EXCERPT: start tag removed, write no end tag */
+    GumboTag tag;     /* tag as written (h1 and h2 are written as h3) */
+    size_t start_pos; /* EXCERPT: html->len before the start tag */
+    bool has_content; /* EXCERPT: text written inside */
+    bool discarded;   /* EXCERPT: start tag removed, write no end tag */
 };
 
 struct walker {
     const struct walk_opts *o;
-    const char *base;  /* http(s) base URL or NULL */
-    struct buf *html;  /* o->html unless COUNT/TEXT/IMAGE */
+    const char *base; /* http(s) base URL or NULL */
+    struct buf *html; /* o->html unless COUNT/TEXT/IMAGE */
     struct buf *text;
     struct open_el stack[SYN_MAX_HTML_DEPTH + 1]; /* written elements */
-    size_t depth;      /* entries in stack */
-    bool pre_start;    /* the last thing written was <pre> */
-    bool stopped;      /* EXCERPT limit reached, or IMAGE found */
+    size_t depth;                                 /* entries in stack */
+    bool pre_start; /* the last thing written was <pre> */
+    bool stopped;   /* EXCERPT limit reached, or IMAGE found */
     enum syn_status st;
     struct syn_err *err;
     struct buf scratch; /* attributes of the element being written */
     struct buf url;     /* the URL being cleaned */
     /* text measure (EXCERPT, COUNT, TEXT) */
     size_t units;
-    bool in_word;      /* inside a token of a spaced script */
-    bool last_cjk;     /* the current token is one unspaced character */
+    bool in_word;       /* inside a token of a spaced script */
+    bool last_cjk;      /* the current token is one unspaced character */
     bool space_pending; /* whitespace seen since the last token */
-    bool sep_pending;  /* a block boundary since the last token */
-    bool any_token;    /* a token has been written */
+    bool sep_pending;   /* a block boundary since the last token */
+    bool any_token;     /* a token has been written */
     bool tok_all_closers;
     bool tok_sentence; /* the last completed token ended a sentence */
     uint32_t tok_last; /* last non-closer code point of the token */
@@ -583,8 +618,7 @@ static void
 write_attrs(struct walker *w, GumboTag t, const GumboElement *el)
 {
     static const char *const dirs[] = {"ltr", "rtl", "auto"};
-    static const char *const scopes[] = {"row", "col", "rowgroup",
-                                         "colgroup"};
+    static const char *const scopes[] = {"row", "col", "rowgroup", "colgroup"};
     unsigned i;
 
     for (i = 0; i < el->attributes.length && w->st == SYN_OK; i++) {
@@ -609,8 +643,7 @@ write_attrs(struct walker *w, GumboTag t, const GumboElement *el)
                 t == GUMBO_TAG_DEL || t == GUMBO_TAG_INS)
                 attr_url(w, n, v);
         } else if (strcmp(n, "datetime") == 0) {
-            if (t == GUMBO_TAG_TIME || t == GUMBO_TAG_DEL ||
-                t == GUMBO_TAG_INS)
+            if (t == GUMBO_TAG_TIME || t == GUMBO_TAG_DEL || t == GUMBO_TAG_INS)
                 attr_out(w, n, v, strlen(v));
         } else if (strcmp(n, "alt") == 0) {
             if (t == GUMBO_TAG_IMG)
@@ -734,8 +767,9 @@ static bool
 image_is_icon(const GumboElement *el, const char *url)
 {
     static const char *const pats[] = {
-        "emoji", "/smilies/", "/icons/", "icon.", "gravatar.com/avatar",
-        "/avatar", "badge", "/share", "button", "spacer", "blank.gif",
+        "emoji",     "/smilies/", "/icons/", "icon.",  "gravatar.com/avatar",
+        "/avatar",   "badge",     "/share",  "button", "spacer",
+        "blank.gif",
     };
     const char *wd = attr_get(el, "width"), *ht = attr_get(el, "height");
     size_t i;
@@ -852,9 +886,19 @@ static bool
 is_closer(uint32_t c)
 {
     switch (c) {
-    case '"': case '\'': case ')': case ']': case 0x201D: case 0x2019:
-    case 0xBB: case 0x300D: case 0x300F: case 0xFF09: case 0x3011:
-    case 0x3009: case 0x300B:
+    case '"':
+    case '\'':
+    case ')':
+    case ']':
+    case 0x201D:
+    case 0x2019:
+    case 0xBB:
+    case 0x300D:
+    case 0x300F:
+    case 0xFF09:
+    case 0x3011:
+    case 0x3009:
+    case 0x300B:
         return true;
     default:
         return false;
@@ -865,9 +909,22 @@ static bool
 is_sentence_end(uint32_t c)
 {
     switch (c) {
-    case '.': case '!': case '?': case 0x2026: case 0x3002: case 0xFF01:
-    case 0xFF1F: case 0xFF0E: case 0x203C: case 0x2047: case 0x2048:
-    case 0x2049: case 0x061F: case 0x06D4: case 0x0964: case 0x0965:
+    case '.':
+    case '!':
+    case '?':
+    case 0x2026:
+    case 0x3002:
+    case 0xFF01:
+    case 0xFF1F:
+    case 0xFF0E:
+    case 0x203C:
+    case 0x2047:
+    case 0x2048:
+    case 0x2049:
+    case 0x061F:
+    case 0x06D4:
+    case 0x0964:
+    case 0x0965:
         return true;
     default:
         return false;
@@ -883,11 +940,10 @@ token_end(struct walker *w)
     if (!w->in_word)
         return;
     w->in_word = false;
-    sentence = w->tok_all_closers ? w->tok_sentence
-                                  : is_sentence_end(w->tok_last);
+    sentence =
+        w->tok_all_closers ? w->tok_sentence : is_sentence_end(w->tok_last);
     w->tok_sentence = sentence;
-    if (sentence && w->o->mode == WALK_COUNT &&
-        w->units <= w->o->limit_units)
+    if (sentence && w->o->mode == WALK_COUNT && w->units <= w->o->limit_units)
         w->o->plan->best_sentence = w->units;
 }
 
@@ -933,8 +989,7 @@ space_before_empty(struct walker *w)
         walk_fail(w, st);
         return;
     }
-    memmove(w->html->data + at + 1, w->html->data + at,
-            w->html->len - 1 - at);
+    memmove(w->html->data + at + 1, w->html->data + at, w->html->len - 1 - at);
     w->html->data[at] = ' ';
     for (; i < w->depth; i++)
         w->stack[i].start_pos++;
@@ -1282,8 +1337,7 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
     size_t mark = w->depth;
 
     if (el->tag_namespace != GUMBO_NAMESPACE_HTML || r.action == TAG_DROP) {
-        if (t == GUMBO_TAG_IFRAME && el->tag_namespace ==
-                                         GUMBO_NAMESPACE_HTML)
+        if (t == GUMBO_TAG_IFRAME && el->tag_namespace == GUMBO_NAMESPACE_HTML)
             walk_iframe(w, el);
         return;
     }
@@ -1300,11 +1354,9 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
         walk_img(w, el);
         return;
     }
-    if (t == GUMBO_TAG_SOURCE && (w->depth == 0 ||
-                                  (w->stack[w->depth - 1].tag !=
-                                       GUMBO_TAG_VIDEO &&
-                                   w->stack[w->depth - 1].tag !=
-                                       GUMBO_TAG_AUDIO)))
+    if (t == GUMBO_TAG_SOURCE &&
+        (w->depth == 0 || (w->stack[w->depth - 1].tag != GUMBO_TAG_VIDEO &&
+                           w->stack[w->depth - 1].tag != GUMBO_TAG_AUDIO)))
         return;
     if (t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2)
         as = GUMBO_TAG_H3; /* below the page's own title */
@@ -1350,8 +1402,8 @@ walk_node(struct walker *w, const GumboNode *n, size_t depth)
         }
         if (w->html == NULL)
             break;
-        if (w->depth > 0 && (tag_policy[w->stack[w->depth - 1].tag].flags &
-                             F_TABLE) && !ws)
+        if (w->depth > 0 &&
+            (tag_policy[w->stack[w->depth - 1].tag].flags & F_TABLE) && !ws)
             break; /* would be foster-parented: never written there */
         if (w->pre_start && len > 0 && s[0] == '\n')
             out_raw(w, w->html, "\n", 1); /* the parser eats one */
@@ -1370,8 +1422,8 @@ static bool
 is_void_name(const char *s, size_t n)
 {
     static const char *const voids[] = {
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-        "meta", "param", "source", "track", "wbr", "image", "keygen",
+        "area", "base", "br",    "col",    "embed", "hr",  "img",   "input",
+        "link", "meta", "param", "source", "track", "wbr", "image", "keygen",
     };
     size_t i;
 
@@ -1385,8 +1437,8 @@ is_void_name(const char *s, size_t n)
 static bool
 is_self_closing_kind(const char *s, size_t n)
 {
-    static const char *const kinds[] = {"p", "li", "dt", "dd", "td", "tr",
-                                        "option"};
+    static const char *const kinds[] = {"p",  "li", "dt",    "dd",
+                                        "td", "tr", "option"};
     size_t i;
 
     for (i = 0; i < SYN_ARRAY_LEN(kinds); i++) {
@@ -1440,7 +1492,9 @@ scan_depth(const char *s, size_t len)
             /* p, li, dt, dd, td, tr, option close their own kind */
         } else {
             if (depth == SYN_MAX_HTML_SCAN_DEPTH)
-                return (size_t)(lt - s); /* NOTE: truncates, SYN_MAX_HTML_SCAN_DEPTH */
+                return (
+                    size_t)(lt -
+                            s); /* NOTE: truncates, SYN_MAX_HTML_SCAN_DEPTH */
             open[depth].p = s + j;
             open[depth].n = n;
             depth++;
@@ -1503,8 +1557,8 @@ html_doc_walk(const struct html_doc *doc, const struct walk_opts *o,
     memset(&w, 0, sizeof(w));
     w.o = o;
     w.err = err;
-    w.base = o->base_url != NULL && url_is_http(o->base_url) ? o->base_url
-                                                             : NULL;
+    w.base =
+        o->base_url != NULL && url_is_http(o->base_url) ? o->base_url : NULL;
     if (o->mode == WALK_SANITIZE || o->mode == WALK_EXCERPT)
         w.html = o->html;
     if (o->mode == WALK_EXCERPT || o->mode == WALK_TEXT)

@@ -36,21 +36,21 @@ enum walk_mode {
 };
 
 struct walk_plan {
-    size_t total;         /* units in the text, counted up to limit + 1 */
-    size_t best_block;    /* most units at a block end <= limit, or 0 */
-    size_t best_sentence; /* most units at a sentence end <= limit, or 0 */
+    size_t total;          /* units in the text, counted up to limit + 1 */
+    size_t best_block;     /* most units at a block end <= limit, or 0 */
+    size_t best_sentence;  /* most units at a sentence end <= limit, or 0 */
     bool last_is_sentence; /* (EXCERPT out) the last token ended a sentence */
 };
 
 struct walk_opts {
     enum walk_mode mode;
-    const char *base_url;    /* borrowed; NULL or "" when none */
-    struct buf *html;        /* SANITIZE, EXCERPT: output, may be NULL */
-    struct buf *text;        /* EXCERPT, TEXT: output, may be NULL */
-    size_t limit_units;      /* EXCERPT: stop past it; COUNT: plan bound */
-    struct walk_plan *plan;  /* COUNT: filled; EXCERPT: last_is_sentence */
-    char **image;            /* IMAGE: out, first image URL or NULL; the
-                                caller frees it with syn_free */
+    const char *base_url;   /* borrowed; NULL or "" when none */
+    struct buf *html;       /* SANITIZE, EXCERPT: output, may be NULL */
+    struct buf *text;       /* EXCERPT, TEXT: output, may be NULL */
+    size_t limit_units;     /* EXCERPT: stop past it; COUNT: plan bound */
+    struct walk_plan *plan; /* COUNT: filled; EXCERPT: last_is_sentence */
+    char **image;           /* IMAGE: out, first image URL or NULL; the
+                               caller frees it with syn_free */
 };
 
 /* Parse html[0..len) as the children of a <div>. SYN_ETOOBIG past

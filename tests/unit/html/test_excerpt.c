@@ -21,70 +21,64 @@ struct ex_case {
 };
 
 static const struct ex_case ex_cases[] = {
-    {"short text kept whole",
-     "<p>Short and sweet.</p>", 40,
-     "<p>Short and sweet.</p>",
-     "Short and sweet."},
+    {"short text kept whole", "<p>Short and sweet.</p>", 40,
+     "<p>Short and sweet.</p>", "Short and sweet."},
     {"whole paragraphs when they fill half",
-     "<p>One two three four five six.</p><p>Seven eight nine ten eleven twelve thirteen fourteen.</p>", 10,
-     "<p>One two three four five six. …</p>",
+     "<p>One two three four five six.</p><p>Seven eight nine ten eleven twelve "
+     "thirteen fourteen.</p>",
+     10, "<p>One two three four five six. …</p>",
      "One two three four five six. …"},
     {"sentence end inside a long paragraph",
-     "<p>The first sentence is here. The second sentence runs on for quite a while longer than the budget allows us.</p>", 10,
-     "<p>The first sentence is here. …</p>",
+     "<p>The first sentence is here. The second sentence runs on for quite a "
+     "while longer than the budget allows us.</p>",
+     10, "<p>The first sentence is here. …</p>",
      "The first sentence is here. …"},
     {"hard cut at a word when no boundary fits",
-     "<p>Averyveryverylongsentencewithoutanybreak and then some words go on and on and on and on.</p>", 5,
-     "<p>Averyveryverylongsentencewithoutanybreak and then some words…</p>",
+     "<p>Averyveryverylongsentencewithoutanybreak and then some words go on "
+     "and on and on and on.</p>",
+     5, "<p>Averyveryverylongsentencewithoutanybreak and then some words…</p>",
      "Averyveryverylongsentencewithoutanybreak and then some words…"},
     {"never inside an entity or a tag",
-     "<p>Fish &amp; chips &lt;3 <b>bold words here</b> and more words after that.</p>", 5,
-     "<p>Fish &amp; chips &lt;3 <b>bold…</b></p>",
-     "Fish & chips <3 bold…"},
+     "<p>Fish &amp; chips &lt;3 <b>bold words here</b> and more words after "
+     "that.</p>",
+     5, "<p>Fish &amp; chips &lt;3 <b>bold…</b></p>", "Fish & chips <3 bold…"},
     {"media, tables and scripts left out",
-     "<p>Intro <img src=\"https://i.example/a.jpg\"> text.</p><table><tr><td>cell</td></tr></table><script>x()</script><figure><img src=a.jpg><figcaption>cap</figcaption></figure><p>End.</p>", 40,
-     "<p>Intro text.</p><p>End.</p>",
-     "Intro text. End."},
+     "<p>Intro <img src=\"https://i.example/a.jpg\"> "
+     "text.</p><table><tr><td>cell</td></tr></table><script>x()</"
+     "script><figure><img "
+     "src=a.jpg><figcaption>cap</figcaption></figure><p>End.</p>",
+     40, "<p>Intro text.</p><p>End.</p>", "Intro text. End."},
     {"whitespace normalized",
      "<p>  lots   of\n\n spaces\there  </p>\n\n<p> next </p>", 40,
-     "<p>lots of spaces here</p><p>next</p>",
-     "lots of spaces here next"},
+     "<p>lots of spaces here</p><p>next</p>", "lots of spaces here next"},
     {"empty elements dropped",
-     "<p></p><p><b> </b>Text.</p><div><span></span></div>", 40,
-     "<p>Text.</p>",
+     "<p></p><p><b> </b>Text.</p><div><span></span></div>", 40, "<p>Text.</p>",
      "Text."},
     {"links stay safe",
-     "<p><a href=\"javascript:alert(1)\" onclick=x>click</a> <a href=\"https://ok.example/\">ok</a></p>", 40,
-     "<p><a rel=\"nofollow noopener noreferrer\">click</a> <a href=\"https://ok.example/\" rel=\"nofollow noopener noreferrer\">ok</a></p>",
+     "<p><a href=\"javascript:alert(1)\" onclick=x>click</a> <a "
+     "href=\"https://ok.example/\">ok</a></p>",
+     40,
+     "<p><a rel=\"nofollow noopener noreferrer\">click</a> <a "
+     "href=\"https://ok.example/\" rel=\"nofollow noopener "
+     "noreferrer\">ok</a></p>",
      "click ok"},
     {"chinese counted by characters",
      "<p>今天天气很好。我们去公园散步吧，然后一起吃午饭。晚上回家。</p>", 10,
-     "<p>今天天气很好。…</p>",
-     "今天天气很好。…"},
+     "<p>今天天气很好。…</p>", "今天天气很好。…"},
     {"japanese hard cut",
      "<p>これは句読点のない非常に長い日本語の文章でありとても長いです</p>", 5,
-     "<p>これは句読点のない非…</p>",
-     "これは句読点のない非…"},
-    {"mixed scripts",
-     "<p>Syndic 是一个新闻聚合工具。 It works well.</p>", 6,
-     "<p>Syndic 是一个新闻聚合工具。…</p>",
-     "Syndic 是一个新闻聚合工具。…"},
+     "<p>これは句読点のない非…</p>", "これは句読点のない非…"},
+    {"mixed scripts", "<p>Syndic 是一个新闻聚合工具。 It works well.</p>", 6,
+     "<p>Syndic 是一个新闻聚合工具。…</p>", "Syndic 是一个新闻聚合工具。…"},
     {"list items are blocks",
-     "<ul><li>Alpha beta gamma.</li><li>Delta epsilon zeta eta theta.</li></ul>", 4,
-     "<ul><li>Alpha beta gamma. …</li></ul>",
-     "Alpha beta gamma. …"},
-    {"br is a space",
-     "line one<br>line two<br/>line three", 40,
-     "line one line two line three",
-     "line one line two line three"},
-    {"rtl kept",
-     "<p dir=\"rtl\">مرحبا بالعالم. هذا نص طويل جدا.</p>", 2,
-     "<p dir=\"rtl\">مرحبا بالعالم. …</p>",
-     "مرحبا بالعالم. …"},
-    {"zero words",
-     "<p>anything</p>", 0,
-     "",
-     ""},
+     "<ul><li>Alpha beta gamma.</li><li>Delta epsilon zeta eta "
+     "theta.</li></ul>",
+     4, "<ul><li>Alpha beta gamma. …</li></ul>", "Alpha beta gamma. …"},
+    {"br is a space", "line one<br>line two<br/>line three", 40,
+     "line one line two line three", "line one line two line three"},
+    {"rtl kept", "<p dir=\"rtl\">مرحبا بالعالم. هذا نص طويل جدا.</p>", 2,
+     "<p dir=\"rtl\">مرحبا بالعالم. …</p>", "مرحبا بالعالم. …"},
+    {"zero words", "<p>anything</p>", 0, "", ""},
 };
 
 static void
@@ -102,9 +96,8 @@ test_excerpt_table(void **state)
 
         buf_reset(&h);
         buf_reset(&t);
-        assert_int_equal(html_excerpt(c->in, strlen(c->in), c->words, &h, &t,
-                                      &err),
-                         SYN_OK);
+        assert_int_equal(
+            html_excerpt(c->in, strlen(c->in), c->words, &h, &t, &err), SYN_OK);
         if (strcmp(buf_cstr(&h), c->want_html) != 0 ||
             strcmp(buf_cstr(&t), c->want_text) != 0)
             fail_msg("case '%s':\n got: %s | %s\nwant: %s | %s", c->name,
@@ -112,8 +105,7 @@ test_excerpt_table(void **state)
     }
     /* either output may be NULL */
     buf_reset(&t);
-    assert_int_equal(html_excerpt("<p>a b</p>", 10, 1, NULL, &t, &err),
-                     SYN_OK);
+    assert_int_equal(html_excerpt("<p>a b</p>", 10, 1, NULL, &t, &err), SYN_OK);
     assert_string_equal(buf_cstr(&t), "a\xe2\x80\xa6");
     buf_fini(&h);
     buf_fini(&t);
