@@ -54,8 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)web_route_match(copy, args, &n_args);
     }
     if (q != NULL &&
-        web_params_parse(q + 1, size - path_len - 1, &a, &p, &err) ==
-            SYN_OK) {
+        web_params_parse(q + 1, size - path_len - 1, &a, &p, &err) == SYN_OK) {
         if (p.n > SYN_MAX_PARAMS)
             __builtin_trap();
         for (i = 0; i < p.n; i++) {

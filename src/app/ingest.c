@@ -30,7 +30,6 @@ struct ingest_run_state {
     struct syn_ctx *ctx;
     const struct ingest_opts *opts;
     struct ingest_stats *stats;
-    struct fetch_policy policy;
     struct syn_err *err;
     int64_t now;
 };
@@ -338,17 +337,19 @@ out:
     return st;
 }
 
-/* Seconds until the next poll after a success, from the policy and hints. */
-static long
-next_interval(const struct syn_ctx *ctx, long feed_hint_s, long max_age_s)
+/* The bookkeeping of one fetch (feed/fetch.h decides; the configuration
+ * gives the policy). parse_st is SYN_OK when nothing was parsed. */
+static void
+decide(const struct syn_ctx *ctx, const struct fetch_result *res,
+       enum syn_status parse_st, int prev_errors,
+       const struct fetch_hints *hints, int64_t now,
+       struct fetch_outcome *out)
 {
     struct fetch_policy p;
-    struct fetch_hints h = {0, 0, 0};
 
     policy_from_config(&ctx->cfg, &p);
-    h.update_period_s = feed_hint_s;
-    h.cache_max_age_s = max_age_s > 0 ? max_age_s : 0;
-    return fetch_next_interval(&p, &h);
+    fetch_outcome_decide(res, parse_st, prev_errors, &p, hints, (time_t)now,
+                         randombytes_random(), out);
 }
 
 enum syn_status
@@ -364,23 +365,21 @@ ingest_feed(struct syn_ctx *ctx, const struct store_source *src,
     struct feed *f = NULL;
     struct feed_item *it;
     struct buf scratch;
+    struct fetch_hints hints = {0, 0, 0};
+    struct fetch_outcome outcome;
+    struct fetch_result res;
     enum syn_status st;
-    long hint_s = 0;
 
     memset(&cands, 0, sizeof(cands));
     buf_init(&scratch, 4u * SYN_MAX_FIELD_BYTES);
     st = feed_parse(fetched->body, fetched->len, &popts, &f, err);
     if (st != SYN_OK)
         goto out;
-    if (f->ttl_min > 0)
-        hint_s = f->ttl_min * 60;
-    if (f->update_period_s > 0) {
-        long per = f->update_period_s /
-                   (f->update_frequency > 0 ? f->update_frequency : 1);
-
-        if (per > hint_s)
-            hint_s = per;
-    }
+    hints.ttl_min = f->ttl_min;
+    if (f->update_period_s > 0)
+        hints.update_period_s =
+            f->update_period_s /
+            (f->update_frequency > 0 ? f->update_frequency : 1);
     st = store_item_simhash_list(ctx->store, fetched->now -
                                                  INGEST_CLUSTER_WINDOW_S,
                                  INGEST_CLUSTER_CANDIDATES, &cands.list, err);
@@ -402,8 +401,13 @@ ingest_feed(struct syn_ctx *ctx, const struct store_source *src,
     state.title = src->title == NULL ? f->title : NULL;
     state.site_url = f->link;
     state.fetched = fetched->now;
-    state.next_fetch =
-        fetched->now + next_interval(ctx, hint_s, fetched->cache_max_age_s);
+    memset(&res, 0, sizeof(res));
+    res.st = SYN_OK;
+    res.status = fetched->status;
+    res.retry_after_s = -1;
+    res.cache_max_age_s = fetched->cache_max_age_s;
+    decide(ctx, &res, SYN_OK, src->errors, &hints, fetched->now, &outcome);
+    state.next_fetch = outcome.next_fetch;
     st = store_source_update_fetch(ctx->store, src->id, &state, err);
 out:
     candidates_fini(&cands);
@@ -444,36 +448,34 @@ struct ingest_job_ctx {
     struct store_source_list *sources; /* owned by ingest_run */
 };
 
-/* Record a failed fetch: back off, maybe disable. */
+/* Record a failed fetch (res failed, or its body did not parse with
+ * parse_st): back off, maybe disable. */
 static enum syn_status
 ingest_record_failure(struct ingest_run_state *run,
-                      const struct store_source *src, long status,
-                      long retry_after_s, const char *error,
+                      const struct store_source *src,
+                      const struct fetch_result *res,
+                      enum syn_status parse_st, const char *error,
                       struct ingest_source_report *r)
 {
     struct store_fetch_result state;
-    char reason[256];
-    int errors = src->errors + 1;
+    struct fetch_outcome outcome;
     enum syn_status st;
 
+    decide(run->ctx, res, parse_st, src->errors, NULL, run->now, &outcome);
     memset(&state, 0, sizeof(state));
     state.failed = true;
-    state.status = (int)status;
+    state.status = (int)res->status;
     state.error = error;
     state.fetched = run->now;
-    state.next_fetch =
-        run->now + fetch_backoff_delay(&run->policy, errors, retry_after_s,
-                                       randombytes_random());
+    state.next_fetch = outcome.next_fetch;
     r->failed = true;
     r->error = error;
     st = store_source_update_fetch(run->ctx->store, src->id, &state, run->err);
     if (st != SYN_OK)
         return st;
-    if (src->enabled &&
-        fetch_should_disable(&run->policy, status, errors, reason,
-                             sizeof(reason))) {
-        st = store_source_set_enabled(run->ctx->store, src->id, false, reason,
-                                      run->err);
+    if (src->enabled && outcome.disable) {
+        st = store_source_set_enabled(run->ctx->store, src->id, false,
+                                      outcome.reason, run->err);
         r->disabled = st == SYN_OK;
     }
     return st;
@@ -485,14 +487,15 @@ ingest_record_not_modified(struct ingest_run_state *run,
                            const struct fetch_result *res)
 {
     struct store_fetch_result state;
+    struct fetch_outcome outcome;
 
+    decide(run->ctx, res, SYN_OK, src->errors, NULL, run->now, &outcome);
     memset(&state, 0, sizeof(state));
     state.status = (int)res->status;
     state.etag = res->etag;
     state.last_modified = res->last_modified;
     state.fetched = run->now;
-    state.next_fetch =
-        run->now + next_interval(run->ctx, 0, res->cache_max_age_s);
+    state.next_fetch = outcome.next_fetch;
     return store_source_update_fetch(run->ctx->store, src->id, &state,
                                      run->err);
 }
@@ -539,7 +542,7 @@ ingest_record_body(struct ingest_run_state *run,
         return st;
     }
     snprintf(msg, cap, "not a readable feed: %s", perr.msg);
-    return ingest_record_failure(run, src, res->status, -1, msg, r);
+    return ingest_record_failure(run, src, res, st, msg, r);
 }
 
 static enum syn_status
@@ -559,8 +562,7 @@ ingest_done(const struct fetch_job *job, struct fetch_result *res, void *user)
     if (res->st != SYN_OK) {
         snprintf(msg, sizeof(msg), "%s",
                  res->error[0] ? res->error : syn_strerror(res->st));
-        st = ingest_record_failure(run, src, res->status, res->retry_after_s,
-                                   msg, &r);
+        st = ingest_record_failure(run, src, res, SYN_OK, msg, &r);
     } else if (res->not_modified) {
         r.not_modified = true;
         st = ingest_record_not_modified(run, src, res);
@@ -657,7 +659,6 @@ ingest_run(struct syn_ctx *ctx, const struct ingest_opts *opts,
     run.stats = stats;
     run.err = err;
     run.now = now_s();
-    policy_from_config(&ctx->cfg, &run.policy);
     st = ingest_select(ctx, opts, run.now, &sources, &n, err);
     if (st != SYN_OK)
         return st;

@@ -54,10 +54,14 @@ enum {
 };
 
 static const struct opt_spec serve_opts[] = {
-    {"listen", 0, true, O_LISTEN},     {"no-fetch", 0, false, O_NO_FETCH},
-    {"no-mail", 0, false, O_NO_MAIL},  {"threads", 0, true, O_THREADS},
-    {"theme", 0, true, O_THEME},       {"title", 0, true, O_TITLE},
-    {"base-url", 0, true, O_BASE_URL}, {"language", 0, true, O_LANGUAGE},
+    {"listen", 0, true, O_LISTEN},
+    {"no-fetch", 0, false, O_NO_FETCH},
+    {"no-mail", 0, false, O_NO_MAIL},
+    {"threads", 0, true, O_THREADS},
+    {"theme", 0, true, O_THEME},
+    {"title", 0, true, O_TITLE},
+    {"base-url", 0, true, O_BASE_URL},
+    {"language", 0, true, O_LANGUAGE},
     {NULL, 0, false, 0},
 };
 
@@ -86,6 +90,8 @@ serve_opts_from_config(struct web_opts *o, const struct web_opts *cli,
         o->base_url = cfg->site_base_url;
     if (o->language == NULL)
         o->language = cfg->site_language;
+    if (o->tagline == NULL)
+        o->tagline = cfg->site_tagline;
 }
 
 /* SIGHUP: read the configuration file again (the one given at start) and
@@ -148,7 +154,8 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
             break;
         case O_THREADS:
             if (str_to_long(it.value, 1, 1024, &threads) != SYN_OK)
-                return cmd_usage_error(env, "serve", "--threads wants a "
+                return cmd_usage_error(env, "serve",
+                                       "--threads wants a "
                                        "number from 1 to 1024");
             o.threads = (unsigned)threads;
             break;

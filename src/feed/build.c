@@ -80,6 +80,30 @@ fb_problem(struct feed_builder *fb, long line, const char *fmt, ...)
         fb->n_errors++;
 }
 
+/* Length of the valid UTF-8 sequence at p (a byte >= 0x80), or 0. */
+static size_t
+utf8_seq_len(const unsigned char *p, const unsigned char *end)
+{
+    size_t left = (size_t)(end - p);
+
+    if (*p >= 0xC2 && *p <= 0xDF)
+        return left >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (*p >= 0xE0 && *p <= 0xEF) {
+        if (left < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+            (*p == 0xE0 && p[1] < 0xA0) || (*p == 0xED && p[1] > 0x9F))
+            return 0;
+        return 3;
+    }
+    if (*p >= 0xF0 && *p <= 0xF4) {
+        if (left < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+            (p[3] & 0xC0) != 0x80 || (*p == 0xF0 && p[1] < 0x90) ||
+            (*p == 0xF4 && p[1] > 0x8F))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
 bool
 fb_utf8_clean(const char *s, size_t len)
 {
@@ -104,30 +128,14 @@ fb_utf8_clean(const char *s, size_t len)
             p++;
             continue;
         }
-    multi:
-        /* non-ASCII text tends to stay non-ASCII: stay in the byte loop
-         * until the next ASCII byte */
-        if (*p >= 0xC2 && *p <= 0xDF) {
-            if (end - p < 2 || (p[1] & 0xC0) != 0x80)
+        /* non-ASCII text tends to stay non-ASCII: walk the whole run */
+        while (p < end && *p >= 0x80) {
+            size_t n = utf8_seq_len(p, end);
+
+            if (n == 0)
                 return false;
-            p += 2;
-        } else if (*p >= 0xE0 && *p <= 0xEF) {
-            if (end - p < 3 || (p[1] & 0xC0) != 0x80 ||
-                (p[2] & 0xC0) != 0x80 || (*p == 0xE0 && p[1] < 0xA0) ||
-                (*p == 0xED && p[1] > 0x9F))
-                return false;
-            p += 3;
-        } else if (*p >= 0xF0 && *p <= 0xF4) {
-            if (end - p < 4 || (p[1] & 0xC0) != 0x80 ||
-                (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80 ||
-                (*p == 0xF0 && p[1] < 0x90) || (*p == 0xF4 && p[1] > 0x8F))
-                return false;
-            p += 4;
-        } else {
-            return false;
+            p += n;
         }
-        if (p < end && *p >= 0x80)
-            goto multi;
     }
     return true;
 }
@@ -419,5 +427,49 @@ fb_finish(struct feed_builder *fb, struct feed **out)
         return fb->status;
     *out = fb->f;
     fb->f = NULL;
+    return SYN_OK;
+}
+
+static int
+b64_value(int c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-')
+        return 62;
+    if (c == '/' || c == '_')
+        return 63;
+    return -1;
+}
+
+enum syn_status
+fb_base64_decode(const char *s, size_t len, struct buf *out)
+{
+    unsigned acc = 0;
+    int bits = 0;
+    size_t i;
+    enum syn_status st;
+
+    for (i = 0; i < len; i++) {
+        int v = b64_value((unsigned char)s[i]);
+
+        if (v < 0) {
+            if (s[i] == '=')
+                break;
+            continue; /* whitespace and line breaks */
+        }
+        acc = ((acc << 6) | (unsigned)v) & 0xffffff;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if ((st = buf_append_char(out, (char)((acc >> bits) & 0xff))) !=
+                SYN_OK)
+                return st;
+        }
+    }
     return SYN_OK;
 }

@@ -29,24 +29,24 @@ enum fb_image_prio {
 };
 
 struct feed_builder {
-    struct feed *f;               /* owned until fb_finish() */
-    const char *doc_base;         /* opts->base_url, borrowed */
-    enum syn_status status;       /* first fatal status; SYN_OK */
-    struct syn_err *err;          /* caller's; filled with status */
-    struct feed_item *cur;        /* item being read, or NULL */
-    struct feed_item *last;       /* tail of f->items */
+    struct feed *f;                         /* owned until fb_finish() */
+    const char *doc_base;                   /* opts->base_url, borrowed */
+    enum syn_status status;                 /* first fatal status; SYN_OK */
+    struct syn_err *err;                    /* caller's; filled with status */
+    struct feed_item *cur;                  /* item being read, or NULL */
+    struct feed_item *last;                 /* tail of f->items */
     const char *authors[SYN_MAX_ITEM_LIST]; /* current item; arena strings */
     size_t n_authors;
     const char *cats[SYN_MAX_ITEM_LIST];
     size_t n_cats;
     struct feed_enclosure encs[SYN_MAX_ITEM_LIST];
     size_t n_encs;
-    int image_prio;               /* enum fb_image_prio of cur->image */
+    int image_prio; /* enum fb_image_prio of cur->image */
     int feed_image_prio;
     const char *errors[SYN_MAX_FEED_ERRORS];
     size_t n_errors;
     size_t n_errors_dropped;
-    struct buf tmp;               /* scratch for fb_text() */
+    struct buf tmp; /* scratch for fb_text() */
 };
 
 enum syn_status fb_init(struct feed_builder *fb,
@@ -72,8 +72,7 @@ const char *fb_text(struct feed_builder *fb, const char *s, size_t len);
 /* fb_text() for text already known to be valid UTF-8 without NUL bytes
  * (libxml2's character data, which it has decoded and checked): skips
  * the validation pass. */
-const char *fb_text_clean(struct feed_builder *fb, const char *s,
-                          size_t len);
+const char *fb_text_clean(struct feed_builder *fb, const char *s, size_t len);
 /* A URL from the feed resolved against base (else the document URL);
  * kept as written when it cannot be resolved. NULL when empty. */
 const char *fb_url(struct feed_builder *fb, const char *base, const char *s,
@@ -96,8 +95,8 @@ void fb_offer_image(struct feed_builder *fb, const char *url, int prio);
 
 /* Finish: copy the error lines, default item languages to the feed's;
  * hand the feed to *out. */
-enum syn_status fb_finish(struct feed_builder *fb, struct feed **out)
-    SYN_NODISCARD;
+enum syn_status fb_finish(struct feed_builder *fb,
+                          struct feed **out) SYN_NODISCARD;
 
 /* The readers: buf[0..len) is the whole document, already UTF-8 for XML
  * (parse.c converts). They fill fb and return fb->status or SYN_EPARSE. */
@@ -105,6 +104,11 @@ enum syn_status feed_read_xml(struct feed_builder *fb, const char *buf,
                               size_t len) SYN_NODISCARD;
 enum syn_status feed_read_json(struct feed_builder *fb, const char *buf,
                                size_t len) SYN_NODISCARD;
+
+/* Append the base64 decoding of s[0..len) to out (RFC 4648, standard or
+ * URL alphabet; whitespace skipped, '=' ends the data). Errors are buf's. */
+enum syn_status fb_base64_decode(const char *s, size_t len,
+                                 struct buf *out) SYN_NODISCARD;
 
 /* 64-bit FNV-1a, for derived ids. */
 uint64_t fb_hash(uint64_t h, const char *s);

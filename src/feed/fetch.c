@@ -76,6 +76,8 @@ struct fetch_loop {
     size_t n_ready;
     int active;               /* transfers in flight */
     struct fetch_xfer *xfers; /* owned list of live transfers */
+    struct fetch_xfer *pool;  /* owned idle transfers for reuse */
+    int n_pool;               /* entries in pool, <= max_total */
     enum syn_status stop;     /* callback's stop status, or SYN_OK */
 };
 
@@ -265,26 +267,88 @@ fetch_opensocket_cb(void *data, curlsocktype purpose,
 
 /* --- transfers --- */
 
+/* Unlink x from the live list and the multi handle, drop its per-job
+ * state. */
 static void
-fetch_xfer_free(struct fetch_xfer *x)
+fetch_xfer_detach(struct fetch_xfer *x)
 {
-    if (x == NULL)
-        return;
     if (x->prev != NULL)
         x->prev->next = x->next;
     else if (x->loop->xfers == x)
         x->loop->xfers = x->next;
     if (x->next != NULL)
         x->next->prev = x->prev;
-    if (x->easy != NULL) {
+    x->prev = x->next = NULL;
+    if (x->easy != NULL)
         SYN_IGNORE(curl_multi_remove_handle(x->loop->multi, x->easy));
-        curl_easy_cleanup(x->easy);
-    }
     curl_slist_free_all(x->hdrs);
+    x->hdrs = NULL;
     syn_free(x->url);
     syn_free(x->permanent_url);
+    x->url = x->permanent_url = NULL;
+}
+
+static void
+fetch_xfer_free(struct fetch_xfer *x)
+{
+    if (x == NULL)
+        return;
+    fetch_xfer_detach(x);
+    if (x->easy != NULL)
+        curl_easy_cleanup(x->easy);
     buf_fini(&x->body);
     syn_free(x);
+}
+
+/* Done with x: keep its easy handle and body storage for the next job
+ * (curl_easy_reset keeps nothing of the old job; live connections belong
+ * to the multi handle anyway), up to max_total idle ones. Reuse spares
+ * each job an easy handle's set-up and buffers. */
+static void
+fetch_xfer_release(struct fetch_xfer *x)
+{
+    struct fetch_loop *l = x->loop;
+
+    if (x->easy == NULL || l->n_pool >= l->opts.max_total) {
+        fetch_xfer_free(x);
+        return;
+    }
+    fetch_xfer_detach(x);
+    curl_easy_reset(x->easy);
+    x->next = l->pool;
+    l->pool = x;
+    l->n_pool++;
+}
+
+/* An idle transfer from the pool, or a new one; NULL on ENOMEM. */
+static struct fetch_xfer *
+fetch_xfer_get(struct fetch_loop *l)
+{
+    struct fetch_xfer *x = l->pool;
+
+    if (x != NULL) {
+        CURL *easy = x->easy;
+        struct buf body = x->body;
+
+        l->pool = x->next;
+        l->n_pool--;
+        memset(x, 0, sizeof(*x));
+        x->easy = easy;
+        x->body = body;
+        buf_reset(&x->body);
+    } else {
+        x = syn_calloc(1, sizeof(*x));
+        if (x == NULL)
+            return NULL;
+        buf_init(&x->body, l->opts.max_bytes);
+        x->easy = curl_easy_init();
+        if (x->easy == NULL) {
+            syn_free(x);
+            return NULL;
+        }
+    }
+    x->loop = l;
+    return x;
 }
 
 /* Header line "name: value" unless value holds CR or LF (a stored validator
@@ -356,17 +420,15 @@ static void
 fetch_start(struct fetch_loop *l, size_t j, size_t h, bool is_file)
 {
     const struct fetch_job *job = &l->jobs[j];
-    struct fetch_xfer *x = syn_calloc(1, sizeof(*x));
+    struct fetch_xfer *x = fetch_xfer_get(l);
     enum syn_status st = SYN_ENOMEM;
 
     if (x == NULL)
         goto fail;
-    x->loop = l;
     x->job = j;
     x->host = h;
     x->is_file = is_file;
     x->perm_chain = true;
-    buf_init(&x->body, l->opts.max_bytes);
     x->url = syn_strdup(job->url);
     x->permanent_url = syn_strdup(job->url);
     if (x->url == NULL || x->permanent_url == NULL)
@@ -383,14 +445,9 @@ fetch_start(struct fetch_loop *l, size_t j, size_t h, bool is_file)
                              job->last_modified) != SYN_OK)
             goto fail;
     }
-    x->easy = curl_easy_init();
-    if (x->easy == NULL || !fetch_setopts(x))
+    if (!fetch_setopts(x) ||
+        curl_multi_add_handle(l->multi, x->easy) != CURLM_OK)
         goto fail;
-    if (curl_multi_add_handle(l->multi, x->easy) != CURLM_OK) {
-        curl_easy_cleanup(x->easy);
-        x->easy = NULL;
-        goto fail;
-    }
     l->hosts[h].active++;
     l->active++;
     x->next = l->xfers;
@@ -399,10 +456,6 @@ fetch_start(struct fetch_loop *l, size_t j, size_t h, bool is_file)
     l->xfers = x;
     return;
 fail:
-    if (x != NULL && x->easy != NULL) {
-        curl_easy_cleanup(x->easy);
-        x->easy = NULL;
-    }
     fetch_xfer_free(x);
     fetch_report_early(l, j, st, "out of memory starting the transfer");
 }
@@ -750,7 +803,7 @@ fetch_done(struct fetch_loop *l, struct fetch_xfer *x, CURLcode code)
     if (cb != SYN_OK && l->stop == SYN_OK)
         l->stop = cb;
     fetch_result_fini(&r);
-    fetch_xfer_free(x);
+    fetch_xfer_release(x);
 }
 
 static void
@@ -761,6 +814,13 @@ fetch_loop_fini(struct fetch_loop *l)
     /* Transfers still in flight (stopped run or loop failure). */
     while (l->xfers != NULL)
         fetch_xfer_free(l->xfers);
+    while (l->pool != NULL) {
+        struct fetch_xfer *x = l->pool;
+
+        l->pool = x->next;
+        x->next = NULL;
+        fetch_xfer_free(x);
+    }
     if (l->multi != NULL)
         SYN_IGNORE(curl_multi_cleanup(l->multi));
     for (i = 0; i < l->n_hosts; i++)
@@ -779,6 +839,8 @@ fetch_run(const struct fetch_job *jobs, size_t n_jobs,
     struct fetch_loop l;
     enum syn_status st = SYN_OK;
 
+    if (opts == NULL || done == NULL || (jobs == NULL && n_jobs > 0))
+        return syn_err_set(err, SYN_EINVAL, "fetch_run: missing argument");
     memset(&l, 0, sizeof(l));
     l.jobs = jobs;
     l.n_jobs = n_jobs;

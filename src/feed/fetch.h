@@ -110,8 +110,10 @@ struct fetch_opts {
 typedef enum syn_status (*fetch_done_fn)(const struct fetch_job *job,
                                          struct fetch_result *res, void *user);
 
-/* Run jobs[0..n_jobs) and call done for each. Per-job failures are
- * reported in the callback's result, not here. Returns SYN_OK when every
+/* Run jobs[0..n_jobs) and call done (not NULL) for each. Per-job
+ * failures are
+ * reported in the callback's result, not here. SYN_EINVAL when opts or
+ * done is NULL. Returns SYN_OK when every
  * job was reported; SYN_ENOMEM or SYN_ENET (libcurl multi failure) when
  * the loop itself failed (jobs not yet reported are then lost), or the
  * callback's status that stopped the run. */
@@ -190,5 +192,30 @@ bool fetch_should_disable(const struct fetch_policy *p, long status, int errors,
  * empty = daily, per the module) divided by frequency (<= 0 = 1).
  * 0 when the period is unknown. */
 long fetch_sy_period_s(const char *period, long frequency);
+
+/* What to record for a source after a fetch: the per-source bookkeeping
+ * of the issue (validators, status, error, consecutive errors, next fetch
+ * time, moves, disabling) as one decision. */
+struct fetch_outcome {
+    bool ok;              /* success: 2xx parsed fine, or 304 */
+    bool keep_validators; /* store res->etag / res->last_modified (2xx) */
+    bool move;            /* store res->permanent_url as the source URL */
+    int errors;           /* new count of consecutive errors */
+    time_t next_fetch;    /* when to poll next (seconds since epoch) */
+    bool disable;         /* disable the source; reason says why */
+    char reason[256];     /* "" unless disable */
+};
+
+/* Decide the outcome of res for a source that had prev_errors consecutive
+ * errors. parse_st is the status of parsing the body (SYN_OK when there
+ * was nothing to parse); a 2xx whose body did not parse is an error.
+ * hints are the feed's own (NULL when not parsed); the response's
+ * Cache-Control max-age is taken from res. now and rnd (any random
+ * value) make the function pure. */
+void fetch_outcome_decide(const struct fetch_result *res,
+                          enum syn_status parse_st, int prev_errors,
+                          const struct fetch_policy *p,
+                          const struct fetch_hints *hints, time_t now,
+                          uint32_t rnd, struct fetch_outcome *out /* out */);
 
 #endif

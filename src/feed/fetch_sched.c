@@ -230,3 +230,41 @@ fetch_sy_period_s(const char *period, long frequency)
     }
     return 0;
 }
+
+void
+fetch_outcome_decide(const struct fetch_result *res, enum syn_status parse_st,
+                     int prev_errors, const struct fetch_policy *p,
+                     const struct fetch_hints *hints, time_t now, uint32_t rnd,
+                     struct fetch_outcome *out)
+{
+    bool fetched = res->st == SYN_OK;
+    long delay;
+
+    memset(out, 0, sizeof(*out));
+    out->ok = fetched && (res->not_modified || parse_st == SYN_OK);
+    out->keep_validators = fetched && !res->not_modified && out->ok;
+    /* A move is recorded only once the new place answered well. */
+    out->move =
+        out->ok && res->permanent_redirect && res->permanent_url != NULL;
+    if (out->ok) {
+        struct fetch_hints h = {0, 0, 0};
+
+        if (hints != NULL)
+            h = *hints;
+        if (res->cache_max_age_s > h.cache_max_age_s)
+            h.cache_max_age_s = res->cache_max_age_s;
+        out->errors = 0;
+        delay = fetch_next_interval(p, &h);
+    } else {
+        out->errors = prev_errors < 0 ? 1 : prev_errors + 1;
+        if (out->errors < prev_errors) /* overflow */
+            out->errors = prev_errors;
+        delay = fetch_backoff_delay(p, out->errors, res->retry_after_s, rnd);
+    }
+    out->next_fetch = now + (time_t)delay;
+    out->disable =
+        fetch_should_disable(p, res->status, out->ok ? 0 : out->errors,
+                             out->reason, sizeof(out->reason));
+    if (!out->disable)
+        out->reason[0] = '\0';
+}

@@ -225,6 +225,7 @@ json_feed(struct buf *b, const struct feed *f)
     TRY(json_key(b, "bozo", false));
     TRY(buf_append_str(b, f->bozo ? "true" : "false"));
     TRY(json_strings(b, "errors", &f->errors));
+    TRY(json_kv(b, "encoding", f->encoding));
     TRY(json_kv(b, "title", f->title));
     TRY(json_kv(b, "link", f->link));
     TRY(json_kv(b, "description", f->description));

@@ -49,45 +49,49 @@ struct feed_strings {
 };
 
 struct feed_item {
-    const char *id;           /* guid/id, else derived (see parse.h) */
-    const char *url;          /* permalink */
-    const char *title;        /* plain text */
-    struct feed_strings authors;    /* names (or addresses), deduplicated */
+    const char *id;              /* guid/id, else derived (see parse.h) */
+    const char *url;             /* permalink */
+    const char *title;           /* plain text */
+    struct feed_strings authors; /* names (or addresses), deduplicated */
     struct syn_time published;
     struct syn_time updated;
     const char *summary_html; /* description / summary */
     const char *content_html; /* content:encoded / content */
     const char *excerpt_html; /* filled by feed_item_finish(), else NULL */
     const char *excerpt_text; /* idem */
-    const char *image;        /* media:thumbnail, itunes:image, image enclosure */
+    const char *image; /* media:thumbnail, itunes:image, image enclosure */
     struct feed_strings categories;
-    const char *language;     /* dc:language or xml:lang of the item, else
-                                 the feed's */
-    const char *base_url;     /* base for relative URLs inside the *_html
-                                 fields (xml:base, else the document URL);
-                                 NULL when unknown */
+    const char *language; /* dc:language or xml:lang of the item, else
+                             the feed's */
+    const char *base_url; /* base for relative URLs inside the *_html
+                             fields (xml:base, else the document URL);
+                             NULL when unknown */
     struct feed_enclosure *enclosures;
     size_t n_enclosures;
-    struct feed_item *next;   /* document order; NULL ends */
+    struct feed_item *next; /* document order; NULL ends */
 };
 
 struct feed {
     enum feed_format format;
-    bool bozo;                  /* problems were recovered (see errors) */
-    struct feed_strings errors; /* "line 12: ...", at most SYN_MAX_FEED_ERRORS */
-    const char *title;          /* plain text */
-    const char *link;           /* the site's home page */
-    const char *description;    /* plain text or HTML as given */
+    bool bozo; /* problems were recovered (see errors) */
+    struct feed_strings
+        errors;              /* "line 12: ...", at most SYN_MAX_FEED_ERRORS */
+    const char *encoding;    /* charset the bytes were read in, lower
+                                case ("utf-8", "windows-1252", ...);
+                                NULL for JSON Feed (always UTF-8) */
+    const char *title;       /* plain text */
+    const char *link;        /* the site's home page */
+    const char *description; /* plain text or HTML as given */
     const char *language;
     struct syn_time updated;
-    const char *image;          /* logo / image url / itunes:image */
-    struct feed_item *items;    /* first item, document order */
+    const char *image;       /* logo / image url / itunes:image */
+    struct feed_item *items; /* first item, document order */
     size_t n_items;
     /* Scheduling hints from the feed; 0 when absent. */
-    long ttl_min;               /* RSS <ttl>, minutes */
-    long update_period_s;       /* sy:updatePeriod as seconds */
-    long update_frequency;      /* sy:updateFrequency, times per period */
-    struct arena arena;         /* owns everything above */
+    long ttl_min;          /* RSS <ttl>, minutes */
+    long update_period_s;  /* sy:updatePeriod as seconds */
+    long update_frequency; /* sy:updateFrequency, times per period */
+    struct arena arena;    /* owns everything above */
 };
 
 /* Release f and everything it owns; feed_free(NULL) is a no-op. */
@@ -100,7 +104,7 @@ const char *feed_format_name(enum feed_format fmt);
 /* Append f as one line of JSON (no newline) in the DESIGN.md "syndic parse"
  * shape to out: absent fields are null, times RFC 3339 UTC, arrays always
  * present. SYN_ENOMEM / SYN_ETOOBIG (out's max) leave out unchanged. */
-enum syn_status feed_to_json(const struct feed *f, struct buf *out)
-    SYN_NODISCARD;
+enum syn_status feed_to_json(const struct feed *f,
+                             struct buf *out) SYN_NODISCARD;
 
 #endif

@@ -137,9 +137,9 @@ static bool
 is_cp1252_alias(struct str e)
 {
     static const char *const names[] = {
-        "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1",
-        "iso_8859-1", "us-ascii", "ascii", "windows-1252", "cp1252",
-        "x-cp1252", "iso-8859-15", "iso8859-15", "ansi_x3.4-1968"};
+        "iso-8859-1", "iso8859-1",   "latin1",     "latin-1",       "l1",
+        "iso_8859-1", "us-ascii",    "ascii",      "windows-1252",  "cp1252",
+        "x-cp1252",   "iso-8859-15", "iso8859-15", "ansi_x3.4-1968"};
     size_t i;
 
     for (i = 0; i < SYN_ARRAY_LEN(names); i++) {
@@ -147,6 +147,20 @@ is_cp1252_alias(struct str e)
             return true;
     }
     return false;
+}
+
+/* Record the encoding the document is read in, lower-cased. */
+static void
+set_encoding(struct feed_builder *fb, struct str name)
+{
+    char low[48];
+    size_t i;
+
+    if (name.len == 0 || name.len >= sizeof(low))
+        return;
+    for (i = 0; i < name.len; i++)
+        low[i] = (char)ascii_tolower((unsigned char)name.p[i]);
+    fb->f->encoding = fb_text(fb, low, name.len);
 }
 
 /* Decide the encoding and produce UTF-8 in conv (or point at the input).
@@ -207,11 +221,14 @@ to_utf8(struct feed_builder *fb, const struct feed_parse_opts *opts,
     *len -= skip;
     if (enc.len == 0 || str_eq_nocase(enc, "utf-8") ||
         str_eq_nocase(enc, "utf8")) {
+        set_encoding(fb, str_from_cstr("utf-8"));
         if (fb_utf8_clean(*data, *len) || utf8_valid(*data, *len))
             return SYN_OK;
         if (enc.len == 0) {
-            fb_problem(fb, 0, "no encoding declared and not UTF-8: read as "
-                              "windows-1252");
+            fb_problem(fb, 0,
+                       "no encoding declared and not UTF-8: read as "
+                       "windows-1252");
+            set_encoding(fb, str_from_cstr("windows-1252"));
             st = from_cp1252(conv, *data, *len);
         } else {
             fb_problem(fb, 0, "invalid UTF-8 replaced by U+FFFD");
@@ -220,11 +237,13 @@ to_utf8(struct feed_builder *fb, const struct feed_parse_opts *opts,
         goto converted;
     }
     if (is_cp1252_alias(enc)) {
+        set_encoding(fb, enc);
         st = from_cp1252(conv, *data, *len);
         goto converted;
     }
     if (enc.len >= sizeof(name)) {
         fb_problem(fb, 0, "unknown encoding; read as UTF-8");
+        set_encoding(fb, str_from_cstr("utf-8"));
         st = utf8_append_valid(conv, *data, *len);
         goto converted;
     }
@@ -236,11 +255,14 @@ to_utf8(struct feed_builder *fb, const struct feed_parse_opts *opts,
     cd = iconv_open("UTF-8", name);
     if (cd == (iconv_t)-1) {
         fb_problem(fb, 0, "unknown encoding '%s'", name);
+        set_encoding(fb, str_from_cstr("utf-8"));
         if (utf8_valid(*data, *len))
             return SYN_OK;
+        set_encoding(fb, str_from_cstr("windows-1252"));
         st = from_cp1252(conv, *data, *len);
         goto converted;
     }
+    set_encoding(fb, str_from_cstr(name));
     st = from_iconv(fb, cd, name, conv, *data, *len);
     iconv_close(cd);
 converted:
@@ -270,8 +292,8 @@ reference_len(const char *s, size_t len)
         }
         return i > start && i < len && s[i] == ';' ? i + 1 : 0;
     }
-    if (i >= len || !(ascii_isalpha((unsigned char)s[i]) || s[i] == '_' ||
-                      s[i] == ':'))
+    if (i >= len ||
+        !(ascii_isalpha((unsigned char)s[i]) || s[i] == '_' || s[i] == ':'))
         return 0;
     for (; i < len && i < 64; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -340,8 +362,8 @@ escape_bare_amps(struct feed_builder *fb, const char **data, size_t *len,
             scanned = true;
         }
         if (lit != NULL && lit < p) {
-            const char *close = memmem(lit + 4, (size_t)(end - lit - 4),
-                                       close_tok, 3);
+            const char *close =
+                memmem(lit + 4, (size_t)(end - lit - 4), close_tok, 3);
 
             if (close == NULL)
                 break; /* unterminated: the rest is literal */
@@ -408,8 +430,8 @@ feed_parse(const char *buf, size_t len, const struct feed_parse_opts *opts,
         st = feed_read_json(&fb, buf, len);
     } else {
         st = to_utf8(&fb, opts, &buf, &len, &conv);
-        if (st == SYN_OK && (st = escape_bare_amps(&fb, &buf, &len, &amps)) !=
-                                SYN_OK)
+        if (st == SYN_OK &&
+            (st = escape_bare_amps(&fb, &buf, &len, &amps)) != SYN_OK)
             st = fb_fail(&fb, st, "out of memory");
         if (st == SYN_OK)
             st = feed_read_xml(&fb, buf, len);

@@ -47,7 +47,7 @@ struct feed_parse_opts {
  * nothing readable), SYN_ETOOBIG (a limit above), SYN_ENOMEM. */
 enum syn_status feed_parse(const char *buf, size_t len,
                            const struct feed_parse_opts *opts,
-                           struct feed **out /* out */, struct syn_err *err)
-    SYN_NODISCARD;
+                           struct feed **out /* out */,
+                           struct syn_err *err) SYN_NODISCARD;
 
 #endif

@@ -140,8 +140,8 @@ read_item(struct feed_builder *fb, json_t *o)
     json_array_foreach(list, i, v)
     {
         if (json_is_string(v))
-            fb_add_category(fb, fb_text(fb, json_string_value(v),
-                                        json_string_length(v)));
+            fb_add_category(
+                fb, fb_text(fb, json_string_value(v), json_string_length(v)));
     }
     list = json_object_get(o, "attachments");
     json_array_foreach(list, i, v)
@@ -167,7 +167,9 @@ feed_read_json(struct feed_builder *fb, const char *buf, size_t len)
     struct feed *f = fb->f;
     size_t i;
 
-    root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    /* \u0000 is allowed (and dropped by fb_text) rather than refusing a
+     * whole feed for one bad string */
+    root = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
     if (root == NULL)
         return fb_fail(fb, SYN_EPARSE, "JSON line %d: %s", jerr.line,
                        jerr.text);
@@ -175,11 +177,12 @@ feed_read_json(struct feed_builder *fb, const char *buf, size_t len)
     if (!json_is_object(root) || version == NULL ||
         strstr(version, "jsonfeed.org/version/") == NULL) {
         json_decref(root);
-        return fb_fail(fb, SYN_EPARSE, "not a JSON Feed (no jsonfeed.org "
-                                       "version)");
+        return fb_fail(fb, SYN_EPARSE,
+                       "not a JSON Feed (no jsonfeed.org "
+                       "version)");
     }
     f->format = strstr(version, "version/1.1") != NULL ? FEED_FORMAT_JSON11
-                                                      : FEED_FORMAT_JSON10;
+                                                       : FEED_FORMAT_JSON10;
     f->title = jstr(fb, root, "title");
     f->link = jurl(fb, root, "home_page_url");
     f->description = jstr(fb, root, "description");

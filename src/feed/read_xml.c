@@ -28,6 +28,7 @@
 #include <libxml/xmlerror.h>
 
 #include "feed/entities.h"
+#include "feed/xml_entities.h"
 #include "feed/xml_names.h"
 #include "util/ascii.h"
 #include "util/mem.h"
@@ -44,6 +45,7 @@ enum ctx {
     C_IMAGE,   /* RSS <image> */
     C_AUTHOR,  /* Atom <author> */
     C_MGROUP,  /* <media:group> */
+    C_ICAT,    /* <itunes:category>, which nests subcategories */
     C_SKIP,    /* unknown subtree */
     C_CAPTURE, /* inside a field being captured */
 };
@@ -53,6 +55,7 @@ enum field {
     F_FEED_TITLE,
     F_FEED_LINK,
     F_FEED_DESC,
+    F_FEED_DESC_WEAK, /* itunes:subtitle/summary: until a description */
     F_FEED_LANG,
     F_FEED_UPDATED,
     F_FEED_IMAGE,
@@ -83,12 +86,6 @@ enum mode {
     M_XHTML,    /* XHTML: text escaped, child elements re-serialized */
 };
 
-/* An entity answered to libxml2 as if predefined (see get_entity). */
-struct lit_entity {
-    xmlEntity e;   /* e.name and e.content point into the bytes below */
-    char bytes[];  /* name NUL content NUL */
-};
-
 #define DEPTH_CAP (SYN_MAX_XML_DEPTH + 2)
 #define NAME_CACHE 64
 
@@ -113,20 +110,17 @@ struct xml_state {
     bool strip_div;   /* Atom xhtml: drop the wrapper <div> */
     bool base64;      /* Atom 0.3 mode="base64": decode at the end */
     struct buf text;
-    struct buf scratch; /* titles: tags stripped, entities decoded */
+    struct buf scratch;      /* titles: tags stripped, entities decoded */
     struct buf attr_bufs[4]; /* ATTR_BUFS */
     unsigned attr_next;
     /* item extras */
     const char *guid_link;   /* isPermaLink guid, the url fallback */
     bool summary_weak;       /* summary came from itunes:summary */
+    bool feed_desc_weak;     /* description came from itunes:subtitle */
     bool url_from_alternate; /* url from an Atom alternate link */
     const char *author_name, *author_email;
     /* entities */
-    struct lit_entity **html_ents; /* feed_entity_count() slots, lazy */
-    struct lit_entity *decl_ents[SYN_MAX_XML_ENTITIES];
-    size_t n_decl_ents;
-    struct lit_entity *unknown_ents[SYN_MAX_XML_ENTITIES];
-    size_t n_unknown_ents;
+    struct xml_entities ents;
     /* name -> token cache keyed by libxml2's interned name pointers */
     const xmlChar *cache_name[NAME_CACHE];
     unsigned char cache_tok[NAME_CACHE];
@@ -169,9 +163,9 @@ elem_ns(struct xml_state *st, const xmlChar *prefix, const xmlChar *uri)
         const char *prefix;
         enum xml_ns ns;
     } prefixes[] = {
-        {"dc", NS_DC},         {"dcterms", NS_DCTERMS}, {"content", NS_CONTENT},
-        {"media", NS_MEDIA},   {"itunes", NS_ITUNES},   {"sy", NS_SY},
-        {"atom", NS_ATOM10},   {"rdf", NS_RDF},         {"xhtml", NS_XHTML},
+        {"dc", NS_DC},       {"dcterms", NS_DCTERMS}, {"content", NS_CONTENT},
+        {"media", NS_MEDIA}, {"itunes", NS_ITUNES},   {"sy", NS_SY},
+        {"atom", NS_ATOM10}, {"rdf", NS_RDF},         {"xhtml", NS_XHTML},
     };
     size_t i;
     enum xml_ns ns;
@@ -214,6 +208,17 @@ attr_value(struct xml_state *st, const xmlChar **a)
     struct buf *b;
     size_t i, run = 0;
 
+    if (!fb_utf8_clean(v.p, v.len)) {
+        /* an HTML entity in an attribute comes back as the first byte of
+         * its UTF-8 form (libxml2 copies one byte of a predefined
+         * entity): repair, so that attributes hold valid UTF-8 too */
+        b = &st->attr_bufs[st->attr_next++ % ATTR_BUFS];
+        buf_reset(b);
+        if (utf8_append_valid(b, v.p, v.len) != SYN_OK)
+            return (struct str){"", 0};
+        v.p = buf_cstr(b);
+        v.len = b->len;
+    }
     if (v.len == 0 || memchr(v.p, '&', v.len) == NULL)
         return v;
     b = &st->attr_bufs[st->attr_next++ % ATTR_BUFS];
@@ -246,8 +251,6 @@ attr_get(struct xml_state *st, int n, const xmlChar **attrs, const char *name)
     }
     return r;
 }
-
-#define attr(n, attrs, name) attr_get(st, n, attrs, name)
 
 static int64_t
 parse_length(struct str s)
@@ -302,14 +305,14 @@ cap_append(struct xml_state *st, const char *s, size_t len)
         size_t room = st->text.max - st->text.len;
 
         st->cap_truncated = true;
-        rc = buf_append(&st->text, s, utf8_boundary(s, room < len ? room : len));
+        rc =
+            buf_append(&st->text, s, utf8_boundary(s, room < len ? room : len));
         if (rc != SYN_OK) {
             fb_fail(st->fb, rc, "out of memory");
             stop(st);
             return;
         }
-        fb_problem(st->fb, line_of(st),
-                   "field longer than %u bytes truncated",
+        fb_problem(st->fb, line_of(st), "field longer than %u bytes truncated",
                    SYN_MAX_FIELD_BYTES);
     } else if (rc != SYN_OK) {
         fb_fail(st->fb, rc, "out of memory");
@@ -352,10 +355,9 @@ cap_escaped(struct xml_state *st, const char *s, size_t len)
 static bool
 is_void_element(const xmlChar *name)
 {
-    static const char *const voids[] = {"area", "base", "br",    "col",
-                                        "embed", "hr",  "img",   "input",
-                                        "link", "meta", "param", "source",
-                                        "track", "wbr"};
+    static const char *const voids[] = {
+        "area",  "base", "br",   "col",   "embed",  "hr",    "img",
+        "input", "link", "meta", "param", "source", "track", "wbr"};
     size_t i;
 
     for (i = 0; i < SYN_ARRAY_LEN(voids); i++) {
@@ -415,27 +417,25 @@ cap_end_tag(struct xml_state *st, const xmlChar *name)
 static const char *
 cap_text(struct xml_state *st, const char *s, size_t len)
 {
-    return st->base64 ? fb_text(st->fb, s, len)
-                      : fb_text_clean(st->fb, s, len);
+    return st->base64 ? fb_text(st->fb, s, len) : fb_text_clean(st->fb, s, len);
 }
 
 /* The captured text as plain text for a title: tags dropped and character
  * references decoded for HTML (Atom type="html"/"xhtml") and for RSS, whose
- * titles are often escaped twice ("AT&amp;amp;T"); Atom type="text" is
- * taken literally. */
+ * titles are often escaped twice ("AT&amp;amp;T") or carry markup
+ * ("1930ft<sup>2</sup>"); Atom type="text" is taken literally. */
 static const char *
 title_text(struct xml_state *st)
 {
     const char *s = buf_cstr(&st->text);
-    size_t len = st->text.len, i, run = 0;
+    size_t len = st->text.len, i, run = 0, tag_start = 0;
     bool in_tag = false;
 
-    if (st->title_plain || memchr(s, '&', len) == NULL) {
-        if (st->mode == M_TEXT || memchr(s, '<', len) == NULL)
-            return cap_text(st, s, len);
-    }
+    if (st->title_plain ||
+        (memchr(s, '&', len) == NULL && memchr(s, '<', len) == NULL))
+        return cap_text(st, s, len);
     buf_reset(&st->scratch);
-    if (st->mode != M_TEXT) {
+    if (memchr(s, '<', len) != NULL) {
         struct buf *b = &st->scratch;
 
         for (i = 0; i < len; i++) {
@@ -445,24 +445,25 @@ title_text(struct xml_state *st)
                 if (buf_append(b, s + run, i - run) != SYN_OK)
                     goto nomem;
                 in_tag = true;
+                tag_start = i;
             } else if (in_tag && s[i] == '>') {
                 in_tag = false;
                 run = i + 1;
             }
         }
-        if (!in_tag && buf_append(b, s + run, len - run) != SYN_OK)
+        if (in_tag) /* "a <b" without '>' was no tag: keep it */
+            run = tag_start;
+        if (buf_append(b, s + run, len - run) != SYN_OK)
             goto nomem;
         s = buf_cstr(b);
         len = b->len;
-        /* decode in place through the text buffer */
+        /* decode through the text buffer */
         buf_reset(&st->text);
         if (buf_append(&st->text, s, len) != SYN_OK)
             goto nomem;
         s = buf_cstr(&st->text);
         buf_reset(&st->scratch);
     }
-    if (st->title_plain && st->mode == M_TEXT)
-        return cap_text(st, s, len);
     if (feed_entities_decode(&st->scratch, s, len) != SYN_OK)
         goto nomem;
     return cap_text(st, buf_cstr(&st->scratch), st->scratch.len);
@@ -571,50 +572,15 @@ set_time(struct syn_time *dst, struct syn_time v)
         *dst = v;
 }
 
-static int
-b64_value(int c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+' || c == '-')
-        return 62;
-    if (c == '/' || c == '_')
-        return 63;
-    return -1;
-}
-
-/* Replace the captured text by its base64 decoding (RFC 4648; whitespace
- * and padding ignored, other bytes end the data). */
+/* Replace the captured text by its base64 decoding. */
 static void
 decode_base64(struct xml_state *st)
 {
-    const char *s = buf_cstr(&st->text);
     struct buf *b = &st->scratch;
-    unsigned acc = 0;
-    int bits = 0;
-    size_t i;
 
     buf_reset(b);
-    for (i = 0; i < st->text.len; i++) {
-        int v = b64_value((unsigned char)s[i]);
-
-        if (v < 0) {
-            if (s[i] == '=')
-                break;
-            continue;
-        }
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (buf_append_char(b, (char)((acc >> bits) & 0xff)) != SYN_OK)
-                goto nomem;
-        }
-    }
+    if (fb_base64_decode(buf_cstr(&st->text), st->text.len, b) != SYN_OK)
+        goto nomem;
     buf_reset(&st->text);
     if (buf_append(&st->text, buf_cstr(b), b->len) != SYN_OK)
         goto nomem;
@@ -647,7 +613,20 @@ cap_end(struct xml_state *st)
         set_str(&f->link, fb_url(fb, base_here(st), s, len));
         break;
     case F_FEED_DESC:
-        set_str(&f->description, cap_text(st, s, len));
+        if (f->description == NULL || st->feed_desc_weak) {
+            const char *d = cap_text(st, s, len);
+
+            if (d != NULL) {
+                f->description = d;
+                st->feed_desc_weak = false;
+            }
+        }
+        break;
+    case F_FEED_DESC_WEAK:
+        if (f->description == NULL) {
+            f->description = cap_text(st, s, len);
+            st->feed_desc_weak = f->description != NULL;
+        }
         break;
     case F_FEED_LANG:
         set_str(&f->language, fb_text(fb, s, len));
@@ -671,8 +650,10 @@ cap_end(struct xml_state *st)
         static const struct {
             const char *name;
             long s;
-        } periods[] = {{"hourly", 3600},       {"daily", 86400},
-                       {"weekly", 7 * 86400},  {"monthly", 30 * 86400},
+        } periods[] = {{"hourly", 3600},
+                       {"daily", 86400},
+                       {"weekly", 7 * 86400},
+                       {"monthly", 30 * 86400},
                        {"yearly", 365 * 86400}};
         struct str p = str_trim((struct str){s, len});
         size_t i;
@@ -778,8 +759,8 @@ static bool
 atom_mode(struct xml_state *st, int n_attrs, const xmlChar **attrs,
           enum mode *m, bool *b64)
 {
-    struct str type = str_trim(attr(n_attrs, attrs, "type"));
-    struct str mode = str_trim(attr(n_attrs, attrs, "mode"));
+    struct str type = str_trim(attr_get(st, n_attrs, attrs, "type"));
+    struct str mode = str_trim(attr_get(st, n_attrs, attrs, "mode"));
 
     if (str_eq_nocase(mode, "xml")) {
         *m = M_XHTML;
@@ -824,12 +805,13 @@ cap_text_construct(struct xml_state *st, enum field f, bool is_atom_elem,
         return;
     }
     cap_begin(st, f, m);
-    st->base64 = b64 || (is_atom_elem &&
-                         str_eq_nocase(str_trim(attr(n_attrs, attrs, "mode")),
-                                       "base64"));
+    st->base64 =
+        b64 || (is_atom_elem &&
+                str_eq_nocase(str_trim(attr_get(st, n_attrs, attrs, "mode")),
+                              "base64"));
     st->title_plain = is_atom_elem && m == M_TEXT;
-    st->strip_div = is_atom_elem && m == M_XHTML &&
-                    st->fb->f->format == FEED_FORMAT_ATOM10;
+    st->strip_div =
+        is_atom_elem && m == M_XHTML && st->fb->f->format == FEED_FORMAT_ATOM10;
 }
 
 /* --- links, enclosures, media ------------------------------------------ */
@@ -839,14 +821,15 @@ static void
 atom_link(struct xml_state *st, enum ctx parent, int n, const xmlChar **attrs)
 {
     struct feed_builder *fb = st->fb;
-    struct str rel = str_trim(attr(n, attrs, "rel"));
-    struct str type = str_trim(attr(n, attrs, "type"));
-    struct str href = attr(n, attrs, "href");
+    struct str rel = str_trim(attr_get(st, n, attrs, "rel"));
+    struct str type = str_trim(attr_get(st, n, attrs, "type"));
+    struct str href = attr_get(st, n, attrs, "href");
     const char *url;
 
     if (rel.len != 0 && !str_eq_nocase(rel, "alternate") &&
         !str_eq_nocase(rel, "enclosure") &&
-        !str_eq_nocase(rel, "http://www.iana.org/assignments/relation/alternate"))
+        !str_eq_nocase(rel,
+                       "http://www.iana.org/assignments/relation/alternate"))
         return;
     if (href.len == 0) {
         /* <link>URL</link> in an Atom feed: read the text */
@@ -860,7 +843,7 @@ atom_link(struct xml_state *st, enum ctx parent, int n, const xmlChar **attrs)
     if (str_eq_nocase(rel, "enclosure")) {
         if (parent == C_ITEM)
             fb_add_enclosure(fb, url, fb_text(fb, type.p, type.len),
-                             parse_length(attr(n, attrs, "length")));
+                             parse_length(attr_get(st, n, attrs, "length")));
         return;
     }
     if (parent == C_FEED) {
@@ -881,23 +864,23 @@ static void
 rss_enclosure(struct xml_state *st, int n, const xmlChar **attrs)
 {
     struct feed_builder *fb = st->fb;
-    struct str url = attr(n, attrs, "url");
-    struct str type = attr(n, attrs, "type");
+    struct str url = attr_get(st, n, attrs, "url");
+    struct str type = attr_get(st, n, attrs, "type");
 
     if (url.len == 0)
-        url = attr(n, attrs, "href");
+        url = attr_get(st, n, attrs, "href");
     fb_add_enclosure(fb, fb_url(fb, base_here(st), url.p, url.len),
                      fb_text(fb, type.p, type.len),
-                     parse_length(attr(n, attrs, "length")));
+                     parse_length(attr_get(st, n, attrs, "length")));
 }
 
 static void
 media_content(struct xml_state *st, int n, const xmlChar **attrs)
 {
     struct feed_builder *fb = st->fb;
-    struct str u = attr(n, attrs, "url");
-    struct str type = str_trim(attr(n, attrs, "type"));
-    struct str medium = str_trim(attr(n, attrs, "medium"));
+    struct str u = attr_get(st, n, attrs, "url");
+    struct str type = str_trim(attr_get(st, n, attrs, "type"));
+    struct str medium = str_trim(attr_get(st, n, attrs, "medium"));
     const char *url = fb_url(fb, base_here(st), u.p, u.len);
 
     if (url == NULL)
@@ -908,30 +891,43 @@ media_content(struct xml_state *st, int n, const xmlChar **attrs)
         return;
     }
     fb_add_enclosure(fb, url, fb_text(fb, type.p, type.len),
-                     parse_length(attr(n, attrs, "fileSize")));
+                     parse_length(attr_get(st, n, attrs, "fileSize")));
 }
 
 static void
 offer_image_attr(struct xml_state *st, int n, const xmlChar **attrs,
                  const char *name, int prio)
 {
-    struct str u = attr(n, attrs, name);
+    struct str u = attr_get(st, n, attrs, name);
 
+    if (u.len == 0 && prio == FB_IMAGE_ITUNES)
+        u = attr_get(st, n, attrs, "url"); /* a common misspelling */
     fb_offer_image(st->fb, fb_url(st->fb, base_here(st), u.p, u.len), prio);
+}
+
+/* <itunes:category text="Technology"><itunes:category text="Gadgets"/> */
+static void
+itunes_category(struct xml_state *st, int n, const xmlChar **attrs)
+{
+    struct str t = attr_get(st, n, attrs, "text");
+
+    fb_add_category(st->fb, fb_text(st->fb, t.p, t.len));
+    st->ctx_at[st->depth] = C_ICAT;
 }
 
 /* --- dispatch ---------------------------------------------------------- */
 
 static void
-start_root(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, const xmlChar *uri,
-           int n, const xmlChar **attrs, const xmlChar *name)
+start_root(struct xml_state *st, enum xml_ns ns, enum xml_tok tok,
+           const xmlChar *uri, int n, const xmlChar **attrs,
+           const xmlChar *name)
 {
     struct feed *f = st->fb->f;
 
     (void)uri;
     st->root_seen = true;
     if (tok == T_RSS && ns == NS_RSS) {
-        struct str v = str_trim(attr(n, attrs, "version"));
+        struct str v = str_trim(attr_get(st, n, attrs, "version"));
 
         f->format = str_has_prefix_nocase(v, "0.9") ? FEED_FORMAT_RSS09X
                                                     : FEED_FORMAT_RSS20;
@@ -939,9 +935,9 @@ start_root(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, const xmlChar
     } else if (tok == T_RDF) {
         f->format = FEED_FORMAT_RSS10;
         st->ctx_at[st->depth] = C_ROOT;
-    } else if (tok == T_FEED && (ns == NS_ATOM10 || ns == NS_ATOM03 ||
-                                 ns == NS_RSS)) {
-        struct str v = str_trim(attr(n, attrs, "version"));
+    } else if (tok == T_FEED &&
+               (ns == NS_ATOM10 || ns == NS_ATOM03 || ns == NS_RSS)) {
+        struct str v = str_trim(attr_get(st, n, attrs, "version"));
 
         f->format = ns == NS_ATOM03 || str_eq_cstr(v, "0.3")
                         ? FEED_FORMAT_ATOM03
@@ -979,7 +975,7 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         return;
     }
     if (core && tok == T_LINK &&
-        (atom || st->is_atom || attr(n, attrs, "href").len > 0)) {
+        (atom || st->is_atom || attr_get(st, n, attrs, "href").len > 0)) {
         atom_link(st, C_FEED, n, attrs);
         return;
     }
@@ -995,7 +991,8 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         case T_DESCRIPTION:
         case T_SUBTITLE:
         case T_TAGLINE:
-            cap_begin(st, F_FEED_DESC, M_HTML);
+            cap_text_construct(st, F_FEED_DESC, atom || st->is_atom, n, attrs,
+                               M_HTML);
             return;
         case T_LANGUAGE:
             cap_begin(st, F_FEED_LANG, M_TEXT);
@@ -1030,6 +1027,9 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         return;
     } else if (ns == NS_ITUNES && tok == T_IMAGE) {
         offer_image_attr(st, n, attrs, "href", FB_IMAGE_ITUNES);
+    } else if (ns == NS_ITUNES && (tok == T_SUBTITLE || tok == T_SUMMARY)) {
+        cap_begin(st, F_FEED_DESC_WEAK, M_TEXT);
+        return;
     } else if (ns == NS_SY && tok == T_UPDATEPERIOD) {
         cap_begin(st, F_SY_PERIOD, M_TEXT);
         return;
@@ -1055,7 +1055,7 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             cap_text_construct(st, F_TITLE, as_atom, n, attrs, M_TEXT);
             return;
         case T_LINK:
-            if (as_atom || attr(n, attrs, "href").len > 0)
+            if (as_atom || attr_get(st, n, attrs, "href").len > 0)
                 atom_link(st, C_ITEM, n, attrs);
             else
                 cap_begin(st, F_LINK, M_TEXT);
@@ -1067,12 +1067,12 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             cap_text_construct(st, F_SUMMARY, as_atom, n, attrs, M_HTML);
             return;
         case T_CONTENT:
-            if (attr(n, attrs, "src").len == 0)
+            if (attr_get(st, n, attrs, "src").len == 0)
                 cap_text_construct(st, F_CONTENT, true, n, attrs, M_HTML);
             return;
         case T_GUID:
             cap_begin(st, F_GUID, M_TEXT);
-            if (str_eq_nocase(str_trim(attr(n, attrs, "isPermaLink")),
+            if (str_eq_nocase(str_trim(attr_get(st, n, attrs, "isPermaLink")),
                               "false"))
                 st->guid_link = ""; /* not a link: never the url */
             return;
@@ -1098,9 +1098,9 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             }
             return;
         case T_CATEGORY:
-            if (attr(n, attrs, "term").len > 0) {
-                struct str label = attr(n, attrs, "label");
-                struct str term = attr(n, attrs, "term");
+            if (attr_get(st, n, attrs, "term").len > 0) {
+                struct str label = attr_get(st, n, attrs, "label");
+                struct str term = attr_get(st, n, attrs, "term");
 
                 fb_add_category(st->fb, fb_text(st->fb, term.p, term.len));
                 (void)label;
@@ -1154,6 +1154,8 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             cap_begin(st, F_ITUNES_SUMMARY, M_TEXT);
         else if (tok == T_IMAGE)
             offer_image_attr(st, n, attrs, "href", FB_IMAGE_ITUNES);
+        else if (tok == T_CATEGORY)
+            itunes_category(st, n, attrs);
         return;
     case NS_MEDIA:
         if (tok == T_CONTENT)
@@ -1214,6 +1216,10 @@ dispatch(struct xml_state *st, const xmlChar *name, const xmlChar *prefix,
             cap_begin(st, F_AUTHOR_NAME, M_TEXT);
         else if (tok == T_EMAIL)
             cap_begin(st, F_AUTHOR_EMAIL, M_TEXT);
+        return;
+    case C_ICAT:
+        if (ns == NS_ITUNES && tok == T_CATEGORY)
+            itunes_category(st, n, attrs);
         return;
     case C_MGROUP:
         if (ns == NS_MEDIA && tok == T_CONTENT)
@@ -1285,8 +1291,9 @@ on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
         return;
     }
     if (n_attrs > SYN_MAX_XML_ATTRS) {
-        fb_fail(st->fb, SYN_ETOOBIG, "line %ld: more than %d attributes on <%.40s>",
-                line_of(st), SYN_MAX_XML_ATTRS, (const char *)name);
+        fb_fail(st->fb, SYN_ETOOBIG,
+                "line %ld: more than %d attributes on <%.40s>", line_of(st),
+                SYN_MAX_XML_ATTRS, (const char *)name);
         stop(st);
         return;
     }
@@ -1322,8 +1329,7 @@ on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
 }
 
 static void
-on_end(void *ud, const xmlChar *name, const xmlChar *prefix,
-       const xmlChar *uri)
+on_end(void *ud, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
 {
     struct xml_state *st = ud;
     struct feed_builder *fb = st->fb;
@@ -1368,38 +1374,6 @@ on_text(void *ud, const xmlChar *s, int len)
     keep_reading(st);
 }
 
-static struct lit_entity *
-lit_new(const char *name, const char *content, size_t content_len)
-{
-    size_t name_len = strlen(name);
-    struct lit_entity *le =
-        syn_calloc(1, sizeof(*le) + name_len + 1 + content_len + 1);
-
-    if (le == NULL)
-        return NULL;
-    memcpy(le->bytes, name, name_len);
-    memcpy(le->bytes + name_len + 1, content, content_len);
-    le->e.type = XML_ENTITY_DECL;
-    le->e.name = (const xmlChar *)le->bytes;
-    le->e.etype = XML_INTERNAL_PREDEFINED_ENTITY;
-    le->e.content = (xmlChar *)le->bytes + name_len + 1;
-    le->e.length = (int)content_len;
-    return le;
-}
-
-/* libxml2 hands the raw text of a declaration to the entity getEntity
- * returned for it (e.orig, "ugly mechanism to save the raw entity value"
- * in parser.c): that string is then ours to free. */
-static void
-lit_free(struct lit_entity *le)
-{
-    if (le == NULL)
-        return;
-    if (le->e.orig != NULL)
-        xmlFree(le->e.orig);
-    syn_free(le);
-}
-
 /* Internal entity declarations are kept as literal text: a reference to
  * one is replaced by its text as written, never parsed again. */
 static void
@@ -1408,97 +1382,50 @@ on_entity_decl(void *ud, const xmlChar *name, int type,
                xmlChar *content)
 {
     struct xml_state *st = ud;
-    size_t len;
+    enum syn_status rc;
 
     (void)public_id;
     (void)system_id;
     if (type != XML_INTERNAL_GENERAL_ENTITY || content == NULL ||
         st->fb->status != SYN_OK)
         return;
-    len = strlen((const char *)content);
-    if (st->n_decl_ents >= SYN_MAX_XML_ENTITIES ||
-        len > SYN_MAX_XML_ENTITY_BYTES || strlen((const char *)name) > 64) {
+    rc = xml_entities_declare(&st->ents, (const char *)name,
+                              (const char *)content);
+    if (rc == SYN_ETOOBIG) {
         fb_problem(st->fb, line_of(st), "entity &%.40s; ignored (limits)",
                    (const char *)name);
-        return;
-    }
-    st->decl_ents[st->n_decl_ents] =
-        lit_new((const char *)name, (const char *)content, len);
-    if (st->decl_ents[st->n_decl_ents] == NULL) {
-        fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+    } else if (rc != SYN_OK) {
+        fb_fail(st->fb, rc, "out of memory");
         stop(st);
-        return;
     }
-    st->n_decl_ents++;
-}
-
-/* A name neither XML, HTML nor the document defines: keep "&name;" as
- * text, as browsers and feedparser do, rather than lose it. */
-static xmlEntityPtr
-unknown_entity(struct xml_state *st, const char *name, size_t len)
-{
-    struct lit_entity *le;
-    char text[80];
-    size_t i;
-
-    for (i = 0; i < st->n_unknown_ents; i++) {
-        if (strcmp((const char *)st->unknown_ents[i]->e.name, name) == 0)
-            return &st->unknown_ents[i]->e;
-    }
-    if (len > 64 || st->n_unknown_ents >= SYN_MAX_XML_ENTITIES)
-        return NULL; /* libxml2 reports it and drops it */
-    snprintf(text, sizeof(text), "&%s;", name);
-    le = lit_new(name, text, len + 2);
-    if (le == NULL) {
-        fb_fail(st->fb, SYN_ENOMEM, "out of memory");
-        stop(st);
-        return NULL;
-    }
-    st->unknown_ents[st->n_unknown_ents++] = le;
-    fb_problem(st->fb, line_of(st),
-               "undefined entity &%s; kept as text (recovered)", name);
-    return &le->e;
 }
 
 static xmlEntityPtr
 on_get_entity(void *ud, const xmlChar *name)
 {
     struct xml_state *st = ud;
-    size_t i, len = strlen((const char *)name);
-    long idx;
+    enum syn_status rc = SYN_OK;
+    enum xml_ent_kind kind;
+    bool first;
+    xmlEntityPtr e;
 
     keep_reading(st);
-    for (i = 0; i < st->n_decl_ents; i++) {
-        if (strcmp((const char *)st->decl_ents[i]->e.name,
-                   (const char *)name) == 0)
-            return &st->decl_ents[i]->e;
-    }
     if (st->fb->status != SYN_OK)
         return NULL;
-    if ((idx = feed_entity_find((const char *)name, len)) < 0)
-        return unknown_entity(st, (const char *)name, len);
-    if (st->html_ents == NULL) {
-        st->html_ents = syn_calloc(feed_entity_count(), sizeof(*st->html_ents));
-        if (st->html_ents == NULL) {
-            fb_fail(st->fb, SYN_ENOMEM, "out of memory");
-            stop(st);
-            return NULL;
-        }
+    e = xml_entities_get(&st->ents, (const char *)name, &kind, &first, &rc);
+    if (rc != SYN_OK) {
+        fb_fail(st->fb, rc, "out of memory");
+        stop(st);
+        return NULL;
     }
-    if (st->html_ents[idx] == NULL) {
-        char u[4];
-        size_t n = utf8_encode(feed_entity_codepoint((size_t)idx), u);
-
-        st->html_ents[idx] = lit_new((const char *)name, u, n);
-        if (st->html_ents[idx] == NULL) {
-            fb_fail(st->fb, SYN_ENOMEM, "out of memory");
-            stop(st);
-            return NULL;
-        }
+    if (first && kind == XML_ENT_HTML)
+        fb_problem(st->fb, line_of(st), "undefined entity &%s; (recovered)",
+                   (const char *)name);
+    else if (first)
         fb_problem(st->fb, line_of(st),
-                   "undefined entity &%s; (recovered)", (const char *)name);
-    }
-    return &st->html_ents[idx]->e;
+                   "undefined entity &%s; kept as text (recovered)",
+                   (const char *)name);
+    return e;
 }
 
 static void
@@ -1573,15 +1500,7 @@ out:
             xmlFreeDoc(st->ctxt->myDoc);
         xmlFreeParserCtxt(st->ctxt);
     }
-    for (i = 0; i < st->n_decl_ents; i++)
-        lit_free(st->decl_ents[i]);
-    for (i = 0; i < st->n_unknown_ents; i++)
-        lit_free(st->unknown_ents[i]);
-    if (st->html_ents != NULL) {
-        for (i = 0; i < feed_entity_count(); i++)
-            lit_free(st->html_ents[i]);
-        syn_free(st->html_ents);
-    }
+    xml_entities_fini(&st->ents);
     buf_fini(&st->text);
     buf_fini(&st->scratch);
     for (i = 0; i < ATTR_BUFS; i++)

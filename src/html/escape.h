@@ -12,9 +12,11 @@
 #include "util/compiler.h"
 #include "util/err.h"
 
-/* Append s[0..len) to b with & < > " ' written as character references.
- * Bytes are copied otherwise unchanged (the caller validates UTF-8); NUL
- * bytes are dropped. Errors are buf's; on failure b is unchanged. */
+/* Append s[0..len) to b with & < > " ' and CR written as character
+ * references. Code points that HTML5 makes parse errors when raw (NUL and
+ * other controls but TAB, LF, FF, CR; C1 controls; noncharacters) are
+ * dropped; invalid UTF-8 becomes U+FFFD, so the result is always valid.
+ * Errors are buf's; on failure b is unchanged. */
 enum syn_status html_escape_append(struct buf *b, const char *s, size_t len)
     SYN_NODISCARD;
 

@@ -1,7 +1,25 @@
 /* html_sanitize(): one parse, one WALK_SANITIZE walk (see walk.h). */
 #include "html/sanitize.h"
 
+#include <stdbool.h>
+
+#include <string.h>
+
+#include "html/escape.h"
 #include "html/walk.h"
+#include "util/limits.h"
+#include "util/utf8.h"
+
+/* Plain text (half of real feed summaries): no markup, no character
+ * reference, no CR or NUL for the parser to rewrite, valid UTF-8. Its safe
+ * form is its escaped self, which is what the parse and walk would write. */
+static bool
+is_plain_text(const char *s, size_t len)
+{
+    return memchr(s, '<', len) == NULL && memchr(s, '&', len) == NULL &&
+           memchr(s, '\r', len) == NULL && memchr(s, '\0', len) == NULL &&
+           utf8_valid(s, len);
+}
 
 enum syn_status
 html_sanitize(const char *html, size_t len, const char *base_url,
@@ -12,6 +30,13 @@ html_sanitize(const char *html, size_t len, const char *base_url,
     size_t start = out->len;
     enum syn_status st;
 
+    if (len <= SYN_MAX_HTML_BYTES && is_plain_text(html, len)) {
+        st = html_escape_append(out, html, len);
+        if (st != SYN_OK)
+            return syn_err_set(err, st, st == SYN_ENOMEM ? "out of memory"
+                                         : "HTML output past its size limit");
+        return SYN_OK;
+    }
     st = html_doc_parse(html, len, &doc, err);
     if (st != SYN_OK)
         return st;

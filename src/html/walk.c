@@ -19,6 +19,7 @@
 #include "html/walk.h"
 
 #include <gumbo.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -30,9 +31,55 @@
 #include "util/url.h"
 #include "util/utf8.h"
 
-struct html_doc {
-    GumboOutput *out; /* owned; freed with gumbo_destroy_output() */
+/* gumbo allocates tens of small blocks per element and frees each one
+ * again (a third of its time in malloc, free and gumbo_destroy_output);
+ * a bump arena for the whole parse, dropped at once, avoids both. Blocks
+ * come from gumbo's own default allocator: gumbo has no failure path for
+ * a NULL allocation, so the injected failures of util/mem must not reach
+ * it (they are for our code's paths). */
+#define GUMBO_ARENA_BLOCK (64u * 1024)
+
+struct gumbo_block {
+    struct gumbo_block *next; /* older block */
+    size_t used, cap;         /* bytes of data[] */
+    max_align_t data[];       /* the memory handed out */
 };
+
+struct html_doc {
+    GumboOutput *out;           /* lives in blocks */
+    struct gumbo_block *blocks; /* owned chain, newest first */
+};
+
+static void *
+gumbo_arena_alloc(void *userdata, size_t size)
+{
+    struct html_doc *doc = userdata;
+    struct gumbo_block *b = doc->blocks;
+    size_t need = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    void *p;
+
+    if (b == NULL || b->cap - b->used < need) {
+        size_t cap = need > GUMBO_ARENA_BLOCK ? need : GUMBO_ARENA_BLOCK;
+
+        b = kGumboDefaultOptions.allocator(NULL, sizeof(*b) + cap);
+        if (b == NULL)
+            return NULL;
+        b->cap = cap;
+        b->used = 0;
+        b->next = doc->blocks;
+        doc->blocks = b;
+    }
+    p = (char *)b->data + b->used;
+    b->used += need;
+    return p;
+}
+
+static void
+gumbo_arena_free(void *userdata, void *ptr)
+{
+    (void)userdata; /* everything goes at once in html_doc_free() */
+    (void)ptr;
+}
 
 /* ---- tag policy --------------------------------------------------------- */
 
@@ -175,7 +222,7 @@ static const struct tag_rule tag_policy[GUMBO_TAG_LAST + 1] = {
     [GUMBO_TAG_SVG] = DROP,
     [GUMBO_TAG_MATH] = DROP,
     [GUMBO_TAG_INPUT] = DROP,
-    [GUMBO_TAG_BUTTON] = DROP,
+    [GUMBO_TAG_BUTTON] = UNWRAP(0),
     [GUMBO_TAG_SELECT] = DROP,
     [GUMBO_TAG_DATALIST] = DROP,
     [GUMBO_TAG_OPTGROUP] = DROP,
@@ -669,6 +716,12 @@ image_is_pixel(const GumboElement *el, const char *url)
 {
     const char *wd = attr_get(el, "width"), *ht = attr_get(el, "height");
 
+    /* judge the sizes that would be written, so that the output is judged
+     * the same way when sanitized again */
+    if (wd != NULL && !is_small_number(wd, false))
+        wd = NULL;
+    if (ht != NULL && !is_small_number(ht, false))
+        ht = NULL;
     if ((dim_at_most(wd, 1) && (ht == NULL || dim_at_most(ht, 1))) ||
         (dim_at_most(ht, 1) && wd == NULL) || dim_at_most(wd, 0) ||
         dim_at_most(ht, 0))
@@ -718,6 +771,18 @@ url_host(const char *u, char *host, size_t cap)
     return true;
 }
 
+/* Length of the video id at p: letters, digits, '-' and '_', ended by
+ * the end of the string or one of / ? # &; 0 when anything else comes. */
+static size_t
+id_len(const char *p)
+{
+    size_t n = 0;
+
+    while (ascii_isalnum((unsigned char)p[n]) || p[n] == '-' || p[n] == '_')
+        n++;
+    return p[n] == '\0' || strchr("/?#&", p[n]) != NULL ? n : 0;
+}
+
 /* Turn an embed URL of a known player (in w->url) into the address of its
  * page: YouTube /embed/ID -> watch?v=ID, player.vimeo.com/video/ID ->
  * vimeo.com/ID. False when the host is not a known player. */
@@ -737,7 +802,7 @@ video_page_url(struct walker *w)
     if (strstr(host, "youtube") != NULL &&
         (p = strstr(path, "/embed/")) == path) {
         p += 7;
-        n = strcspn(p, "/?#&");
+        n = id_len(p);
         if (n == 0 || n >= sizeof(id))
             return true;
         memcpy(id, p, n);
@@ -747,7 +812,7 @@ video_page_url(struct walker *w)
     } else if (strcmp(host, "player.vimeo.com") == 0 &&
                strncmp(path, "/video/", 7) == 0) {
         p = path + 7;
-        n = strcspn(p, "/?#&");
+        n = id_len(p);
         if (n == 0 || n >= sizeof(id))
             return true;
         memcpy(id, p, n);
@@ -849,6 +914,32 @@ mark_content(struct walker *w)
 
 static void stop_excerpt(struct walker *w);
 
+/* EXCERPT: write the space between two words before the start tags of the
+ * still empty elements that the second word opens ("a <b>c</b>", not
+ * "a<b> c</b>"). */
+static void
+space_before_empty(struct walker *w)
+{
+    size_t i = w->depth, at;
+    enum syn_status st;
+
+    if (w->html == NULL)
+        return;
+    while (i > 0 && !w->stack[i - 1].has_content)
+        i--;
+    at = i < w->depth ? w->stack[i].start_pos : w->html->len;
+    st = buf_append_char(w->html, ' ');
+    if (st != SYN_OK) {
+        walk_fail(w, st);
+        return;
+    }
+    memmove(w->html->data + at + 1, w->html->data + at,
+            w->html->len - 1 - at);
+    w->html->data[at] = ' ';
+    for (; i < w->depth; i++)
+        w->stack[i].start_pos++;
+}
+
 /* Text in a normalizing mode: tokens counted, whitespace collapsed. */
 static void
 text_measure(struct walker *w, const char *s, size_t len)
@@ -857,11 +948,16 @@ text_measure(struct walker *w, const char *s, size_t len)
 
     while (i < len && w->st == SYN_OK && !w->stopped) {
         uint32_t c;
-        size_t n = utf8_decode(s + i, len - i, &c);
+        size_t n = utf8_decode(s + i, len - i, &c), blen = n;
+        const char *bytes = s + i;
         bool unspaced;
 
-        if (n == 0)
-            n = 1; /* gumbo gives valid UTF-8; be safe anyway */
+        if (n == 0) {
+            /* gumbo writes invalid UTF-8 for some huge numeric references */
+            n = 1;
+            bytes = "\xEF\xBF\xBD";
+            blen = 3;
+        }
         if (is_space_cp(c)) {
             token_end(w);
             w->space_pending = w->any_token;
@@ -879,13 +975,18 @@ text_measure(struct walker *w, const char *s, size_t len)
                 return;
             }
             w->units += cost;
+            if (w->o->mode == WALK_COUNT && w->units > w->o->limit_units) {
+                /* past the budget: no cut can fall later, stop counting */
+                w->stopped = true;
+                return;
+            }
             w->in_word = true;
             w->last_cjk = unspaced;
             w->tok_all_closers = true;
             if (w->sep_pending || w->space_pending) {
                 /* between blocks the HTML needs no space; the text does */
                 if (w->space_pending && !w->sep_pending)
-                    out_raw(w, w->html, " ", 1);
+                    space_before_empty(w);
                 out_raw(w, w->text, " ", 1);
             }
             w->sep_pending = w->space_pending = false;
@@ -897,9 +998,9 @@ text_measure(struct walker *w, const char *s, size_t len)
         }
         if (w->html != NULL) {
             mark_content(w);
-            out_esc(w, w->html, s + i, n);
+            out_esc(w, w->html, bytes, blen);
         }
-        out_raw(w, w->text, s + i, n);
+        out_raw(w, w->text, bytes, blen);
         i += n;
     }
 }
@@ -1175,7 +1276,9 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
     const GumboElement *el = &n->v.element;
     GumboTag t = el->tag, as = t;
     struct tag_rule r = tag_policy[t];
-    bool text = is_text_mode(w), excerpt = w->o->mode == WALK_EXCERPT;
+    bool text = is_text_mode(w);
+    /* the planning pass must see exactly what the excerpt will keep */
+    bool excerpt = w->o->mode == WALK_EXCERPT || w->o->mode == WALK_COUNT;
     size_t mark = w->depth;
 
     if (el->tag_namespace != GUMBO_NAMESPACE_HTML || r.action == TAG_DROP) {
@@ -1360,13 +1463,16 @@ html_doc_parse(const char *html, size_t len, struct html_doc **out,
     doc = syn_calloc(1, sizeof(*doc));
     if (doc == NULL)
         return syn_err_set(err, SYN_ENOMEM, "out of memory");
+    opts.allocator = gumbo_arena_alloc;
+    opts.deallocator = gumbo_arena_free;
+    opts.userdata = doc;
     opts.max_errors = SYN_MAX_HTML_ERRORS;
     opts.fragment_context = GUMBO_TAG_DIV;
     opts.fragment_namespace = GUMBO_NAMESPACE_HTML;
     /* gumbo allocates with malloc and has no failure path of its own */
     doc->out = gumbo_parse_with_options(&opts, html, scan_depth(html, len));
     if (doc->out == NULL) {
-        syn_free(doc);
+        html_doc_free(doc);
         return syn_err_set(err, SYN_ENOMEM, "HTML parser failed");
     }
     *out = doc;
@@ -1376,9 +1482,14 @@ html_doc_parse(const char *html, size_t len, struct html_doc **out,
 void
 html_doc_free(struct html_doc *doc)
 {
+    struct gumbo_block *b, *next;
+
     if (doc == NULL)
         return;
-    gumbo_destroy_output(&kGumboDefaultOptions, doc->out);
+    for (b = doc->blocks; b != NULL; b = next) {
+        next = b->next;
+        kGumboDefaultOptions.deallocator(NULL, b);
+    }
     syn_free(doc);
 }
 

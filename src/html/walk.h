@@ -36,7 +36,7 @@ enum walk_mode {
 };
 
 struct walk_plan {
-    size_t total;         /* units in the whole text */
+    size_t total;         /* units in the text, counted up to limit + 1 */
     size_t best_block;    /* most units at a block end <= limit, or 0 */
     size_t best_sentence; /* most units at a sentence end <= limit, or 0 */
     bool last_is_sentence; /* (EXCERPT out) the last token ended a sentence */

@@ -649,7 +649,8 @@ struct store_mail {
     char *dedupe_key; /* unique, e.g. "digest:daily:2026-11-29:sub42" */
     char *recipient;  /* one address */
     char *subject;    /* for listings; the body has the real header */
-    char *body;       /* the full RFC 5322 message, CRLF line ends */
+    char *body;       /* the full RFC 5322 message, CRLF line ends;
+                       * "" once sent (bodies are dropped then) */
     enum store_mail_status status;
     int attempts;         /* delivery attempts started */
     int64_t next_attempt; /* unix s; due when <= now (and queued) */
@@ -692,7 +693,8 @@ enum syn_status store_outbox_set_body(struct store *s, int64_t id,
                                       const char *body,
                                       struct syn_err *err) SYN_NODISCARD;
 
-/* The mail was accepted by the MTA: status sent, sent_at = now. */
+/* The mail was accepted by the MTA: status sent, sent_at = now. Its body
+ * is dropped (the row stays, so its dedupe key stays taken). */
 enum syn_status store_outbox_mark_sent(struct store *s, int64_t id, int64_t now,
                                        struct syn_err *err) SYN_NODISCARD;
 

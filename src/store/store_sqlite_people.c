@@ -499,8 +499,10 @@ sq_digest_record(struct store *s, enum store_frequency f,
 /* ------------------------------------------------------------------ */
 
 #define MAIL_COLUMNS                                                           \
-    "id, kind, dedupe_key, recipient, subject, body, status, attempts,"        \
-    " next_attempt, last_error, created, sent_at"
+    "id, kind, dedupe_key, recipient, subject,"                                \
+    " coalesce((SELECT b.body FROM outbox_bodies b"                            \
+    "  WHERE b.mail_id = outbox.id), ''),"                                     \
+    " status, attempts, next_attempt, last_error, created, sent_at"
 
 static const struct sq_field mail_fields[] = {
     SQF(store_mail, id, SQ_I64),
@@ -518,9 +520,15 @@ static const struct sq_field mail_fields[] = {
 };
 
 static const char sql_outbox_add[] =
-    "INSERT INTO outbox(kind, dedupe_key, recipient, subject, body,"
-    " next_attempt, created) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6)"
+    "INSERT INTO outbox(kind, dedupe_key, recipient, subject,"
+    " next_attempt, created) VALUES(?1, ?2, ?3, ?4, ?5, ?5)"
     " ON CONFLICT(dedupe_key) DO NOTHING";
+/* Bodies live apart (migration 003): claims and marks rewrite a small row. */
+static const char sql_outbox_body_put[] =
+    "INSERT INTO outbox_bodies(mail_id, body) VALUES(?1, ?2)"
+    " ON CONFLICT(mail_id) DO UPDATE SET body = excluded.body";
+static const char sql_outbox_body_drop[] =
+    "DELETE FROM outbox_bodies WHERE mail_id = ?1";
 static const char sql_outbox_id[] =
     "SELECT id FROM outbox WHERE dedupe_key = ?1";
 /* A claim is a lease: the rows stay queued but are not due again until
@@ -530,8 +538,6 @@ static const char sql_outbox_claim[] =
     " WHERE id IN (SELECT id FROM outbox WHERE status = 'queued'"
     "  AND next_attempt <= ?1 ORDER BY next_attempt, id LIMIT ?3)"
     " RETURNING " MAIL_COLUMNS;
-static const char sql_outbox_body[] =
-    "UPDATE outbox SET body = ?2 WHERE id = ?1";
 static const char sql_outbox_sent[] =
     "UPDATE outbox SET status = 'sent', sent_at = ?2, last_error = NULL"
     " WHERE id = ?1";
@@ -553,6 +559,7 @@ sq_outbox_enqueue(struct store *s, const struct store_mail *in, int64_t now,
                   int64_t *id, bool *inserted, struct syn_err *err)
 {
     struct sq *q = sq_of(s);
+    struct sq_tx tx;
     int64_t n = 0, mid = 0;
     enum syn_status st;
 
@@ -561,14 +568,19 @@ sq_outbox_enqueue(struct store *s, const struct store_mail *in, int64_t now,
         return syn_err_set(err, SYN_EINVAL,
                            "store: mail needs kind, key, recipient, body");
     }
-    st = sq_exec(q, sql_outbox_add, &n, err, "sssssI",
+    st = sq_tx_begin(q, &tx, err);
+    if (st != SYN_OK)
+        return st;
+    st = sq_exec(q, sql_outbox_add, &n, err, "ssssI",
                  store_mail_kind_names[in->kind], in->dedupe_key, in->recipient,
-                 in->subject, in->body, now);
+                 in->subject, now);
     if (st == SYN_OK && n > 0) {
         mid = sqlite3_last_insert_rowid(q->db);
+        st = sq_exec(q, sql_outbox_body_put, NULL, err, "Is", mid, in->body);
     } else if (st == SYN_OK) {
         st = sq_int(q, sql_outbox_id, &mid, false, err, "s", in->dedupe_key);
     }
+    st = sq_tx_end(q, &tx, st, err);
     if (st == SYN_OK) {
         if (id != NULL) {
             *id = mid;
@@ -627,24 +639,33 @@ enum syn_status
 sq_outbox_set_body(struct store *s, int64_t id, const char *body,
                    struct syn_err *err)
 {
-    int64_t n = 0;
     enum syn_status st;
 
     if (body == NULL)
         return syn_err_set(err, SYN_EINVAL, "store: no mail body");
-    st = sq_exec(sq_of(s), sql_outbox_body, &n, err, "Is", id, body);
-    return one_changed(st, n, "mail", err);
+    st = sq_exec(sq_of(s), sql_outbox_body_put, NULL, err, "Is", id, body);
+    if (st == SYN_ENOTFOUND)
+        return syn_err_set(err, SYN_ENOTFOUND, "store: no such mail");
+    return st;
 }
 
 enum syn_status
 sq_outbox_mark_sent(struct store *s, int64_t id, int64_t now,
                     struct syn_err *err)
 {
+    struct sq *q = sq_of(s);
+    struct sq_tx tx;
     int64_t n = 0;
-    enum syn_status st =
-        sq_exec(sq_of(s), sql_outbox_sent, &n, err, "II", id, now);
+    enum syn_status st;
 
-    return one_changed(st, n, "mail", err);
+    st = sq_tx_begin(q, &tx, err);
+    if (st != SYN_OK)
+        return st;
+    st = sq_exec(q, sql_outbox_sent, &n, err, "II", id, now);
+    st = one_changed(st, n, "mail", err);
+    if (st == SYN_OK)
+        st = sq_exec(q, sql_outbox_body_drop, NULL, err, "I", id);
+    return sq_tx_end(q, &tx, st, err);
 }
 
 enum syn_status

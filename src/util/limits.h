@@ -50,7 +50,12 @@
 #define SYN_MAX_PARAMS 64               /* fields in a query or form */
 #define SYN_MAX_QUERY_BYTES 4096        /* a search query */
 #define SYN_MAX_CONNECTIONS 1024        /* open sockets */
-#define SYN_CONN_MEMORY_BYTES (64u * 1024) /* per-connection buffers */
+/* Per-connection buffers (request line, headers, response headers).
+ * libmicrohttpd zeroes this pool between two requests of a keep-alive
+ * connection, so its size is paid on every request: 16 KiB holds the 8 KB
+ * of headers browsers send at most, plus our response headers. Larger
+ * headers get 431. */
+#define SYN_CONN_MEMORY_BYTES (16u * 1024)
 #define SYN_CONN_TIMEOUT_S 15           /* idle or slow clients */
 
 /* Web server. A request line plus headers beyond 8 KB is not a browser
@@ -67,8 +72,10 @@
 /* Items on one listing page and in feeds out (RSS readers show ~20-50). */
 #define SYN_PAGE_ITEMS 20
 #define SYN_FEED_ITEMS 50
-/* Sitemap URLs: the protocol allows 50000 per file. */
-#define SYN_SITEMAP_ITEMS 50000
+/* Articles listed in /sitemap.xml, newest first (NOTE: truncates): the
+ * protocol allows 50000 per file, but one page must fit the request arena
+ * (SYN_REQ_ARENA_BYTES) and SYN_MAX_PAGE_BYTES; 10000 URLs are ~1 MB. */
+#define SYN_SITEMAP_ITEMS 10000
 #define SYN_MAX_THREADS 64              /* server thread pool */
 
 /* Templates: a theme file is a few KB; nesting beyond 32 is a bug or a

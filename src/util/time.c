@@ -129,21 +129,21 @@ zone_by_name(const char *w, size_t n, int *zone_min)
         const char *name;
         int min;
     } zones[] = {
-        {"ut", 0},        {"utc", 0},        {"gmt", 0},
-        {"z", 0},         {"wet", 0},        {"bst", 60},
-        {"cet", 60},      {"met", 60},       {"cest", 120},
-        {"mest", 120},    {"eet", 120},      {"eest", 180},
-        {"msk", 180},     {"ist", 330},      {"jst", 540},
-        {"kst", 540},     {"hkt", 480},      {"sgt", 480},
-        {"awst", 480},    {"acst", 570},     {"aest", 600},
-        {"aedt", 660},    {"nzst", 720},     {"nzdt", 780},
-        {"edt", -4 * 60}, {"est", -5 * 60},  {"et", -5 * 60},
-        {"cdt", -5 * 60}, {"cst", -6 * 60},  {"ct", -6 * 60},
-        {"mdt", -6 * 60}, {"mst", -7 * 60},  {"mt", -7 * 60},
-        {"pdt", -7 * 60}, {"pst", -8 * 60},  {"pt", -8 * 60},
-        {"adt", -3 * 60}, {"ast", -4 * 60},  {"at", -4 * 60},
+        {"ut", 0},         {"utc", 0},        {"gmt", 0},
+        {"z", 0},          {"wet", 0},        {"bst", 60},
+        {"cet", 60},       {"met", 60},       {"cest", 120},
+        {"mest", 120},     {"eet", 120},      {"eest", 180},
+        {"msk", 180},      {"ist", 330},      {"jst", 540},
+        {"kst", 540},      {"hkt", 480},      {"sgt", 480},
+        {"awst", 480},     {"acst", 570},     {"aest", 600},
+        {"aedt", 660},     {"nzst", 720},     {"nzdt", 780},
+        {"edt", -4 * 60},  {"est", -5 * 60},  {"et", -5 * 60},
+        {"cdt", -5 * 60},  {"cst", -6 * 60},  {"ct", -6 * 60},
+        {"mdt", -6 * 60},  {"mst", -7 * 60},  {"mt", -7 * 60},
+        {"pdt", -7 * 60},  {"pst", -8 * 60},  {"pt", -8 * 60},
+        {"adt", -3 * 60},  {"ast", -4 * 60},  {"at", -4 * 60},
         {"akst", -9 * 60}, {"akdt", -8 * 60}, {"hst", -10 * 60},
-        {"ndt", -150},    {"nst", -210},
+        {"ndt", -150},     {"nst", -210},
     };
     struct str word = {w, n};
     size_t i;
@@ -201,8 +201,8 @@ month_by_name(const char *w, size_t n)
 static bool
 is_weekday(const char *w, size_t n)
 {
-    static const char *const days[7] = {"monday", "tuesday", "wednesday",
-                                        "thursday", "friday", "saturday",
+    static const char *const days[7] = {"monday",   "tuesday", "wednesday",
+                                        "thursday", "friday",  "saturday",
                                         "sunday"};
     size_t i, k;
 
@@ -366,8 +366,8 @@ time_parse_rfc822(const char *s, size_t len, int64_t *out)
 
         if (ascii_isspace(c) || c == ',' || c == '.' || c == '/') {
             i++;
-        } else if ((c == '+' || c == '-') && f.hour >= 0 &&
-                   i + 1 < len && ascii_isdigit((unsigned char)s[i + 1])) {
+        } else if ((c == '+' || c == '-') && f.hour >= 0 && i + 1 < len &&
+                   ascii_isdigit((unsigned char)s[i + 1])) {
             int extra = 0;
 
             if (!read_offset(s, len, &i, &extra))

@@ -216,13 +216,13 @@ struct name_part {
 
 struct node {
     enum node_kind kind;
-    unsigned line;                /* 1-based, for errors */
-    const char *text;             /* N_TEXT: into src; else the full name */
-    size_t len;                   /* bytes of text */
+    unsigned line;    /* 1-based, for errors */
+    const char *text; /* N_TEXT: into src; else the full name */
+    size_t len;       /* bytes of text */
     struct name_part parts[TPL_MAX_NAME_PARTS];
-    size_t n_parts;               /* 0 means "." (the current item) */
-    size_t end;                   /* sections: index after the body */
-    const struct tpl *partial;    /* N_PARTIAL after tpl_set_link() */
+    size_t n_parts;            /* 0 means "." (the current item) */
+    size_t end;                /* sections: index after the body */
+    const struct tpl *partial; /* N_PARTIAL after tpl_set_link() */
 };
 
 struct tpl {
@@ -231,7 +231,7 @@ struct tpl {
     struct node *nodes; /* owned */
     size_t n_nodes;
     size_t cap_nodes;
-    struct tpl *next;   /* in the set */
+    struct tpl *next; /* in the set */
 };
 
 struct tpl_set {
@@ -465,10 +465,9 @@ compile(struct tpl *t, size_t len, struct syn_err *err)
             const struct node *sec;
 
             if (depth == 0)
-                return syn_err_set(err, SYN_EPARSE,
-                                   "%s:%u: '{{/%.*s}}' closes nothing",
-                                   t->name, line, (int)(inner_e - inner_s),
-                                   src + inner_s);
+                return syn_err_set(
+                    err, SYN_EPARSE, "%s:%u: '{{/%.*s}}' closes nothing",
+                    t->name, line, (int)(inner_e - inner_s), src + inner_s);
             sec = &t->nodes[open[depth - 1]];
             if (sec->len != inner_e - inner_s ||
                 memcmp(sec->text, src + inner_s, sec->len) != 0)
@@ -533,18 +532,19 @@ compile(struct tpl *t, size_t len, struct syn_err *err)
 }
 
 enum syn_status
-tpl_set_add(struct tpl_set *set, const char *name, const char *src,
-            size_t len, struct syn_err *err)
+tpl_set_add(struct tpl_set *set, const char *name, const char *src, size_t len,
+            struct syn_err *err)
 {
     struct tpl *t = NULL;
     enum syn_status st;
 
     if (len > SYN_MAX_TPL_BYTES)
-        return syn_err_set(err, SYN_ETOOBIG, "%s: template larger than %u "
-                           "bytes", name, (unsigned)SYN_MAX_TPL_BYTES);
+        return syn_err_set(err, SYN_ETOOBIG,
+                           "%s: template larger than %u "
+                           "bytes",
+                           name, (unsigned)SYN_MAX_TPL_BYTES);
     if (set_find(set, name, strlen(name)) != NULL)
-        return syn_err_set(err, SYN_EEXIST, "%s: template defined twice",
-                           name);
+        return syn_err_set(err, SYN_EEXIST, "%s: template defined twice", name);
     t = syn_calloc(1, sizeof(*t));
     if (t == NULL)
         goto nomem;
@@ -640,8 +640,8 @@ tpl_escape_html(struct buf *out, const char *s, size_t n)
 
 struct render {
     const struct tpl_val *stack[SYN_MAX_TPL_DEPTH + 1];
-    size_t depth;          /* entries in stack */
-    unsigned partials;     /* nesting of partials */
+    size_t depth;      /* entries in stack */
+    unsigned partials; /* nesting of partials */
     struct buf *out;
     struct syn_err *err;
 };
@@ -706,8 +706,10 @@ render_body(struct render *r, const struct tpl *t, const struct node *n,
     if (push == NULL)
         return render_range(r, t, from, n->end);
     if (r->depth == SYN_ARRAY_LEN(r->stack))
-        return syn_err_set(r->err, SYN_ETOOBIG, "%s:%u: context deeper than "
-                           "%d", t->name, n->line, SYN_MAX_TPL_DEPTH);
+        return syn_err_set(r->err, SYN_ETOOBIG,
+                           "%s:%u: context deeper than "
+                           "%d",
+                           t->name, n->line, SYN_MAX_TPL_DEPTH);
     r->stack[r->depth++] = push;
     st = render_range(r, t, from, n->end);
     r->depth--;
@@ -751,8 +753,7 @@ render_range(struct render *r, const struct tpl *t, size_t from, size_t to)
                      item = item->next)
                     st = render_body(r, t, n, i + 1, item);
             } else if (truthy(v)) {
-                st = render_body(r, t, n, i + 1,
-                                 v->kind == TPL_MAP ? v : NULL);
+                st = render_body(r, t, n, i + 1, v->kind == TPL_MAP ? v : NULL);
             }
             i = n->end;
             break;
@@ -764,8 +765,8 @@ render_range(struct render *r, const struct tpl *t, size_t from, size_t to)
         case N_PARTIAL:
             if (n->partial == NULL)
                 return syn_err_set(r->err, SYN_ENOTFOUND,
-                                   "%s:%u: partial '%.*s' not linked",
-                                   t->name, n->line, (int)n->len, n->text);
+                                   "%s:%u: partial '%.*s' not linked", t->name,
+                                   n->line, (int)n->len, n->text);
             if (r->partials == SYN_MAX_TPL_DEPTH)
                 return syn_err_set(r->err, SYN_ETOOBIG,
                                    "%s:%u: partials nested deeper than %d",
@@ -778,8 +779,8 @@ render_range(struct render *r, const struct tpl *t, size_t from, size_t to)
         }
     }
     if (st != SYN_OK && (r->err == NULL || r->err->code == SYN_OK))
-        SYN_IGNORE(syn_err_set(r->err, st, "%s: rendering failed (%s)",
-                               t->name, syn_strerror(st)));
+        SYN_IGNORE(syn_err_set(r->err, st, "%s: rendering failed (%s)", t->name,
+                               syn_strerror(st)));
     return st;
 }
 
@@ -793,8 +794,10 @@ tpl_render(const struct tpl_set *set, const char *name,
     if (t == NULL)
         return syn_err_set(err, SYN_ENOTFOUND, "no template '%s'", name);
     if (data != NULL && (data->failed || data->root == NULL))
-        return syn_err_set(err, SYN_ENOMEM, "%s: data tree incomplete "
-                           "(out of memory)", name);
+        return syn_err_set(err, SYN_ENOMEM,
+                           "%s: data tree incomplete "
+                           "(out of memory)",
+                           name);
     syn_err_clear(err);
     memset(&r, 0, sizeof(r));
     r.out = out;

@@ -89,13 +89,13 @@ void tpl_set_free(struct tpl_set *set);
  * SYN_MAX_TPL_BYTES or SYN_MAX_TPL_DEPTH, SYN_EEXIST for a duplicate name,
  * SYN_ENOMEM. The set is unchanged on failure. */
 enum syn_status tpl_set_add(struct tpl_set *set, const char *name,
-                            const char *src, size_t len, struct syn_err *err)
-    SYN_NODISCARD;
+                            const char *src, size_t len,
+                            struct syn_err *err) SYN_NODISCARD;
 
 /* Resolve every {{>partial}}; call once after the last tpl_set_add().
  * SYN_ENOTFOUND "name:line: no template 'x' for partial". */
-enum syn_status tpl_set_link(struct tpl_set *set, struct syn_err *err)
-    SYN_NODISCARD;
+enum syn_status tpl_set_link(struct tpl_set *set,
+                             struct syn_err *err) SYN_NODISCARD;
 
 /* True when the set holds a template called name. */
 bool tpl_set_has(const struct tpl_set *set, const char *name);
@@ -109,7 +109,7 @@ enum syn_status tpl_render(const struct tpl_set *set, const char *name,
                            struct syn_err *err) SYN_NODISCARD;
 
 /* Append s[0..n) to out HTML-escaped as {{var}} does. */
-enum syn_status tpl_escape_html(struct buf *out, const char *s, size_t n)
-    SYN_NODISCARD;
+enum syn_status tpl_escape_html(struct buf *out, const char *s,
+                                size_t n) SYN_NODISCARD;
 
 #endif

@@ -21,8 +21,8 @@
  * the sanitizer keeps only http and https). JSON-LD needs no exception:
  * it is data, never executed. */
 #define WEB_CSP                                                                \
-    "default-src 'self'; img-src 'self' https: http:; script-src 'self'; "   \
-    "style-src 'self'; object-src 'none'; base-uri 'none'; "                 \
+    "default-src 'self'; img-src 'self' https: http:; script-src 'self'; "     \
+    "style-src 'self'; object-src 'none'; base-uri 'none'; "                   \
     "form-action 'self'; frame-ancestors 'none'"
 
 static const char *const wdays[7] = {"Sun", "Mon", "Tue", "Wed",
@@ -76,9 +76,9 @@ add_headers(struct MHD_Response *r, const struct web_entry_spec *spec,
         ok = ok && MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION,
                                            spec->location) == MHD_YES;
     if (e->etag[0] != '\0')
-        ok = ok && MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG,
-                                           gz ? e->etag_gz : e->etag) ==
-                       MHD_YES;
+        ok =
+            ok && MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG,
+                                          gz ? e->etag_gz : e->etag) == MHD_YES;
     if (e->last_modified[0] != '\0')
         ok = ok && MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED,
                                            e->last_modified) == MHD_YES;
@@ -86,18 +86,17 @@ add_headers(struct MHD_Response *r, const struct web_entry_spec *spec,
         ok = ok && MHD_add_response_header(r, MHD_HTTP_HEADER_VARY,
                                            "Accept-Encoding") == MHD_YES;
     if (gz && r == e->gz)
-        ok = ok && MHD_add_response_header(r,
-                                           MHD_HTTP_HEADER_CONTENT_ENCODING,
+        ok = ok && MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING,
                                            "gzip") == MHD_YES;
-    ok = ok &&
-         MHD_add_response_header(r, "Content-Security-Policy", WEB_CSP) ==
-             MHD_YES &&
-         MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") ==
-             MHD_YES &&
-         MHD_add_response_header(r, "Referrer-Policy",
-                                 "strict-origin-when-cross-origin") ==
-             MHD_YES &&
-         MHD_add_response_header(r, "X-Frame-Options", "DENY") == MHD_YES;
+    ok =
+        ok &&
+        MHD_add_response_header(r, "Content-Security-Policy", WEB_CSP) ==
+            MHD_YES &&
+        MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") ==
+            MHD_YES &&
+        MHD_add_response_header(r, "Referrer-Policy",
+                                "strict-origin-when-cross-origin") == MHD_YES &&
+        MHD_add_response_header(r, "X-Frame-Options", "DENY") == MHD_YES;
     return ok;
 }
 
@@ -138,13 +137,13 @@ web_entry_new(const struct web_entry_spec *spec, struct web_entry **out,
                            spec->len, NULL, 0);
         sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
         SYN_IGNORE(snprintf(e->etag, sizeof(e->etag), "\"%s\"", hex) < 0);
-        SYN_IGNORE(snprintf(e->etag_gz, sizeof(e->etag_gz), "\"%s-gz\"",
-                            hex) < 0);
+        SYN_IGNORE(snprintf(e->etag_gz, sizeof(e->etag_gz), "\"%s-gz\"", hex) <
+                   0);
         http_date(spec->mtime != 0 ? spec->mtime : time(NULL),
                   e->last_modified);
     }
     vary = compressible(spec->ctype) && spec->len >= GZIP_MIN_BYTES;
-    if (vary) {
+    if (vary && !spec->no_gzip) {
         st = web_gzip(spec->body, spec->len, &gz, &gz_len, err);
         if (st != SYN_OK)
             goto fail;
@@ -155,22 +154,21 @@ web_entry_new(const struct web_entry_spec *spec, struct web_entry **out,
         goto nomem;
     e->bytes = sizeof(*e) + spec->len;
     if (gz != NULL) {
-        e->gz = MHD_create_response_from_buffer(gz_len, gz,
-                                                MHD_RESPMEM_MUST_COPY);
+        e->gz =
+            MHD_create_response_from_buffer(gz_len, gz, MHD_RESPMEM_MUST_COPY);
         if (e->gz == NULL || !add_headers(e->gz, spec, e, true, vary))
             goto nomem;
         e->bytes += gz_len;
     }
     if (spec->validators) {
-        e->nm = MHD_create_response_from_buffer(0, NULL,
-                                                MHD_RESPMEM_PERSISTENT);
+        e->nm =
+            MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
         if (e->nm == NULL || !add_headers(e->nm, spec, e, false, vary))
             goto nomem;
         if (gz != NULL) {
-            e->nm_gz = MHD_create_response_from_buffer(
-                0, NULL, MHD_RESPMEM_PERSISTENT);
-            if (e->nm_gz == NULL || !add_headers(e->nm_gz, spec, e, true,
-                                                 vary))
+            e->nm_gz = MHD_create_response_from_buffer(0, NULL,
+                                                       MHD_RESPMEM_PERSISTENT);
+            if (e->nm_gz == NULL || !add_headers(e->nm_gz, spec, e, true, vary))
                 goto nomem;
         }
     }

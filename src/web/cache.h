@@ -34,23 +34,25 @@ struct web_entry_spec {
     const char *cache_control; /* e.g. "public, max-age=60" */
     const char *location;      /* Location header, or NULL */
     bool validators;           /* ETag + Last-Modified, 304 possible */
+    bool no_gzip;              /* skip the gzip form (the client will not
+                                * take it and the entry is not cached) */
     time_t mtime;              /* Last-Modified; 0 = now */
 };
 
 struct web_entry {
     atomic_int refs;
     unsigned status;
-    struct MHD_Response *plain;    /* owned */
-    struct MHD_Response *gz;       /* owned; NULL when not compressed */
-    struct MHD_Response *nm;       /* 304 for the plain variant; or NULL */
-    struct MHD_Response *nm_gz;    /* 304 for the gzip variant; or NULL */
-    char etag[32];                 /* "\"hex\"" or "" */
-    char etag_gz[36];              /* "\"hex-gz\"" or "" */
-    char last_modified[32];        /* IMF-fixdate or "" */
-    size_t bytes;                  /* memory held, for the cache bound */
-    uint64_t gen;                  /* store generation when cached */
-    char *key;                     /* owned; set by web_cache_put */
-    struct web_entry *next;        /* hash chain */
+    struct MHD_Response *plain; /* owned */
+    struct MHD_Response *gz;    /* owned; NULL when not compressed */
+    struct MHD_Response *nm;    /* 304 for the plain variant; or NULL */
+    struct MHD_Response *nm_gz; /* 304 for the gzip variant; or NULL */
+    char etag[32];              /* "\"hex\"" or "" */
+    char etag_gz[36];           /* "\"hex-gz\"" or "" */
+    char last_modified[32];     /* IMF-fixdate or "" */
+    size_t bytes;               /* memory held, for the cache bound */
+    uint64_t gen;               /* store generation when cached */
+    char *key;                  /* owned; set by web_cache_put */
+    struct web_entry *next;     /* hash chain */
 };
 
 /* Build an entry (one reference, the caller's). SYN_ENOMEM, SYN_EIO. */

@@ -17,8 +17,7 @@ mac_hex(const unsigned char key[WEB_CSRF_KEY_BYTES], long long t,
 
     crypto_auth_hmacsha256(mac, (const unsigned char *)msg,
                            n > 0 ? (size_t)n : 0, key);
-    sodium_bin2hex(hex, 2 * crypto_auth_hmacsha256_BYTES + 1, mac,
-                   sizeof(mac));
+    sodium_bin2hex(hex, 2 * crypto_auth_hmacsha256_BYTES + 1, mac, sizeof(mac));
 }
 
 void
@@ -28,8 +27,7 @@ web_csrf_make(const unsigned char key[WEB_CSRF_KEY_BYTES], int64_t now,
     char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
 
     mac_hex(key, (long long)now, hex);
-    if (snprintf(out, WEB_CSRF_TOKEN_BYTES, "%lld.%s", (long long)now, hex) <
-        0)
+    if (snprintf(out, WEB_CSRF_TOKEN_BYTES, "%lld.%s", (long long)now, hex) < 0)
         out[0] = '\0';
 }
 

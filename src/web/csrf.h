@@ -17,7 +17,7 @@
 
 #include "util/compiler.h"
 
-#define WEB_CSRF_KEY_BYTES 32 /* = APP_SECRET_BYTES */
+#define WEB_CSRF_KEY_BYTES 32   /* = APP_SECRET_BYTES */
 #define WEB_CSRF_TOKEN_BYTES 96 /* room for the token and its NUL */
 /* A form stays usable for a day after its page was rendered. */
 #define WEB_CSRF_TTL_S (24 * 3600)

@@ -14,8 +14,8 @@
 /* Compress in[0..len) into a new buffer (*out, *out_len; syn_free it).
  * SYN_ENOMEM, SYN_EIO when zlib fails. */
 enum syn_status web_gzip(const char *in, size_t len, char **out /* out */,
-                         size_t *out_len /* out */, struct syn_err *err)
-    SYN_NODISCARD;
+                         size_t *out_len /* out */,
+                         struct syn_err *err) SYN_NODISCARD;
 
 /* True when an Accept-Encoding value (may be NULL) accepts gzip: a "gzip"
  * or "*" coding whose q is not 0. */

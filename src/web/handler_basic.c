@@ -89,7 +89,8 @@ store_gauges(struct web_req *req, struct buf *b, struct syn_err *err)
         int64_t v;
 
         memcpy(&v, (const char *)&stats + gauges[i].off, sizeof(v));
-        st = buf_printf(b, "# HELP syndic_store_%s %s\n"
+        st = buf_printf(b,
+                        "# HELP syndic_store_%s %s\n"
                         "# TYPE syndic_store_%s gauge\n"
                         "syndic_store_%s %lld\n",
                         gauges[i].name, gauges[i].help, gauges[i].name,
@@ -104,7 +105,8 @@ send_asset(struct web_req *req, const char *path, struct syn_err *err)
     const struct web_asset *a = web_theme_asset(req->site->theme, path);
 
     if (a == NULL)
-        return syn_err_set(err, SYN_ENOTFOUND, "There is no file at this "
+        return syn_err_set(err, SYN_ENOTFOUND,
+                           "There is no file at this "
                            "address.");
     return web_reply(req, 200, a->ctype, a->data, a->len, err);
 }
@@ -128,6 +130,5 @@ web_h_robots(struct web_req *req, struct syn_err *err)
 
     web_tree_begin(req, &t);
     tpl_set_str(&t, t.root, "sitemap", web_abs_url(req, "/sitemap.xml"));
-    return web_render(req, "robots.txt", &t, "text/plain; charset=utf-8",
-                      err);
+    return web_render(req, "robots.txt", &t, "text/plain; charset=utf-8", err);
 }

@@ -18,7 +18,7 @@
 
 struct feed_scope {
     struct store_item_query q;
-    const char *title;       /* arena or static */
+    const char *title; /* arena or static */
     const char *description;
     char base[SYN_MAX_SLUG_BYTES + 8]; /* "", "/t/x", "/s/1" */
 };
@@ -48,13 +48,14 @@ feed_scope(struct web_req *req, struct store *s, struct feed_scope *fs,
         if (st != SYN_OK)
             return st;
         fs->q.source_id = id;
-        fs->title = arena_strdup(&req->arena, web_source_name(&req->arena,
-                                                              src));
+        fs->title =
+            arena_strdup(&req->arena, web_source_name(&req->arena, src));
         fs->description = "Stories from this source.";
         SYN_IGNORE(snprintf(fs->base, sizeof(fs->base), "/s/%ld", id) < 0);
         store_source_free(src);
         return fs->title != NULL ? SYN_OK
-                                 : syn_err_set(err, SYN_ENOMEM, "out of "
+                                 : syn_err_set(err, SYN_ENOMEM,
+                                               "out of "
                                                "memory");
     } else {
         struct store_topic_list *topics = NULL;
@@ -75,8 +76,8 @@ feed_scope(struct web_req *req, struct store *s, struct feed_scope *fs,
             return syn_err_set(err, SYN_ENOTFOUND, "There is no such topic.");
         fs->q.topic = req->args[0];
         fs->description = "Stories on this topic.";
-        SYN_IGNORE(snprintf(fs->base, sizeof(fs->base), "/t/%s",
-                            req->args[0]) < 0);
+        SYN_IGNORE(snprintf(fs->base, sizeof(fs->base), "/t/%s", req->args[0]) <
+                   0);
     }
     return SYN_OK;
 }
@@ -115,48 +116,45 @@ json_feed(struct web_req *req, const struct feed_scope *fs,
                         json_string("https://jsonfeed.org/version/1.1"));
     json_object_set_new(o, "title", json_string(fs->title));
     json_object_set_new(o, "description", json_string(fs->description));
-    json_object_set_new(o, "home_page_url",
-                        json_string(web_abs_url(req, fs->base[0] ? fs->base
-                                                                 : "/")));
+    json_object_set_new(
+        o, "home_page_url",
+        json_string(web_abs_url(req, fs->base[0] ? fs->base : "/")));
     json_object_set_new(o, "feed_url", json_string(web_abs_url(req, self)));
-    json_object_set_new(o, "language",
-                        json_string(req->site->opts->language));
+    json_object_set_new(o, "language", json_string(req->site->opts->language));
     for (i = 0; i < items->n; i++) {
         const struct store_item *it = &items->v[i];
         const struct store_source *src = find_source(sources, it->source_id);
         json_t *j = json_object(), *authors;
         json_error_t jerr;
-        char path[160];
-        const char *slug = web_slug(&req->arena, it->title);
+        const char *path = web_article_path(&req->arena, it->id, it->title);
 
-        if (j == NULL || slug == NULL)
+        if (j == NULL || path == NULL) {
+            json_decref(j);
             continue;
-        SYN_IGNORE(snprintf(path, sizeof(path), "/a/%lld/%s",
-                            (long long)it->id, slug) < 0);
+        }
         json_object_set_new(j, "id", json_string(web_abs_url(req, path)));
         json_object_set_new(j, "url", json_string(web_abs_url(req, path)));
         if (it->url != NULL)
             json_object_set_new(j, "external_url", json_string(it->url));
         if (it->title != NULL)
             json_object_set_new(j, "title", json_string(it->title));
-        json_object_set_new(j, "content_html",
-                            json_string(it->excerpt_html != NULL
-                                            ? it->excerpt_html
-                                            : ""));
+        json_object_set_new(
+            j, "content_html",
+            json_string(it->excerpt_html != NULL ? it->excerpt_html : ""));
         if (it->excerpt_text != NULL)
             json_object_set_new(j, "summary", json_string(it->excerpt_text));
         if (it->image != NULL)
             json_object_set_new(j, "image", json_string(it->image));
         if (it->published > 0)
-            json_object_set_new(j, "date_published",
-                                json_string(web_date(it->published,
-                                                     WEB_DATE_RFC3339, d,
-                                                     sizeof(d))));
+            json_object_set_new(
+                j, "date_published",
+                json_string(
+                    web_date(it->published, WEB_DATE_RFC3339, d, sizeof(d))));
         if (it->updated > 0)
-            json_object_set_new(j, "date_modified",
-                                json_string(web_date(it->updated,
-                                                     WEB_DATE_RFC3339, d,
-                                                     sizeof(d))));
+            json_object_set_new(
+                j, "date_modified",
+                json_string(
+                    web_date(it->updated, WEB_DATE_RFC3339, d, sizeof(d))));
         if (it->language != NULL)
             json_object_set_new(j, "language", json_string(it->language));
         if (it->authors != NULL &&
@@ -177,11 +175,10 @@ json_feed(struct web_req *req, const struct feed_scope *fs,
             json_decref(authors);
         }
         if (src != NULL)
-            json_object_set_new(
-                j, "_source",
-                json_pack("{s:s, s:s?}", "title",
-                          web_source_name(&req->arena, src), "feed_url",
-                          src->url));
+            json_object_set_new(j, "_source",
+                                json_pack("{s:s, s:s?}", "title",
+                                          web_source_name(&req->arena, src),
+                                          "feed_url", src->url));
         json_array_append_new(arr, j);
     }
     json_object_set_new(o, "items", arr);
@@ -227,9 +224,9 @@ web_h_feed(struct web_req *req, struct syn_err *err)
     tpl_set_str(&t, feed, "description", fs.description);
     tpl_set_str(&t, feed, "home_url",
                 web_abs_url(req, fs.base[0] ? fs.base : "/"));
-    SYN_IGNORE(snprintf(self, sizeof(self), "%s/%s", fs.base,
-                        req->def->arg == WEB_FEED_RSS ? "feed.xml"
-                                                      : "atom.xml") < 0);
+    SYN_IGNORE(
+        snprintf(self, sizeof(self), "%s/%s", fs.base,
+                 req->def->arg == WEB_FEED_RSS ? "feed.xml" : "atom.xml") < 0);
     tpl_set_str(&t, feed, "self_url", web_abs_url(req, self));
     list = tpl_set_list(&t, t.root, "items");
     for (i = 0; i < items->n; i++) {
@@ -323,8 +320,8 @@ web_h_sitemap(struct web_req *req, struct syn_err *err)
                     web_abs_url(req, path));
     }
     for (i = 0; i < topics->n; i++) {
-        SYN_IGNORE(snprintf(path, sizeof(path), "/t/%s",
-                            topics->v[i].slug) < 0);
+        SYN_IGNORE(snprintf(path, sizeof(path), "/t/%s", topics->v[i].slug) <
+                   0);
         tpl_set_str(&t, tpl_list_add_map(&t, list), "loc",
                     web_abs_url(req, path));
     }
@@ -339,16 +336,14 @@ web_h_sitemap(struct web_req *req, struct syn_err *err)
             goto out;
         for (i = 0; i < items->n; i++) {
             const struct store_item *it = &items->v[i];
-            const char *slug = web_slug(&req->arena, it->title);
+            const char *apath =
+                web_article_path(&req->arena, it->id, it->title);
 
-            SYN_IGNORE(snprintf(path, sizeof(path), "/a/%lld/%s",
-                                (long long)it->id,
-                                slug != NULL ? slug : "story") < 0);
             m = tpl_list_add_map(&t, list);
-            tpl_set_str(&t, m, "loc", web_abs_url(req, path));
+            tpl_set_str(&t, m, "loc",
+                        apath != NULL ? web_abs_url(req, apath) : NULL);
             tpl_set_str(&t, m, "lastmod",
-                        web_date(it->updated > 0 ? it->updated
-                                                 : it->sort_time,
+                        web_date(it->updated > 0 ? it->updated : it->sort_time,
                                  WEB_DATE_DAY, d, sizeof(d)));
         }
         total += items->n;

@@ -10,6 +10,7 @@
 #include "util/ascii.h"
 #include "util/limits.h"
 #include "util/str.h"
+#include "util/url.h"
 #include "web/csrf.h"
 #include "web/handlers.h"
 #include "web/metrics.h"
@@ -17,6 +18,10 @@
 #include "web/view.h"
 
 #define HTML "text/html; charset=utf-8"
+
+/* Search results are paged by SYN_PAGE_ITEMS up to this offset: nobody
+ * reads 50 pages of results, and deep offsets cost the index. */
+#define SEARCH_MAX_START 1000
 
 /* Parse a positive id from a URL segment; SYN_ENOTFOUND otherwise (a
  * malformed id names no page). */
@@ -26,7 +31,8 @@ parse_id(const char *s, int64_t *id, struct syn_err *err)
     long v;
 
     if (s == NULL || str_to_long(s, 1, 0x7fffffffffffffffL, &v) != SYN_OK)
-        return syn_err_set(err, SYN_ENOTFOUND, "There is no story at this "
+        return syn_err_set(err, SYN_ENOTFOUND,
+                           "There is no story at this "
                            "address.");
     *id = v;
     return SYN_OK;
@@ -56,7 +62,8 @@ parse_cursor(const struct web_req *req, struct store_item_query *q,
     q->before_id = id;
     return SYN_OK;
 bad:
-    return syn_err_set(err, SYN_EINVAL, "The 'before' parameter should look "
+    return syn_err_set(err, SYN_EINVAL,
+                       "The 'before' parameter should look "
                        "like 1700000000.42.");
 }
 
@@ -80,6 +87,30 @@ set_csrf(struct web_req *req, struct tpl_tree *t)
 
     web_csrf_make(req->site->csrf_key, (int64_t)time(NULL), tok);
     tpl_set_str(t, t->root, "csrf", tok);
+}
+
+/* The topics, as links on the home page and choices in the subscribe
+ * form: "topics" [{slug, name}] and "has_topics". */
+static enum syn_status
+topics_tree(struct store *s, struct tpl_tree *t, struct syn_err *err)
+{
+    struct store_topic_list *topics = NULL;
+    struct tpl_val *list;
+    size_t i;
+    enum syn_status st = store_topic_list(s, &topics, err);
+
+    if (st != SYN_OK)
+        return st;
+    tpl_set_bool(t, t->root, "has_topics", topics->n > 0);
+    list = tpl_set_list(t, t->root, "topics");
+    for (i = 0; i < topics->n; i++) {
+        struct tpl_val *m = tpl_list_add_map(t, list);
+
+        tpl_set_str(t, m, "slug", topics->v[i].slug);
+        tpl_set_str(t, m, "name", topics->v[i].name);
+    }
+    store_topic_list_free(topics);
+    return SYN_OK;
 }
 
 /* A list page of items (home, source, topic). */
@@ -131,12 +162,18 @@ web_h_home(struct web_req *req, struct syn_err *err)
     memset(&q, 0, sizeof(q));
     web_tree_begin(req, &t);
     tpl_set_str(&t, t.root, "heading", "Latest stories");
-    tpl_set_str(&t, t.root, "description", "The latest stories from our "
-                "partners and sources.");
+    tpl_set_str(&t, t.root, "intro", req->site->opts->tagline);
+    tpl_set_str(&t, t.root, "description",
+                req->site->opts->tagline != NULL
+                    ? req->site->opts->tagline
+                    : "The latest stories from our partners and sources.");
     og = tpl_set_map(&t, t.root, "og");
     tpl_set_str(&t, og, "type", "website");
     tpl_set_str(&t, og, "title", req->site->opts->site_title);
     tpl_set_str(&t, og, "url", web_abs_url(req, "/"));
+    st = topics_tree(s, &t, err);
+    if (st != SYN_OK)
+        return st;
     return render_listing(req, s, &q, &t, "", err);
 }
 
@@ -248,8 +285,8 @@ share_tree(struct web_req *req, struct tpl_tree *t, struct tpl_val *item,
     size_t i;
 
     for (i = 0; i < SYN_ARRAY_LEN(networks); i++) {
-        SYN_IGNORE(snprintf(href, sizeof(href), "/share/%lld/%s",
-                            (long long)id, networks[i].network) < 0);
+        SYN_IGNORE(snprintf(href, sizeof(href), "/share/%lld/%s", (long long)id,
+                            networks[i].network) < 0);
         if (i == 0) {
             tpl_set_str(t, item, "pinterest_url", href);
             continue;
@@ -271,7 +308,6 @@ web_h_article(struct web_req *req, struct syn_err *err)
     struct store_item *it = NULL;
     struct store_source *src = NULL;
     struct store_item_list *also = NULL, *related = NULL;
-    struct store_topic_list *topics = NULL;
     struct store *s;
     struct tpl_tree t;
     struct tpl_val *item, *og, *list;
@@ -285,7 +321,8 @@ web_h_article(struct web_req *req, struct syn_err *err)
     if (st == SYN_OK)
         st = store_item_get(s, id, &it, err);
     if (st == SYN_ENOTFOUND)
-        st = syn_err_set(err, SYN_ENOTFOUND, "There is no story at this "
+        st = syn_err_set(err, SYN_ENOTFOUND,
+                         "There is no story at this "
                          "address.");
     if (st != SYN_OK)
         return st;
@@ -295,11 +332,10 @@ web_h_article(struct web_req *req, struct syn_err *err)
         goto out;
     }
     if (req->n_args < 2 || strcmp(req->args[1], slug) != 0) {
-        char loc[160];
+        const char *loc = web_article_path(&req->arena, id, it->title);
 
-        SYN_IGNORE(snprintf(loc, sizeof(loc), "/a/%lld/%s", (long long)id,
-                            slug) < 0);
-        st = web_redirect(req, 301, loc, err);
+        st = loc != NULL ? web_redirect(req, 301, loc, err)
+                         : syn_err_set(err, SYN_ENOMEM, "out of memory");
         goto out;
     }
     st = store_source_get(s, it->source_id, &src, err);
@@ -307,26 +343,37 @@ web_h_article(struct web_req *req, struct syn_err *err)
         st = store_item_cluster_members(s, id, 20, &also, err);
     if (st == SYN_OK)
         st = store_item_related(s, id, 5, &related, err);
-    if (st == SYN_OK)
-        st = store_topic_list(s, &topics, err);
     if (st != SYN_OK)
         goto out;
     name = web_source_name(&req->arena, src);
     web_tree_begin(req, &t);
+    st = topics_tree(s, &t, err);
+    if (st != SYN_OK)
+        goto out;
     item = tpl_set_map(&t, t.root, "item");
     web_item_tree(req, &t, item, it, src);
     share_tree(req, &t, item, id);
     tpl_set_str(&t, t.root, "page_title", it->title);
     tpl_set_str(&t, t.root, "description", it->excerpt_text);
-    tpl_set_str(&t, t.root, "canonical", it->url); /* the original */
+    /* The original, without the tracking parameters the store's
+     * canonical form drops. */
+    tpl_set_str(&t, t.root, "canonical",
+                it->canonical_url != NULL && url_is_http(it->canonical_url)
+                    ? it->canonical_url
+                    : it->url);
     if (it->language != NULL)
         tpl_set_str(&t, t.root, "lang", it->language);
+    if (web_is_rtl(it->language, it->title))
+        tpl_set_str(&t, t.root, "dir", "rtl");
     tpl_set_str(&t, t.root, "feed_base", "");
     og = tpl_set_map(&t, t.root, "og");
     tpl_set_str(&t, og, "type", "article");
     tpl_set_str(&t, og, "title", it->title);
     tpl_set_str(&t, og, "description", it->excerpt_text);
-    tpl_set_str(&t, og, "url", it->url);
+    tpl_set_str(&t, og, "url",
+                it->canonical_url != NULL && url_is_http(it->canonical_url)
+                    ? it->canonical_url
+                    : it->url);
     tpl_set_str(&t, og, "image", it->image);
     tpl_set_str(&t, t.root, "jsonld", web_item_jsonld(req, it, name));
     list = tpl_set_list(&t, t.root, "also");
@@ -340,18 +387,10 @@ web_h_article(struct web_req *req, struct syn_err *err)
     }
     tpl_set_bool(&t, t.root, "has_also", also->n > 0);
     tpl_set_bool(&t, t.root, "has_related", related->n > 0);
-    tpl_set_bool(&t, t.root, "has_topics", topics->n > 0);
     list = tpl_set_list(&t, t.root, "related");
     for (i = 0; i < related->n; i++)
         web_item_tree(req, &t, tpl_list_add_map(&t, list), &related->v[i],
                       NULL);
-    list = tpl_set_list(&t, t.root, "topics");
-    for (i = 0; i < topics->n; i++) {
-        struct tpl_val *m = tpl_list_add_map(&t, list);
-
-        tpl_set_str(&t, m, "slug", topics->v[i].slug);
-        tpl_set_str(&t, m, "name", topics->v[i].name);
-    }
     set_csrf(req, &t);
     st = web_render(req, "article.html", &t, HTML, err);
 out:
@@ -359,7 +398,6 @@ out:
     store_source_free(src);
     store_item_list_free(also);
     store_item_list_free(related);
-    store_topic_list_free(topics);
     return st;
 }
 
@@ -371,13 +409,21 @@ web_h_search(struct web_req *req, struct syn_err *err)
     struct tpl_tree t;
     struct tpl_val *list;
     const char *q = web_params_get(&req->query, "q");
+    const char *start_s = web_params_get(&req->query, "start");
     struct str trimmed = str_trim(str_from_cstr(q));
     char *query;
+    long start = 0;
     size_t i;
     enum syn_status st = web_req_store(req, &s, err);
 
     if (st != SYN_OK)
         return st;
+    if (start_s != NULL && start_s[0] != '\0' &&
+        str_to_long(start_s, 0, SEARCH_MAX_START, &start) != SYN_OK)
+        return syn_err_set(err, SYN_EINVAL,
+                           "The 'start' parameter should be a number from "
+                           "0 to %d.",
+                           SEARCH_MAX_START);
     web_tree_begin(req, &t);
     tpl_set_str(&t, t.root, "page_title", "Search");
     tpl_set_str(&t, t.root, "feed_base", "");
@@ -388,15 +434,26 @@ web_h_search(struct web_req *req, struct syn_err *err)
         return syn_err_set(err, SYN_ENOMEM, "out of memory");
     tpl_set_str(&t, t.root, "query", query);
     if (query[0] == '\0') {
-        tpl_set_str(&t, t.root, "notice", "Type one or more words to search "
+        tpl_set_str(&t, t.root, "notice",
+                    "Type one or more words to search "
                     "the stories.");
         return web_render(req, "search.html", &t, HTML, err);
     }
-    st = store_item_search(s, query, 0, SYN_PAGE_ITEMS, &res, err);
+    st = store_item_search(s, query, (size_t)start, SYN_PAGE_ITEMS, &res, err);
     if (st != SYN_OK)
         return st;
     if (res->n == 0)
         tpl_set_str(&t, t.root, "notice", "No stories match your search.");
+    if (res->more && start + SYN_PAGE_ITEMS <= SEARCH_MAX_START) {
+        struct buf next;
+
+        buf_init(&next, SYN_MAX_URL_BYTES);
+        if (buf_append_str(&next, "/search?q=") == SYN_OK &&
+            web_url_encode(&next, query) == SYN_OK &&
+            buf_printf(&next, "&start=%ld", start + SYN_PAGE_ITEMS) == SYN_OK)
+            tpl_set_str(&t, t.root, "next_url", buf_cstr(&next));
+        buf_fini(&next);
+    }
     tpl_set_bool(&t, t.root, "has_results", res->n > 0);
     list = tpl_set_list(&t, t.root, "results");
     for (i = 0; i < res->n; i++) {
@@ -464,19 +521,16 @@ out:
 
 /* Expand a share pattern for an item. */
 static enum syn_status
-share_url(struct web_req *req, const char *pattern,
-          const struct store_item *it, struct buf *out)
+share_url(struct web_req *req, const char *pattern, const struct store_item *it,
+          struct buf *out)
 {
     const char *page;
-    char path[160];
-    const char *slug = web_slug(&req->arena, it->title);
+    const char *path = web_article_path(&req->arena, it->id, it->title);
     const char *p;
     enum syn_status st = SYN_OK;
 
-    if (slug == NULL)
+    if (path == NULL)
         return SYN_ENOMEM;
-    SYN_IGNORE(snprintf(path, sizeof(path), "/a/%lld/%s", (long long)it->id,
-                        slug) < 0);
     page = web_abs_url(req, path);
     if (page == NULL)
         return SYN_ENOMEM;
@@ -526,8 +580,10 @@ web_h_share(struct web_req *req, struct syn_err *err)
     }
     /* Count first: a failed count must not block the visitor. */
     if (store_share_increment(s, id, networks[n].network, err) != SYN_OK)
-        log_warn(req->site->opts->log, "share count failed item=%lld "
-                 "msg=\"%s\"", (long long)id, err->msg);
+        log_warn(req->site->opts->log,
+                 "share count failed item=%lld "
+                 "msg=\"%s\"",
+                 (long long)id, err->msg);
     web_metrics_share(req->site->metrics, (size_t)n);
     req->resp.cache_control = "no-store";
     st = web_redirect(req, 302, buf_cstr(&url), err);
@@ -544,8 +600,8 @@ web_metrics_shares(struct web_req *req, struct buf *out, struct syn_err *err)
     size_t i;
 
     st = buf_append_str(out, "# HELP syndic_shares_total Share links "
-                        "followed, by network.\n"
-                        "# TYPE syndic_shares_total counter\n");
+                             "followed, by network.\n"
+                             "# TYPE syndic_shares_total counter\n");
     for (i = 0; i < SYN_ARRAY_LEN(networks) && st == SYN_OK; i++)
         st = buf_printf(out, "syndic_shares_total{network=\"%s\"} %lu\n",
                         networks[i].network,

@@ -64,8 +64,7 @@ web_metrics_record(struct web_metrics *m, enum web_route route,
         if (elapsed_us <= lat_bounds_us[b])
             break;
     }
-    atomic_fetch_add_explicit(&m->requests[route][s], 1,
-                              memory_order_relaxed);
+    atomic_fetch_add_explicit(&m->requests[route][s], 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&m->lat_bucket[route][b], 1,
                               memory_order_relaxed);
     atomic_fetch_add_explicit(&m->lat_sum_us[route], elapsed_us,
@@ -95,12 +94,14 @@ web_metrics_write(struct web_metrics *m, struct buf *out)
             if (v == 0)
                 continue;
             if (status_codes[i] != 0)
-                st = buf_printf(out, "syndic_http_requests_total{route=\"%s\""
+                st = buf_printf(out,
+                                "syndic_http_requests_total{route=\"%s\""
                                 ",status=\"%u\"} %lu\n",
                                 web_route_name((enum web_route)r),
                                 status_codes[i], v);
             else
-                st = buf_printf(out, "syndic_http_requests_total{route=\"%s\""
+                st = buf_printf(out,
+                                "syndic_http_requests_total{route=\"%s\""
                                 ",status=\"other\"} %lu\n",
                                 web_route_name((enum web_route)r), v);
         }
@@ -123,16 +124,19 @@ web_metrics_write(struct web_metrics *m, struct buf *out)
         for (i = 0; i < WEB_LAT_BUCKETS && st == SYN_OK; i++) {
             cum += load(&m->lat_bucket[r][i]);
             if (i < WEB_LAT_BUCKETS - 1)
-                st = buf_printf(out, "syndic_http_request_duration_seconds_"
+                st = buf_printf(out,
+                                "syndic_http_request_duration_seconds_"
                                 "bucket{route=\"%s\",le=\"%g\"} %lu\n",
                                 name, (double)lat_bounds_us[i] / 1e6, cum);
             else
-                st = buf_printf(out, "syndic_http_request_duration_seconds_"
+                st = buf_printf(out,
+                                "syndic_http_request_duration_seconds_"
                                 "bucket{route=\"%s\",le=\"+Inf\"} %lu\n",
                                 name, cum);
         }
         if (st == SYN_OK)
-            st = buf_printf(out, "syndic_http_request_duration_seconds_sum"
+            st = buf_printf(out,
+                            "syndic_http_request_duration_seconds_sum"
                             "{route=\"%s\"} %.6f\n"
                             "syndic_http_request_duration_seconds_count"
                             "{route=\"%s\"} %lu\n",

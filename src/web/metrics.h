@@ -38,7 +38,7 @@ void web_metrics_share(struct web_metrics *m, size_t i);
 unsigned long web_metrics_share_count(struct web_metrics *m, size_t i);
 
 /* Append the counters in Prometheus text format. Errors are buf's. */
-enum syn_status web_metrics_write(struct web_metrics *m, struct buf *out)
-    SYN_NODISCARD;
+enum syn_status web_metrics_write(struct web_metrics *m,
+                                  struct buf *out) SYN_NODISCARD;
 
 #endif

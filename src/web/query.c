@@ -34,8 +34,7 @@ decode(const char *s, size_t len, bool plus_space, bool allow_ws,
 
         if (c == '%') {
             if (i + 2 >= len)
-                return syn_err_set(err, SYN_EINVAL,
-                                   "truncated percent-escape");
+                return syn_err_set(err, SYN_EINVAL, "truncated percent-escape");
             if (!ascii_isxdigit(s[i + 1]) || !ascii_isxdigit(s[i + 2]))
                 return syn_err_set(err, SYN_EINVAL, "bad percent-escape");
             c = (unsigned char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
@@ -57,8 +56,8 @@ decode(const char *s, size_t len, bool plus_space, bool allow_ws,
 }
 
 enum syn_status
-web_path_decode(const char *raw, size_t len, struct arena *a,
-                const char **out, struct syn_err *err)
+web_path_decode(const char *raw, size_t len, struct arena *a, const char **out,
+                struct syn_err *err)
 {
     char *d;
     size_t n, i, seg;
@@ -131,15 +130,17 @@ web_params_parse(const char *s, size_t len, struct arena *a,
         if (st != SYN_OK)
             return st;
         if (eq != NULL)
-            st = decode(eq + 1, plen - name_len - 1, true, true, a, &value,
-                        &n, err);
+            st = decode(eq + 1, plen - name_len - 1, true, true, a, &value, &n,
+                        err);
         else
             st = decode("", 0, true, true, a, &value, &n, err);
         if (st != SYN_OK)
             return st;
         if (n > SYN_MAX_QUERY_BYTES)
-            return syn_err_set(err, SYN_ETOOBIG, "field '%.40s' longer than "
-                               "%d bytes", name, SYN_MAX_QUERY_BYTES);
+            return syn_err_set(err, SYN_ETOOBIG,
+                               "field '%.40s' longer than "
+                               "%d bytes",
+                               name, SYN_MAX_QUERY_BYTES);
         p = &out->items[out->n++];
         p->name = name;
         p->value = value;

@@ -6,6 +6,7 @@
 #include "util/log.h"
 #include "web/server_internal.h"
 #include "web/theme.h"
+#include "web/view.h"
 
 void
 web_tree_begin(struct web_req *req, struct tpl_tree *t)
@@ -18,8 +19,14 @@ web_tree_begin(struct web_req *req, struct tpl_tree *t)
     tpl_set_str(t, site, "title", o->site_title);
     tpl_set_str(t, site, "base_url", o->base_url);
     tpl_set_str(t, site, "language", o->language);
+    tpl_set_str(t, site, "tagline", o->tagline);
     tpl_set_str(t, t->root, "lang", o->language);
-    tpl_set_str(t, t->root, "dir", "ltr");
+    /* dir is the page's (an rtl story makes it rtl); site_dir stays the
+     * site language's, for the navigation and forms around the story. */
+    tpl_set_str(t, t->root, "dir",
+                web_is_rtl(o->language, NULL) ? "rtl" : "ltr");
+    tpl_set_str(t, t->root, "site_dir",
+                web_is_rtl(o->language, NULL) ? "rtl" : "ltr");
     tpl_set_str(t, t->root, "path", req->path);
     tpl_set_str(t, t->root, "canonical", web_abs_url(req, req->path));
 }
@@ -68,6 +75,15 @@ web_redirect(struct web_req *req, unsigned status, const char *location,
     req->resp.ctype = "text/plain; charset=utf-8";
     req->resp.set = true;
     return SYN_OK;
+}
+
+void
+web_outbox_queued(const struct web_req *req)
+{
+    const struct web_opts *o = req->site->opts;
+
+    if (o->outbox_queued != NULL)
+        o->outbox_queued(o->hook_arg);
 }
 
 const char *
@@ -129,10 +145,10 @@ web_fail(struct web_req *req, enum syn_status st, const struct syn_err *err)
     tpl_set_long(&t, t.root, "status", (long)http);
     tpl_set_str(&t, t.root, "title", title);
     tpl_set_str(&t, t.root, "message", msg);
-    if (web_render(req, "error.html", &t, "text/html; charset=utf-8",
-                   &rerr) != SYN_OK &&
-        web_reply(req, http, "text/plain; charset=utf-8", title,
-                  strlen(title), &rerr) != SYN_OK) {
+    if (web_render(req, "error.html", &t, "text/html; charset=utf-8", &rerr) !=
+            SYN_OK &&
+        web_reply(req, http, "text/plain; charset=utf-8", title, strlen(title),
+                  &rerr) != SYN_OK) {
         buf_reset(&req->resp.body);
         req->resp.ctype = "text/plain; charset=utf-8";
         req->resp.set = true;

@@ -39,7 +39,7 @@ struct web_site {
     const struct web_opts *opts;   /* = &opts_copy */
     const struct web_theme *theme; /* = theme_owned */
     struct web_opts opts_copy;     /* site fields point at the copies: */
-    char *title, *base_url, *language, *theme_dir; /* owned */
+    char *title, *base_url, *language, *theme_dir, *tagline; /* owned */
     struct web_theme *theme_owned;
     struct web_metrics *metrics;   /* atomics */
     const unsigned char *csrf_key; /* WEB_CSRF_KEY_BYTES (web/csrf.h) */
@@ -57,26 +57,26 @@ struct web_resp {
 };
 
 struct web_req {
-    struct arena arena;            /* everything below is allocated here */
-    struct web_server *server;     /* borrowed */
-    const struct web_site *site;   /* borrowed for the request */
-    struct MHD_Connection *conn;   /* borrowed */
+    struct arena arena;          /* everything below is allocated here */
+    struct web_server *server;   /* borrowed */
+    const struct web_site *site; /* borrowed for the request */
+    struct MHD_Connection *conn; /* borrowed */
     enum web_method method;
-    const char *target;            /* raw request target, as received */
-    const char *path;              /* decoded path */
-    const char *query_raw;         /* raw query string ("" when none) */
-    struct web_params query;       /* decoded query */
-    const struct web_route_def *def; /* matched route, or NULL */
-    enum web_route route;          /* for metrics */
+    const char *target;                   /* raw request target, as received */
+    const char *path;                     /* decoded path */
+    const char *query_raw;                /* raw query string ("" when none) */
+    struct web_params query;              /* decoded query */
+    const struct web_route_def *def;      /* matched route, or NULL */
+    enum web_route route;                 /* for metrics */
     const char *args[WEB_ROUTE_MAX_ARGS]; /* captures of the pattern */
     size_t n_args;
-    struct buf body_in;            /* POST body, up to SYN_MAX_REQ_BODY */
+    struct buf body_in; /* POST body, up to SYN_MAX_REQ_BODY */
     bool body_too_big;
-    bool started;                  /* first access callback seen */
-    enum syn_status prep_status;   /* decoding and routing outcome */
-    struct syn_err prep_err;       /* its detail, for web_fail() */
-    uint64_t start_ns;             /* monotonic, for the latency metric */
-    unsigned sent_status;          /* HTTP status queued */
+    bool started;                /* first access callback seen */
+    enum syn_status prep_status; /* decoding and routing outcome */
+    struct syn_err prep_err;     /* its detail, for web_fail() */
+    uint64_t start_ns;           /* monotonic, for the latency metric */
+    unsigned sent_status;        /* HTTP status queued */
     struct web_resp resp;
 };
 
@@ -85,8 +85,7 @@ const char *web_req_header(const struct web_req *req, const char *name);
 
 /* The store connection of this thread (opened on first use, kept for the
  * thread's life). SYN_EDB when it cannot be opened. */
-enum syn_status web_req_store(struct web_req *req,
-                              struct store **out /* out */,
+enum syn_status web_req_store(struct web_req *req, struct store **out /* out */,
                               struct syn_err *err) SYN_NODISCARD;
 
 /* Start the data tree of a page: site.title, site.base_url, site.language,
@@ -105,8 +104,8 @@ enum syn_status web_reply(struct web_req *req, unsigned status,
 
 /* Answer with a redirect (301, 302, 303) to location (copied). */
 enum syn_status web_redirect(struct web_req *req, unsigned status,
-                             const char *location, struct syn_err *err)
-    SYN_NODISCARD;
+                             const char *location,
+                             struct syn_err *err) SYN_NODISCARD;
 
 /* Turn a failed status into the answer: SYN_ENOTFOUND 404,
  * SYN_EINVAL/SYN_EPARSE 400, SYN_ETOOBIG 413, SYN_EAUTH 403, SYN_EDENIED
@@ -114,6 +113,11 @@ enum syn_status web_redirect(struct web_req *req, unsigned status,
  * err->msg. Never fails: the last resort is a plain-text body. */
 void web_fail(struct web_req *req, enum syn_status st,
               const struct syn_err *err);
+
+/* Tell the mail sender (web_opts.outbox_queued) that this request queued
+ * a row in the store's outbox; a no-op without the hook. Call it after
+ * the row is committed. */
+void web_outbox_queued(const struct web_req *req);
 
 /* The absolute URL of path on this site (base_url + path), in the arena;
  * NULL on ENOMEM. */

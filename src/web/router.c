@@ -35,13 +35,13 @@ static const struct web_route_def routes[] = {
 };
 
 static const char *const route_names[WEB_R_COUNT] = {
-    [WEB_R_HOME] = "home",         [WEB_R_ARTICLE] = "article",
-    [WEB_R_SOURCE] = "source",     [WEB_R_TOPIC] = "topic",
-    [WEB_R_SEARCH] = "search",     [WEB_R_PARTNERS] = "partners",
-    [WEB_R_FEED] = "feed",         [WEB_R_SITEMAP] = "sitemap",
-    [WEB_R_ROBOTS] = "robots",     [WEB_R_OPML] = "opml",
-    [WEB_R_SHARE] = "share",       [WEB_R_STATIC] = "static",
-    [WEB_R_HEALTHZ] = "healthz",   [WEB_R_METRICS] = "metrics",
+    [WEB_R_HOME] = "home",           [WEB_R_ARTICLE] = "article",
+    [WEB_R_SOURCE] = "source",       [WEB_R_TOPIC] = "topic",
+    [WEB_R_SEARCH] = "search",       [WEB_R_PARTNERS] = "partners",
+    [WEB_R_FEED] = "feed",           [WEB_R_SITEMAP] = "sitemap",
+    [WEB_R_ROBOTS] = "robots",       [WEB_R_OPML] = "opml",
+    [WEB_R_SHARE] = "share",         [WEB_R_STATIC] = "static",
+    [WEB_R_HEALTHZ] = "healthz",     [WEB_R_METRICS] = "metrics",
     [WEB_R_NOT_FOUND] = "not_found", [WEB_R_BAD] = "bad_request",
 };
 
@@ -55,8 +55,8 @@ web_route_name(enum web_route r)
 
 /* Does path (after the leading '/') match pattern (same)? */
 static bool
-match_one(const char *pat, const char *path, const char **args,
-          size_t *n_args, size_t seg_len[WEB_ROUTE_MAX_ARGS])
+match_one(const char *pat, const char *path, const char **args, size_t *n_args,
+          size_t seg_len[WEB_ROUTE_MAX_ARGS])
 {
     size_t n = 0;
 
@@ -100,8 +100,7 @@ web_route_match(char *path, const char **args, size_t *n_args)
     if (path[0] != '/')
         return NULL;
     for (i = 0; i < SYN_ARRAY_LEN(routes); i++) {
-        if (!match_one(routes[i].pattern + 1, path + 1, args, n_args,
-                       seg_len))
+        if (!match_one(routes[i].pattern + 1, path + 1, args, n_args, seg_len))
             continue;
         /* Cut the captures out of the path: the path is no longer needed
          * whole once routed. */

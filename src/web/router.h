@@ -41,8 +41,8 @@ typedef enum syn_status (*web_handler_fn)(struct web_req *req,
                                           struct syn_err *err);
 
 /* Flags of a route. */
-#define WEB_F_CACHE 1u   /* a 200 answer goes into the response cache */
-#define WEB_F_POST 2u    /* POST accepted besides GET and HEAD */
+#define WEB_F_CACHE 1u /* a 200 answer goes into the response cache */
+#define WEB_F_POST 2u  /* POST accepted besides GET and HEAD */
 
 struct web_route_def {
     const char *pattern;

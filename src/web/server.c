@@ -38,9 +38,11 @@ _Static_assert(WEB_CSRF_KEY_BYTES == APP_SECRET_BYTES,
 
 /* Templates every handler may ask for: checked at start-up and reload. */
 static const char *const required_templates[] = {
-    "home.html",   "article.html", "source.html",  "topic.html",
-    "search.html", "partners.html", "error.html",  "feed_rss.xml",
-    "feed_atom.xml", "opml.xml",   "sitemap.xml",  "robots.txt", NULL,
+    "home.html",  "article.html", "source.html",
+    "topic.html", "search.html",  "partners.html",
+    "error.html", "feed_rss.xml", "feed_atom.xml",
+    "opml.xml",   "sitemap.xml",  "robots.txt",
+    NULL,
 };
 
 /* How long web_server_stop() lets requests in flight finish. */
@@ -124,8 +126,8 @@ prepare(struct web_req *req, struct syn_err *err)
                          &req->arena, &req->path, err);
     if (st != SYN_OK)
         return st;
-    st = web_params_parse(req->query_raw, strlen(req->query_raw),
-                          &req->arena, &req->query, err);
+    st = web_params_parse(req->query_raw, strlen(req->query_raw), &req->arena,
+                          &req->query, err);
     if (st != SYN_OK)
         return st;
     req->route = WEB_R_NOT_FOUND;
@@ -134,7 +136,8 @@ prepare(struct web_req *req, struct syn_err *err)
         return syn_err_set(err, SYN_ENOMEM, "out of memory");
     req->def = web_route_match(path_copy, req->args, &req->n_args);
     if (req->def == NULL)
-        return syn_err_set(err, SYN_ENOTFOUND, "There is no page at this "
+        return syn_err_set(err, SYN_ENOTFOUND,
+                           "There is no page at this "
                            "address.");
     req->route = req->def->route;
     return SYN_OK;
@@ -182,6 +185,26 @@ serve_entry(struct web_server *s, struct web_req *req, struct web_entry *e)
     return MHD_queue_response(req->conn, status, r);
 }
 
+/* Only targets whose query holds parameters some page reads are cached:
+ * "/a/1/x?junk=N" renders like "/a/1/x" but must not fill the cache with
+ * one entry per N. */
+static bool
+query_cacheable(const struct web_req *req)
+{
+    static const char *const known[] = {"before"};
+    size_t i, k;
+
+    for (i = 0; i < req->query.n; i++) {
+        for (k = 0; k < SYN_ARRAY_LEN(known); k++) {
+            if (strcmp(req->query.items[i].name, known[k]) == 0)
+                break;
+        }
+        if (k == SYN_ARRAY_LEN(known))
+            return false;
+    }
+    return true;
+}
+
 /* Run the handler (or report st) and send the answer. Holds the site
  * read lock so that a reload cannot free the theme under the handler. */
 static enum MHD_Result
@@ -199,7 +222,7 @@ respond(struct web_server *s, struct web_req *req, enum syn_status st,
     cacheable = st == SYN_OK && !req->resp.set && req->def != NULL &&
                 (req->def->flags & WEB_F_CACHE) &&
                 (req->method == WEB_GET || req->method == WEB_HEAD) &&
-                req->target != NULL;
+                req->target != NULL && query_cacheable(req);
     if (cacheable) {
         e = web_cache_get(s->cache, req->target, gen);
         if (e != NULL) {
@@ -235,6 +258,9 @@ respond(struct web_server *s, struct web_req *req, enum syn_status st,
                              ? req->resp.cache_control
                              : default_cache_control(req, spec.status);
     spec.validators = spec.status == 200;
+    spec.no_gzip = !(cacheable && spec.status == 200 && !req->resp.no_cache) &&
+                   !web_accepts_gzip(
+                       web_req_header(req, MHD_HTTP_HEADER_ACCEPT_ENCODING));
     if (web_entry_new(&spec, &e, err) != SYN_OK) {
         pthread_rwlock_unlock(&s->site_lock);
         log_error(s->opts.log, "response failed path=%s msg=\"%s\"",
@@ -290,8 +316,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
          * limit; the rest is read and dropped. */
         if (req->prep_status == SYN_OK && req->method == WEB_POST &&
             (req->def->flags & WEB_F_POST) && !req->body_too_big &&
-            buf_append(&req->body_in, upload_data, *upload_data_size) !=
-                SYN_OK)
+            buf_append(&req->body_in, upload_data, *upload_data_size) != SYN_OK)
             req->body_too_big = true;
         *upload_data_size = 0;
         return MHD_YES;
@@ -473,8 +498,10 @@ parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v6,
     }
     return SYN_OK;
 bad:
-    return syn_err_set(err, SYN_ECONFIG, "bad listen address '%s' (want "
-                       "ADDR:PORT or [V6ADDR]:PORT)", listen);
+    return syn_err_set(err, SYN_ECONFIG,
+                       "bad listen address '%s' (want "
+                       "ADDR:PORT or [V6ADDR]:PORT)",
+                       listen);
 }
 
 static enum syn_status
@@ -496,6 +523,7 @@ site_free(struct web_site *site)
     syn_free(site->base_url);
     syn_free(site->language);
     syn_free(site->theme_dir);
+    syn_free(site->tagline);
     syn_free(site);
 }
 
@@ -518,8 +546,8 @@ server_free(struct web_server *s)
 /* A site from the site fields of o (title, base_url, language,
  * theme_dir; copied) and the server's fixed options. */
 static enum syn_status
-site_new(struct web_server *s, const struct web_opts *o,
-         struct web_site **out, struct syn_err *err)
+site_new(struct web_server *s, const struct web_opts *o, struct web_site **out,
+         struct syn_err *err)
 {
     struct web_site *site = syn_calloc(1, sizeof(*site));
     enum syn_status st;
@@ -535,6 +563,8 @@ site_new(struct web_server *s, const struct web_opts *o,
         st = copy_opt(o->language, "en", &site->language, err);
     if (st == SYN_OK)
         st = copy_opt(o->theme_dir, NULL, &site->theme_dir, err);
+    if (st == SYN_OK)
+        st = copy_opt(o->tagline, NULL, &site->tagline, err);
     if (st == SYN_OK)
         st = web_theme_load(site->theme_dir, required_templates,
                             &site->theme_owned, err);
@@ -552,6 +582,7 @@ site_new(struct web_server *s, const struct web_opts *o,
     site->opts_copy.base_url = site->base_url;
     site->opts_copy.language = site->language;
     site->opts_copy.theme_dir = site->theme_dir;
+    site->opts_copy.tagline = site->tagline;
     site->opts = &site->opts_copy;
     site->theme = site->theme_owned;
     site->metrics = &s->metrics;
@@ -589,7 +620,7 @@ web_server_start(const struct web_opts *o, struct web_server **out,
     s->opts.db_path = s->db_path;
     /* Site fields live in the site (they change on reload). */
     s->opts.site_title = s->opts.base_url = s->opts.language = NULL;
-    s->opts.theme_dir = NULL;
+    s->opts.theme_dir = s->opts.tagline = NULL;
     web_metrics_init(&s->metrics);
     atomic_init(&s->gen, 1);
     s->cache = web_cache_new();
@@ -628,17 +659,15 @@ web_server_start(const struct web_opts *o, struct web_server **out,
     if (v6)
         flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, access_cb, s,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SYN_CONN_MEMORY_BYTES,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)SYN_MAX_CONNECTIONS,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SYN_CONN_TIMEOUT_S,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, s,
+        flags, 0, NULL, NULL, access_cb, s, MHD_OPTION_THREAD_POOL_SIZE,
+        threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)SYN_CONN_MEMORY_BYTES, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)SYN_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)SYN_CONN_TIMEOUT_S, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, s,
         MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, s,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-        MHD_OPTION_END);
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
     if (s->daemon == NULL) {
         st = syn_err_set(err, SYN_ENET, "cannot listen on %s", s->listen);
         goto fail;
@@ -665,8 +694,7 @@ web_server_reload(struct web_server *s, const struct web_opts *o,
                   struct syn_err *err)
 {
     struct web_site *site = NULL, *old;
-    enum syn_status st = site_new(s, o != NULL ? o : s->site->opts, &site,
-                                  err);
+    enum syn_status st = site_new(s, o != NULL ? o : s->site->opts, &site, err);
 
     if (st != SYN_OK)
         return st;

@@ -31,13 +31,14 @@ typedef void (*web_hook_fn)(void *arg);
 typedef enum syn_status (*web_metrics_fn)(void *arg, struct buf *out);
 
 struct web_opts {
-    const char *listen;     /* "ADDR:PORT", "[v6]:PORT"; NULL = 127.0.0.1:8080 */
-    unsigned threads;       /* 0 = number of online cores */
-    const char *theme_dir;  /* overrides of the embedded theme, or NULL */
-    const char *db_path;    /* the store */
+    const char *listen;    /* "ADDR:PORT", "[v6]:PORT"; NULL = 127.0.0.1:8080 */
+    unsigned threads;      /* 0 = number of online cores */
+    const char *theme_dir; /* overrides of the embedded theme, or NULL */
+    const char *db_path;   /* the store */
     const char *site_title; /* [site] title */
     const char *base_url;   /* [site] base_url, e.g. "https://news.example" */
     const char *language;   /* [site] language, e.g. "en" */
+    const char *tagline;    /* [site] tagline, or NULL */
     const struct syn_log *log; /* borrowed; may be NULL */
     /* Appends extra Prometheus lines (fetch and mail counters) to
      * /metrics. */

@@ -18,16 +18,16 @@ struct web_cache;
 struct web_site;
 
 struct web_server {
-    struct web_opts opts;          /* fixed options; site fields unused */
-    char *listen, *db_path;        /* owned copies for opts */
-    struct MHD_Daemon *daemon;     /* owned */
-    unsigned port;                 /* bound TCP port */
-    pthread_rwlock_t site_lock;    /* guards site against reloads */
-    struct web_site *site;         /* owned, with its theme */
-    struct web_cache *cache;       /* owned */
+    struct web_opts opts;       /* fixed options; site fields unused */
+    char *listen, *db_path;     /* owned copies for opts */
+    struct MHD_Daemon *daemon;  /* owned */
+    unsigned port;              /* bound TCP port */
+    pthread_rwlock_t site_lock; /* guards site against reloads */
+    struct web_site *site;      /* owned, with its theme */
+    struct web_cache *cache;    /* owned */
     struct web_metrics metrics;
-    atomic_uint_fast64_t gen;      /* bumped by every known write */
-    pthread_key_t store_key;       /* each thread's struct store * */
+    atomic_uint_fast64_t gen; /* bumped by every known write */
+    pthread_key_t store_key;  /* each thread's struct store * */
     bool store_key_made;
     unsigned char csrf_key[WEB_CSRF_KEY_BYTES]; /* site secret */
 };

@@ -18,7 +18,7 @@
 #define THEME_MAX_FILES 256
 
 struct file {
-    char *rel;  /* "templates/x.html", "static/site.css" */
+    char *rel; /* "templates/x.html", "static/site.css" */
     char *data;
     size_t len;
 };
@@ -108,8 +108,7 @@ read_file(const char *path, size_t max, char **out, size_t *out_len,
 
 /* Read every regular file of dir/sub (one level) as "sub/name". */
 static enum syn_status
-read_dir(const char *dir, const char *sub, struct files *f,
-         struct syn_err *err)
+read_dir(const char *dir, const char *sub, struct files *f, struct syn_err *err)
 {
     char path[4096], rel[512];
     DIR *d;
@@ -120,9 +119,9 @@ read_dir(const char *dir, const char *sub, struct files *f,
         return syn_err_set(err, SYN_ETOOBIG, "theme path too long");
     d = opendir(path);
     if (d == NULL)
-        return errno == ENOENT ? SYN_OK
-                               : syn_err_set(err, SYN_EIO, "%s: %s", path,
-                                             strerror(errno));
+        return errno == ENOENT
+                   ? SYN_OK
+                   : syn_err_set(err, SYN_EIO, "%s: %s", path, strerror(errno));
     while (st == SYN_OK && (de = readdir(d)) != NULL) {
         char file[4096];
         struct stat sb;
@@ -138,9 +137,9 @@ read_dir(const char *dir, const char *sub, struct files *f,
             continue;
         if (stat(file, &sb) != 0 || !S_ISREG(sb.st_mode))
             continue;
-        st = read_file(file, strcmp(sub, "templates") == 0
-                                 ? SYN_MAX_TPL_BYTES
-                                 : THEME_MAX_ASSET_BYTES,
+        st = read_file(file,
+                       strcmp(sub, "templates") == 0 ? SYN_MAX_TPL_BYTES
+                                                     : THEME_MAX_ASSET_BYTES,
                        &data, &len, err);
         if (st == SYN_OK)
             st = files_put(f, rel, data, len, err);
@@ -231,8 +230,8 @@ web_theme_load(const char *dir, const char *const *required,
         struct file *file = &f->items[i];
 
         if (strncmp(file->rel, "templates/", 10) == 0) {
-            st = tpl_set_add(t->tpl, file->rel + 10, file->data, file->len,
-                             err);
+            st =
+                tpl_set_add(t->tpl, file->rel + 10, file->data, file->len, err);
         } else if (strncmp(file->rel, "static/", 7) == 0) {
             struct web_asset *a = &t->assets[t->n_assets];
 
@@ -250,11 +249,12 @@ web_theme_load(const char *dir, const char *const *required,
     }
     if (st == SYN_OK)
         st = tpl_set_link(t->tpl, err);
-    for (i = 0; st == SYN_OK && required != NULL && required[i] != NULL;
-         i++) {
+    for (i = 0; st == SYN_OK && required != NULL && required[i] != NULL; i++) {
         if (!tpl_set_has(t->tpl, required[i]))
-            st = syn_err_set(err, SYN_ENOTFOUND, "theme: template '%s' is "
-                             "missing", required[i]);
+            st = syn_err_set(err, SYN_ENOTFOUND,
+                             "theme: template '%s' is "
+                             "missing",
+                             required[i]);
     }
 out:
     files_fini(f);

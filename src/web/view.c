@@ -59,33 +59,87 @@ web_date(int64_t t, enum web_date_fmt fmt, char *out, size_t cap)
 
 #define SLUG_MAX 80
 
+/* Code points that separate words in a slug besides ASCII ones: Latin-1
+ * punctuation and symbols, general punctuation, CJK and fullwidth
+ * punctuation, Arabic punctuation. Letters of any script are kept. */
+static bool
+slug_separator(uint32_t cp)
+{
+    return (cp >= 0x80 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 ||
+           (cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+           (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF0F) ||
+           (cp >= 0xFF1A && cp <= 0xFF20) || cp == 0x060C || cp == 0x061B ||
+           cp == 0x061F || (cp >= 0x066A && cp <= 0x066D) || cp == 0x06D4 ||
+           cp == 0xFFFD || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200B;
+}
+
 char *
 web_slug(struct arena *a, const char *title)
 {
     char *s = arena_alloc(a, SLUG_MAX + 1);
-    size_t n = 0;
+    size_t n = 0, len = title != NULL ? strlen(title) : 0, i = 0;
     bool dash = false;
 
     if (s == NULL)
         return NULL;
-    for (; title != NULL && *title != '\0' && n < SLUG_MAX; title++) {
-        unsigned char c = (unsigned char)*title;
+    while (i < len) {
+        unsigned char c = (unsigned char)title[i];
+        uint32_t cp;
+        size_t k;
 
-        if (ascii_isalnum(c)) {
-            if (dash && n > 0 && n < SLUG_MAX - 1)
+        if (c < 0x80) {
+            i++;
+            if (ascii_isalnum(c)) {
+                if (dash && n > 0 && n + 2 > SLUG_MAX)
+                    break;
+                if (dash && n > 0)
+                    s[n++] = '-';
+                if (n + 1 > SLUG_MAX)
+                    break;
+                dash = false;
+                s[n++] = (char)ascii_tolower(c);
+            } else if (c != '\'') {
+                dash = true;
+            }
+            continue;
+        }
+        k = utf8_decode(title + i, len - i, &cp);
+        if (k == 0)
+            k = 1;
+        if (slug_separator(cp)) {
+            dash = true;
+        } else {
+            if (n + (dash && n > 0 ? 1 : 0) + k > SLUG_MAX)
+                break; /* NOTE: truncates at a code point, SLUG_MAX */
+            if (dash && n > 0)
                 s[n++] = '-';
             dash = false;
-            s[n++] = (char)ascii_tolower(c);
-        } else if (c != '\'') {
-            dash = true;
+            memcpy(s + n, title + i, k);
+            n += k;
         }
+        i += k;
     }
-    while (n > 0 && s[n - 1] == '-')
-        n--;
     if (n == 0)
         return arena_strdup(a, "story");
     s[n] = '\0';
     return s;
+}
+
+char *
+web_article_path(struct arena *a, int64_t id, const char *title)
+{
+    const char *slug = web_slug(a, title);
+    struct buf b;
+    char *out = NULL;
+
+    if (slug == NULL)
+        return NULL;
+    buf_init(&b, 64 + 3 * SLUG_MAX);
+    if (buf_printf(&b, "/a/%lld/", (long long)id) == SYN_OK &&
+        web_url_encode(&b, slug) == SYN_OK)
+        out = arena_strndup(a, b.data, b.len);
+    buf_fini(&b);
+    return out;
 }
 
 bool
@@ -219,26 +273,25 @@ void
 web_item_tree(struct web_req *req, struct tpl_tree *t, struct tpl_val *map,
               const struct store_item *it, const struct store_source *src)
 {
-    char d[64], path[128];
+    char d[64], path[64];
     struct tpl_val *s;
     const char *slug = web_slug(&req->arena, it->title);
+    const char *apath = web_article_path(&req->arena, it->id, it->title);
     int64_t upd;
     bool rtl;
 
-    if (slug == NULL) {
+    if (slug == NULL || apath == NULL) {
         t->failed = true;
         return;
     }
-    SYN_IGNORE(snprintf(path, sizeof(path), "/a/%lld/%s", (long long)it->id,
-                        slug) < 0);
     tpl_set_long(t, map, "id", (long)it->id);
-    tpl_set_str(t, map, "title", it->title != NULL && it->title[0] != '\0'
-                                     ? it->title
-                                     : "(untitled)");
+    tpl_set_str(t, map, "title",
+                it->title != NULL && it->title[0] != '\0' ? it->title
+                                                          : "(untitled)");
     tpl_set_str(t, map, "url", it->url);
     tpl_set_str(t, map, "slug", slug);
-    tpl_set_str(t, map, "article_url", path);
-    tpl_set_str(t, map, "page_url", web_abs_url(req, path));
+    tpl_set_str(t, map, "article_url", apath);
+    tpl_set_str(t, map, "page_url", web_abs_url(req, apath));
     if (it->published > 0) {
         tpl_set_str(t, map, "published_iso",
                     web_date(it->published, WEB_DATE_RFC3339, d, sizeof(d)));
@@ -247,8 +300,9 @@ web_item_tree(struct web_req *req, struct tpl_tree *t, struct tpl_val *map,
         tpl_set_str(t, map, "published_rfc822",
                     web_date(it->published, WEB_DATE_RFC822, d, sizeof(d)));
     }
-    upd = it->updated > 0 ? it->updated
-                          : it->published > 0 ? it->published : it->ingested;
+    upd = it->updated > 0     ? it->updated
+          : it->published > 0 ? it->published
+                              : it->ingested;
     tpl_set_str(t, map, "updated_iso",
                 web_date(upd, WEB_DATE_RFC3339, d, sizeof(d)));
     authors_tree(t, map, it->authors);
@@ -259,14 +313,14 @@ web_item_tree(struct web_req *req, struct tpl_tree *t, struct tpl_val *map,
     rtl = web_is_rtl(it->language, it->title);
     tpl_set_bool(t, map, "rtl", rtl);
     s = tpl_set_map(t, map, "source");
-    SYN_IGNORE(snprintf(path, sizeof(path), "/s/%lld",
-                        (long long)it->source_id) < 0);
+    SYN_IGNORE(
+        snprintf(path, sizeof(path), "/s/%lld", (long long)it->source_id) < 0);
     tpl_set_long(t, s, "id", (long)it->source_id);
     tpl_set_str(t, s, "page_url", path);
     if (src != NULL) {
         tpl_set_str(t, s, "name", web_source_name(&req->arena, src));
-        tpl_set_str(t, s, "site_url", src->site_url != NULL ? src->site_url
-                                                            : src->url);
+        tpl_set_str(t, s, "site_url",
+                    src->site_url != NULL ? src->site_url : src->url);
         tpl_set_str(t, s, "feed_url", src->url);
         tpl_set_bool(t, s, "partner", src->partner_id != 0);
     } else {
@@ -277,9 +331,9 @@ web_item_tree(struct web_req *req, struct tpl_tree *t, struct tpl_val *map,
         fake.site_url = it->source_site_url;
         fake.url = it->url;
         tpl_set_str(t, s, "name", web_source_name(&req->arena, &fake));
-        tpl_set_str(t, s, "site_url", it->source_site_url != NULL
-                                          ? it->source_site_url
-                                          : it->url);
+        tpl_set_str(t, s, "site_url",
+                    it->source_site_url != NULL ? it->source_site_url
+                                                : it->url);
         tpl_set_str(t, s, "feed_url", web_abs_url(req, path));
     }
 }
@@ -305,15 +359,14 @@ web_item_jsonld(struct web_req *req, const struct store_item *it,
         json_object_set_new(o, "mainEntityOfPage", json_string(it->url));
     }
     if (it->published > 0)
-        json_object_set_new(o, "datePublished",
-                            json_string(web_date(it->published,
-                                                 WEB_DATE_RFC3339, d,
-                                                 sizeof(d))));
+        json_object_set_new(
+            o, "datePublished",
+            json_string(
+                web_date(it->published, WEB_DATE_RFC3339, d, sizeof(d))));
     if (it->updated > 0)
-        json_object_set_new(o, "dateModified",
-                            json_string(web_date(it->updated,
-                                                 WEB_DATE_RFC3339, d,
-                                                 sizeof(d))));
+        json_object_set_new(
+            o, "dateModified",
+            json_string(web_date(it->updated, WEB_DATE_RFC3339, d, sizeof(d))));
     if (it->image != NULL)
         json_object_set_new(o, "image", json_string(it->image));
     if (it->excerpt_text != NULL)

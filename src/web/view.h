@@ -27,10 +27,15 @@ enum web_date_fmt {
 /* t formatted into out[cap]; "" for t == 0 or out of range. Returns out. */
 const char *web_date(int64_t t, enum web_date_fmt fmt, char *out, size_t cap);
 
-/* A URL slug of title: lower-case ASCII letters and digits joined by
- * '-', at most 80 bytes; "story" when nothing is left (e.g. a title in
- * Arabic or Chinese). In the arena; NULL on ENOMEM. */
+/* A URL slug of title: its words (ASCII letters and digits lowered,
+ * letters of other scripts kept as UTF-8) joined by '-', at most 80 bytes
+ * cut at a code point; "story" when nothing is left. Not URL-encoded.
+ * In the arena; NULL on ENOMEM. */
 char *web_slug(struct arena *a, const char *title);
+
+/* "/a/<id>/<slug>" with the slug percent-encoded, for links and
+ * redirects. In the arena; NULL on ENOMEM. */
+char *web_article_path(struct arena *a, int64_t id, const char *title);
 
 /* True when text in language lang (may be NULL) is written right to left:
  * Arabic, Hebrew, Persian, Urdu, Pashto, Sindhi, Uyghur, Dhivehi, Yiddish,
@@ -50,9 +55,8 @@ char *web_snippet_html(struct arena *a, const char *snippet);
  * published_iso/_human/_rfc822, updated_iso, authors (list), image,
  * excerpt_html, summary, lang, rtl, source {id, name, page_url, site_url,
  * feed_url}. src may be NULL (source fields from the item's join). */
-void web_item_tree(struct web_req *req, struct tpl_tree *t,
-                   struct tpl_val *map, const struct store_item *it,
-                   const struct store_source *src);
+void web_item_tree(struct web_req *req, struct tpl_tree *t, struct tpl_val *map,
+                   const struct store_item *it, const struct store_source *src);
 
 /* The schema.org NewsArticle JSON-LD of an item, safe inside a <script>
  * element: '<', '>' and '&' are written as \u003c, \u003e, \u0026, so no

@@ -44,7 +44,7 @@ has "$tmp/err" "unknown command 'frobnicate'" "unknown command message"
 [ "$(lines "$tmp/err")" -eq 1 ] && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL: one line for unknown command"; }
 expect 2 "unknown global option" -- "$bin" --frob
 expect 2 "--db without value" -- "$bin" --db
-for c in init source partner help; do
+for c in init source partner opml fetch parse sanitize excerpt serve digest subscribers inquiries help; do
     expect 0 "help $c" -- "$bin" help "$c"
     has "$tmp/out" "usage: syndic" "help $c shows usage"
     expect 0 "$c --help" -- "$bin" "$c" --help
@@ -142,6 +142,45 @@ expect 0 "partner remove" -- "$bin" --db "$db" partner remove acme
 expect 1 "partner remove unknown" -- "$bin" --db "$db" partner remove acme
 expect 0 "sources survive their partner" -- "$bin" --db "$db" source list --json
 /usr/bin/python3 -c "import json,sys; a=json.load(open(sys.argv[1])); assert len(a)==3 and all(s['partner'] is None for s in a), a" "$tmp/out" && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL: sources after partner removal"; }
+
+# OPML: nested outlines become topics; import is all or nothing; export
+# gives the sources back.
+odb="$tmp/opml.db"
+"$bin" --db "$odb" init >/dev/null
+cat > "$tmp/subs.opml" <<'OPML'
+<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0"><head><title>Subs</title></head><body>
+  <outline text="Climate News">
+    <outline type="rss" text="One" xmlUrl="https://one.example.org/feed.xml" htmlUrl="https://one.example.org/"/>
+    <outline type="rss" text="Two" xmlUrl="https://two.example.org/rss" category="/Water,Health"/>
+  </outline>
+  <outline type="rss" text="Three" xmlUrl="https://three.example.org/atom.xml"/>
+</body></opml>
+OPML
+expect 0 "opml import" -- "$bin" --db "$odb" opml import "$tmp/subs.opml"
+has "$tmp/out" "opml: 3 sources added, 0 already known" "opml import summary"
+expect 0 "opml import again" -- "$bin" --db "$odb" opml import "$tmp/subs.opml"
+has "$tmp/out" "0 sources added, 3 already known" "opml import is idempotent"
+expect 0 "opml topics" -- "$bin" --db "$odb" source list --json
+/usr/bin/python3 - "$tmp/out" <<'PY' && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL: opml topics"; }
+import json, sys
+a = {s["url"]: s for s in json.load(open(sys.argv[1]))}
+assert a["https://one.example.org/feed.xml"]["topics"] == ["climate-news"], a
+assert sorted(a["https://two.example.org/rss"]["topics"]) == ["climate-news", "health", "water"], a
+assert a["https://three.example.org/atom.xml"]["topics"] == [] and a["https://three.example.org/atom.xml"]["title"] == "Three"
+PY
+printf '<opml version="2.0"><body><outline xmlUrl="https://ok.example.org/f"/><outline xmlUrl="javascript:alert(1)"/></body></opml>' > "$tmp/bad.opml"
+expect 1 "opml import with a bad entry" -- "$bin" --db "$odb" opml import "$tmp/bad.opml"
+has "$tmp/err" "nothing imported" "bad opml imports nothing"
+expect 0 "opml export" -- "$bin" --db "$odb" opml export
+/usr/bin/python3 - "$tmp/out" <<'PY' && pass=$((pass+1)) || { fail=$((fail+1)); echo "FAIL: opml export"; }
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+urls = sorted(o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl"))
+assert urls == ["https://one.example.org/feed.xml", "https://three.example.org/atom.xml", "https://two.example.org/rss"], urls
+PY
+expect 2 "opml usage" -- "$bin" --db "$odb" opml frob
+expect 1 "opml missing file" -- "$bin" --db "$odb" opml import "$tmp/nope.opml"
 
 # An older database is upgraded in place (the store's own test covers the
 # schema; here: a database created by init keeps working after re-init).

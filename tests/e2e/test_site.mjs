@@ -178,6 +178,15 @@ async function main() {
         check(loc.includes(encodeURIComponent(base + "/a/25/")),
           `share ${net} carries the page URL`);
     }
+    // Every form control has a label (hidden fields aside).
+    const unlabeled = await page.evaluate(() =>
+      [...document.querySelectorAll("input, select, textarea")]
+        .filter((el) => el.type !== "hidden" && el.labels.length === 0 &&
+          !el.getAttribute("aria-label"))
+        .map((el) => el.name || el.id));
+    check(unlabeled.length === 0, "unlabeled controls: " + unlabeled);
+    check(await page.locator('form[action="/subscribe"] input[name="csrf"]')
+      .count() === 1, "subscribe form carries a CSRF field");
     await page.screenshot({ path: path.join(shots, "article-1366.png"),
       fullPage: true });
     check((await cspOf()).length === 0, "no CSP violation on article");
@@ -188,11 +197,13 @@ async function main() {
     check((await page.locator("h1").textContent()).includes("Valley Times"),
       "source page heading");
 
+    const rtlPath = (await page.request.get(base + "/a/27",
+      { maxRedirects: 0 })).headers()["location"];
     // Phone width: no horizontal scrolling, screenshots.
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [name, url] of [["home", "/"],
       ["article", "/a/25/rivers-rise-as-rains-return"],
-      ["article-rtl", "/a/27/story"], ["search", "/search?q=rivers"]]) {
+      ["article-rtl", rtlPath], ["search", "/search?q=rivers"]]) {
       await page.goto(base + url);
       const wide = await page.evaluate(() =>
         document.documentElement.scrollWidth);
@@ -202,8 +213,9 @@ async function main() {
       check((await cspOf()).length === 0, `no CSP violation on ${name}`);
     }
     // Right to left.
-    await page.goto(base + "/a/27/story");
-    check(await page.locator('article[dir="rtl"]').count() === 1,
+    await page.goto(base + rtlPath);
+    check(await page.locator('article[dir="rtl"]').count() === 1 &&
+      await page.locator('html[dir="rtl"]').count() === 1,
       "Arabic article is rtl");
     // Search highlights.
     await page.goto(base + "/search?q=rivers");

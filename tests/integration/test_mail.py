@@ -168,14 +168,14 @@ def run(tmp, sink):
     for kind, dkey, rcpt in (("ack", "ack:inquiry:%d" % iid, "ines@example.net"),
                             ("notify", "notify:inquiry:%d:team" % iid,
                              "team@example.org")):
-        s.sql("INSERT INTO outbox(kind, dedupe_key, recipient, subject, body, "
-              "next_attempt, created) VALUES (?, ?, ?, 'x', '', 0, ?)",
+        s.sql("INSERT INTO outbox(kind, dedupe_key, recipient, subject, "
+              "next_attempt, created) VALUES (?, ?, ?, 'x', 0, ?)",
               (kind, dkey, rcpt, NOW))
     # a confirm row for an address that is already confirmed (the web form
     # does not reveal it): "already subscribed" with the preferences link
-    s.sql("INSERT INTO outbox(kind, dedupe_key, recipient, subject, body, "
+    s.sql("INSERT INTO outbox(kind, dedupe_key, recipient, subject, "
           "next_attempt, created) VALUES ('confirm', 'confirm:again', "
-          "'alice@example.org', 'x', '', 0, ?)", (NOW,))
+          "'alice@example.org', 'x', 0, ?)", (NOW,))
     before = len(sink.files())
     s.run("digest", "send", now=NOW + 2 * 86400 + 120)
     got = {m["To"].addresses[0].addr_spec: m

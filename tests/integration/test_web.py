@@ -169,6 +169,18 @@ def test_conditional_and_gzip(site):
     st, hh, bh = site.req("HEAD", "/")
     check(st == 200 and bh == b"" and
           hh.get("content-length") == str(len(body)), "HEAD /")
+    # Unknown query parameters do not make cache entries.
+    _, _, m0 = site.get("/metrics")
+    for i in range(5):
+        site.get(f"/?junk={i}")
+    _, _, m1 = site.get("/metrics")
+
+    def misses(m):
+        for line in m.decode().splitlines():
+            if line.startswith("syndic_http_cache_misses_total "):
+                return int(line.split()[1])
+        return -1
+    check(misses(m1) == misses(m0), "cache-busting queries are not cached")
     # Cached answers are byte-identical.
     st, _, again = site.get("/")
     check(again == body, "cached page is stable")
@@ -219,9 +231,17 @@ def test_article(site):
     raw = html[start:html.index("</script>", start)]
     check("<" not in raw and json.loads(raw)["headline"].startswith(
         "<script>"), "JSON-LD escapes '<'")
-    # Right-to-left.
-    st, _, page = site.get("/a/27/story")
-    check(st == 200 and 'dir="rtl"' in page.decode(), "Arabic story is rtl")
+    # Right-to-left, with a slug in its own script.
+    st, h, _ = site.get("/a/27")
+    loc = h.get("location", "")
+    check(loc == "/a/27/%D8%A7%D9%84%D9%85%D9%86%D8%A7%D8%AE-%D9%88%D8%A7"
+          "%D9%84%D9%85%D8%A7%D8%A1", f"Arabic slug {loc}")
+    st, _, page = site.get(loc)
+    html = page.decode()
+    check(st == 200 and '<html lang="ar" dir="rtl">' in html,
+          "Arabic story page is rtl")
+    st, _, _ = site.get("/a/27/story")
+    check(st == 301, "old ASCII slug redirects")
 
 
 def test_search(site):
@@ -239,6 +259,15 @@ def test_search(site):
         check(st == 200, f"search {q[:20]!r} answered gracefully ({st})")
     st, _, _ = site.get("/search?q=" + "a" * 5000)
     check(st == 413, f"overlong query is 413 ({st})")
+    st, _, body = site.get("/search?q=filler")
+    html = body.decode()
+    check(html.count("<h2><a") == 20 and
+          'href="/search?q=filler&amp;start=20"' in html, "search page 1")
+    st, _, body = site.get("/search?q=filler&start=20")
+    check(st == 200 and body.decode().count("<h2><a") == 4, "search page 2")
+    for bad in ["-1", "x", "1001"]:
+        st, _, _ = site.get("/search?q=filler&start=" + bad)
+        check(st == 400, f"start={bad} is 400 ({st})")
 
 
 def test_feeds(site):
@@ -285,6 +314,26 @@ def test_feeds(site):
     sm = ET.fromstring(body)
     check(len(sm.findall("{http://www.sitemaps.org/schemas/sitemap/0.9}url"))
           > 30, "sitemap urls")
+
+
+def test_feeds_parse(site):
+    """The XML feeds as a feed reader sees them (Debian's feedparser 6.0
+    has no JSON Feed support; test_feeds checks that one)."""
+    try:
+        import feedparser
+    except ImportError:
+        print("note: python3-feedparser missing, feed parse check skipped")
+        return
+    for path, version in [("/feed.xml", "rss20"), ("/atom.xml", "atom10"),
+                          ("/t/climate/atom.xml", "atom10")]:
+        _, h, body = site.get(path)
+        d = feedparser.parse(body, response_headers={
+            "content-type": h.get("content-type", "")})
+        check(not d.bozo, f"{path}: feedparser finds no error "
+              f"({d.get('bozo_exception')!r})")
+        check(d.version == version, f"{path}: version {d.version}")
+        check(len(d.entries) > 0 and all(e.get("link") for e in d.entries),
+              f"{path}: entries with links")
 
 
 def test_share_and_metrics(site):
@@ -338,11 +387,26 @@ def test_pagination(site):
     st, _, body = site.get("/")
     html = body.decode()
     check(html.count('<li class="story"') == 20, "20 stories per page")
+    check('<a href="/t/climate">Climate</a>' in html, "topic links on home")
     i = html.index('rel="next" href="') + 17
     nxt = html[i:html.index('"', i)].replace("&amp;", "&")
     st, _, body2 = site.get(nxt)
     check(st == 200 and body2.decode().count('<li class="story"') == 10,
           "second page has the rest")
+
+
+def test_bad_theme(db, tmp):
+    """A broken theme template stops start-up with file:line."""
+    theme = os.path.join(tmp, "theme")
+    os.makedirs(os.path.join(theme, "templates"), exist_ok=True)
+    with open(os.path.join(theme, "templates", "home.html"), "w") as f:
+        f.write("<h1>\n{{#stories}}\n")
+    r = subprocess.run([BIN, "--db", db, "serve", "--listen",
+                        f"127.0.0.1:{free_port()}", "--theme", theme],
+                       capture_output=True, text=True, timeout=20)
+    check(r.returncode == 1 and
+          "home.html:2: unclosed section 'stories'" in r.stderr,
+          f"bad theme refused with file:line ({r.returncode}, {r.stderr!r})")
 
 
 def main():
@@ -361,7 +425,8 @@ def main():
     base = f"http://127.0.0.1:{port}"
     conf = os.path.join(tmp, "syndic.ini")
     with open(conf, "w") as f:
-        f.write("[site]\ntitle = First Title\nlanguage = en\n")
+        f.write("[site]\ntitle = First Title\nlanguage = en\n"
+                "tagline = Stories & more from <partners>\n")
     proc = subprocess.Popen([BIN, "--db", db, "--config", conf, "serve",
                              "--listen", f"127.0.0.1:{port}", "--no-fetch",
                              "--no-mail", "--base-url", base])
@@ -371,7 +436,8 @@ def main():
             print("FAIL: server did not start")
             return 1
         for t in [test_routes, test_conditional_and_gzip, test_article,
-                  test_search, test_feeds, test_share_and_metrics,
+                  test_search, test_feeds, test_feeds_parse,
+                  test_share_and_metrics,
                   test_hostile, test_pagination]:
             try:
                 t(site)
@@ -380,6 +446,8 @@ def main():
                 print("FAIL:", t.__name__, repr(e))
         st, _, body = site.get("/")
         check(b"First Title" in body, "site title from the configuration")
+        check(b"Stories &amp; more from &lt;partners&gt;" in body,
+              "tagline, escaped")
         with open(conf, "w") as f:
             f.write("[site]\ntitle = Second Title\nlanguage = en\n")
         proc.send_signal(signal.SIGHUP)
@@ -390,6 +458,7 @@ def main():
                 break
         check(st == 200 and b"Second Title" in body,
               "SIGHUP reloads the configuration")
+        test_bad_theme(db, tmp)
         with open(conf, "w") as f:
             f.write("[site]\nnot a line\n")
         proc.send_signal(signal.SIGHUP)

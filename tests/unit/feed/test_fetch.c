@@ -355,8 +355,8 @@ test_request_headers(void **state)
 static void
 test_ssrf_guard(void **state)
 {
-    char url[128];
-    const char *urls[3];
+    char url[4][128];
+    const char *urls[7];
     struct fetch_opts o = test_opts();
     size_t i;
 
@@ -364,9 +364,17 @@ test_ssrf_guard(void **state)
     need_server();
     o.allow_private = false;
     urls[0] = url_for("/feed.xml");
-    snprintf(url, sizeof(url), "http://localhost:%d/feed.xml", srv.port);
-    urls[1] = url;
-    urls[2] = "http://[::1]:9/feed.xml";
+    /* Other spellings of loopback: a name, a 32-bit number, hex, and the
+     * IPv4-mapped IPv6 form all reach 127.0.0.1. */
+    snprintf(url[0], sizeof(url[0]), "http://localhost:%d/feed.xml", srv.port);
+    snprintf(url[1], sizeof(url[1]), "http://2130706433:%d/feed.xml", srv.port);
+    snprintf(url[2], sizeof(url[2]), "http://0x7f.0.0.1:%d/feed.xml", srv.port);
+    snprintf(url[3], sizeof(url[3]), "http://[::ffff:127.0.0.1]:%d/feed.xml",
+             srv.port);
+    for (i = 0; i < 4; i++)
+        urls[1 + i] = url[i];
+    urls[5] = "http://[::1]:9/feed.xml";
+    urls[6] = "http://127.1:9/feed.xml";
     for (i = 0; i < SYN_ARRAY_LEN(urls); i++) {
         struct got *g = fetch_one(urls[i], NULL, NULL, &o);
 
@@ -793,6 +801,75 @@ test_disable_and_sy(void **state)
 }
 
 static void
+test_outcome(void **state)
+{
+    static const struct {
+        enum syn_status st;
+        long status;
+        bool not_modified, permanent;
+        long retry_after, max_age;
+        enum syn_status parse_st;
+        int prev_errors;
+        /* want */
+        bool ok, keep, move, disable;
+        int errors;
+        long next_lo, next_hi;
+    } cases[] = {
+        {SYN_OK, 200, false, false, -1, -1, SYN_OK, 3, true, true, false, false,
+         0, 1800, 1800},
+        {SYN_OK, 200, false, false, -1, 7200, SYN_OK, 0, true, true, false,
+         false, 0, 7200, 7200},
+        {SYN_OK, 200, false, false, -1, -1, SYN_EPARSE, 2, false, false, false,
+         false, 3, 600, 1200},
+        {SYN_OK, 304, true, false, -1, -1, SYN_OK, 5, true, false, false, false,
+         0, 1800, 1800},
+        {SYN_OK, 200, false, true, -1, -1, SYN_OK, 0, true, true, true, false,
+         0, 1800, 1800},
+        {SYN_ENET, 500, false, true, -1, -1, SYN_OK, 0, false, false, false,
+         false, 1, 300, 300},
+        {SYN_ENOTFOUND, 410, false, false, -1, -1, SYN_OK, 0, false, false,
+         false, true, 1, 300, 300},
+        {SYN_ENET, 500, false, false, -1, -1, SYN_OK, 19, false, false, false,
+         true, 20, 43200, 86400},
+        {SYN_ENET, 429, false, false, 7200, -1, SYN_OK, 0, false, false, false,
+         false, 1, 7200, 7200},
+        {SYN_EDENIED, 0, false, false, -1, -1, SYN_OK, 0, false, false, false,
+         false, 1, 300, 300},
+    };
+    struct fetch_policy p;
+    const time_t now = 1795942800;
+    size_t i;
+
+    (void)state;
+    fetch_policy_default(&p);
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
+        struct fetch_result r;
+        struct fetch_outcome o;
+
+        memset(&r, 0, sizeof(r));
+        r.st = cases[i].st;
+        r.status = cases[i].status;
+        r.not_modified = cases[i].not_modified;
+        r.permanent_redirect = cases[i].permanent;
+        r.permanent_url = cases[i].permanent ? "https://new.example/" : NULL;
+        r.retry_after_s = cases[i].retry_after;
+        r.cache_max_age_s = cases[i].max_age;
+        fetch_outcome_decide(&r, cases[i].parse_st, cases[i].prev_errors, &p,
+                             NULL, now, 0, &o);
+        if (o.ok != cases[i].ok || o.keep_validators != cases[i].keep ||
+            o.move != cases[i].move || o.disable != cases[i].disable ||
+            o.errors != cases[i].errors ||
+            o.next_fetch < now + cases[i].next_lo ||
+            o.next_fetch > now + cases[i].next_hi)
+            fail_msg("case %zu: ok=%d keep=%d move=%d disable=%d errors=%d "
+                     "next=+%ld",
+                     i, o.ok, o.keep_validators, o.move, o.disable, o.errors,
+                     (long)(o.next_fetch - now));
+        assert_int_equal(o.reason[0] != '\0', cases[i].disable);
+    }
+}
+
+static void
 test_user_agent(void **state)
 {
     char ua[128];
@@ -826,6 +903,7 @@ main(void)
         cmocka_unit_test(test_next_interval),
         cmocka_unit_test(test_backoff),
         cmocka_unit_test(test_disable_and_sy),
+        cmocka_unit_test(test_outcome),
         cmocka_unit_test(test_user_agent),
     };
 

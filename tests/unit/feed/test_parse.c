@@ -96,7 +96,9 @@ test_formats_and_quirks(void **state)
         {"rss091.xml", FEED_FORMAT_RSS09X, true, 1, "Old & Gold",
          "http://old.example/", "pt-br", "http://old.example/cafe",
          "http://old.example/cafe", "Caf\xc3\xa9 com leite", NULL,
-         "Texto\xc2\xa0" "aqui", NULL},
+         "Texto\xc2\xa0"
+         "aqui",
+         NULL},
         {"rss10.rdf", FEED_FORMAT_RSS10, false, 1, "RDF Site",
          "https://rdf.example/", "de", "https://rdf.example/1",
          "https://rdf.example/1", "RDF item", "2021-07-01T00:00:00Z",
@@ -116,8 +118,10 @@ test_formats_and_quirks(void **state)
         {"json10.json", FEED_FORMAT_JSON10, false, 1, "Old JSON", NULL, NULL,
          "x", NULL, "T", NULL, NULL, NULL},
         {"quirks-entities.xml", FEED_FORMAT_RSS20, true, 1,
-         "caf\xc3\xa9\xc2\xa0" "bar \xc2\xa9 \xe2\x80\x99 \xe2\x80\x94", NULL,
-         NULL, NULL, NULL, "AT&T \xe2\x80\x94 news", NULL, "x\xc2\xa0y", NULL},
+         "caf\xc3\xa9\xc2\xa0"
+         "bar \xc2\xa9 \xe2\x80\x99 \xe2\x80\x94",
+         NULL, NULL, NULL, NULL, "AT&T \xe2\x80\x94 news", NULL, "x\xc2\xa0y",
+         NULL},
         {"quirks-latin1-undeclared.xml", FEED_FORMAT_RSS20, true, 1,
          "Caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d", NULL, NULL, NULL, NULL,
          "Ol\xc3\xa1", NULL, NULL, NULL},
@@ -130,19 +134,23 @@ test_formats_and_quirks(void **state)
         {"quirks-bare-amp.xml", FEED_FORMAT_RSS20, true, 1, "Q&A", NULL, NULL,
          "http://bare.example/?a=1&b=2&c", "http://bare.example/?a=1&b=2&c",
          "Tom & Jerry", NULL, "in CDATA & fine", NULL},
-        {"quirks-case-prefix.xml", FEED_FORMAT_RSS20, true, 1, "Shouting",
-         NULL, NULL, "http://case.example/1", "http://case.example/1", "Upper",
+        {"quirks-case-prefix.xml", FEED_FORMAT_RSS20, true, 1, "Shouting", NULL,
+         NULL, "http://case.example/1", "http://case.example/1", "Upper",
          "2021-07-03T07:05:00Z", NULL, "<i>body</i>"},
-        {"quirks-html-description.xml", FEED_FORMAT_RSS20, false, 1,
-         "Raw HTML", NULL, NULL, NULL, NULL, "Unescaped", NULL,
-         "<p>Para <a href=\"http://x.example/?a=1&amp;b=2\">link</a><br>end</p>",
+        {"quirks-html-description.xml", FEED_FORMAT_RSS20, false, 1, "Raw HTML",
+         NULL, NULL, NULL, NULL, "Unescaped", NULL,
+         "<p>Para <a "
+         "href=\"http://x.example/?a=1&amp;b=2\">link</a><br>end</p>",
          NULL},
+        {"quirks-title-markup.xml", FEED_FORMAT_RSS20, false, 1, "Markup", NULL,
+         NULL, "http://m.example/1", "http://m.example/1", "Flat $4300 1930ft2",
+         NULL, NULL, NULL},
         {"quirks-truncated.xml", FEED_FORMAT_RSS20, true, 2, "Cut", NULL, NULL,
          "http://cut.example/1", "http://cut.example/1", "Whole", NULL, NULL,
          NULL},
         {"quirks-entity-decl.xml", FEED_FORMAT_RSS20, true, 0,
-         "ha &b;&b;&b;&b;&b;&b;&b;&b;&b;&b; &ext;", NULL, NULL, NULL, NULL, NULL,
-         NULL, NULL, NULL},
+         "ha &b;&b;&b;&b;&b;&b;&b;&b;&b;&b; &ext;", NULL, NULL, NULL, NULL,
+         NULL, NULL, NULL, NULL},
     };
     size_t i;
 
@@ -204,6 +212,10 @@ test_rss_details(void **state)
     assert_int_equal(b->n_enclosures, 1);
     assert_int_equal(b->enclosures[0].length, 999);
     assert_time(b->published, "2021-07-01T13:00:00Z");
+    assert_int_equal(b->categories.n, 2); /* nested itunes:category */
+    assert_str(b->categories.v[1], "Politics");
+    /* itunes:subtitle only until a real description */
+    assert_str(f->description, "News from a partner");
     feed_free(f);
 }
 
@@ -281,10 +293,34 @@ test_http_charset(void **state)
     struct feed *g = parse_file("quirks-http-charset.xml", NULL, SYN_OK);
 
     (void)state;
-    assert_str(f->title, "\xc3\xa9t\xc3\xa9"); /* HTTP wins */
+    assert_str(f->title, "\xc3\xa9t\xc3\xa9");                 /* HTTP wins */
     assert_str(g->title, "\xc3\x83\xc2\xa9t\xc3\x83\xc2\xa9"); /* declared */
     feed_free(f);
     feed_free(g);
+}
+
+static void
+test_encodings(void **state)
+{
+    static const struct {
+        const char *file, *encoding;
+    } cases[] = {
+        {"rss20.xml", "utf-8"},
+        {"rss091.xml", "iso-8859-1"},
+        {"quirks-latin1-undeclared.xml", "windows-1252"},
+        {"quirks-windows1251.xml", "windows-1251"},
+        {"quirks-utf16.xml", "utf-16le"},
+        {"json11.json", NULL},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
+        struct feed *f = parse_file(cases[i].file, NULL, SYN_OK);
+
+        assert_str(f->encoding, cases[i].encoding);
+        feed_free(f);
+    }
 }
 
 static void
@@ -370,9 +406,9 @@ test_limits(void **state)
                      SYN_ETOOBIG);
     buf_fini(&attrs);
     /* size: refused before reading */
-    assert_int_equal(feed_parse("<rss/>", SYN_MAX_FEED_BYTES + 1u, NULL, &f,
-                                &err),
-                     SYN_ETOOBIG);
+    assert_int_equal(
+        feed_parse("<rss/>", SYN_MAX_FEED_BYTES + 1u, NULL, &f, &err),
+        SYN_ETOOBIG);
     /* a field past SYN_MAX_FIELD_BYTES is truncated and reported */
     doc = repeat_doc("<rss><channel><title>", "abcdefgh",
                      SYN_MAX_FIELD_BYTES / 8 + 10, "</title></channel></rss>",
@@ -384,13 +420,13 @@ test_limits(void **state)
     syn_free(doc);
     /* entity expansion: declarations are literal, a billion laughs stays
      * small */
-    doc = repeat_doc("<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY l0 \"lol\">",
-                     "", 0,
-                     "<!ENTITY l1 \"&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;\">"
-                     "<!ENTITY l2 \"&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;\">"
-                     "<!ENTITY l3 \"&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;\">"
-                     "]><rss><channel><title>&l3;</title></channel></rss>",
-                     &len);
+    doc = repeat_doc(
+        "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY l0 \"lol\">", "", 0,
+        "<!ENTITY l1 \"&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;\">"
+        "<!ENTITY l2 \"&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;\">"
+        "<!ENTITY l3 \"&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;\">"
+        "]><rss><channel><title>&l3;</title></channel></rss>",
+        &len);
     assert_int_equal(feed_parse(doc, len, NULL, &f, &err), SYN_OK);
     assert_true(strlen(f->title) < 100);
     feed_free(f);
@@ -416,14 +452,15 @@ test_json_output(void **state)
     assert_string_equal(json_string_value(json_object_get(root, "updated")),
                         "2021-07-02T10:00:00Z");
     item = json_array_get(json_object_get(root, "items"), 0);
-    assert_string_equal(json_string_value(json_object_get(item, "summary_html")),
-                        "<p>Summary &amp; more</p>");
+    assert_string_equal(
+        json_string_value(json_object_get(item, "summary_html")),
+        "<p>Summary &amp; more</p>");
     assert_true(json_is_null(json_object_get(item, "updated")));
     assert_true(json_is_null(json_object_get(item, "excerpt_text")));
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_array_get(json_object_get(item, "enclosures"), 0),
-                         "length")),
-                     12345);
+    assert_int_equal(
+        json_integer_value(json_object_get(
+            json_array_get(json_object_get(item, "enclosures"), 0), "length")),
+        12345);
     json_decref(root);
     /* a tight buffer fails cleanly and leaves it unchanged */
     buf_fini(&out);
@@ -443,7 +480,8 @@ test_entities(void **state)
     } cases[] = {
         {"a &amp; b", "a & b"},
         {"&eacute;&Eacute;&nbsp;", "\xc3\xa9\xc3\x89\xc2\xa0"},
-        {"&#8217;&#x2014;&#X41;", "\xe2\x80\x99\xe2\x80\x94" "A"},
+        {"&#8217;&#x2014;&#X41;", "\xe2\x80\x99\xe2\x80\x94"
+                                  "A"},
         {"&#0; &#xD800; &#1114112;", "\xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd"},
         {"&unknown; & &amp &", "&unknown; & &amp &"},
         {"&thetasym;&zwnj;&apos;", "\xcf\x91\xe2\x80\x8c'"},
@@ -459,8 +497,7 @@ test_entities(void **state)
 
         buf_init(&b, 1000);
         assert_int_equal(
-            feed_entities_decode(&b, cases[i].in, strlen(cases[i].in)),
-            SYN_OK);
+            feed_entities_decode(&b, cases[i].in, strlen(cases[i].in)), SYN_OK);
         assert_string_equal(buf_cstr(&b), cases[i].out);
         buf_fini(&b);
     }
@@ -477,15 +514,17 @@ test_utf8_clean(void **state)
     } cases[] = {
         {"plain ascii text", 16},
         {"caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80", 17},
-        {"\xc0\xaf", 2},             /* overlong */
-        {"\xe0\x80\xaf", 3},         /* overlong */
-        {"\xed\xa0\x80", 3},         /* surrogate */
-        {"\xf4\x90\x80\x80", 4},     /* > U+10FFFF */
+        {"\xc0\xaf", 2},         /* overlong */
+        {"\xe0\x80\xaf", 3},     /* overlong */
+        {"\xed\xa0\x80", 3},     /* surrogate */
+        {"\xf4\x90\x80\x80", 4}, /* > U+10FFFF */
         {"\xf5\x80\x80\x80", 4},
-        {"abc\xe6\x97", 5},          /* truncated */
+        {"abc\xe6\x97", 5}, /* truncated */
         {"\x80", 1},
-        {"abcdefgh\0ijk", 12},      /* NUL */
-        {"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" "abcdefghijk", 19},
+        {"abcdefgh\0ijk", 12}, /* NUL */
+        {"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+         "abcdefghijk",
+         19},
         {"abcdefghijklmnop\xff", 17},
     };
     char tmp[64];
@@ -502,6 +541,35 @@ test_utf8_clean(void **state)
                    memchr(tmp, '\0', shift + cases[i].len) == NULL;
             assert_int_equal(fb_utf8_clean(tmp, shift + cases[i].len), want);
         }
+    }
+}
+
+static void
+test_base64(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"PHA+SGk8L3A+", "<p>Hi</p>"},
+        {"  PHA+\n SGk8L3A+\n", "<p>Hi</p>"},
+        {"YQ==", "a"},
+        {"YWI=", "ab"},
+        {"YWJj", "abc"},
+        {"YWJj=ignored", "abc"},
+        {"-_-_", "\xfb\xff\xbf"},
+        {"", ""},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
+        struct buf b;
+
+        buf_init(&b, 100);
+        assert_int_equal(fb_base64_decode(cases[i].in, strlen(cases[i].in), &b),
+                         SYN_OK);
+        assert_string_equal(buf_cstr(&b), cases[i].out);
+        buf_fini(&b);
     }
 }
 
@@ -532,8 +600,10 @@ parse_doc_once(void *state)
 static void
 test_alloc_failures_parse(void **state)
 {
-    static const char *const files[] = {"rss20.xml", "atom10.xml",
-                                        "json11.json", "quirks-entities.xml",
+    static const char *const files[] = {"rss20.xml",
+                                        "atom10.xml",
+                                        "json11.json",
+                                        "quirks-entities.xml",
                                         "quirks-latin1-undeclared.xml",
                                         "quirks-bare-amp.xml"};
     size_t i;
@@ -562,11 +632,13 @@ main(void)
         cmocka_unit_test(test_json_details),
         cmocka_unit_test(test_ids_and_urls),
         cmocka_unit_test(test_http_charset),
+        cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_not_feeds),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_json_output),
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_utf8_clean),
+        cmocka_unit_test(test_base64),
         cmocka_unit_test(test_alloc_failures_parse),
     };
 

@@ -2,6 +2,8 @@
  * rate limits and stats against a real SQLite file. */
 #include "storetest.h"
 
+#include <sqlite3.h>
+
 static void
 test_partners(void **state)
 {
@@ -336,6 +338,89 @@ test_outbox(void **state)
                      SYN_EINVAL);
 }
 
+/* Rows of a table counted behind the store's back (schema checks). */
+static int64_t
+count_rows(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* Sent mail keeps its row (the dedupe key stays taken) but not its body. */
+static void
+test_outbox_bodies_dropped_when_sent(void **state)
+{
+    struct fx *fx = *state;
+    struct store_mail m;
+    struct store_mail_list *batch = NULL;
+    int64_t id1 = 0, id2 = 0;
+
+    fill_mail(&m, "k1");
+    assert_int_equal(store_outbox_enqueue(fx->s, &m, T0, &id1, NULL, &fx->err),
+                     SYN_OK);
+    fill_mail(&m, "k2");
+    m.body = (char *)"";
+    assert_int_equal(store_outbox_enqueue(fx->s, &m, T0, &id2, NULL, &fx->err),
+                     SYN_OK);
+    assert_int_equal(count_rows(fx->path, "SELECT count(*) FROM outbox_bodies"),
+                     2);
+    assert_int_equal(store_outbox_mark_sent(fx->s, id1, T0, &fx->err), SYN_OK);
+    assert_int_equal(count_rows(fx->path, "SELECT count(*) FROM outbox_bodies"),
+                     1);
+    assert_int_equal(count_rows(fx->path, "SELECT count(*) FROM outbox"), 2);
+    assert_int_equal(store_outbox_set_body(fx->s, id2, "composed", &fx->err),
+                     SYN_OK);
+    assert_int_equal(store_outbox_claim(fx->s, T0, 0, 60, &batch, &fx->err),
+                     SYN_OK);
+    assert_int_equal(batch->n, 1);
+    assert_string_equal(batch->v[0].body, "composed");
+    store_mail_list_free(batch);
+}
+
+/* A database at migration 2 (bodies inside outbox rows) keeps the bodies
+ * of unsent mail through migration 3. */
+static void
+test_outbox_upgrade_from_v2(void **state)
+{
+    struct fx *fx = *state;
+    struct store_mail_list *batch = NULL;
+    sqlite3 *db = NULL;
+    int n = 0;
+
+    assert_int_equal(store_migrate_to(fx->s, 2, &n, &fx->err), SYN_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "INSERT INTO outbox(kind, dedupe_key, recipient, subject,"
+                     " body, next_attempt, created, status) VALUES"
+                     " ('ack', 'a', 'x@y.z', 's', 'queued body', 1, 1,"
+                     "  'queued'),"
+                     " ('ack', 'b', 'x@y.z', 's', 'sent body', 1, 1, 'sent')",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(store_migrate(fx->s, &n, &fx->err), SYN_OK);
+    assert_true(n >= 1);
+    assert_int_equal(store_outbox_claim(fx->s, T0, 0, 60, &batch, &fx->err),
+                     SYN_OK);
+    assert_int_equal(batch->n, 1);
+    assert_string_equal(batch->v[0].dedupe_key, "a");
+    assert_string_equal(batch->v[0].body, "queued body");
+    store_mail_list_free(batch);
+    assert_int_equal(count_rows(fx->path, "SELECT count(*) FROM outbox_bodies"),
+                     1);
+}
+
 static void
 test_inquiries(void **state)
 {
@@ -519,6 +604,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_digest_record, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_outbox, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_outbox_bodies_dropped_when_sent,
+                                        fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_outbox_upgrade_from_v2,
+                                        fx_setup_nomigrate, fx_teardown),
         cmocka_unit_test_setup_teardown(test_inquiries, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_settings_and_rate, fx_setup,
                                         fx_teardown),

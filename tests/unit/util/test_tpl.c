@@ -65,7 +65,8 @@ static const struct {
     {"<ul>\n  {{#items}}\n  <li>{{name}}</li>\n  {{/items}}\n</ul>\n",
      "<ul>\n  <li>one</li>\n  <li>two</li>\n</ul>\n"},
     {"x {{#yes}}y{{/yes}} z\n", "x y z\n"},
-    {"{{>part.html}}!", "[Tom &amp; &quot;Jerry&quot; &lt;b&gt;&#39;x&#39;&lt;/b&gt;]!"},
+    {"{{>part.html}}!",
+     "[Tom &amp; &quot;Jerry&quot; &lt;b&gt;&#39;x&#39;&lt;/b&gt;]!"},
     {"{{#items}}{{>item.html}}{{/items}}", "-one-two"},
 };
 
@@ -83,8 +84,8 @@ test_render_table(void **state)
         struct buf out;
 
         assert_non_null(set);
-        assert_int_equal(tpl_set_add(set, "part.html", "[{{title}}]", 11,
-                                     &err), SYN_OK);
+        assert_int_equal(tpl_set_add(set, "part.html", "[{{title}}]", 11, &err),
+                         SYN_OK);
         assert_int_equal(tpl_set_add(set, "item.html", "-{{name}}", 9, &err),
                          SYN_OK);
         assert_int_equal(tpl_set_add(set, "t.html", render_cases[i].src,
@@ -162,8 +163,8 @@ test_limits(void **state)
     assert_int_equal(tpl_set_add(set, "deep.html", src.data, src.len, &err),
                      SYN_ETOOBIG);
     /* Partials that recurse stop at the depth limit, not the stack. */
-    assert_int_equal(tpl_set_add(set, "loop.html", "x{{>loop.html}}", 15,
-                                 &err), SYN_OK);
+    assert_int_equal(tpl_set_add(set, "loop.html", "x{{>loop.html}}", 15, &err),
+                     SYN_OK);
     assert_int_equal(tpl_set_add(set, "loop.html", "x", 1, &err), SYN_EEXIST);
     assert_int_equal(tpl_set_link(set, &err), SYN_OK);
     buf_init(&out, 1 << 20);

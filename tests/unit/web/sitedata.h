@@ -12,7 +12,7 @@
 #include "store/store.h"
 
 #define SITE_T0 ((int64_t)1764400000) /* 2025-11-29, a fixed clock */
-#define SITE_FILLER 24                 /* plain items beyond the fixtures */
+#define SITE_FILLER 24                /* plain items beyond the fixtures */
 
 struct site_item {
     const char *title, *language, *authors, *excerpt_html, *excerpt_text;
@@ -31,29 +31,39 @@ static const struct site_item site_items[] = {
      "An agency report on the rivers.", NULL,
      "An agency report on the rivers of the valley.", 1},
     {"\xd8\xa7\xd9\x84\xd9\x85\xd9\x86\xd8\xa7\xd8\xae \xd9\x88\xd8\xa7\xd9"
-     "\x84\xd9\x85\xd8\xa7\xd8\xa1", "ar", NULL,
+     "\x84\xd9\x85\xd8\xa7\xd8\xa1",
+     "ar", NULL,
      "<p>\xd8\xaa\xd9\x82\xd8\xb1\xd9\x8a\xd8\xb1 \xd8\xb9\xd9\x86 \xd8\xa7"
      "\xd9\x84\xd9\x85\xd8\xa7\xd8\xa1</p>",
      "\xd8\xaa\xd9\x82\xd8\xb1\xd9\x8a\xd8\xb1 \xd8\xb9\xd9\x86 \xd8\xa7\xd9"
-     "\x84\xd9\x85\xd8\xa7\xd8\xa1", NULL,
+     "\x84\xd9\x85\xd8\xa7\xd8\xa1",
+     NULL,
      "\xd8\xaa\xd9\x82\xd8\xb1\xd9\x8a\xd8\xb1 \xd8\xb9\xd9\x86 \xd8\xa7\xd9"
      "\x84\xd9\x85\xd8\xa7\xd8\xa1 \xd9\x88\xd8\xa7\xd9\x84\xd9\x85\xd9\x86"
-     "\xd8\xa7\xd8\xae", 2},
+     "\xd8\xa7\xd8\xae",
+     2},
     {"\xe5\x8c\x97\xe4\xba\xac\xe7\x9a\x84\xe6\xb0\xb4\xe8\xb5\x84\xe6\xba"
-     "\x90", "zh", NULL, "<p>\xe5\x8c\x97\xe4\xba\xac\xe6\x96\xb0\xe9\x97\xbb"
-     "</p>", "\xe5\x8c\x97\xe4\xba\xac\xe6\x96\xb0\xe9\x97\xbb", NULL,
+     "\x90",
+     "zh", NULL,
+     "<p>\xe5\x8c\x97\xe4\xba\xac\xe6\x96\xb0\xe9\x97\xbb"
+     "</p>",
+     "\xe5\x8c\x97\xe4\xba\xac\xe6\x96\xb0\xe9\x97\xbb", NULL,
      "\xe4\xbb\x8a\xe5\xa4\xa9\xe5\x8c\x97\xe4\xba\xac\xe7\x9a\x84\xe6\xb0"
-     "\xb4\xe8\xb5\x84\xe6\xba\x90\xe6\x8a\xa5\xe5\x91\x8a", 2},
+     "\xb4\xe8\xb5\x84\xe6\xba\x90\xe6\x8a\xa5\xe5\x91\x8a",
+     2},
     {"\xd0\x92\xd0\xbe\xd0\xb4\xd0\xb0 \xd0\xb8 \xd0\xba\xd0\xbb\xd0\xb8\xd0"
-     "\xbc\xd0\xb0\xd1\x82", "ru", NULL, "<p>\xd0\x9e\xd1\x82\xd1\x87\xd1\x91"
-     "\xd1\x82</p>", "\xd0\x9e\xd1\x82\xd1\x87\xd1\x91\xd1\x82", NULL,
+     "\xbc\xd0\xb0\xd1\x82",
+     "ru", NULL,
+     "<p>\xd0\x9e\xd1\x82\xd1\x87\xd1\x91"
+     "\xd1\x82</p>",
+     "\xd0\x9e\xd1\x82\xd1\x87\xd1\x91\xd1\x82", NULL,
      "\xd0\x94\xd0\xbe\xd0\xba\xd0\xbb\xd0\xb0\xd0\xb4 \xd0\xbe \xd0\xb2\xd0"
      "\xbe\xd0\xb4\xd0\xb5 \xd0\xb8 \xd0\xba\xd0\xbb\xd0\xb8\xd0\xbc\xd0\xb0"
-     "\xd1\x82\xd0\xb5", 1},
+     "\xd1\x82\xd0\xb5",
+     1},
     {"<script>alert('t')</script> & \"quotes\" </title>", "en", NULL,
      "<p>Safe &lt;b&gt; text</p>", "Safe <b> text </script>",
-     "https://img.example.org/x.jpg?a=1&b=\"2\"",
-     "hostile title test", 0},
+     "https://img.example.org/x.jpg?a=1&b=\"2\"", "hostile title test", 0},
 };
 
 /* Write the site into s. SYN_OK or the first failure (err says why). */
@@ -88,8 +98,8 @@ site_populate(struct store *s, struct syn_err *err)
         static const char *const urls[] = {
             "https://valley.example.org/feed.xml",
             "https://wire.example.net/rss", "https://world.example.com/atom"};
-        static const char *const sites[] = {"https://valley.example.org/",
-                                            NULL, "https://world.example.com/"};
+        static const char *const sites[] = {"https://valley.example.org/", NULL,
+                                            "https://world.example.com/"};
 
         memset(&src, 0, sizeof(src));
         src.url = (char *)urls[i];
@@ -144,8 +154,8 @@ site_populate(struct store *s, struct syn_err *err)
         it.canonical_url = url;
         it.title = (char *)f->title;
         it.authors = (char *)f->authors;
-        it.published = SITE_T0 - 3600 * (int64_t)(SYN_ARRAY_LEN(site_items) -
-                                                   i);
+        it.published =
+            SITE_T0 - 3600 * (int64_t)(SYN_ARRAY_LEN(site_items) - i);
         it.updated = it.published + 60;
         it.excerpt_html = (char *)f->excerpt_html;
         it.excerpt_text = (char *)f->excerpt_text;

@@ -38,13 +38,20 @@ test_accept_gzip(void **state)
         const char *ae;
         bool want;
     } cases[] = {
-        {NULL, false},          {"", false},
-        {"gzip", true},         {"GZIP", true},
-        {"br, gzip", true},     {"gzip;q=0", false},
-        {"gzip; q=0.0", false}, {"gzip;q=0.5", true},
-        {"*", true},            {"*;q=0", false},
-        {"x-gzip", false},      {"deflate, br", false},
-        {"identity", false},    {"br;q=1, gzip;q=0.001", true},
+        {NULL, false},
+        {"", false},
+        {"gzip", true},
+        {"GZIP", true},
+        {"br, gzip", true},
+        {"gzip;q=0", false},
+        {"gzip; q=0.0", false},
+        {"gzip;q=0.5", true},
+        {"*", true},
+        {"*;q=0", false},
+        {"x-gzip", false},
+        {"deflate, br", false},
+        {"identity", false},
+        {"br;q=1, gzip;q=0.001", true},
     };
     size_t i;
 
@@ -140,7 +147,7 @@ test_cache_generations(void **state)
     web_entry_release(got);
     /* The entry survives its eviction while a reader holds it. */
     got = web_cache_get(c, "/b", 1);
-    assert_null(web_cache_get(c, "/a", 2)); /* newer generation: a miss */
+    assert_null(web_cache_get(c, "/a", 2));     /* newer generation: a miss */
     assert_true(web_cache_put(c, "/c", 2, e3)); /* and the put empties */
     assert_null(web_cache_get(c, "/a", 2));
     assert_string_equal(got->key, "/b");
@@ -169,8 +176,7 @@ write_file(const char *path, const char *text)
 static void
 test_theme(void **state)
 {
-    static const char *const required[] = {"article.html", "error.html",
-                                           NULL};
+    static const char *const required[] = {"article.html", "error.html", NULL};
     static const char *const missing[] = {"nope.html", NULL};
     struct web_theme *t = NULL;
     struct syn_err err;

@@ -51,8 +51,8 @@ test_paths(void **state)
         enum syn_status st;
 
         arena_init(&a, 1024, 0);
-        st = web_path_decode(cases[i].raw, strlen(cases[i].raw), &a, &out,
-                             &err);
+        st =
+            web_path_decode(cases[i].raw, strlen(cases[i].raw), &a, &out, &err);
         if (st != cases[i].want)
             fail_msg("case %zu '%s': got %s", i, cases[i].raw,
                      syn_status_name(st));
@@ -75,8 +75,8 @@ test_path_too_long(void **state)
     memset(p, 'a', SYN_MAX_PATH_BYTES + 1);
     p[0] = '/';
     arena_init(&a, 1024, 0);
-    assert_int_equal(web_path_decode(p, SYN_MAX_PATH_BYTES + 1, &a, &out,
-                                     &err), SYN_ETOOBIG);
+    assert_int_equal(web_path_decode(p, SYN_MAX_PATH_BYTES + 1, &a, &out, &err),
+                     SYN_ETOOBIG);
     assert_int_equal(web_path_decode(p, SYN_MAX_PATH_BYTES, &a, &out, &err),
                      SYN_OK);
     arena_fini(&a);

@@ -32,11 +32,12 @@ test_site_reads_back(void **state)
     assert_true(page->more);
     /* Newest first: the last fixture. */
     assert_string_equal(page->v[0].title, site_items[5].title);
-    assert_int_equal(store_item_search(s, "\xe5\x8c\x97\xe4\xba\xac", 0, 10,
-                                       &found, &err), SYN_OK);
+    assert_int_equal(
+        store_item_search(s, "\xe5\x8c\x97\xe4\xba\xac", 0, 10, &found, &err),
+        SYN_OK);
     assert_true(found->n >= 1);
-    assert_int_equal(store_item_cluster_members(s, page->v[5].id, 10, &also,
-                                                &err), SYN_OK);
+    assert_int_equal(
+        store_item_cluster_members(s, page->v[5].id, 10, &also, &err), SYN_OK);
     assert_int_equal(also->n, 1);
     store_item_list_free(page);
     store_item_list_free(found);

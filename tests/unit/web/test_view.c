@@ -31,9 +31,9 @@ test_dates(void **state)
 
     (void)state;
     for (i = 0; i < SYN_ARRAY_LEN(cases); i++)
-        assert_string_equal(web_date(cases[i].t, cases[i].fmt, out,
-                                     sizeof(out)),
-                            cases[i].want);
+        assert_string_equal(
+            web_date(cases[i].t, cases[i].fmt, out, sizeof(out)),
+            cases[i].want);
     assert_string_equal(web_date(1764400000, WEB_DATE_RFC3339, out, 8), "");
 }
 
@@ -46,10 +46,20 @@ test_slugs_and_direction(void **state)
         {"Rivers rise as rains return", "rivers-rise-as-rains-return"},
         {"  Hello,   World!! ", "hello-world"},
         {"It's 2026: what's next?", "its-2026-whats-next"},
-        {"\xd8\xa7\xd9\x84\xd9\x85\xd8\xa7\xd8\xa1", "story"},
+        {"\xd8\xa7\xd9\x84\xd9\x85\xd8\xa7\xd8\xa1",
+         "\xd8\xa7\xd9\x84\xd9\x85\xd8\xa7\xd8\xa1"},
+        {"\xd8\xa7\xd9\x84\xd9\x85\xd9\x86\xd8\xa7\xd8\xae \xd9\x88"
+         "\xd8\xa7\xd9\x84\xd9\x85\xd8\xa7\xd8\xa1\xd8\x9f",
+         "\xd8\xa7\xd9\x84\xd9\x85\xd9\x86\xd8\xa7\xd8\xae-\xd9\x88"
+         "\xd8\xa7\xd9\x84\xd9\x85\xd8\xa7\xd8\xa1"},
+        {"\xe5\x8c\x97\xe4\xba\xac\xe3\x80\x82\xe6\x96\xb0\xe9\x97\xbb",
+         "\xe5\x8c\x97\xe4\xba\xac-\xe6\x96\xb0\xe9\x97\xbb"},
+        {"\xd0\x92\xd0\xbe\xd0\xb4\xd0\xb0 \xe2\x80\x94 ok",
+         "\xd0\x92\xd0\xbe\xd0\xb4\xd0\xb0-ok"},
+        {"\xc2\xab \xe2\x80\x9c \xef\xbf\xbd", "story"},
         {"", "story"},
         {NULL, "story"},
-        {"Caf\xc3\xa9 culture", "caf-culture"},
+        {"Caf\xc3\xa9 culture", "caf\xc3\xa9-culture"},
         {"<script>x</script>", "script-x-script"},
     };
     struct arena a;
@@ -63,6 +73,20 @@ test_slugs_and_direction(void **state)
     memset(longt, 'a', sizeof(longt) - 1);
     longt[sizeof(longt) - 1] = '\0';
     assert_int_equal(strlen(web_slug(&a, longt)), 80);
+    /* Cut at a code point, never inside one. */
+    {
+        char cjk[300];
+        size_t k;
+
+        for (k = 0; k + 3 < sizeof(cjk); k += 3)
+            memcpy(cjk + k, "\xe5\x8c\x97", 3);
+        cjk[k] = '\0';
+        assert_int_equal(strlen(web_slug(&a, cjk)), 78);
+    }
+    assert_string_equal(web_article_path(&a, 7, "Hello world"),
+                        "/a/7/hello-world");
+    assert_string_equal(web_article_path(&a, 27, "\xd8\xa7\xd9\x84 x"),
+                        "/a/27/%D8%A7%D9%84-x");
     arena_fini(&a);
 
     assert_true(web_is_rtl("ar", NULL));
@@ -170,7 +194,8 @@ snippet_under_failure(void *state)
 
     (void)state;
     arena_init(&a, 256, 0);
-    if (web_snippet_html(&a, "a \x01" "b\x02 c") == NULL ||
+    if (web_snippet_html(&a, "a \x01"
+                             "b\x02 c") == NULL ||
         web_slug(&a, "A title") == NULL)
         st = SYN_ENOMEM;
     arena_fini(&a);
