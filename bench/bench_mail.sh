@@ -8,8 +8,7 @@
 #   1. `syndic digest send` with no SMTP server configured: queues one
 #      daily digest row per subscriber (creation);
 #   2. `syndic digest send` again with smtp_url set: composes and sends
-#      every row over
-#      CONNS reused connections (delivery);
+#      every row over CONNS reused connections (delivery);
 #   3. `smtp-source -s CONNS -d -l SIZE -m COUNT`: the same number of
 #      messages of the same average size over CONNS reused connections.
 # Prints messages/second of 2 and 3, the ratio (target >= 0.5), peak RSS.

@@ -4,7 +4,8 @@
  * Everything here is pure: text in, text out, no I/O (the randomness for
  * Message-ID and the boundary comes from libsodium unless the caller pins
  * them). Output lines end in CRLF and stay within SYN_MAIL_LINE_MAX (76)
- * characters: headers are folded, non-ASCII header text becomes RFC 2047
+ * characters (but a URL or an address, which cannot be folded: RFC 5322
+ * allows 998): headers are folded, non-ASCII header text becomes RFC 2047
  * "B" encoded-words split on UTF-8 character boundaries, bodies are
  * quoted-printable (RFC 2045 section 6.7).
  *
