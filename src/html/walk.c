@@ -703,10 +703,36 @@ attr_get(const GumboElement *el, const char *name)
 static bool
 is_tracker_url(const char *u)
 {
+    const char *p;
     size_t i;
 
     for (i = 0; i < SYN_ARRAY_LEN(tracker_patterns); i++) {
         if (strstr(u, tracker_patterns[i]) != NULL)
+            return true;
+    }
+    /* a path segment named pixel: /pixel, /pixel?u=1, /pixel.png */
+    for (p = strstr(u, "/pixel"); p != NULL; p = strstr(p + 1, "/pixel")) {
+        char c = p[6];
+
+        if (c == '\0' || c == '?' || c == '/' || c == '.' || c == '#')
+            return true;
+    }
+    return false;
+}
+
+/* Links that are ads or trackers themselves (FeedBurner flare, ad
+ * servers): dropped with their content. */
+static bool
+is_ad_link(const char *u)
+{
+    static const char *const pats[] = {
+        "feedburner.com/~ff/", "feedburner.com/~a/", "doubleclick.net/",
+        "feedsportal.com/",
+    };
+    size_t i;
+
+    for (i = 0; i < SYN_ARRAY_LEN(pats); i++) {
+        if (strstr(u, pats[i]) != NULL)
             return true;
     }
     return false;
@@ -1237,6 +1263,21 @@ stop_excerpt(struct walker *w)
 
 static void walk_node(struct walker *w, const GumboNode *n, size_t depth);
 
+/* SANITIZE: the text of a block that is not written (unwrapped) must not
+ * run into its neighbours' ("<div>alpha</div>\nbeta\ngamma"): a newline,
+ * once, and none at the very start. */
+static void
+block_separator(struct walker *w)
+{
+    if (w->o->mode != WALK_SANITIZE || w->html == NULL || w->html->len == 0 ||
+        w->html->data[w->html->len - 1] == '\n')
+        return;
+    if (w->pre_start)
+        out_raw(w, w->html, "\n", 1); /* the parser eats one after <pre> */
+    w->pre_start = false;
+    out_raw(w, w->html, "\n", 1);
+}
+
 static void
 walk_children(struct walker *w, const GumboNode *n, size_t depth)
 {
@@ -1335,6 +1376,7 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
     /* the planning pass must see exactly what the excerpt will keep */
     bool excerpt = w->o->mode == WALK_EXCERPT || w->o->mode == WALK_COUNT;
     size_t mark = w->depth;
+    bool written = false;
 
     if (el->tag_namespace != GUMBO_NAMESPACE_HTML || r.action == TAG_DROP) {
         if (t == GUMBO_TAG_IFRAME && el->tag_namespace == GUMBO_NAMESPACE_HTML)
@@ -1360,6 +1402,15 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
         return;
     if (t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2)
         as = GUMBO_TAG_H3; /* below the page's own title */
+    if (t == GUMBO_TAG_A) {
+        const char *href = attr_get(el, "href");
+        bool ok = href != NULL && clean_url(w, href, strlen(href));
+
+        if (ok && is_ad_link(w->url.data))
+            return; /* an ad: no text worth keeping */
+        if (!ok)
+            r.action = TAG_UNWRAP; /* no usable href: keep the text only */
+    }
     if (r.action == TAG_KEEP && !nest_conflict(w, as)) {
         buf_reset(&w->scratch);
         write_attrs(w, t, el);
@@ -1370,11 +1421,16 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
         if (w->st != SYN_OK)
             return;
         open_el(w, as, (r.flags & F_VOID) != 0);
+        written = true;
     }
+    if (!written && (r.flags & F_BLOCK))
+        block_separator(w); /* unwrapped block: keep its text apart */
     if (!(r.flags & F_VOID))
         walk_children(w, n, depth);
     if (w->depth > mark && w->st == SYN_OK)
         close_el(w);
+    if (!written && (r.flags & F_BLOCK))
+        block_separator(w);
     if (text && (r.flags & F_BLOCK) && !w->stopped)
         block_boundary(w, true);
 }
