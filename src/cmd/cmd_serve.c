@@ -92,6 +92,8 @@ serve_opts_from_config(struct web_opts *o, const struct web_opts *cli,
         o->language = cfg->site_language;
     if (o->tagline == NULL)
         o->tagline = cfg->site_tagline;
+    if (o->team_addresses == NULL)
+        o->team_addresses = cfg->mail_team_addresses;
 }
 
 /* SIGHUP: read the configuration file again (the one given at start) and

@@ -49,6 +49,19 @@
 #define SYN_MAX_REQ_BODY (64u * 1024)   /* forms are small */
 #define SYN_MAX_PARAMS 64               /* fields in a query or form */
 #define SYN_MAX_QUERY_BYTES 4096        /* a search query */
+/* Form fields (subscribe, partner inquiry). An inquiry message may be
+ * SYN_MAX_INQUIRY_CHARS characters of up to 4 bytes each; one-line fields
+ * (names, organizations, countries) fit any real name in 200 bytes; a
+ * website address longer than 2 KB is not one a person types. Rate limits:
+ * a person subscribes or writes a handful of times an hour; an office
+ * behind one address may hold several people. */
+#define SYN_MAX_INQUIRY_CHARS 5000
+#define SYN_MAX_FORM_VALUE_BYTES (4u * SYN_MAX_INQUIRY_CHARS)
+#define SYN_MAX_FORM_LINE_BYTES 200
+#define SYN_MAX_FORM_URL_BYTES 2048
+#define SYN_FORM_RATE_WINDOW_S 3600
+#define SYN_FORM_RATE_PER_IP 10
+#define SYN_FORM_RATE_PER_ADDRESS 3
 #define SYN_MAX_CONNECTIONS 1024        /* open sockets */
 /* Per-connection buffers (request line, headers, response headers).
  * libmicrohttpd zeroes this pool between two requests of a keep-alive

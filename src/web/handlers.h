@@ -23,6 +23,14 @@ enum syn_status web_h_search(struct web_req *req, struct syn_err *err);
 enum syn_status web_h_partners(struct web_req *req, struct syn_err *err);
 enum syn_status web_h_share(struct web_req *req, struct syn_err *err);
 
+/* handler_forms.c: the subscribe and partner forms and the pages of the
+ * signed links in mail (confirm, preferences, unsubscribe). */
+enum syn_status web_h_subscribe(struct web_req *req, struct syn_err *err);
+enum syn_status web_h_confirm(struct web_req *req, struct syn_err *err);
+enum syn_status web_h_preferences(struct web_req *req, struct syn_err *err);
+enum syn_status web_h_unsubscribe(struct web_req *req, struct syn_err *err);
+enum syn_status web_h_partner_form(struct web_req *req, struct syn_err *err);
+
 /* Append share counts (from the store) to /metrics. */
 enum syn_status web_metrics_shares(struct web_req *req, struct buf *out,
                                    struct syn_err *err);

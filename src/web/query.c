@@ -90,9 +90,9 @@ web_path_decode(const char *raw, size_t len, struct arena *a, const char **out,
     return SYN_OK;
 }
 
-enum syn_status
-web_params_parse(const char *s, size_t len, struct arena *a,
-                 struct web_params *out, struct syn_err *err)
+static enum syn_status
+parse_pairs(const char *s, size_t len, size_t max_value, struct arena *a,
+            struct web_params *out, struct syn_err *err)
 {
     size_t i, start = 0, count = 0;
     enum syn_status st;
@@ -136,17 +136,31 @@ web_params_parse(const char *s, size_t len, struct arena *a,
             st = decode("", 0, true, true, a, &value, &n, err);
         if (st != SYN_OK)
             return st;
-        if (n > SYN_MAX_QUERY_BYTES)
+        if (n > max_value)
             return syn_err_set(err, SYN_ETOOBIG,
                                "field '%.40s' longer than "
-                               "%d bytes",
-                               name, SYN_MAX_QUERY_BYTES);
+                               "%zu bytes",
+                               name, max_value);
         p = &out->items[out->n++];
         p->name = name;
         p->value = value;
         p->value_len = n;
     }
     return SYN_OK;
+}
+
+enum syn_status
+web_params_parse(const char *s, size_t len, struct arena *a,
+                 struct web_params *out, struct syn_err *err)
+{
+    return parse_pairs(s, len, SYN_MAX_QUERY_BYTES, a, out, err);
+}
+
+enum syn_status
+web_form_parse(const char *s, size_t len, struct arena *a,
+               struct web_params *out, struct syn_err *err)
+{
+    return parse_pairs(s, len, SYN_MAX_FORM_VALUE_BYTES, a, out, err);
 }
 
 const char *

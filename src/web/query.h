@@ -46,6 +46,12 @@ enum syn_status web_params_parse(const char *s, size_t len, struct arena *a,
                                  struct web_params *out /* out */,
                                  struct syn_err *err) SYN_NODISCARD;
 
+/* Like web_params_parse() for a POSTed form, whose values may reach
+ * SYN_MAX_FORM_VALUE_BYTES (an inquiry message). */
+enum syn_status web_form_parse(const char *s, size_t len, struct arena *a,
+                               struct web_params *out /* out */,
+                               struct syn_err *err) SYN_NODISCARD;
+
 /* The first value of name, or NULL. Borrowed from the params' arena. */
 const char *web_params_get(const struct web_params *p, const char *name);
 

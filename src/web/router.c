@@ -24,6 +24,11 @@ static const struct web_route_def routes[] = {
     {"/feed.json", WEB_R_FEED, web_h_feed, WEB_F_CACHE, WEB_FEED_JSON},
     {"/search", WEB_R_SEARCH, web_h_search, 0, 0},
     {"/partners", WEB_R_PARTNERS, web_h_partners, WEB_F_CACHE, 0},
+    {"/partner", WEB_R_FORM, web_h_partner_form, WEB_F_POST, 0},
+    {"/subscribe", WEB_R_FORM, web_h_subscribe, WEB_F_POST, 0},
+    {"/subscribe/confirm", WEB_R_FORM, web_h_confirm, 0, 0},
+    {"/preferences", WEB_R_FORM, web_h_preferences, WEB_F_POST, 0},
+    {"/unsubscribe", WEB_R_FORM, web_h_unsubscribe, WEB_F_POST, 0},
     {"/sitemap.xml", WEB_R_SITEMAP, web_h_sitemap, WEB_F_CACHE, 0},
     {"/robots.txt", WEB_R_ROBOTS, web_h_robots, WEB_F_CACHE, 0},
     {"/opml", WEB_R_OPML, web_h_opml, WEB_F_CACHE, 0},
@@ -42,6 +47,7 @@ static const char *const route_names[WEB_R_COUNT] = {
     [WEB_R_ROBOTS] = "robots",       [WEB_R_OPML] = "opml",
     [WEB_R_SHARE] = "share",         [WEB_R_STATIC] = "static",
     [WEB_R_HEALTHZ] = "healthz",     [WEB_R_METRICS] = "metrics",
+    [WEB_R_FORM] = "form",
     [WEB_R_NOT_FOUND] = "not_found", [WEB_R_BAD] = "bad_request",
 };
 

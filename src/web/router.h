@@ -29,6 +29,7 @@ enum web_route {
     WEB_R_STATIC,
     WEB_R_HEALTHZ,
     WEB_R_METRICS,
+    WEB_R_FORM, /* subscribe, confirm, preferences, unsubscribe, partner */
     WEB_R_NOT_FOUND, /* no pattern matched */
     WEB_R_BAD,       /* the request target could not be decoded */
     WEB_R_COUNT

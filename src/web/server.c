@@ -42,6 +42,8 @@ static const char *const required_templates[] = {
     "topic.html", "search.html",  "partners.html",
     "error.html", "feed_rss.xml", "feed_atom.xml",
     "opml.xml",   "sitemap.xml",  "robots.txt",
+    "subscribe.html", "partner.html", "preferences.html",
+    "unsubscribe.html", "notice.html",
     NULL,
 };
 
@@ -339,6 +341,36 @@ web_req_header(const struct web_req *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+const char *
+web_req_client_ip(struct web_req *req)
+{
+    const union MHD_ConnectionInfo *ci;
+    char text[INET6_ADDRSTRLEN];
+    const char *ip = NULL;
+    char *copy;
+
+    ci = MHD_get_connection_info(req->conn,
+                                 MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci != NULL && ci->client_addr != NULL) {
+        const struct sockaddr *sa = ci->client_addr;
+
+        if (sa->sa_family == AF_INET)
+            ip = inet_ntop(AF_INET,
+                           &((const struct sockaddr_in *)(const void *)sa)
+                                ->sin_addr,
+                           text, sizeof(text));
+        else if (sa->sa_family == AF_INET6)
+            ip = inet_ntop(AF_INET6,
+                           &((const struct sockaddr_in6 *)(const void *)sa)
+                                ->sin6_addr,
+                           text, sizeof(text));
+    }
+    if (ip == NULL)
+        return "unknown";
+    copy = arena_strdup(&req->arena, ip);
+    return copy != NULL ? copy : "unknown";
+}
+
 /* ---- store per thread ---- */
 
 /* What each server thread keeps: its store connection and the last data
@@ -442,6 +474,8 @@ store_prepare(struct web_server *s, struct syn_err *err)
         rc = store_migrate(st, NULL, err);
     if (rc == SYN_OK)
         rc = app_secret_get(st, "csrf_key", s->csrf_key, NULL, err);
+    if (rc == SYN_OK)
+        rc = app_secret_get(st, "hmac_key", s->token_key, NULL, err);
     store_close(st);
     return rc;
 }
@@ -540,6 +574,8 @@ server_free(struct web_server *s)
     if (s->store_key_made)
         pthread_key_delete(s->store_key);
     sodium_memzero(s->csrf_key, sizeof(s->csrf_key));
+    sodium_memzero(s->token_key, sizeof(s->token_key));
+    syn_free(s->team_addresses);
     syn_free(s);
 }
 
@@ -587,6 +623,7 @@ site_new(struct web_server *s, const struct web_opts *o, struct web_site **out,
     site->theme = site->theme_owned;
     site->metrics = &s->metrics;
     site->csrf_key = s->csrf_key;
+    site->token_key = s->token_key;
     *out = site;
     return SYN_OK;
 }
@@ -614,10 +651,13 @@ web_server_start(const struct web_opts *o, struct web_server **out,
     st = copy_opt(o->listen, "127.0.0.1:8080", &s->listen, err);
     if (st == SYN_OK)
         st = copy_opt(o->db_path, "syndic.db", &s->db_path, err);
+    if (st == SYN_OK)
+        st = copy_opt(o->team_addresses, NULL, &s->team_addresses, err);
     if (st != SYN_OK)
         goto fail;
     s->opts.listen = s->listen;
     s->opts.db_path = s->db_path;
+    s->opts.team_addresses = s->team_addresses;
     /* Site fields live in the site (they change on reload). */
     s->opts.site_title = s->opts.base_url = s->opts.language = NULL;
     s->opts.theme_dir = s->opts.tagline = NULL;

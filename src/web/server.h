@@ -39,6 +39,9 @@ struct web_opts {
     const char *base_url;   /* [site] base_url, e.g. "https://news.example" */
     const char *language;   /* [site] language, e.g. "en" */
     const char *tagline;    /* [site] tagline, or NULL */
+    /* [mail] team_addresses: who is told of a partnership inquiry
+     * (comma-separated addresses), or NULL. Fixed while running. */
+    const char *team_addresses;
     const struct syn_log *log; /* borrowed; may be NULL */
     /* Appends extra Prometheus lines (fetch and mail counters) to
      * /metrics. */

@@ -20,6 +20,7 @@ struct web_site;
 struct web_server {
     struct web_opts opts;       /* fixed options; site fields unused */
     char *listen, *db_path;     /* owned copies for opts */
+    char *team_addresses;       /* owned copy for opts, or NULL */
     struct MHD_Daemon *daemon;  /* owned */
     unsigned port;              /* bound TCP port */
     pthread_rwlock_t site_lock; /* guards site against reloads */
@@ -30,6 +31,7 @@ struct web_server {
     pthread_key_t store_key;  /* each thread's struct store * */
     bool store_key_made;
     unsigned char csrf_key[WEB_CSRF_KEY_BYTES]; /* site secret */
+    unsigned char token_key[WEB_CSRF_KEY_BYTES]; /* "hmac_key": mail links */
 };
 
 #endif
