@@ -636,8 +636,10 @@ write_attrs(struct walker *w, GumboTag t, const GumboElement *el)
             if (is_one_of(v, dirs, SYN_ARRAY_LEN(dirs)))
                 attr_out(w, n, v, strlen(v));
         } else if (strcmp(n, "href") == 0) {
+            /* walk_element() already cleaned it into w->url (a link's only
+             * URL attribute): resolving costs a libcurl parse */
             if (t == GUMBO_TAG_A)
-                attr_url(w, n, v);
+                attr_out(w, n, w->url.data, w->url.len);
         } else if (strcmp(n, "cite") == 0) {
             if (t == GUMBO_TAG_BLOCKQUOTE || t == GUMBO_TAG_Q ||
                 t == GUMBO_TAG_DEL || t == GUMBO_TAG_INS)
