@@ -1,46 +1,30 @@
-/* Cleaning one parsed item for publication (see normalize.h). */
+/* Cleaning one parsed item for publication (see normalize.h). The body
+ * (content, else summary) is parsed once by html_clean() for its safe
+ * form, excerpts, text and lead image; the summary, when it is not the
+ * body, only needs sanitizing. */
 #include "app/normalize.h"
 
 #include <string.h>
 
-#include "html/excerpt.h"
-#include "html/image.h"
+#include "html/clean.h"
 #include "html/sanitize.h"
-#include "html/text.h"
 #include "util/buf.h"
 #include "util/limits.h"
 #include "util/mem.h"
 
-/* Replace *field by its sanitized form (arena copy); NULL stays NULL. */
-static enum syn_status
-clean_field(struct feed *f, const char **field, const char *base,
-            struct buf *b, struct syn_err *err)
+/* b's contents as an arena string of f, or NULL for an empty b; *oom is
+ * set when the copy fails. */
+static const char *
+arena_copy(struct feed *f, const struct buf *b, bool *oom)
 {
-    enum syn_status st;
     char *copy;
 
-    if (*field == NULL)
-        return SYN_OK;
-    buf_reset(b);
-    st = html_sanitize(*field, strlen(*field), base, b, err);
-    if (st != SYN_OK)
-        return st;
-    /* An item whose HTML sanitizes to nothing has no such field. */
-    if (b->len == 0) {
-        *field = NULL;
-        return SYN_OK;
-    }
+    if (b->len == 0)
+        return NULL;
     copy = arena_strndup(&f->arena, buf_cstr(b), b->len);
     if (copy == NULL)
-        return syn_err_set(err, SYN_ENOMEM, "out of memory");
-    *field = copy;
-    return SYN_OK;
-}
-
-static const char *
-arena_copy_buf(struct feed *f, const struct buf *b)
-{
-    return b->len > 0 ? arena_strndup(&f->arena, buf_cstr(b), b->len) : "";
+        *oom = true;
+    return copy;
 }
 
 enum syn_status
@@ -48,61 +32,69 @@ normalize_item(struct feed *f, struct feed_item *it,
                const struct normalize_opts *o, const char **text,
                struct syn_err *err)
 {
-    struct buf html, plain;
-    const char *body;
+    struct html_clean_opts copts = {it->base_url, o->html_words,
+                                    o->text_words};
+    struct buf safe, ex_html, ex_text, plain;
+    struct html_clean_out out = {&safe, &ex_html, &ex_text,
+                                 text != NULL ? &plain : NULL, NULL};
+    const char **body = it->content_html != NULL ? &it->content_html
+                                                 : &it->summary_html;
     char *image = NULL;
-    enum syn_status st;
+    enum syn_status st = SYN_OK;
+    bool oom = false;
 
-    buf_init(&html, 4u * SYN_MAX_FIELD_BYTES);
+    buf_init(&safe, 4u * SYN_MAX_FIELD_BYTES);
+    buf_init(&ex_html, 4u * SYN_MAX_FIELD_BYTES);
+    buf_init(&ex_text, 4u * SYN_MAX_FIELD_BYTES);
     buf_init(&plain, 4u * SYN_MAX_FIELD_BYTES);
-    st = clean_field(f, &it->summary_html, it->base_url, &html, err);
-    if (st == SYN_OK)
-        st = clean_field(f, &it->content_html, it->base_url, &html, err);
-    if (st != SYN_OK)
-        goto out;
-    /* The fuller text makes the better excerpt and search entry. */
-    body = it->content_html != NULL ? it->content_html : it->summary_html;
-    if (body == NULL)
-        body = "";
-    buf_reset(&html);
-    st = html_excerpt(body, strlen(body), o->html_words, &html, NULL, err);
-    if (st == SYN_OK)
-        st = html_excerpt(body, strlen(body), o->text_words, NULL, &plain,
-                          err);
-    if (st != SYN_OK)
-        goto out;
-    it->excerpt_html = html.len > 0 ? arena_copy_buf(f, &html) : NULL;
-    it->excerpt_text = plain.len > 0 ? arena_copy_buf(f, &plain) : NULL;
-    if ((html.len > 0 && it->excerpt_html == NULL) ||
-        (plain.len > 0 && it->excerpt_text == NULL)) {
-        st = syn_err_set(err, SYN_ENOMEM, "out of memory");
-        goto out;
-    }
-    if (it->image == NULL) {
-        st = html_lead_image(body, strlen(body), NULL, it->base_url, &image,
-                             err);
+    if (it->image == NULL)
+        out.image = &image;
+    if (text != NULL)
+        *text = "";
+    it->excerpt_html = it->excerpt_text = NULL;
+    if (body == &it->content_html && it->summary_html != NULL) {
+        st = html_sanitize(it->summary_html, strlen(it->summary_html),
+                           it->base_url, &safe, err);
         if (st != SYN_OK)
             goto out;
-        if (image != NULL) {
-            it->image = arena_strdup(&f->arena, image);
-            if (it->image == NULL) {
-                st = syn_err_set(err, SYN_ENOMEM, "out of memory");
-                goto out;
-            }
-        }
+        it->summary_html = arena_copy(f, &safe, &oom);
+        buf_reset(&safe);
     }
-    if (text != NULL) {
+    if (*body != NULL) {
+        st = html_clean(*body, strlen(*body), &copts, &out, err);
+        if (st != SYN_OK)
+            goto out;
+        *body = arena_copy(f, &safe, &oom);
+    }
+    /* Content that sanitizes to nothing leaves the summary as the body. */
+    if (*body == NULL && body == &it->content_html &&
+        it->summary_html != NULL) {
+        buf_reset(&ex_html);
+        buf_reset(&ex_text);
         buf_reset(&plain);
-        st = html_text(body, strlen(body), &plain, err);
+        syn_free(image);
+        image = NULL;
+        out.safe_html = NULL;
+        st = html_clean(it->summary_html, strlen(it->summary_html), &copts,
+                        &out, err);
         if (st != SYN_OK)
             goto out;
-        *text = arena_copy_buf(f, &plain);
-        if (*text == NULL)
-            st = syn_err_set(err, SYN_ENOMEM, "out of memory");
     }
+    it->excerpt_html = arena_copy(f, &ex_html, &oom);
+    it->excerpt_text = arena_copy(f, &ex_text, &oom);
+    if (image != NULL)
+        it->image = arena_strdup(&f->arena, image);
+    if (image != NULL && it->image == NULL)
+        oom = true;
+    if (text != NULL && plain.len > 0)
+        *text = arena_copy(f, &plain, &oom);
+    if (oom)
+        st = syn_err_set(err, SYN_ENOMEM, "out of memory");
 out:
     syn_free(image);
-    buf_fini(&html);
+    buf_fini(&safe);
+    buf_fini(&ex_html);
+    buf_fini(&ex_text);
     buf_fini(&plain);
     return st;
 }

@@ -23,12 +23,12 @@ excerpt_cut(const struct walk_plan *plan, size_t budget)
 }
 
 enum syn_status
-html_excerpt(const char *html, size_t len, size_t max_words,
-             struct buf *out_html, struct buf *out_text, struct syn_err *err)
+html_excerpt_doc(const struct html_doc *doc, const char *base_url,
+                 size_t max_words, struct buf *out_html, struct buf *out_text,
+                 struct syn_err *err)
 {
     struct walk_plan plan = {0, 0, 0, false};
-    struct walk_opts o = {WALK_COUNT, NULL, NULL, NULL, 0, &plan, NULL};
-    struct html_doc *doc = NULL;
+    struct walk_opts o = {WALK_COUNT, base_url, NULL, NULL, 0, &plan, NULL};
     size_t html_start = out_html != NULL ? out_html->len : 0;
     size_t text_start = out_text != NULL ? out_text->len : 0;
     enum syn_status st;
@@ -37,9 +37,6 @@ html_excerpt(const char *html, size_t len, size_t max_words,
         return SYN_OK;
     if (max_words > SIZE_MAX / 4)
         max_words = SIZE_MAX / 4;
-    st = html_doc_parse(html, len, &doc, err);
-    if (st != SYN_OK)
-        return st;
     o.limit_units = max_words * 2;
     st = html_doc_walk(doc, &o, err);
     if (st == SYN_OK) {
@@ -49,12 +46,28 @@ html_excerpt(const char *html, size_t len, size_t max_words,
         o.limit_units = excerpt_cut(&plan, max_words * 2);
         st = html_doc_walk(doc, &o, err);
     }
-    html_doc_free(doc);
     if (st != SYN_OK) {
         if (out_html != NULL)
             buf_truncate(out_html, html_start);
         if (out_text != NULL)
             buf_truncate(out_text, text_start);
     }
+    return st;
+}
+
+enum syn_status
+html_excerpt(const char *html, size_t len, size_t max_words,
+             struct buf *out_html, struct buf *out_text, struct syn_err *err)
+{
+    struct html_doc *doc = NULL;
+    enum syn_status st;
+
+    if (max_words == 0 || (out_html == NULL && out_text == NULL))
+        return SYN_OK;
+    st = html_doc_parse(html, len, &doc, err);
+    if (st != SYN_OK)
+        return st;
+    st = html_excerpt_doc(doc, NULL, max_words, out_html, out_text, err);
+    html_doc_free(doc);
     return st;
 }

@@ -68,4 +68,12 @@ enum syn_status html_doc_walk(const struct html_doc *doc,
                               const struct walk_opts *o,
                               struct syn_err *err) SYN_NODISCARD;
 
+/* The excerpt of an already parsed doc (html_excerpt() without the
+ * parse), URLs resolved against base_url; see excerpt.h for the rules. On
+ * error the outputs are left as they were. */
+enum syn_status html_excerpt_doc(const struct html_doc *doc,
+                                 const char *base_url, size_t max_words,
+                                 struct buf *out_html, struct buf *out_text,
+                                 struct syn_err *err) SYN_NODISCARD;
+
 #endif
