@@ -21,6 +21,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
+#include "app/secret.h"
 #include "store/store.h"
 #include "util/ascii.h"
 #include "util/limits.h"
@@ -114,8 +117,24 @@ notice(struct web_req *req, unsigned status, const char *title,
 
 /* ---- checks ---- */
 
+/* Does origin ("scheme://host[:port]") equal the scheme and authority at
+ * the start of url? */
+static bool
+same_origin(const char *origin, const char *url)
+{
+    const char *sep = url != NULL ? strstr(url, "://") : NULL;
+    size_t n;
+
+    if (sep == NULL)
+        return false;
+    n = (size_t)(sep + 3 - url);
+    n += strcspn(url + n, "/?#");
+    return strlen(origin) == n && str_ncasecmp(origin, url, n) == 0;
+}
+
 /* The Origin header, when a browser sends one, must name the host the
- * request was sent to: a page of another site cannot post our forms. */
+ * request was sent to, or the site's base_url (behind a reverse proxy
+ * that rewrites Host): a page of another site cannot post our forms. */
 static bool
 origin_ok(const struct web_req *req)
 {
@@ -124,6 +143,8 @@ origin_ok(const struct web_req *req)
     const char *h;
 
     if (origin == NULL)
+        return true;
+    if (same_origin(origin, req->site->opts->base_url))
         return true;
     if (host == NULL)
         return false;
@@ -177,7 +198,7 @@ csrf_ok(struct form *f)
 }
 
 /* The trimmed value of a text field, kept in f->v for the form again, or
- * NULL when empty. max counts bytes, or characters when chars is set;
+ * NULL when empty. label completes "Please enter ...". max counts bytes, or characters when chars is set;
  * multiline allows line breaks and tabs. Refusals go to f->e. */
 static const char *
 text_field(struct form *f, const char *name, const char *label, size_t max,
@@ -202,8 +223,7 @@ text_field(struct form *f, const char *name, const char *label, size_t max,
         return NULL;
     }
     if (!utf8_valid(s.p, s.len)) {
-        snprintf(msg, sizeof(msg), "The %s is not valid UTF-8 text.", label);
-        form_refuse(f, name, arena_strdup(&f->req->arena, msg));
+        form_refuse(f, name, "This field is not valid UTF-8 text.");
         return NULL;
     }
     for (i = 0; i < s.len; i++) {
@@ -211,19 +231,17 @@ text_field(struct form *f, const char *name, const char *label, size_t max,
 
         if ((c < 0x20 || c == 0x7f) &&
             !(multiline && (c == '\n' || c == '\r' || c == '\t'))) {
-            snprintf(msg, sizeof(msg),
-                     "The %s may not contain line breaks or control "
-                     "characters.",
-                     label);
-            form_refuse(f, name, arena_strdup(&f->req->arena, msg));
+            form_refuse(f, name,
+                        "This field may not contain line breaks or control "
+                        "characters.");
             return NULL;
         }
         if (!chars || (c & 0xc0) != 0x80)
             n++;
     }
     if (n > max) {
-        snprintf(msg, sizeof(msg), "The %s is too long: at most %zu %s.",
-                 label, max, chars ? "characters" : "bytes");
+        snprintf(msg, sizeof(msg), "This field is too long: at most %zu %s.",
+                 max, chars ? "characters" : "bytes");
         form_refuse(f, name, arena_strdup(&f->req->arena, msg));
         return NULL;
     }
@@ -555,6 +573,7 @@ token_subscriber(struct web_req *req, const struct web_params *form,
                  struct syn_err *err)
 {
     const char *t = web_params_get(&req->query, "t");
+    unsigned char key[APP_SECRET_BYTES];
     struct buf subject;
     struct syn_err terr;
     enum syn_status st;
@@ -566,10 +585,19 @@ token_subscriber(struct web_req *req, const struct web_params *form,
     *token = t;
     if (t == NULL || t[0] == '\0' || strlen(t) > SYN_MAX_TOKEN_BYTES)
         return notice(req, 400, "Invalid link", MSG_BAD_LINK, err);
+    /* The key is read from the store on each use, as the mail sender
+     * does: both then agree on the stored one even if two processes
+     * created it at once on first start. */
+    st = web_req_store(req, s, err);
+    if (st == SYN_OK)
+        st = app_secret_get(*s, "hmac_key", key, NULL, err);
+    if (st != SYN_OK)
+        return st;
     buf_init(&subject, SYN_MAX_TOKEN_SUBJECT + 1);
     syn_err_clear(&terr);
-    st = token_verify(req->site->token_key, WEB_CSRF_KEY_BYTES, purpose, t,
-                      (int64_t)time(NULL), &subject, NULL, &terr);
+    st = token_verify(key, sizeof(key), purpose, t, (int64_t)time(NULL),
+                      &subject, NULL, &terr);
+    sodium_memzero(key, sizeof(key));
     if (st == SYN_OK &&
         str_to_long(buf_cstr(&subject), 1, 0x7fffffffffffffffL, &id) != SYN_OK)
         st = SYN_EAUTH;
@@ -578,9 +606,6 @@ token_subscriber(struct web_req *req, const struct web_params *form,
         return syn_err_set(err, st, "out of memory");
     if (st != SYN_OK)
         return notice(req, 400, "Invalid link", MSG_BAD_LINK, err);
-    st = web_req_store(req, s, err);
-    if (st != SYN_OK)
-        return st;
     st = store_subscriber_get(*s, (int64_t)id, sub, err);
     if (st == SYN_ENOTFOUND) {
         syn_err_clear(err);

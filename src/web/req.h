@@ -43,9 +43,6 @@ struct web_site {
     struct web_theme *theme_owned;
     struct web_metrics *metrics;   /* atomics */
     const unsigned char *csrf_key; /* WEB_CSRF_KEY_BYTES (web/csrf.h) */
-    /* The key of the signed links in mail (util/token.h; the "hmac_key"
-     * app secret), WEB_CSRF_KEY_BYTES long. */
-    const unsigned char *token_key;
 };
 
 /* The answer a handler built. */
@@ -123,7 +120,9 @@ void web_fail(struct web_req *req, enum syn_status st,
 void web_outbox_queued(const struct web_req *req);
 
 /* The client's IP address as text ("192.0.2.1", "2001:db8::1"), in the
- * arena; "unknown" when it cannot be told. */
+ * arena; "unknown" when it cannot be told. When the peer is loopback (a
+ * reverse proxy on this host), the last address of X-Forwarded-For, if it
+ * is a valid one, is the client's. */
 const char *web_req_client_ip(struct web_req *req);
 
 /* The absolute URL of path on this site (base_url + path), in the arena;

@@ -341,11 +341,37 @@ web_req_header(const struct web_req *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+/* The address a reverse proxy on this host put last in X-Forwarded-For
+ * (nginx's $proxy_add_x_forwarded_for appends the peer it saw), copied
+ * into out when it is a valid IP address. */
+static bool
+forwarded_ip(const struct web_req *req, char out[INET6_ADDRSTRLEN])
+{
+    const char *xff = web_req_header(req, "X-Forwarded-For");
+    const char *last;
+    unsigned char bin[sizeof(struct in6_addr)];
+    size_t n;
+
+    if (xff == NULL)
+        return false;
+    last = strrchr(xff, ',');
+    last = last != NULL ? last + 1 : xff;
+    while (*last == ' ' || *last == '\t')
+        last++;
+    n = strcspn(last, " \t");
+    if (n == 0 || n >= INET6_ADDRSTRLEN)
+        return false;
+    memcpy(out, last, n);
+    out[n] = '\0';
+    return inet_pton(AF_INET, out, bin) == 1 ||
+           inet_pton(AF_INET6, out, bin) == 1;
+}
+
 const char *
 web_req_client_ip(struct web_req *req)
 {
     const union MHD_ConnectionInfo *ci;
-    char text[INET6_ADDRSTRLEN];
+    char text[INET6_ADDRSTRLEN], fwd[INET6_ADDRSTRLEN];
     const char *ip = NULL;
     char *copy;
 
@@ -367,6 +393,11 @@ web_req_client_ip(struct web_req *req)
     }
     if (ip == NULL)
         return "unknown";
+    /* Only a proxy on this host is believed: anyone else could write the
+     * header to dodge the rate limits. */
+    if ((strcmp(ip, "127.0.0.1") == 0 || strcmp(ip, "::1") == 0) &&
+        forwarded_ip(req, fwd))
+        ip = fwd;
     copy = arena_strdup(&req->arena, ip);
     return copy != NULL ? copy : "unknown";
 }
@@ -474,8 +505,6 @@ store_prepare(struct web_server *s, struct syn_err *err)
         rc = store_migrate(st, NULL, err);
     if (rc == SYN_OK)
         rc = app_secret_get(st, "csrf_key", s->csrf_key, NULL, err);
-    if (rc == SYN_OK)
-        rc = app_secret_get(st, "hmac_key", s->token_key, NULL, err);
     store_close(st);
     return rc;
 }
@@ -574,7 +603,6 @@ server_free(struct web_server *s)
     if (s->store_key_made)
         pthread_key_delete(s->store_key);
     sodium_memzero(s->csrf_key, sizeof(s->csrf_key));
-    sodium_memzero(s->token_key, sizeof(s->token_key));
     syn_free(s->team_addresses);
     syn_free(s);
 }
@@ -623,7 +651,6 @@ site_new(struct web_server *s, const struct web_opts *o, struct web_site **out,
     site->theme = site->theme_owned;
     site->metrics = &s->metrics;
     site->csrf_key = s->csrf_key;
-    site->token_key = s->token_key;
     *out = site;
     return SYN_OK;
 }

@@ -31,7 +31,6 @@ struct web_server {
     pthread_key_t store_key;  /* each thread's struct store * */
     bool store_key_made;
     unsigned char csrf_key[WEB_CSRF_KEY_BYTES]; /* site secret */
-    unsigned char token_key[WEB_CSRF_KEY_BYTES]; /* "hmac_key": mail links */
 };
 
 #endif

@@ -178,10 +178,14 @@ def subscribe(s, srv, sink):
                      "/subscribe",
                      {"Origin": "http://127.0.0.1:%d" % srv.port})
     assert st == 200
-    assert count(s, "subscribers") == 1
-    wait_mail(sink, 1, "confirm after origin check")
+    # the origin of base_url (behind a proxy that rewrites Host) is ours
+    st, _ = srv.post("/subscribe", [("email", "origin2@example.org")],
+                     "/subscribe", {"Origin": "https://news.example.org"})
+    assert st == 200
+    assert count(s, "subscribers") == 2
+    wait_mail(sink, 2, "confirm after origin check")
     deadline = time.time() + 30
-    while count(s, "outbox", "status = 'sent'") != 1:
+    while count(s, "outbox", "status = 'sent'") != 2:
         assert time.time() < deadline, "confirm row not marked sent"
         time.sleep(0.05)
     s.sql("DELETE FROM subscribers")
@@ -206,7 +210,7 @@ def subscribe(s, srv, sink):
          "line breaks"),
         ([("email", "x" * 250 + "@example.org")], "too long"),
         ([("email", "")], "Please enter your email address"),
-        ([("name", "n" * 201)], "The name is too long"),
+        ([("name", "n" * 201)], "This field is too long: at most 200 bytes"),
         ([("name", "Eve\nBcc: x@example.org")], "line breaks"),
         ([("frequency", "hourly")], "how often"),
         ([("topics", "nope")], "choose among the topics"),
@@ -449,6 +453,17 @@ def run_ip_limit(tmp):
         assert st == 429 and "Too many requests" in page, st
         assert count(s, "subscribers") == 10
         assert count(s, "outbox") == 10
+        # a proxy on this host names the client in X-Forwarded-For
+        st, _ = srv.post("/subscribe", [("email", "u11@example.org")],
+                         "/subscribe",
+                         {"X-Forwarded-For": "203.0.113.9, 192.0.2.7"})
+        assert st == 200, st
+        assert s.sql("SELECT consent_ip FROM subscribers WHERE email = "
+                     "'u11@example.org'") == [("192.0.2.7",)]
+        st, _ = srv.post("/subscribe", [("email", "u12@example.org")],
+                         "/subscribe", {"X-Forwarded-For": "junk"})
+        assert st == 429, st
+        assert count(s, "subscribers") == 11
     finally:
         srv.stop()
 

@@ -138,6 +138,14 @@ test_param_limits(void **state)
         assert_int_equal(buf_append_char(&b, 'x'), SYN_OK);
     assert_int_equal(web_params_parse(b.data, b.len, &a, &p, &err),
                      SYN_ETOOBIG);
+    /* A form takes longer values (an inquiry message), up to its own
+     * limit. */
+    assert_int_equal(web_form_parse(b.data, b.len, &a, &p, &err), SYN_OK);
+    assert_int_equal(p.items[0].value_len, SYN_MAX_QUERY_BYTES + 1);
+    while (b.len < 2 + SYN_MAX_FORM_VALUE_BYTES + 1)
+        assert_int_equal(buf_append_char(&b, 'x'), SYN_OK);
+    assert_int_equal(web_form_parse(b.data, b.len, &a, &p, &err),
+                     SYN_ETOOBIG);
     buf_fini(&b);
     arena_fini(&a);
 }
