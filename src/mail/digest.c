@@ -679,6 +679,8 @@ digest_compose_notice(const struct mail_identity *id,
         m.subject = subject;
         m.date = now;
         m.auto_submitted = true;
+        if (v->reply_to != NULL)
+            m.reply_to = v->reply_to;
         st = build(&m, &text, &html, out, err);
     }
     buf_fini(&text);

@@ -92,6 +92,7 @@ struct notice_view {
     const char *body; /* plain text; blank lines separate paragraphs */
     const char *link_url;   /* may be NULL */
     const char *link_label; /* may be NULL */
+    const char *reply_to;   /* address replies go to; NULL: the site's */
 };
 
 /* Append the plain-text and HTML bodies to text and html. SYN_EINVAL for a

@@ -562,6 +562,8 @@ compose_inquiry(struct sender *sd, const struct store_mail *row,
         v.heading = ack ? "We received your message"
                         : "New partnership inquiry";
         v.body = buf_cstr(&body);
+        /* The team answers the inquirer directly. */
+        v.reply_to = ack ? NULL : inq->email;
         r.id = 0;
         r.email = row->recipient;
         r.name = ack ? inq->name : NULL;

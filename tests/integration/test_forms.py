@@ -412,10 +412,12 @@ def partner(s, srv, sink):
     assert "River Voices" in note and "ines@example.net" in note
     ack = by_to["ines@example.net"].get_body(("plain",)).get_content()
     assert "River Voices" in ack
+    # the team replies straight to the inquirer; the inquirer to the site
     reply_to = by_to[TEAM[0]]["Reply-To"]
-    if reply_to is None or "ines@example.net" not in str(reply_to):
-        print("NOTE: the notify mail's Reply-To is %r, not the sender "
-              "(composed by mail/)" % (reply_to,))
+    assert reply_to is not None and "ines@example.net" in str(reply_to), \
+        reply_to
+    assert "ines@example.net" not in str(
+        by_to["ines@example.net"]["Reply-To"] or ""), "ack Reply-To"
     assert s.sql("SELECT organization, kind, ip FROM inquiries WHERE id = ?",
                  (iid,)) == [("River Voices", "media", "127.0.0.1")]
     assert count(s, "subscribers", "email = 'ines@example.net'") == 0

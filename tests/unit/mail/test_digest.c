@@ -241,7 +241,8 @@ test_compose_confirm_and_notice(void **state)
     struct mail_recipient r = {7, "new@example.org", NULL};
     struct notice_view v = {"Network News", "https://news.example.org",
                             "We received your message",
-                            "Thank you.\n\nLine <two>\nthree", NULL, NULL};
+                            "Thank you.\n\nLine <two>\nthree", NULL, NULL,
+                            NULL};
     struct buf m, dec;
     const char *s;
 
