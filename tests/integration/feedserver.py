@@ -200,6 +200,9 @@ Handler.do_HEAD = Handler.do_GET
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 resets connections when many
+    # transfers start at once on a loaded machine.
+    request_queue_size = 128
 
     def handle_error(self, request, client_address):
         pass  # clients that hang up early are part of the tests

@@ -119,7 +119,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.reply(404)
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+class Server(http.server.ThreadingHTTPServer):
+    # socketserver's default backlog of 5 resets connections when syndic
+    # opens its transfers at once on a loaded machine.
+    request_queue_size = 128
+    daemon_threads = True
+
+
+server = Server(("127.0.0.1", 0), Handler)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 BASE = "http://127.0.0.1:%d" % server.server_address[1]
 
