@@ -467,6 +467,65 @@ web_h_search(struct web_req *req, struct syn_err *err)
     return web_render(req, "search.html", &t, HTML, err);
 }
 
+/* Stories shown under each partner of /partners. */
+#define PARTNER_STORIES 3
+
+/* The newest PARTNER_STORIES items of the partner's sources, newest first,
+ * as m's "stories" list (and "has_stories"). */
+static enum syn_status
+partner_stories(struct web_req *req, struct store *s, struct tpl_tree *t,
+                struct tpl_val *m, int64_t partner_id,
+                const struct store_source_list *sources, struct syn_err *err)
+{
+    struct store_item_list *pages[8] = {NULL};
+    const struct store_item *best[PARTNER_STORIES];
+    struct tpl_val *list = tpl_set_list(t, m, "stories");
+    size_t k, n_pages = 0, n_best = 0, i, j;
+    enum syn_status st = SYN_OK;
+
+    /* NOTE: truncates, a partner's first 8 sources are looked at. */
+    for (k = 0; k < sources->n && n_pages < SYN_ARRAY_LEN(pages); k++) {
+        struct store_item_query q;
+
+        if (sources->v[k].partner_id != partner_id)
+            continue;
+        memset(&q, 0, sizeof(q));
+        q.source_id = sources->v[k].id;
+        q.limit = PARTNER_STORIES;
+        st = store_item_page(s, &q, &pages[n_pages], err);
+        if (st != SYN_OK)
+            goto out;
+        n_pages++;
+    }
+    for (k = 0; k < n_pages; k++) {
+        for (i = 0; i < pages[k]->n; i++) {
+            const struct store_item *it = &pages[k]->v[i];
+
+            /* Insert into best[], kept sorted newest first. */
+            for (j = n_best; j > 0 && (best[j - 1]->sort_time < it->sort_time ||
+                                       (best[j - 1]->sort_time ==
+                                            it->sort_time &&
+                                        best[j - 1]->id < it->id));
+                 j--) {
+                if (j < PARTNER_STORIES)
+                    best[j] = best[j - 1];
+            }
+            if (j < PARTNER_STORIES) {
+                best[j] = it;
+                if (n_best < PARTNER_STORIES)
+                    n_best++;
+            }
+        }
+    }
+    tpl_set_bool(t, m, "has_stories", n_best > 0);
+    for (i = 0; i < n_best; i++)
+        web_item_tree(req, t, tpl_list_add_map(t, list), best[i], NULL);
+out:
+    for (k = 0; k < n_pages; k++)
+        store_item_list_free(pages[k]);
+    return st;
+}
+
 enum syn_status
 web_h_partners(struct web_req *req, struct syn_err *err)
 {
@@ -495,7 +554,11 @@ web_h_partners(struct web_req *req, struct syn_err *err)
 
         tpl_set_str(&t, m, "name", p->name);
         tpl_set_str(&t, m, "url", p->url);
+        tpl_set_str(&t, m, "logo", p->logo);
         tpl_set_str(&t, m, "description", p->description);
+        st = partner_stories(req, s, &t, m, p->id, sources, err);
+        if (st != SYN_OK)
+            goto out;
         sl = tpl_set_list(&t, m, "sources");
         for (k = 0; k < sources->n; k++) {
             struct tpl_val *sm;

@@ -388,6 +388,24 @@ def test_hostile(site):
     check(st == 200, "server alive after hostile requests")
 
 
+def test_partners(site):
+    st, _, page = site.get("/partners")
+    html = page.decode()
+    check(st == 200, "partners 200")
+    blocks = {}
+    for b in html.split('<li class="partner">')[1:]:
+        name = "River Network" if "River Network" in b else \
+            "Quiet Partner" if "Quiet Partner" in b else "?"
+        blocks[name] = b
+    river, quiet = blocks.get("River Network", ""), blocks.get("Quiet Partner", "")
+    check('<ul class="partner-stories">' in river and
+          river.count('<li><a href="/a/') == 3,
+          "a partner lists its three latest stories")
+    check('href="https://rivers.example.org/"' in river, "partner link")
+    check(quiet and "partner-stories" not in quiet,
+          "a partner without sources lists no stories")
+
+
 def test_pagination(site):
     st, _, body = site.get("/")
     html = body.decode()
@@ -443,7 +461,7 @@ def main():
         for t in [test_routes, test_conditional_and_gzip, test_article,
                   test_search, test_feeds, test_feeds_parse,
                   test_share_and_metrics,
-                  test_hostile, test_pagination]:
+                  test_hostile, test_partners, test_pagination]:
             try:
                 t(site)
             except Exception as e:  # a crash of the test is a failure too
