@@ -35,11 +35,13 @@ $(ASAN)/CMakeCache.txt:
 asan: $(ASAN)/CMakeCache.txt
 	$(CMAKE) --build $(ASAN) -j $(JOBS)
 
+# The console output is kept (ctest.log) for tools/summary.sh.
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && bash -c 'set -o pipefail; ctest --output-on-failure -j $(JOBS) 2>&1 | tee ctest.log'
 
 test-asan: asan
-	cd $(ASAN) && ctest --output-on-failure -j $(JOBS)
+	cd $(ASAN) && bash -c 'set -o pipefail; ctest --output-on-failure -j $(JOBS) 2>&1 | tee ctest.log'
+
 
 check: deps
 	@$(MAKE) --no-print-directory test
