@@ -9,46 +9,12 @@
 // Usage: node test_site.mjs SYNDIC_BIN   (exit 77 = skipped)
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { BIN, CHROMIUM, check, fails, freePort, launchBrowser, skip,
+  waitUp }
+  from "./harness.mjs";
 
-const BIN = process.argv[2] || process.env.SYNDIC_BIN;
-const CHROMIUM = "/usr/bin/chromium";
-const fails = [];
-const check = (cond, what) => {
-  if (!cond) {
-    fails.push(what);
-    console.log("FAIL:", what);
-  }
-};
-
-function skip(why) {
-  console.log("skip:", why);
-  process.exit(77);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-async function waitUp(base) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch(base + "/healthz");
-      if (r.ok) return true;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
 
 // A 1x1 PNG for hot-linked fixture images.
 const PIXEL = Buffer.from(
@@ -93,16 +59,8 @@ async function main() {
   let context;
   try {
     if (!(await waitUp(base))) throw new Error("server did not start");
-    context = await chromium.launchPersistentContext(
-      path.join(tmp, "profile"), {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ["--headless", "--no-sandbox", "--disable-gpu",
-          "--disable-quic", "--no-first-run",
-          "--disable-background-networking", "--disable-component-update",
-          "--disable-sync"],
-        viewport: { width: 1366, height: 900 },
-      });
+    context = await launchBrowser(chromium, path.join(tmp, "profile"),
+      { width: 1366, height: 900 });
     const consoleErrors = [];
     const outside = [];
     await context.route("**/*", (route) => {

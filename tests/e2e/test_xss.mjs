@@ -26,10 +26,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, launchBrowser } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bin = process.argv[2] || process.env.SYNDIC_BIN;
-const chromium = '/usr/bin/chromium';
+const chromium = CHROMIUM;
 const PER_PAGE = 40;          // vectors per page
 const PAGE_TIMEOUT_MS = 60000;
 const ACTION_TIMEOUT_MS = 300;
@@ -174,12 +175,7 @@ const domCheck = () => {
 };
 
 const profile = mkdtempSync(path.join(os.tmpdir(), 'syndic-xss-'));
-const browser = await pw.launchPersistentContext(profile, {
-    executablePath: chromium,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser(pw, profile, undefined);
 log('browser up');
 const failures = [];
 let elements = 0, realInput = 0, blockedImages = 0;
