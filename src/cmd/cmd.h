@@ -6,6 +6,7 @@
 #ifndef SYNDIC_CMD_CMD_H
 #define SYNDIC_CMD_CMD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,6 +65,13 @@ int cmd_open_ctx(const struct cmd_env *env, const char *name, unsigned flags,
 
 /* Print the help text of the command called name; CMD_USAGE if unknown. */
 int cmd_print_help(const struct cmd_env *env, const char *name, FILE *to);
+
+/* Write one CSV field (RFC 4180: quoted when it holds a comma, quote or
+ * line break) and then "," or, when last, CRLF. A text field (text) that a
+ * spreadsheet would run as a formula (=, +, -, @) gets a leading
+ * apostrophe, and one that starts with an apostrophe is quoted, so that an
+ * import reads it back unchanged (CSV injection). s NULL is empty. */
+void cmd_csv_field(FILE *out, const char *s, bool text, bool last);
 
 /* RFC 3339 UTC form of t into out[32] ("" for 0); returns out. */
 const char *cmd_format_time(int64_t t, char out[32]);

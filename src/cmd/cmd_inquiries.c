@@ -90,31 +90,6 @@ print_json(const struct cmd_env *env, const struct store_inquiry_list *l,
     return CMD_OK;
 }
 
-/* One CSV field (RFC 4180); text that a spreadsheet would run as a formula
- * gets a leading apostrophe. */
-static void
-csv_put(FILE *out, const char *s, bool last)
-{
-    const char *p;
-
-    if (s == NULL)
-        s = "";
-    if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
-        fputc('\'', out);
-    if (strpbrk(s, ",\"\r\n") != NULL) {
-        fputc('"', out);
-        for (p = s; *p != '\0'; p++) {
-            if (*p == '"')
-                fputc('"', out);
-            fputc(*p, out);
-        }
-        fputc('"', out);
-    } else {
-        fputs(s, out);
-    }
-    fputs(last ? "\r\n" : ",", out);
-}
-
 static void
 print_csv(const struct cmd_env *env, const struct store_inquiry_list *l)
 {
@@ -128,16 +103,17 @@ print_csv(const struct cmd_env *env, const struct store_inquiry_list *l)
         char id[24], t[32];
 
         snprintf(id, sizeof(id), "%" PRId64, q->id);
-        csv_put(env->out, id, false);
-        csv_put(env->out, q->organization, false);
-        csv_put(env->out, q->name, false);
-        csv_put(env->out, q->email, false);
-        csv_put(env->out, q->website, false);
-        csv_put(env->out, q->country, false);
-        csv_put(env->out, q->kind, false);
-        csv_put(env->out, store_inquiry_status_name(q->status), false);
-        csv_put(env->out, cmd_format_time(q->created, t), false);
-        csv_put(env->out, q->message, true);
+        cmd_csv_field(env->out, id, true, false);
+        cmd_csv_field(env->out, q->organization, true, false);
+        cmd_csv_field(env->out, q->name, true, false);
+        cmd_csv_field(env->out, q->email, true, false);
+        cmd_csv_field(env->out, q->website, true, false);
+        cmd_csv_field(env->out, q->country, true, false);
+        cmd_csv_field(env->out, q->kind, true, false);
+        cmd_csv_field(env->out, store_inquiry_status_name(q->status), true,
+                      false);
+        cmd_csv_field(env->out, cmd_format_time(q->created, t), true, false);
+        cmd_csv_field(env->out, q->message, true, true);
     }
 }
 

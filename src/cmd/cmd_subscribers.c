@@ -446,31 +446,6 @@ print_json(const struct cmd_env *env, const struct store_subscriber_list *l,
     return CMD_OK;
 }
 
-/* One CSV field; text fields that a spreadsheet would run as a formula
- * get a leading apostrophe (CSV injection). */
-static void
-csv_put(FILE *out, const char *s, bool text, bool last)
-{
-    const char *p;
-
-    if (s == NULL)
-        s = "";
-    if (text && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
-        fputc('\'', out);
-    if (strpbrk(s, ",\"\r\n") != NULL || (text && s[0] == '\'')) {
-        fputc('"', out);
-        for (p = s; *p != '\0'; p++) {
-            if (*p == '"')
-                fputc('"', out);
-            fputc(*p, out);
-        }
-        fputc('"', out);
-    } else {
-        fputs(s, out);
-    }
-    fputs(last ? "\r\n" : ",", out);
-}
-
 static void
 print_csv(const struct cmd_env *env, const struct store_subscriber_list *l)
 {
@@ -490,15 +465,19 @@ print_csv(const struct cmd_env *env, const struct store_subscriber_list *l)
             if (topics[j] == ',')
                 topics[j] = ';';
         }
-        csv_put(env->out, s->email, false, false);
-        csv_put(env->out, s->name, true, false);
-        csv_put(env->out, s->organization, true, false);
-        csv_put(env->out, topics, false, false);
-        csv_put(env->out, store_frequency_name(s->frequency), false, false);
-        csv_put(env->out, store_sub_status_name(s->status), false, false);
-        csv_put(env->out, cmd_format_time(s->consent_time, t1), false, false);
-        csv_put(env->out, s->consent_source, true, false);
-        csv_put(env->out, cmd_format_time(s->confirmed_at, t2), false, true);
+        cmd_csv_field(env->out, s->email, false, false);
+        cmd_csv_field(env->out, s->name, true, false);
+        cmd_csv_field(env->out, s->organization, true, false);
+        cmd_csv_field(env->out, topics, false, false);
+        cmd_csv_field(env->out, store_frequency_name(s->frequency), false,
+                      false);
+        cmd_csv_field(env->out, store_sub_status_name(s->status), false,
+                      false);
+        cmd_csv_field(env->out, cmd_format_time(s->consent_time, t1), false,
+                      false);
+        cmd_csv_field(env->out, s->consent_source, true, false);
+        cmd_csv_field(env->out, cmd_format_time(s->confirmed_at, t2), false,
+                      true);
     }
 }
 

@@ -81,3 +81,26 @@ cmd_format_time(int64_t t, char out[32])
         (void)strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return out;
 }
+
+void
+cmd_csv_field(FILE *out, const char *s, bool text, bool last)
+{
+    const char *p;
+
+    if (s == NULL)
+        s = "";
+    if (text && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
+        fputc('\'', out);
+    if (strpbrk(s, ",\"\r\n") != NULL || (text && s[0] == '\'')) {
+        fputc('"', out);
+        for (p = s; *p != '\0'; p++) {
+            if (*p == '"')
+                fputc('"', out);
+            fputc(*p, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+    fputs(last ? "\r\n" : ",", out);
+}
