@@ -697,17 +697,17 @@ sq_item_page(struct store *s, const struct store_item_query *qy,
                      err);
 }
 
-enum syn_status
-sq_item_cluster_members(struct store *s, int64_t item_id, size_t limit,
-                        struct store_item_list **out, struct syn_err *err)
+/* Items that one SQL text finds from item_id ("also reported by",
+ * related stories), at most limit. */
+static enum syn_status
+items_of_item(struct store *s, const char *sql, int64_t item_id, size_t limit,
+              struct store_item_list **out, struct syn_err *err)
 {
     struct sq *q = sq_of(s);
     sqlite3_stmt *st = NULL;
     enum syn_status rc;
 
-    limit = limit == 0 ? 20 : limit;
-    rc = sq_start(q, sql_item_cluster, &st, err, "Ii", item_id,
-                  sql_limit(limit));
+    rc = sq_start(q, sql, &st, err, "Ii", item_id, sql_limit(limit));
     if (rc != SYN_OK)
         return rc;
     return item_many(q, st, item_fields, SYN_ARRAY_LEN(item_fields), 0, out,
@@ -715,20 +715,19 @@ sq_item_cluster_members(struct store *s, int64_t item_id, size_t limit,
 }
 
 enum syn_status
+sq_item_cluster_members(struct store *s, int64_t item_id, size_t limit,
+                        struct store_item_list **out, struct syn_err *err)
+{
+    return items_of_item(s, sql_item_cluster, item_id,
+                         limit == 0 ? 20 : limit, out, err);
+}
+
+enum syn_status
 sq_item_related(struct store *s, int64_t item_id, size_t limit,
                 struct store_item_list **out, struct syn_err *err)
 {
-    struct sq *q = sq_of(s);
-    sqlite3_stmt *st = NULL;
-    enum syn_status rc;
-
-    limit = limit == 0 ? 5 : limit;
-    rc = sq_start(q, sql_item_related, &st, err, "Ii", item_id,
-                  sql_limit(limit));
-    if (rc != SYN_OK)
-        return rc;
-    return item_many(q, st, item_fields, SYN_ARRAY_LEN(item_fields), 0, out,
-                     err);
+    return items_of_item(s, sql_item_related, item_id, limit == 0 ? 5 : limit,
+                         out, err);
 }
 
 /* Remove the U+200B separators the index added, in place. */
