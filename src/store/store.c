@@ -155,6 +155,16 @@ store_item_upsert(struct store *s, const struct store_item *in, int64_t now,
 }
 
 enum syn_status
+store_item_upsert_many(struct store *s, const struct store_item *in, size_t n,
+                       int64_t now, enum store_upsert *results, int64_t *ids,
+                       struct syn_err *err)
+{
+    if (n > 0 && (in == NULL || results == NULL || ids == NULL))
+        return syn_err_set(err, SYN_EINVAL, "store: no items or outputs");
+    return s->ops->item_upsert_many(s, in, n, now, results, ids, err);
+}
+
+enum syn_status
 store_source_set_url(struct store *s, int64_t id, const char *url,
                      struct syn_err *err)
 {

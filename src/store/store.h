@@ -321,6 +321,19 @@ enum syn_status store_item_upsert(struct store *s, const struct store_item *in,
                                   int64_t *id /* out */,
                                   struct syn_err *err) SYN_NODISCARD;
 
+/* store_item_upsert() of in[0..n), in this order, as one atomic step:
+ * results[i] and ids[i] (arrays of n, not NULL when n > 0) say what
+ * happened to in[i]. Cheaper than n calls inside a transaction (one
+ * savepoint, one search-index flush). On error nothing of the batch is
+ * kept and the outputs are unspecified. SYN_EINVAL for an item without
+ * source, guid, url or hash; SYN_ENOTFOUND for an unknown source. */
+enum syn_status store_item_upsert_many(struct store *s,
+                                       const struct store_item *in, size_t n,
+                                       int64_t now,
+                                       enum store_upsert *results /* out */,
+                                       int64_t *ids /* out */,
+                                       struct syn_err *err) SYN_NODISCARD;
+
 /* Add topics slugs[0..n) to an item, keeping the ones it has (topics are
  * created on demand with name = slug); e.g. keyword rules at ingest.
  * SYN_ENOTFOUND for an unknown item, SYN_EINVAL for an empty slug. */

@@ -60,6 +60,10 @@ struct store_ops {
     enum syn_status (*item_upsert)(struct store *s, const struct store_item *in,
                                    int64_t now, enum store_upsert *result,
                                    int64_t *id, struct syn_err *err);
+    enum syn_status (*item_upsert_many)(struct store *s,
+                                        const struct store_item *in, size_t n,
+                                        int64_t now, enum store_upsert *results,
+                                        int64_t *ids, struct syn_err *err);
     enum syn_status (*source_set_url)(struct store *s, int64_t id,
                                       const char *url, struct syn_err *err);
     enum syn_status (*item_add_topics)(struct store *s, int64_t item_id,

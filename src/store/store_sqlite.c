@@ -706,6 +706,7 @@ static const struct store_ops sq_ops = {
     .source_set_enabled = sq_source_set_enabled,
     .source_set_topics = sq_source_set_topics,
     .item_upsert = sq_item_upsert,
+    .item_upsert_many = sq_item_upsert_many,
     .source_set_url = sq_source_set_url,
     .item_add_topics = sq_item_add_topics,
     .item_get = sq_item_get,

@@ -177,6 +177,10 @@ enum syn_status sq_source_set_topics(struct store *s, int64_t id,
 enum syn_status sq_item_upsert(struct store *s, const struct store_item *in,
                                int64_t now, enum store_upsert *result,
                                int64_t *id, struct syn_err *err);
+enum syn_status sq_item_upsert_many(struct store *s,
+                                    const struct store_item *in, size_t n,
+                                    int64_t now, enum store_upsert *results,
+                                    int64_t *ids, struct syn_err *err);
 enum syn_status sq_source_set_url(struct store *s, int64_t id, const char *url,
                                   struct syn_err *err);
 enum syn_status sq_item_add_topics(struct store *s, int64_t item_id,

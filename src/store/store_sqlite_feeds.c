@@ -469,40 +469,28 @@ item_lookup(struct sq *q, const struct store_item *in, bool *found, int64_t *id,
     return rc;
 }
 
-enum syn_status
-sq_item_upsert(struct store *s, const struct store_item *in, int64_t now,
-               enum store_upsert *result, int64_t *id, struct syn_err *err)
+static enum syn_status
+item_check(const struct store_item *in, struct syn_err *err)
 {
-    struct sq *q = sq_of(s);
-    struct sq_tx tx;
-    enum store_upsert res = STORE_UNCHANGED;
-    enum syn_status st;
-    bool found = false, same = false;
-    int64_t item_id = 0;
-
     if (in->source_id <= 0 || in->guid == NULL || in->url == NULL ||
         in->content_hash == NULL) {
         return syn_err_set(err, SYN_EINVAL,
                            "store: item needs source, guid, url and hash");
     }
-    /* Most polls see items they already have: answer those without the
-     * write lock. Anything else is decided again inside the transaction,
-     * where another writer cannot interleave. */
-    st = item_lookup(q, in, &found, &item_id, &same, err);
-    if (st != SYN_OK)
-        return st;
-    if (found && same) {
-        if (result != NULL) {
-            *result = STORE_UNCHANGED;
-        }
-        if (id != NULL) {
-            *id = item_id;
-        }
-        return SYN_OK;
-    }
-    st = sq_tx_begin(q, &tx, err);
-    if (st != SYN_OK)
-        return st;
+    return SYN_OK;
+}
+
+/* The write half of an upsert, inside the caller's transaction or
+ * savepoint: decides again whether in is new, changed or unchanged. */
+static enum syn_status
+item_write(struct sq *q, const struct store_item *in, int64_t now,
+           enum store_upsert *result, int64_t *id, struct syn_err *err)
+{
+    enum store_upsert res = STORE_UNCHANGED;
+    enum syn_status st;
+    bool found = false, same = false;
+    int64_t item_id = 0;
+
     st = item_lookup(q, in, &found, &item_id, &same, err);
     if (st == SYN_OK && found && !same) {
         res = STORE_UPDATED;
@@ -542,16 +530,79 @@ sq_item_upsert(struct store *s, const struct store_item *in, int64_t now,
             st = index_item(q, item_id, in, false, err);
         }
     }
-    st = sq_tx_end(q, &tx, st, err);
     if (st == SYN_OK) {
-        if (result != NULL) {
-            *result = res;
-        }
-        if (id != NULL) {
-            *id = item_id;
-        }
+        *result = res;
+        *id = item_id;
     }
     return st;
+}
+
+enum syn_status
+sq_item_upsert(struct store *s, const struct store_item *in, int64_t now,
+               enum store_upsert *result, int64_t *id, struct syn_err *err)
+{
+    struct sq *q = sq_of(s);
+    struct sq_tx tx;
+    enum store_upsert res = STORE_UNCHANGED;
+    enum syn_status st;
+    bool found = false, same = false;
+    int64_t item_id = 0;
+
+    st = item_check(in, err);
+    if (st != SYN_OK)
+        return st;
+    /* Most polls see items they already have: answer those without the
+     * write lock. Anything else is decided again inside the transaction,
+     * where another writer cannot interleave. */
+    st = item_lookup(q, in, &found, &item_id, &same, err);
+    if (st != SYN_OK)
+        return st;
+    if (!(found && same)) {
+        st = sq_tx_begin(q, &tx, err);
+        if (st != SYN_OK)
+            return st;
+        st = item_write(q, in, now, &res, &item_id, err);
+        st = sq_tx_end(q, &tx, st, err);
+        if (st != SYN_OK)
+            return st;
+    }
+    if (result != NULL) {
+        *result = res;
+    }
+    if (id != NULL) {
+        *id = item_id;
+    }
+    return SYN_OK;
+}
+
+/* One savepoint for the whole batch: FTS5 flushes its pending index data
+ * to a new segment at every savepoint release, so a savepoint per item
+ * cost a segment per item (about a fifth of an ingest's CPU time, with
+ * the merges that follow); a batch makes one segment per feed. */
+enum syn_status
+sq_item_upsert_many(struct store *s, const struct store_item *in, size_t n,
+                    int64_t now, enum store_upsert *results, int64_t *ids,
+                    struct syn_err *err)
+{
+    struct sq *q = sq_of(s);
+    struct sq_tx tx;
+    enum syn_status st;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        st = item_check(&in[i], err);
+        if (st != SYN_OK)
+            return st;
+    }
+    if (n == 0)
+        return SYN_OK;
+    st = sq_tx_begin(q, &tx, err);
+    if (st != SYN_OK)
+        return st;
+    for (i = 0; i < n && st == SYN_OK; i++) {
+        st = item_write(q, &in[i], now, &results[i], &ids[i], err);
+    }
+    return sq_tx_end(q, &tx, st, err);
 }
 
 static const char sql_item_exists[] =

@@ -362,6 +362,83 @@ test_item_upsert(void **state)
                      SYN_EINVAL);
 }
 
+/* A batch is the same as one call per item, in order, and atomic: a bad
+ * item rolls back the whole batch, search entries included. */
+static void
+test_item_upsert_many(void **state)
+{
+    struct fx *fx = *state;
+    struct store_item in[4];
+    struct store_item_list *hits = NULL;
+    enum store_upsert res[4];
+    int64_t ids[4], id = 0;
+    int64_t src = fx_source(fx, "https://a.example/feed");
+    static const char *const guids[] = {"g1", "g2", "g1", "g3"};
+    static const char *const hashes[] = {"h1", "h2", "h1b", "h3"};
+    static const enum store_upsert want[] = {STORE_INSERTED, STORE_INSERTED,
+                                             STORE_UPDATED, STORE_INSERTED};
+    size_t i;
+
+    memset(in, 0, sizeof(in));
+    for (i = 0; i < 4; i++) {
+        in[i].source_id = src;
+        in[i].guid = (char *)guids[i];
+        in[i].url = (char *)"https://a.example/x";
+        in[i].title = (char *)"Quokka news";
+        in[i].content_hash = (char *)hashes[i];
+        in[i].text = (char *)"wombat";
+    }
+    assert_int_equal(store_item_upsert_many(fx->s, in, 0, T0, NULL, NULL,
+                                            &fx->err),
+                     SYN_OK);
+    assert_int_equal(
+        store_item_upsert_many(fx->s, in, 4, T0, res, ids, &fx->err), SYN_OK);
+    for (i = 0; i < 4; i++)
+        assert_int_equal(res[i], want[i]);
+    assert_int_equal(ids[2], ids[0]);
+    assert_true(ids[1] != ids[0] && ids[3] != ids[1]);
+    assert_int_equal(store_item_search(fx->s, "wombat", 0, 10, &hits, &fx->err),
+                     SYN_OK);
+    assert_int_equal(hits->n, 3);
+    store_item_list_free(hits);
+    /* Again: unchanged, except g1 now differs from h1b. */
+    assert_int_equal(
+        store_item_upsert_many(fx->s, in, 4, T0, res, ids, &fx->err), SYN_OK);
+    assert_int_equal(res[0], STORE_UPDATED);
+    assert_int_equal(res[1], STORE_UNCHANGED);
+    assert_int_equal(res[3], STORE_UNCHANGED);
+
+    /* An unknown source in the batch: nothing of it is kept. */
+    in[0].guid = (char *)"new1";
+    in[0].text = (char *)"platypus";
+    in[1].source_id = 9999;
+    in[1].guid = (char *)"new2";
+    assert_int_equal(
+        store_item_upsert_many(fx->s, in, 2, T0, res, ids, &fx->err),
+        SYN_ENOTFOUND);
+    assert_int_equal(
+        store_item_search(fx->s, "platypus", 0, 10, &hits, &fx->err), SYN_OK);
+    assert_int_equal(hits->n, 0);
+    store_item_list_free(hits);
+    in[1].source_id = src;
+    in[1].url = NULL;
+    assert_int_equal(
+        store_item_upsert_many(fx->s, in, 2, T0, res, ids, &fx->err),
+        SYN_EINVAL);
+    /* Inside a caller's transaction, rolled back with it. */
+    in[1].url = (char *)"https://a.example/y";
+    assert_int_equal(store_begin(fx->s, &fx->err), SYN_OK);
+    assert_int_equal(
+        store_item_upsert_many(fx->s, in, 2, T0, res, ids, &fx->err), SYN_OK);
+    id = ids[0];
+    assert_int_equal(store_rollback(fx->s, &fx->err), SYN_OK);
+    assert_int_equal(
+        store_item_search(fx->s, "platypus", 0, 10, &hits, &fx->err), SYN_OK);
+    assert_int_equal(hits->n, 0);
+    store_item_list_free(hits);
+    assert_true(id > 0);
+}
+
 static void
 test_pages(void **state)
 {
@@ -862,6 +939,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_remove_cascades, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_item_upsert, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_item_upsert_many, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_pages, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_clusters_and_related, fx_setup,
