@@ -162,4 +162,24 @@
 /* Stories in one digest: more than this is not read anyway. */
 #define SYN_MAX_DIGEST_STORIES 50
 
+/* Near-duplicate index (util/simindex.h). Tables of chains, each keyed on
+ * some bits of the fingerprint: at most 45 tables (pairs of 10 blocks,
+ * i.e. distance <= 8; at the default 6, 28 tables of 16-bit keys) at
+ * 4 bytes per table per entry (112 bytes at d = 6: 22 MB for the 200,000
+ * items of a 10,000-feed first fetch). Single blocks narrower than 6 bits
+ * match 1/32 of all entries or more: no faster than a scan. */
+#define SYN_SIMINDEX_MAX_TABLES 45
+#define SYN_SIMINDEX_MIN_KEY_BITS 6
+/* Chain heads per table, at most 2^14 (64 KB a table): 200,000 entries
+ * give chains of ~12 when fingerprints spread evenly. */
+#define SYN_SIMINDEX_BUCKET_BITS 14u
+
+/* Ingest worker threads ([fetch] workers): parsing and cleaning are
+ * CPU-bound, so more threads than cores only add memory. */
+#define SYN_MAX_INGEST_WORKERS 64
+/* Fetched feeds parsed ahead of the store, per worker: enough that a
+ * worker rarely waits for the store thread, few enough that memory stays
+ * at a few parsed feeds per core (a 20-item feed is ~0.5 MB parsed). */
+#define SYN_INGEST_QUEUE_PER_WORKER 4
+
 #endif
