@@ -78,6 +78,9 @@ static const struct config_key config_keys[] = {
          "consecutive failures before a source is disabled"),
     LONG("fetch", "cluster_distance", fetch_cluster_distance, 0, 32, "6",
          "SimHash distance (bits) under which two stories are one"),
+    LONG("fetch", "workers", fetch_workers, 0, SYN_MAX_INGEST_WORKERS, "0",
+         "threads that parse and clean fetched feeds; 0: one per online "
+         "CPU"),
     STR("fetch", "user_agent", fetch_user_agent, NULL,
         "User-Agent; default names syndic and the site URL"),
     STR("mail", "smtp_url", mail_smtp_url, NULL,

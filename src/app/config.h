@@ -52,6 +52,7 @@ struct syn_config {
     long fetch_connect_timeout_s;
     long fetch_max_errors;    /* consecutive failures before disabling */
     long fetch_cluster_distance; /* SimHash bits for "same story" */
+    long fetch_workers;       /* parse/clean threads; 0: online CPUs */
     char *fetch_user_agent;   /* NULL = "syndic/VERSION (+base_url)" */
     /* [mail] */
     char *mail_smtp_url;      /* NULL = mail is not sent */

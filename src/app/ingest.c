@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -15,9 +16,11 @@
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/simhash.h"
+#include "util/simindex.h"
 #include "util/str.h"
 #include "util/url.h"
 #include "util/url_canon.h"
+#include "util/workq.h"
 
 /* How far back near-duplicates are looked for: wire stories are re-run
  * within days, not months; 7 days of items is a few thousand rows. */
@@ -26,12 +29,10 @@
 /* Topics matched on one item by keyword rules. */
 #define INGEST_MAX_TOPICS 32
 
-/* Near-duplicate candidates: recent items' simhash and source. */
+/* Near-duplicate candidates: recent items' simhash and source, the
+ * stored ones (newest first) then those added by this run, indexed. */
 struct cluster_candidates {
-    struct store_item_list *list; /* from the store, or NULL */
-    int64_t *extra_id, *extra_source;
-    uint64_t *extra_hash;
-    size_t n_extra, cap_extra;
+    struct simindex *index;
 };
 
 struct ingest_run_state {
@@ -40,7 +41,10 @@ struct ingest_run_state {
     struct ingest_stats *stats;
     struct syn_err *err;
     int64_t now;
-    struct cluster_candidates cands; /* recent items, loaded once per run */
+    struct cluster_candidates cands;   /* recent items, loaded once per run */
+    struct store_source_list *sources; /* owned by ingest_run */
+    struct workq *queue;               /* parsing ahead of the store */
+    size_t queue_cap;
 };
 
 static int64_t
@@ -73,8 +77,7 @@ content_hash(const struct feed_item *it, char out[33])
     for (i = 0; i < SYN_ARRAY_LEN(parts); i++) {
         const char *p = parts[i] != NULL ? parts[i] : "";
 
-        crypto_generichash_update(&st, (const unsigned char *)p,
-                                  strlen(p) + 1);
+        crypto_generichash_update(&st, (const unsigned char *)p, strlen(p) + 1);
     }
     crypto_generichash_final(&st, h, sizeof(h));
     sodium_bin2hex(out, 33, h, sizeof(h));
@@ -142,9 +145,8 @@ keyword_match(const char *haystack, const char *kw)
 }
 
 static size_t
-match_topics(const struct syn_config *cfg, const char *title,
-             const char *text, struct buf *scratch,
-             const char *slugs[INGEST_MAX_TOPICS])
+match_topics(const struct syn_config *cfg, const char *title, const char *text,
+             struct buf *scratch, const char *slugs[INGEST_MAX_TOPICS])
 {
     size_t i, j, n = 0;
     char *p;
@@ -166,175 +168,282 @@ match_topics(const struct syn_config *cfg, const char *title,
     return n;
 }
 
-static enum syn_status
-candidates_add(struct cluster_candidates *c, int64_t id, int64_t source,
-               uint64_t hash)
-{
-    if (c->n_extra == c->cap_extra) {
-        size_t cap = c->cap_extra ? c->cap_extra * 2 : 64;
-        int64_t *ids = syn_realloc(c->extra_id, cap * sizeof(*ids));
-        int64_t *srcs;
-        uint64_t *hashes;
-
-        if (ids == NULL)
-            return SYN_ENOMEM;
-        c->extra_id = ids;
-        srcs = syn_realloc(c->extra_source, cap * sizeof(*srcs));
-        if (srcs == NULL)
-            return SYN_ENOMEM;
-        c->extra_source = srcs;
-        hashes = syn_realloc(c->extra_hash, cap * sizeof(*hashes));
-        if (hashes == NULL)
-            return SYN_ENOMEM;
-        c->extra_hash = hashes;
-        c->cap_extra = cap;
-    }
-    c->extra_id[c->n_extra] = id;
-    c->extra_source[c->n_extra] = source;
-    c->extra_hash[c->n_extra] = hash;
-    c->n_extra++;
-    return SYN_OK;
-}
-
 static void
 candidates_fini(struct cluster_candidates *c)
 {
-    store_item_list_free(c->list);
-    syn_free(c->extra_id);
-    syn_free(c->extra_source);
-    syn_free(c->extra_hash);
+    simindex_free(c->index);
+    c->index = NULL;
 }
 
-/* The closest recent item of another source within max_distance bits, or
- * 0. Ties go to the earliest candidate found (the newest stored item). */
-static int64_t
-candidates_nearest(const struct cluster_candidates *c, int64_t id,
-                   int64_t source, uint64_t hash, int max_distance)
+/* The stored items of the last INGEST_CLUSTER_WINDOW_S, newest first, as
+ * the first entries of the index: ties go to the newest stored item. */
+static enum syn_status
+candidates_load(struct syn_ctx *ctx, int64_t now, struct cluster_candidates *c,
+                struct syn_err *err)
 {
-    int best = max_distance + 1;
-    int64_t best_id = 0;
+    struct store_item_list *list = NULL;
+    enum syn_status st;
     size_t i;
 
-    for (i = 0; c->list != NULL && i < c->list->n; i++) {
-        const struct store_item *it = &c->list->v[i];
-        int d;
+    memset(c, 0, sizeof(*c));
+    st = simindex_new((int)ctx->cfg.fetch_cluster_distance, &c->index, err);
+    if (st != SYN_OK)
+        return st;
+    st = store_item_simhash_list(ctx->store, now - INGEST_CLUSTER_WINDOW_S,
+                                 INGEST_CLUSTER_CANDIDATES, &list, err);
+    for (i = 0; st == SYN_OK && i < list->n; i++) {
+        const struct store_item *it = &list->v[i];
 
-        if (it->source_id == source || it->id == id || it->simhash == 0)
-            continue;
-        d = simhash_distance(hash, it->simhash);
-        if (d < best) {
-            best = d;
-            best_id = it->id;
-        }
+        if (it->simhash == 0)
+            continue; /* no text: never a near-duplicate */
+        st = simindex_add(c->index, it->simhash, it->id, it->source_id);
+        if (st != SYN_OK)
+            st = syn_err_set(err, st, "cluster candidates: %s",
+                             syn_strerror(st));
     }
-    for (i = 0; i < c->n_extra; i++) {
-        int d;
-
-        if (c->extra_source[i] == source || c->extra_id[i] == id)
-            continue;
-        d = simhash_distance(hash, c->extra_hash[i]);
-        if (d < best) {
-            best = d;
-            best_id = c->extra_id[i];
-        }
-    }
-    return best_id;
+    store_item_list_free(list);
+    if (st != SYN_OK)
+        candidates_fini(c);
+    return st;
 }
 
-/* Store one cleaned item. */
-static enum syn_status
-ingest_item(struct syn_ctx *ctx, const struct store_source *src,
-            const struct feed_item *it, const char *text,
-            struct cluster_candidates *cands, struct buf *scratch,
-            struct ingest_source_report *r, struct syn_err *err)
-{
-    struct store_item in;
-    struct store_item *dup = NULL;
-    struct buf authors, categories;
-    const char *topics[INGEST_MAX_TOPICS];
-    enum store_upsert result = STORE_UNCHANGED;
-    char hash[33], *canonical = NULL;
-    enum syn_status st;
-    int64_t id = 0, near;
+/* One item of a fetched feed, made ready for the store by
+ * ingest_prepare(): everything that needs no database. */
+struct ingest_prep_item {
+    struct feed_item *it;   /* in the prepared feed */
+    const char *text;       /* plain text (feed arena), or "" */
+    char *canonical;        /* owned; NULL: not a story, skipped */
+    char hash[33];          /* content hash, hex */
+    const char *authors;    /* JSON array (feed arena), or NULL */
+    const char *categories; /* JSON array (feed arena), or NULL */
+    uint64_t simhash;
+    const char *topics[INGEST_MAX_TOPICS]; /* slugs, borrowed (config) */
     size_t n_topics;
+};
 
-    buf_init(&authors, 64u * 1024);
-    buf_init(&categories, 64u * 1024);
-    memset(&in, 0, sizeof(in));
-    if (it->url == NULL || !url_is_http(it->url)) {
-        /* Nothing to send readers to: "continue reading" needs a link. */
-        st = SYN_OK;
-        goto out;
-    }
-    st = url_canon(it->url, &canonical, err);
+/* A parsed and cleaned feed, waiting for its store transaction. */
+struct ingest_prep {
+    struct feed *f;
+    struct ingest_prep_item *items; /* n, document order */
+    size_t n;
+    struct fetch_hints hints; /* the feed's own update hints */
+};
+
+static void
+prep_fini(struct ingest_prep *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->n; i++)
+        syn_free(p->items[i].canonical);
+    syn_free(p->items);
+    feed_free(p->f);
+    memset(p, 0, sizeof(*p));
+}
+
+/* JSON of s (see json_strings) copied into f's arena; NULL when empty. */
+static enum syn_status
+json_in_arena(struct feed *f, struct buf *b, const struct feed_strings *s,
+              const char **out)
+{
+    const char *json = json_strings(b, s);
+
+    *out = NULL;
+    if (s->n == 0)
+        return SYN_OK;
+    if (json == NULL)
+        return SYN_ENOMEM;
+    *out = arena_strndup(&f->arena, json, b->len);
+    return *out != NULL ? SYN_OK : SYN_ENOMEM;
+}
+
+/* Make one cleaned item ready: canonical URL, content hash, JSON lists,
+ * fingerprint and keyword topics. */
+static enum syn_status
+prepare_item(const struct syn_config *cfg, struct feed *f,
+             struct ingest_prep_item *pi, struct buf *scratch,
+             struct syn_err *err)
+{
+    const struct feed_item *it = pi->it;
+    enum syn_status st;
+
+    if (it->url == NULL || !url_is_http(it->url))
+        return SYN_OK; /* nothing to send readers to: "continue reading"
+                          needs a link */
+    st = url_canon(it->url, &pi->canonical, err);
     if (st == SYN_EINVAL) {
-        st = SYN_OK; /* a link we cannot parse is not a story */
-        goto out;
+        pi->canonical = NULL;
+        return SYN_OK; /* a link we cannot parse is not a story */
     }
     if (st != SYN_OK)
-        goto out;
-    st = store_item_find_by_canonical(ctx->store, canonical, &dup, err);
-    if (st == SYN_OK && dup->source_id != src->id) {
-        r->duplicates++;
-        goto out;
-    }
-    if (st != SYN_OK && st != SYN_ENOTFOUND)
-        goto out;
-    content_hash(it, hash);
-    in.source_id = src->id;
-    in.guid = (char *)(it->id != NULL ? it->id : it->url);
-    in.url = (char *)it->url;
-    in.canonical_url = canonical;
-    in.title = (char *)it->title;
-    in.authors = (char *)json_strings(&authors, &it->authors);
-    in.categories = (char *)json_strings(&categories, &it->categories);
-    in.published = it->published.known ? it->published.unix_s : 0;
-    in.updated = it->updated.known ? it->updated.unix_s : 0;
-    in.summary_html = (char *)it->summary_html;
-    in.content_html = (char *)it->content_html;
-    in.excerpt_html = (char *)it->excerpt_html;
-    in.excerpt_text = (char *)it->excerpt_text;
-    in.image = (char *)it->image;
-    in.language = (char *)it->language;
-    in.content_hash = hash;
-    in.text = (char *)text;
+        return st;
+    content_hash(it, pi->hash);
+    st = json_in_arena(f, scratch, &it->authors, &pi->authors);
+    if (st == SYN_OK)
+        st = json_in_arena(f, scratch, &it->categories, &pi->categories);
+    if (st != SYN_OK)
+        return syn_err_set(err, st, "out of memory");
     /* Partners retitle a wire story more than they edit its body: the
      * fingerprint is of the text, or of the title when there is none. */
-    if (text != NULL && text[0] != '\0')
-        in.simhash = simhash_text(text, strlen(text));
+    if (pi->text[0] != '\0')
+        pi->simhash = simhash_text(pi->text, strlen(pi->text));
     else if (it->title != NULL)
-        in.simhash = simhash_text(it->title, strlen(it->title));
-    st = store_item_upsert(ctx->store, &in, now_s(), &result, &id, err);
+        pi->simhash = simhash_text(it->title, strlen(it->title));
+    pi->n_topics = match_topics(cfg, it->title, pi->text, scratch, pi->topics);
+    return SYN_OK;
+}
+
+/* Parse and clean a fetched document: the pure part of ingest_feed(),
+ * safe on any thread (cfg is only read). On failure p is left empty. */
+static enum syn_status
+ingest_prepare(const struct syn_config *cfg, const struct ingest_fetch *fetched,
+               struct ingest_prep *p, struct syn_err *err)
+{
+    struct feed_parse_opts popts = {fetched->url, fetched->http_charset};
+    struct normalize_opts nopts = {(size_t)cfg->article_words,
+                                   (size_t)cfg->excerpt_words};
+    struct feed_item *it;
+    struct buf scratch;
+    enum syn_status st;
+    size_t cap = 0;
+
+    memset(p, 0, sizeof(*p));
+    buf_init(&scratch, 4u * SYN_MAX_FIELD_BYTES);
+    st = feed_parse(fetched->body, fetched->len, &popts, &p->f, err);
     if (st != SYN_OK)
         goto out;
-    if (result == STORE_UNCHANGED)
-        goto out;
-    if (result == STORE_UPDATED) {
-        r->updated_items++;
+    p->hints.ttl_min = p->f->ttl_min;
+    if (p->f->update_period_s > 0)
+        p->hints.update_period_s =
+            p->f->update_period_s /
+            (p->f->update_frequency > 0 ? p->f->update_frequency : 1);
+    for (it = p->f->items; it != NULL; it = it->next)
+        cap++;
+    p->items = syn_calloc(cap > 0 ? cap : 1, sizeof(*p->items));
+    if (p->items == NULL) {
+        st = syn_err_set(err, SYN_ENOMEM, "out of memory");
         goto out;
     }
-    r->new_items++;
-    n_topics = match_topics(&ctx->cfg, it->title, text, scratch, topics);
-    if (n_topics > 0) {
-        st = store_item_add_topics(ctx->store, id, topics, n_topics, err);
+    for (it = p->f->items; it != NULL; it = it->next) {
+        struct ingest_prep_item *pi = &p->items[p->n++];
+
+        pi->it = it;
+        st = normalize_item(p->f, it, &nopts, &pi->text, err);
+        if (st == SYN_OK)
+            st = prepare_item(cfg, p->f, pi, &scratch, err);
         if (st != SYN_OK)
             goto out;
     }
-    near = candidates_nearest(cands, id, src->id, in.simhash,
-                              (int)ctx->cfg.fetch_cluster_distance);
-    if (near != 0) {
-        st = store_cluster_assign(ctx->store, id, near, now_s(), NULL, err);
-        if (st != SYN_OK)
-            goto out;
-    }
-    st = candidates_add(cands, id, src->id, in.simhash);
-    if (st != SYN_OK)
-        syn_err_set(err, st, "out of memory");
 out:
-    store_item_free(dup);
-    syn_free(canonical);
-    buf_fini(&authors);
-    buf_fini(&categories);
+    buf_fini(&scratch);
+    if (st != SYN_OK)
+        prep_fini(p);
+    return st;
+}
+
+/* The store half of one feed, in the caller's transaction: cross-source
+ * duplicates, one batched upsert, then topics and clusters of the new
+ * items. Batching is safe: an item of this feed never is a cross-source
+ * duplicate or a near-duplicate of another item of this feed. */
+static enum syn_status
+ingest_store_items(struct syn_ctx *ctx, const struct store_source *src,
+                   const struct ingest_prep *p,
+                   struct cluster_candidates *cands,
+                   struct ingest_source_report *r, struct syn_err *err)
+{
+    struct store_item *in = NULL;
+    enum store_upsert *res = NULL;
+    int64_t *ids = NULL;
+    size_t *which = NULL;
+    size_t i, k = 0;
+    enum syn_status st = SYN_OK;
+
+    if (p->n == 0)
+        return SYN_OK;
+    in = syn_calloc(p->n, sizeof(*in));
+    res = syn_calloc(p->n, sizeof(*res));
+    ids = syn_calloc(p->n, sizeof(*ids));
+    which = syn_calloc(p->n, sizeof(*which));
+    if (in == NULL || res == NULL || ids == NULL || which == NULL) {
+        st = syn_err_set(err, SYN_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (i = 0; i < p->n; i++) {
+        const struct ingest_prep_item *pi = &p->items[i];
+        const struct feed_item *it = pi->it;
+        struct store_item *dup = NULL;
+        struct store_item *x = &in[k];
+
+        if (pi->canonical == NULL)
+            continue;
+        st = store_item_find_by_canonical(ctx->store, pi->canonical, &dup, err);
+        if (st == SYN_OK) {
+            bool other = dup->source_id != src->id;
+
+            store_item_free(dup);
+            if (other) {
+                r->duplicates++;
+                continue;
+            }
+        } else if (st != SYN_ENOTFOUND) {
+            goto out;
+        }
+        st = SYN_OK;
+        x->source_id = src->id;
+        x->guid = (char *)(it->id != NULL ? it->id : it->url);
+        x->url = (char *)it->url;
+        x->canonical_url = pi->canonical;
+        x->title = (char *)it->title;
+        x->authors = (char *)pi->authors;
+        x->categories = (char *)pi->categories;
+        x->published = it->published.known ? it->published.unix_s : 0;
+        x->updated = it->updated.known ? it->updated.unix_s : 0;
+        x->summary_html = (char *)it->summary_html;
+        x->content_html = (char *)it->content_html;
+        x->excerpt_html = (char *)it->excerpt_html;
+        x->excerpt_text = (char *)it->excerpt_text;
+        x->image = (char *)it->image;
+        x->language = (char *)it->language;
+        x->content_hash = (char *)pi->hash;
+        x->text = (char *)pi->text;
+        x->simhash = pi->simhash;
+        which[k++] = i;
+    }
+    st = store_item_upsert_many(ctx->store, in, k, now_s(), res, ids, err);
+    for (i = 0; st == SYN_OK && i < k; i++) {
+        const struct ingest_prep_item *pi = &p->items[which[i]];
+        int64_t near;
+
+        if (res[i] == STORE_UNCHANGED)
+            continue;
+        if (res[i] == STORE_UPDATED) {
+            r->updated_items++;
+            continue;
+        }
+        r->new_items++;
+        if (pi->n_topics > 0) {
+            st = store_item_add_topics(ctx->store, ids[i], pi->topics,
+                                       pi->n_topics, err);
+            if (st != SYN_OK)
+                break;
+        }
+        near = simindex_nearest(cands->index, pi->simhash, ids[i], src->id);
+        if (near != 0) {
+            st = store_cluster_assign(ctx->store, ids[i], near, now_s(), NULL,
+                                      err);
+            if (st != SYN_OK)
+                break;
+        }
+        st = simindex_add(cands->index, pi->simhash, ids[i], src->id);
+        if (st != SYN_OK)
+            st = syn_err_set(err, st, "cluster candidates: %s",
+                             syn_strerror(st));
+    }
+out:
+    syn_free(in);
+    syn_free(res);
+    syn_free(ids);
+    syn_free(which);
     return st;
 }
 
@@ -343,8 +452,7 @@ out:
 static void
 decide(const struct syn_ctx *ctx, const struct fetch_result *res,
        enum syn_status parse_st, int prev_errors,
-       const struct fetch_hints *hints, int64_t now,
-       struct fetch_outcome *out)
+       const struct fetch_hints *hints, int64_t now, struct fetch_outcome *out)
 {
     struct fetch_policy p;
 
@@ -353,75 +461,42 @@ decide(const struct syn_ctx *ctx, const struct fetch_result *res,
                          randombytes_random(), out);
 }
 
+/* Store a prepared feed as the new content of src, in the caller's
+ * transaction. On failure the candidates this feed added are dropped
+ * again, as the caller rolls the transaction back. */
 static enum syn_status
-candidates_load(struct syn_ctx *ctx, int64_t now, struct cluster_candidates *c,
-                struct syn_err *err)
+ingest_store_prep(struct syn_ctx *ctx, const struct store_source *src,
+                  const struct ingest_fetch *fetched,
+                  const struct ingest_prep *p, struct cluster_candidates *cands,
+                  struct ingest_source_report *r, struct syn_err *err)
 {
-    memset(c, 0, sizeof(*c));
-    return store_item_simhash_list(ctx->store, now - INGEST_CLUSTER_WINDOW_S,
-                                   INGEST_CLUSTER_CANDIDATES, &c->list, err);
-}
-
-/* ingest_feed() against candidates loaded by the caller: a run loads them
- * once, not once per feed (5 ms each, 50 s over 10,000 feeds). On failure
- * the candidates this feed added are dropped again with the transaction. */
-static enum syn_status
-ingest_feed_with(struct syn_ctx *ctx, const struct store_source *src,
-                 const struct ingest_fetch *fetched,
-                 struct cluster_candidates *cands,
-                 struct ingest_source_report *r, struct syn_err *err)
-{
-    struct feed_parse_opts popts = {fetched->url, fetched->http_charset};
-    struct normalize_opts nopts = {(size_t)ctx->cfg.article_words,
-                                   (size_t)ctx->cfg.excerpt_words};
+    size_t n_cands = simindex_count(cands->index);
     struct store_fetch_result state;
-    size_t n_extra = cands->n_extra;
-    struct feed *f = NULL;
-    struct feed_item *it;
-    struct buf scratch;
-    struct fetch_hints hints = {0, 0, 0};
     struct fetch_outcome outcome;
     struct fetch_result res;
     enum syn_status st;
 
-    buf_init(&scratch, 4u * SYN_MAX_FIELD_BYTES);
-    st = feed_parse(fetched->body, fetched->len, &popts, &f, err);
+    st = ingest_store_items(ctx, src, p, cands, r, err);
     if (st != SYN_OK)
         goto out;
-    hints.ttl_min = f->ttl_min;
-    if (f->update_period_s > 0)
-        hints.update_period_s =
-            f->update_period_s /
-            (f->update_frequency > 0 ? f->update_frequency : 1);
-    for (it = f->items; it != NULL; it = it->next) {
-        const char *text = NULL;
-
-        st = normalize_item(f, it, &nopts, &text, err);
-        if (st == SYN_OK)
-            st = ingest_item(ctx, src, it, text, cands, &scratch, r, err);
-        if (st != SYN_OK)
-            goto out;
-    }
     memset(&state, 0, sizeof(state));
     state.status = (int)fetched->status;
     state.etag = fetched->etag;
     state.last_modified = fetched->last_modified;
-    state.title = src->title == NULL ? f->title : NULL;
-    state.site_url = f->link;
+    state.title = src->title == NULL ? p->f->title : NULL;
+    state.site_url = p->f->link;
     state.fetched = fetched->now;
     memset(&res, 0, sizeof(res));
     res.st = SYN_OK;
     res.status = fetched->status;
     res.retry_after_s = -1;
     res.cache_max_age_s = fetched->cache_max_age_s;
-    decide(ctx, &res, SYN_OK, src->errors, &hints, fetched->now, &outcome);
+    decide(ctx, &res, SYN_OK, src->errors, &p->hints, fetched->now, &outcome);
     state.next_fetch = outcome.next_fetch;
     st = store_source_update_fetch(ctx->store, src->id, &state, err);
 out:
     if (st != SYN_OK)
-        cands->n_extra = n_extra;
-    buf_fini(&scratch);
-    feed_free(f);
+        simindex_truncate(cands->index, n_cands);
     return st;
 }
 
@@ -431,11 +506,17 @@ ingest_feed(struct syn_ctx *ctx, const struct store_source *src,
             struct syn_err *err)
 {
     struct cluster_candidates cands;
+    struct ingest_prep prep;
     enum syn_status st;
 
+    memset(&prep, 0, sizeof(prep));
     st = candidates_load(ctx, fetched->now, &cands, err);
+    if (st != SYN_OK)
+        return st;
+    st = ingest_prepare(&ctx->cfg, fetched, &prep, err);
     if (st == SYN_OK)
-        st = ingest_feed_with(ctx, src, fetched, &cands, r, err);
+        st = ingest_store_prep(ctx, src, fetched, &prep, &cands, r, err);
+    prep_fini(&prep);
     candidates_fini(&cands);
     return st;
 }
@@ -467,19 +548,13 @@ content_type_charset(const char *ct, char *out, size_t cap)
     return n > 0 ? out : NULL;
 }
 
-struct ingest_job_ctx {
-    struct ingest_run_state *run;
-    struct store_source_list *sources; /* owned by ingest_run */
-};
-
 /* Record a failed fetch (res failed, or its body did not parse with
  * parse_st): back off, maybe disable. */
 static enum syn_status
 ingest_record_failure(struct ingest_run_state *run,
                       const struct store_source *src,
-                      const struct fetch_result *res,
-                      enum syn_status parse_st, const char *error,
-                      struct ingest_source_report *r)
+                      const struct fetch_result *res, enum syn_status parse_st,
+                      const char *error, struct ingest_source_report *r)
 {
     struct store_fetch_result state;
     struct fetch_outcome outcome;
@@ -524,43 +599,96 @@ ingest_record_not_modified(struct ingest_run_state *run,
                                      run->err);
 }
 
+/* One fetched answer on its way through the pipeline: created on the
+ * fetch loop's thread, prepared (parsed and cleaned) by a worker, stored
+ * by the calling thread in completion order. */
+struct ingest_task {
+    const struct syn_config *cfg; /* read-only while the run lasts */
+    size_t source;                /* index into the run's sources */
+    struct fetch_result res;      /* owns its strings (taken from the
+                                     fetcher); body freed once parsed */
+    int64_t now;                  /* when the answer arrived */
+    bool parse;                   /* a body to parse: 2xx */
+    struct ingest_fetch fetched;  /* views into res, for the parser */
+    char charset[64];             /* charset= of the Content-Type */
+    struct ingest_prep prep;      /* the worker's output ... */
+    enum syn_status prep_st;      /* ... or why there is none */
+    struct syn_err prep_err;
+};
+
+static void
+task_free(struct ingest_task *t)
+{
+    if (t == NULL)
+        return;
+    prep_fini(&t->prep);
+    syn_free(t->res.body);
+    syn_free(t->res.etag);
+    syn_free(t->res.last_modified);
+    syn_free(t->res.content_type);
+    syn_free(t->res.final_url);
+    syn_free(t->res.permanent_url);
+    syn_free(t);
+}
+
+/* workq_fn: the pure half, on a worker thread. */
+static void
+task_prepare(void *task, void *user)
+{
+    struct ingest_task *t = task;
+
+    (void)user;
+    if (!t->parse)
+        return;
+    syn_err_clear(&t->prep_err);
+    t->prep_st = ingest_prepare(t->cfg, &t->fetched, &t->prep, &t->prep_err);
+    /* The parsed feed owns copies of all it needs. */
+    syn_free(t->res.body);
+    t->res.body = NULL;
+    t->fetched.body = NULL;
+    t->fetched.len = 0;
+}
+
 /* One parsed-and-stored feed in one transaction; on a bad document the
  * transaction is rolled back and the source records a failure. */
 static enum syn_status
-ingest_record_body(struct ingest_run_state *run,
-                   const struct store_source *src, const struct fetch_result *res,
-                   struct ingest_source_report *r, char *msg, size_t cap)
+ingest_record_body(struct ingest_run_state *run, const struct store_source *src,
+                   struct ingest_task *t, struct ingest_source_report *r,
+                   char *msg, size_t cap)
 {
-    struct ingest_fetch fetched;
+    const struct fetch_result *res = &t->res;
+    size_t n_cands = simindex_count(run->cands.index);
     struct syn_err perr;
-    char charset[64];
     enum syn_status st;
 
-    fetched.url = res->final_url != NULL ? res->final_url : src->url;
-    fetched.body = res->body;
-    fetched.len = res->len;
-    fetched.http_charset =
-        content_type_charset(res->content_type, charset, sizeof(charset));
-    fetched.status = res->status;
-    fetched.etag = res->etag;
-    fetched.last_modified = res->last_modified;
-    fetched.cache_max_age_s = res->cache_max_age_s;
-    fetched.now = run->now;
     syn_err_clear(&perr);
     st = store_begin(run->ctx->store, run->err);
     if (st != SYN_OK)
         return st;
-    st = ingest_feed_with(run->ctx, src, &fetched, &run->cands, r, &perr);
+    if (t->prep_st != SYN_OK) {
+        st = t->prep_st;
+        perr = t->prep_err;
+    } else {
+        st = ingest_store_prep(run->ctx, src, &t->fetched, &t->prep,
+                               &run->cands, r, &perr);
+    }
     if (st == SYN_OK && res->permanent_redirect && res->permanent_url != NULL) {
         st = store_source_set_url(run->ctx->store, src->id, res->permanent_url,
                                   &perr);
-        if (st == SYN_EEXIST)
+        if (st == SYN_EEXIST) {
             st = SYN_OK; /* another source already polls the new URL */
+            syn_err_clear(&perr);
+        }
     }
     if (st == SYN_OK)
-        return store_commit(run->ctx->store, run->err);
+        st = store_commit(run->ctx->store, run->err);
+    if (st == SYN_OK)
+        return SYN_OK;
     SYN_IGNORE(store_rollback(run->ctx->store, NULL));
+    simindex_truncate(run->cands.index, n_cands);
     r->new_items = r->updated_items = r->duplicates = 0;
+    if (perr.code == SYN_OK)
+        return st; /* the commit failed: run->err says why */
     if (st != SYN_EPARSE && st != SYN_ETOOBIG && st != SYN_EINVAL) {
         *run->err = perr;
         return st;
@@ -569,12 +697,13 @@ ingest_record_body(struct ingest_run_state *run,
     return ingest_record_failure(run, src, res, st, msg, r);
 }
 
+/* Record one answer in the store, count it and report it, on the
+ * calling thread. */
 static enum syn_status
-ingest_done(const struct fetch_job *job, struct fetch_result *res, void *user)
+ingest_finish(struct ingest_run_state *run, struct ingest_task *t)
 {
-    struct ingest_job_ctx *jc = user;
-    struct ingest_run_state *run = jc->run;
-    const struct store_source *src = &jc->sources->v[(size_t)job->user];
+    const struct store_source *src = &run->sources->v[t->source];
+    struct fetch_result *res = &t->res;
     struct ingest_source_report r;
     char msg[300];
     enum syn_status st;
@@ -582,7 +711,7 @@ ingest_done(const struct fetch_job *job, struct fetch_result *res, void *user)
     memset(&r, 0, sizeof(r));
     r.source = src;
     r.http_status = res->status;
-    run->now = now_s();
+    run->now = t->now;
     if (res->st != SYN_OK) {
         snprintf(msg, sizeof(msg), "%s",
                  res->error[0] ? res->error : syn_strerror(res->st));
@@ -591,7 +720,7 @@ ingest_done(const struct fetch_job *job, struct fetch_result *res, void *user)
         r.not_modified = true;
         st = ingest_record_not_modified(run, src, res);
     } else {
-        st = ingest_record_body(run, src, res, &r, msg, sizeof(msg));
+        st = ingest_record_body(run, src, t, &r, msg, sizeof(msg));
     }
     if (st != SYN_OK)
         return st;
@@ -609,11 +738,87 @@ ingest_done(const struct fetch_job *job, struct fetch_result *res, void *user)
     return SYN_OK;
 }
 
+/* Store the prepared answers at the head of the queue: all of them with
+ * wait (the end of the run), else those already prepared. */
+static enum syn_status
+ingest_drain(struct ingest_run_state *run, bool wait)
+{
+    struct ingest_task *t;
+
+    while ((t = workq_take(run->queue, wait)) != NULL) {
+        enum syn_status st = ingest_finish(run, t);
+
+        task_free(t);
+        if (st != SYN_OK)
+            return st;
+    }
+    return SYN_OK;
+}
+
+/* Take res out of the fetcher (fetch.h: a string set to NULL becomes
+ * ours) into a new task. */
+static struct ingest_task *
+task_new(struct ingest_run_state *run, size_t source, struct fetch_result *res)
+{
+    const struct store_source *src = &run->sources->v[source];
+    struct ingest_task *t = syn_calloc(1, sizeof(*t));
+
+    if (t == NULL)
+        return NULL;
+    t->cfg = &run->ctx->cfg;
+    t->source = source;
+    t->res = *res;
+    res->body = res->etag = res->last_modified = NULL;
+    res->content_type = res->final_url = res->permanent_url = NULL;
+    t->now = now_s();
+    t->parse = res->st == SYN_OK && !res->not_modified;
+    t->fetched.url = t->res.final_url != NULL ? t->res.final_url : src->url;
+    t->fetched.body = t->res.body != NULL ? t->res.body : "";
+    t->fetched.len = t->res.len;
+    t->fetched.http_charset = content_type_charset(
+        t->res.content_type, t->charset, sizeof(t->charset));
+    t->fetched.status = t->res.status;
+    t->fetched.etag = t->res.etag;
+    t->fetched.last_modified = t->res.last_modified;
+    t->fetched.cache_max_age_s = t->res.cache_max_age_s;
+    t->fetched.now = t->now;
+    return t;
+}
+
+/* fetch_done_fn: queue the answer for a worker; store what is ready. When
+ * the queue is full, the oldest answer is stored first (waiting for its
+ * worker), which bounds memory and holds the fetch loop back while the
+ * store is the bottleneck. */
+static enum syn_status
+ingest_done(const struct fetch_job *job, struct fetch_result *res, void *user)
+{
+    struct ingest_run_state *run = user;
+    struct ingest_task *t;
+    enum syn_status st = SYN_OK;
+
+    t = task_new(run, (size_t)(uintptr_t)job->user, res);
+    if (t == NULL)
+        return syn_err_set(run->err, SYN_ENOMEM, "out of memory");
+    while (st == SYN_OK && workq_pending(run->queue) >= run->queue_cap) {
+        struct ingest_task *old = workq_take(run->queue, true);
+
+        st = ingest_finish(run, old);
+        task_free(old);
+    }
+    if (st == SYN_OK)
+        st = workq_submit(run->queue, t);
+    if (st != SYN_OK) {
+        task_free(t);
+        return st;
+    }
+    return ingest_drain(run, false);
+}
+
 /* The sources to poll: *out (free with store_source_list_free) whose
  * first *n_poll entries are polled. */
 static enum syn_status
-ingest_select(struct syn_ctx *ctx, const struct ingest_opts *opts,
-              int64_t now, struct store_source_list **out, size_t *n_poll,
+ingest_select(struct syn_ctx *ctx, const struct ingest_opts *opts, int64_t now,
+              struct store_source_list **out, size_t *n_poll,
               struct syn_err *err)
 {
     struct store_source_list *list = NULL;
@@ -660,33 +865,46 @@ ingest_select(struct syn_ctx *ctx, const struct ingest_opts *opts,
     return SYN_OK;
 }
 
+/* Worker threads for a run: [fetch] workers, or one per online CPU. */
+static size_t
+ingest_workers(const struct syn_config *cfg)
+{
+    long n = cfg->fetch_workers;
+
+    if (n <= 0)
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    return n > SYN_MAX_INGEST_WORKERS ? SYN_MAX_INGEST_WORKERS : (size_t)n;
+}
+
 enum syn_status
 ingest_run(struct syn_ctx *ctx, const struct ingest_opts *opts,
            struct ingest_stats *stats, struct syn_err *err)
 {
     struct ingest_run_state run;
-    struct ingest_job_ctx jc;
     struct store_source_list *sources = NULL;
     struct fetch_job *jobs = NULL;
     struct fetch_opts fopts;
     struct timespec t0, t1;
     char ua[256];
     enum syn_status st;
-    size_t i, n = 0;
+    size_t i, n = 0, workers;
 
     memset(stats, 0, sizeof(*stats));
     (void)clock_gettime(CLOCK_MONOTONIC, &t0);
     if (sodium_init() < 0)
         return syn_err_set(err, SYN_EIO, "libsodium failed to initialize");
+    memset(&run, 0, sizeof(run));
     run.ctx = ctx;
     run.opts = opts;
     run.stats = stats;
     run.err = err;
     run.now = now_s();
-    memset(&run.cands, 0, sizeof(run.cands));
     st = ingest_select(ctx, opts, run.now, &sources, &n, err);
     if (st != SYN_OK)
         return st;
+    run.sources = sources;
     if (n == 0)
         goto out;
     jobs = syn_calloc(n, sizeof(*jobs));
@@ -707,18 +925,34 @@ ingest_run(struct syn_ctx *ctx, const struct ingest_opts *opts,
     fopts.timeout_ms = ctx->cfg.fetch_timeout_s * 1000;
     fopts.allow_private = ctx->cfg.fetch_allow_private;
     fopts.allow_file = ctx->cfg.fetch_allow_file;
-    fopts.user_agent = ctx->cfg.fetch_user_agent != NULL
-                           ? ctx->cfg.fetch_user_agent
-                           : fetch_user_agent(ctx->cfg.site_base_url, ua,
-                                              sizeof(ua));
+    fopts.user_agent =
+        ctx->cfg.fetch_user_agent != NULL
+            ? ctx->cfg.fetch_user_agent
+            : fetch_user_agent(ctx->cfg.site_base_url, ua, sizeof(ua));
     st = candidates_load(ctx, run.now, &run.cands, err);
     if (st != SYN_OK)
         goto out;
-    jc.run = &run;
-    jc.sources = sources;
+    /* One source needs no thread: parse it inline (workq's 0 workers). */
+    workers = n > 1 ? ingest_workers(&ctx->cfg) : 0;
+    if (workers > 0)
+        feed_parse_global_init();
+    run.queue_cap = (workers > 0 ? workers : 1) * SYN_INGEST_QUEUE_PER_WORKER;
+    st = workq_new(workers, run.queue_cap, task_prepare, NULL, &run.queue, err);
+    if (st != SYN_OK)
+        goto out;
     stats->sources = n;
-    st = fetch_run(jobs, n, &fopts, ingest_done, &jc, err);
+    st = fetch_run(jobs, n, &fopts, ingest_done, &run, err);
+    if (st == SYN_OK)
+        st = ingest_drain(&run, true);
 out:
+    if (run.queue != NULL) {
+        struct ingest_task *t;
+
+        /* After a failure: answers not stored are dropped. */
+        while ((t = workq_take(run.queue, true)) != NULL)
+            task_free(t);
+        workq_free(run.queue);
+    }
     (void)clock_gettime(CLOCK_MONOTONIC, &t1);
     stats->seconds = (double)(t1.tv_sec - t0.tv_sec) +
                      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -755,8 +989,7 @@ ingest_worker_step(struct syn_ctx *ctx, void *arg, long *sleep_s,
         log_info(&ctx->log,
                  "fetch done sources=%zu fetched=%zu not_modified=%zu "
                  "failed=%zu new=%zu updated=%zu seconds=%.2f",
-                 stats.sources, stats.fetched, stats.not_modified,
-                 stats.failed, stats.new_items, stats.updated_items,
-                 stats.seconds);
+                 stats.sources, stats.fetched, stats.not_modified, stats.failed,
+                 stats.new_items, stats.updated_items, stats.seconds);
     return st;
 }

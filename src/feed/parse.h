@@ -25,7 +25,8 @@
  * attributes or more than SYN_MAX_ITEMS items fail with SYN_ETOOBIG; a
  * field longer than SYN_MAX_FIELD_BYTES is truncated (and reported in
  * errors); entity declarations are never expanded recursively.
- * Thread rules: none; independent calls may run in parallel. */
+ * Thread rules: independent calls may run in parallel once
+ * feed_parse_global_init() has run. */
 #ifndef SYNDIC_FEED_PARSE_H
 #define SYNDIC_FEED_PARSE_H
 
@@ -49,5 +50,10 @@ enum syn_status feed_parse(const char *buf, size_t len,
                            const struct feed_parse_opts *opts,
                            struct feed **out /* out */,
                            struct syn_err *err) SYN_NODISCARD;
+
+/* libxml2's process-wide set-up (xmlInitParser). feed_parse() from one
+ * thread needs nothing, but before feed_parse() runs on several threads
+ * at once, one thread calls this first. Idempotent. */
+void feed_parse_global_init(void);
 
 #endif

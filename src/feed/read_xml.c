@@ -29,6 +29,7 @@
 
 #include "feed/entities.h"
 #include "feed/xml_entities.h"
+#include "feed/parse.h"
 #include "feed/xml_names.h"
 #include "util/ascii.h"
 #include "util/mem.h"
@@ -1438,6 +1439,13 @@ on_error(void *ud, xmlErrorPtr e)
         return;
     msg = str_trim(str_from_cstr(e->message));
     fb_problem(st->fb, e->line, "%.*s (recovered)", (int)msg.len, msg.p);
+}
+
+/* Declared in feed/parse.h: this file is the one that speaks libxml2. */
+void
+feed_parse_global_init(void)
+{
+    xmlInitParser();
 }
 
 enum syn_status
