@@ -18,7 +18,25 @@
  * [fetch] max_errors failures in a row disable the source; a permanent
  * redirect (301/308) that succeeds moves the source to its new URL.
  *
- * Thread rules: runs on the calling thread with ctx->store. */
+ * Pipeline: the fetch loop runs on the calling thread; each answer goes
+ * to a pool of [fetch] workers threads (default: one per online CPU) that
+ * parse and clean it (app/normalize.h), canonicalize links, hash content
+ * and match keyword topics: the pure part, which reads only ctx->cfg.
+ * The calling thread takes the prepared feeds back in completion order
+ * and does the rest (dedupe, clustering, the transaction), so results do
+ * not depend on the number of workers. At most
+ * SYN_INGEST_QUEUE_PER_WORKER answers per worker wait between the two;
+ * when the queue is full the fetch loop stores the oldest first, so
+ * memory stays bounded whatever the number of sources.
+ *
+ * Durability: each feed's transaction commits in WAL mode with
+ * synchronous=NORMAL (store.h): a crash (kill -9) never leaves half a
+ * feed; a power loss may lose the last feeds committed, never corrupt.
+ *
+ * Thread rules: ingest_run() and ingest_feed() are called from one
+ * thread, which alone uses ctx->store; ctx->cfg must not change while
+ * ingest_run() runs (its workers read it). on_source is called on the
+ * calling thread. */
 #ifndef SYNDIC_APP_INGEST_H
 #define SYNDIC_APP_INGEST_H
 
