@@ -805,8 +805,8 @@ ingest_done(const struct fetch_job *job, struct fetch_result *res, void *user)
         st = ingest_finish(run, old);
         task_free(old);
     }
-    if (st == SYN_OK)
-        st = workq_submit(run->queue, t);
+    if (st == SYN_OK && workq_submit(run->queue, t) != SYN_OK)
+        st = syn_err_set(run->err, SYN_EINVAL, "ingest: queue full");
     if (st != SYN_OK) {
         task_free(t);
         return st;
@@ -938,6 +938,8 @@ ingest_run(struct syn_ctx *ctx, const struct ingest_opts *opts,
         feed_parse_global_init();
     run.queue_cap = (workers > 0 ? workers : 1) * SYN_INGEST_QUEUE_PER_WORKER;
     st = workq_new(workers, run.queue_cap, task_prepare, NULL, &run.queue, err);
+    if (st == SYN_EIO) /* no thread could start: parse inline */
+        st = workq_new(0, run.queue_cap, task_prepare, NULL, &run.queue, err);
     if (st != SYN_OK)
         goto out;
     stats->sources = n;
