@@ -219,6 +219,14 @@ struct ingest_prep_item {
     uint64_t simhash;
     const char *topics[INGEST_MAX_TOPICS]; /* slugs, borrowed (config) */
     size_t n_topics;
+    const char *fts_title; /* search entry, prepared (feed arena) */
+    const char *fts_body;
+};
+
+/* Scratch buffers of one ingest_prepare(). */
+struct prep_bufs {
+    struct buf scratch;             /* JSON lists, topic matching */
+    struct buf fts_title, fts_body; /* search entry */
 };
 
 /* A parsed and cleaned feed, waiting for its store transaction. */
@@ -261,10 +269,12 @@ json_in_arena(struct feed *f, struct buf *b, const struct feed_strings *s,
  * fingerprint and keyword topics. */
 static enum syn_status
 prepare_item(const struct syn_config *cfg, struct feed *f,
-             struct ingest_prep_item *pi, struct buf *scratch,
+             struct ingest_prep_item *pi, struct prep_bufs *bufs,
              struct syn_err *err)
 {
     const struct feed_item *it = pi->it;
+    struct buf *scratch = &bufs->scratch;
+    struct store_item view;
     enum syn_status st;
 
     if (it->url == NULL || !url_is_http(it->url))
@@ -290,6 +300,24 @@ prepare_item(const struct syn_config *cfg, struct feed *f,
     else if (it->title != NULL)
         pi->simhash = simhash_text(it->title, strlen(it->title));
     pi->n_topics = match_topics(cfg, it->title, pi->text, scratch, pi->topics);
+    /* The search entry too: tokenizing is the store thread's job, not
+     * preparing the text. */
+    memset(&view, 0, sizeof(view));
+    view.title = (char *)it->title;
+    view.text = (char *)pi->text;
+    view.excerpt_text = (char *)it->excerpt_text;
+    buf_reset(&bufs->fts_title);
+    buf_reset(&bufs->fts_body);
+    st = store_item_fts_prepare(&view, &bufs->fts_title, &bufs->fts_body);
+    if (st != SYN_OK)
+        return syn_err_set(err, st, "preparing index text: %s",
+                           syn_strerror(st));
+    pi->fts_title = arena_strndup(&f->arena, buf_cstr(&bufs->fts_title),
+                                  bufs->fts_title.len);
+    pi->fts_body =
+        arena_strndup(&f->arena, buf_cstr(&bufs->fts_body), bufs->fts_body.len);
+    if (pi->fts_title == NULL || pi->fts_body == NULL)
+        return syn_err_set(err, SYN_ENOMEM, "out of memory");
     return SYN_OK;
 }
 
@@ -303,12 +331,14 @@ ingest_prepare(const struct syn_config *cfg, const struct ingest_fetch *fetched,
     struct normalize_opts nopts = {(size_t)cfg->article_words,
                                    (size_t)cfg->excerpt_words};
     struct feed_item *it;
-    struct buf scratch;
+    struct prep_bufs bufs;
     enum syn_status st;
     size_t cap = 0;
 
     memset(p, 0, sizeof(*p));
-    buf_init(&scratch, 4u * SYN_MAX_FIELD_BYTES);
+    buf_init(&bufs.scratch, 4u * SYN_MAX_FIELD_BYTES);
+    buf_init(&bufs.fts_title, SYN_MAX_INDEX_TEXT_BYTES);
+    buf_init(&bufs.fts_body, SYN_MAX_INDEX_TEXT_BYTES);
     st = feed_parse(fetched->body, fetched->len, &popts, &p->f, err);
     if (st != SYN_OK)
         goto out;
@@ -330,12 +360,14 @@ ingest_prepare(const struct syn_config *cfg, const struct ingest_fetch *fetched,
         pi->it = it;
         st = normalize_item(p->f, it, &nopts, &pi->text, err);
         if (st == SYN_OK)
-            st = prepare_item(cfg, p->f, pi, &scratch, err);
+            st = prepare_item(cfg, p->f, pi, &bufs, err);
         if (st != SYN_OK)
             goto out;
     }
 out:
-    buf_fini(&scratch);
+    buf_fini(&bufs.scratch);
+    buf_fini(&bufs.fts_title);
+    buf_fini(&bufs.fts_body);
     if (st != SYN_OK)
         prep_fini(p);
     return st;
@@ -406,6 +438,8 @@ ingest_store_items(struct syn_ctx *ctx, const struct store_source *src,
         x->language = (char *)it->language;
         x->content_hash = (char *)pi->hash;
         x->text = (char *)pi->text;
+        x->fts_title = (char *)pi->fts_title;
+        x->fts_body = (char *)pi->fts_body;
         x->simhash = pi->simhash;
         which[k++] = i;
     }

@@ -880,6 +880,29 @@ is_cjk(uint32_t cp)
 
 static const char zwsp[] = "\xE2\x80\x8B"; /* U+200B */
 
+/* Prepare text for the index into b (NULL text: empty).
+ * NOTE: truncates, SYN_MAX_FIELD_BYTES of text are indexed. */
+static enum syn_status
+fts_field(struct buf *b, const char *text)
+{
+    size_t len = text != NULL ? strlen(text) : 0;
+
+    if (len > SYN_MAX_FIELD_BYTES)
+        len = utf8_boundary(text, SYN_MAX_FIELD_BYTES);
+    return store_fts_prepare_text(text != NULL ? text : "", len, b);
+}
+
+enum syn_status
+store_item_fts_prepare(const struct store_item *in, struct buf *title,
+                       struct buf *body)
+{
+    enum syn_status st = fts_field(title, in->title);
+
+    if (st == SYN_OK)
+        st = fts_field(body, in->text != NULL ? in->text : in->excerpt_text);
+    return st;
+}
+
 enum syn_status
 store_fts_prepare_text(const char *text, size_t len, struct buf *out)
 {

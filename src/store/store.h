@@ -282,6 +282,10 @@ struct store_item {
     int64_t cluster_id;    /* 0 = not clustered */
     char *text;            /* input only: plain text for the search index
                             * (content as text); NULL on reads */
+    char *fts_title;       /* input only, optional: the search entry's   */
+    char *fts_body;        /* title and body from store_item_fts_prepare()
+                            * (both or neither); NULL: prepared by the
+                            * store */
     char *source_title;    /* read only: the source's title, or NULL */
     char *source_site_url; /* read only: the source's site URL, or NULL */
     char *topics;          /* read only: comma-separated topic slugs, "" */
@@ -301,6 +305,16 @@ struct store_item_list {
 
 void store_item_free(struct store_item *item);
 void store_item_list_free(struct store_item_list *list);
+
+/* The search entry of an item, as store_item_upsert() indexes it: title
+ * and body (in->text, else in->excerpt_text), each cut at
+ * SYN_MAX_FIELD_BYTES and prepared by store_fts_prepare_text(), into the
+ * empty bufs title and body. Pure, so that callers can prepare entries on
+ * other threads and hand them over in fts_title / fts_body. Errors are
+ * the bufs' (SYN_ETOOBIG, SYN_ENOMEM). */
+enum syn_status store_item_fts_prepare(const struct store_item *in,
+                                       struct buf *title,
+                                       struct buf *body) SYN_NODISCARD;
 
 enum store_upsert {
     STORE_UNCHANGED = 0, /* same (source_id, guid) and same content_hash */

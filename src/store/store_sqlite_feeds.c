@@ -402,43 +402,32 @@ static const char sql_item_simhash[] =
     "SELECT id, source_id, simhash, coalesce(cluster_id, 0) FROM items"
     " WHERE ingested >= ?1 ORDER BY ingested DESC, id DESC LIMIT ?2";
 
-/* Prepare text[0..len) for the index into b (NULL text: empty).
- * NOTE: truncates, SYN_MAX_FIELD_BYTES of text are indexed. */
-static enum syn_status
-index_text(struct buf *b, const char *text)
-{
-    size_t len = text != NULL ? strlen(text) : 0;
-
-    if (len > SYN_MAX_FIELD_BYTES) {
-        len = utf8_boundary(text, SYN_MAX_FIELD_BYTES);
-    }
-    return store_fts_prepare_text(text != NULL ? text : "", len, b);
-}
-
-/* (Re)write the search entry of item id. */
+/* (Re)write the search entry of item id: prepared by the caller
+ * (in->fts_title and in->fts_body) or here. */
 static enum syn_status
 index_item(struct sq *q, int64_t id, const struct store_item *in, bool replace,
            struct syn_err *err)
 {
     struct buf title, body;
-    enum syn_status st;
+    const char *t = in->fts_title, *b = in->fts_body;
+    enum syn_status st = SYN_OK;
 
     buf_init(&title, SYN_MAX_INDEX_TEXT_BYTES);
     buf_init(&body, SYN_MAX_INDEX_TEXT_BYTES);
-    st = index_text(&title, in->title);
-    if (st == SYN_OK) {
-        st = index_text(&body, in->text != NULL ? in->text : in->excerpt_text);
-    }
-    if (st != SYN_OK) {
-        st = syn_err_set(err, st, "store: preparing index text: %s",
-                         syn_strerror(st));
+    if (t == NULL || b == NULL) {
+        st = store_item_fts_prepare(in, &title, &body);
+        if (st != SYN_OK) {
+            st = syn_err_set(err, st, "store: preparing index text: %s",
+                             syn_strerror(st));
+        }
+        t = buf_cstr(&title);
+        b = buf_cstr(&body);
     }
     if (st == SYN_OK && replace) {
         st = sq_exec(q, sql_fts_delete, NULL, err, "I", id);
     }
     if (st == SYN_OK) {
-        st = sq_exec(q, sql_fts_insert, NULL, err, "Iss", id, buf_cstr(&title),
-                     buf_cstr(&body));
+        st = sq_exec(q, sql_fts_insert, NULL, err, "Iss", id, t, b);
     }
     buf_fini(&title);
     buf_fini(&body);
@@ -769,8 +758,8 @@ enum syn_status
 sq_item_cluster_members(struct store *s, int64_t item_id, size_t limit,
                         struct store_item_list **out, struct syn_err *err)
 {
-    return items_of_item(s, sql_item_cluster, item_id,
-                         limit == 0 ? 20 : limit, out, err);
+    return items_of_item(s, sql_item_cluster, item_id, limit == 0 ? 20 : limit,
+                         out, err);
 }
 
 enum syn_status
