@@ -26,6 +26,8 @@
  * within days, not months; 7 days of items is a few thousand rows. */
 #define INGEST_CLUSTER_WINDOW_S (7 * 86400)
 #define INGEST_CLUSTER_CANDIDATES 5000
+/* An item's authors or categories as JSON: a byline list, not a page. */
+#define INGEST_JSON_BYTES (64u * 1024)
 /* Topics matched on one item by keyword rules. */
 #define INGEST_MAX_TOPICS 32
 
@@ -225,7 +227,8 @@ struct ingest_prep_item {
 
 /* Scratch buffers of one ingest_prepare(). */
 struct prep_bufs {
-    struct buf scratch;             /* JSON lists, topic matching */
+    struct buf scratch;             /* topic matching */
+    struct buf json;                /* authors, categories */
     struct buf fts_title, fts_body; /* search entry */
 };
 
@@ -249,7 +252,9 @@ prep_fini(struct ingest_prep *p)
     memset(p, 0, sizeof(*p));
 }
 
-/* JSON of s (see json_strings) copied into f's arena; NULL when empty. */
+/* JSON of s (see json_strings) copied into f's arena; NULL when empty.
+ * NOTE: truncates, a list whose JSON passes b's limit (INGEST_JSON_BYTES)
+ * is dropped, not stored cut. */
 static enum syn_status
 json_in_arena(struct feed *f, struct buf *b, const struct feed_strings *s,
               const char **out)
@@ -257,10 +262,8 @@ json_in_arena(struct feed *f, struct buf *b, const struct feed_strings *s,
     const char *json = json_strings(b, s);
 
     *out = NULL;
-    if (s->n == 0)
-        return SYN_OK;
     if (json == NULL)
-        return SYN_ENOMEM;
+        return SYN_OK;
     *out = arena_strndup(&f->arena, json, b->len);
     return *out != NULL ? SYN_OK : SYN_ENOMEM;
 }
@@ -288,9 +291,9 @@ prepare_item(const struct syn_config *cfg, struct feed *f,
     if (st != SYN_OK)
         return st;
     content_hash(it, pi->hash);
-    st = json_in_arena(f, scratch, &it->authors, &pi->authors);
+    st = json_in_arena(f, &bufs->json, &it->authors, &pi->authors);
     if (st == SYN_OK)
-        st = json_in_arena(f, scratch, &it->categories, &pi->categories);
+        st = json_in_arena(f, &bufs->json, &it->categories, &pi->categories);
     if (st != SYN_OK)
         return syn_err_set(err, st, "out of memory");
     /* Partners retitle a wire story more than they edit its body: the
@@ -337,6 +340,7 @@ ingest_prepare(const struct syn_config *cfg, const struct ingest_fetch *fetched,
 
     memset(p, 0, sizeof(*p));
     buf_init(&bufs.scratch, 4u * SYN_MAX_FIELD_BYTES);
+    buf_init(&bufs.json, INGEST_JSON_BYTES);
     buf_init(&bufs.fts_title, SYN_MAX_INDEX_TEXT_BYTES);
     buf_init(&bufs.fts_body, SYN_MAX_INDEX_TEXT_BYTES);
     st = feed_parse(fetched->body, fetched->len, &popts, &p->f, err);
@@ -366,6 +370,7 @@ ingest_prepare(const struct syn_config *cfg, const struct ingest_fetch *fetched,
     }
 out:
     buf_fini(&bufs.scratch);
+    buf_fini(&bufs.json);
     buf_fini(&bufs.fts_title);
     buf_fini(&bufs.fts_body);
     if (st != SYN_OK)
