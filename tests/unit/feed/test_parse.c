@@ -505,6 +505,27 @@ test_entities(void **state)
 
 /* The fast validator agrees with util/utf8 (plus its NUL rule) on edge
  * cases at every alignment of the word-at-a-time loop. */
+/* C1 controls in feed text, raw or as character references, are the
+ * windows-1252 characters the producer meant ("demoronized"). */
+static void
+test_c1_controls(void **state)
+{
+    static const char doc[] =
+        "<rss version=\"2.0\"><channel><title>a\xc2\x85</title><item>"
+        "<title>don\xc2\x92t &#147;q&#148;</title>"
+        "<description>x\xc2\x96y</description></item></channel></rss>";
+    struct syn_err err = {SYN_OK, ""};
+    struct feed *f = NULL;
+
+    (void)state;
+    assert_int_equal(feed_parse(doc, sizeof(doc) - 1, NULL, &f, &err), SYN_OK);
+    assert_str(f->title, "a\xe2\x80\xa6");
+    assert_str(nth(f, 0)->title,
+               "don\xe2\x80\x99t \xe2\x80\x9cq\xe2\x80\x9d");
+    assert_str(nth(f, 0)->summary_html, "x\xe2\x80\x93y");
+    feed_free(f);
+}
+
 static void
 test_utf8_clean(void **state)
 {
@@ -638,6 +659,7 @@ main(void)
         cmocka_unit_test(test_json_output),
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_utf8_clean),
+        cmocka_unit_test(test_c1_controls),
         cmocka_unit_test(test_base64),
         cmocka_unit_test(test_alloc_failures_parse),
     };
