@@ -1069,11 +1069,11 @@ start_media(struct xml_state *st, enum xml_tok tok, int n,
     else if (tok == T_TITLE)
         cap_begin(st, F_WEAK_TITLE, M_TEXT);
     else if (tok == T_DESCRIPTION)
-        cap_begin(st, F_WEAK_SUMMARY,
-                  str_eq_nocase(str_trim(attr_get(st, n, attrs, "type")),
-                                "html")
-                      ? M_HTML
-                      : M_TEXT);
+        cap_begin(
+            st, F_WEAK_SUMMARY,
+            str_eq_nocase(str_trim(attr_get(st, n, attrs, "type")), "html")
+                ? M_HTML
+                : M_TEXT);
 }
 
 static void

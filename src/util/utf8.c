@@ -144,7 +144,8 @@ append_repaired(struct buf *b, const char *s, size_t len, bool c1)
         if (st == SYN_OK && n > 0) {
             char u[4];
 
-            st = buf_append(b, u, utf8_encode(cp1252_char((unsigned char)cp), u));
+            st = buf_append(b, u,
+                            utf8_encode(cp1252_char((unsigned char)cp), u));
         } else if (st == SYN_OK && c != 0) {
             st = buf_append(b, replacement, 3);
         }

@@ -39,13 +39,12 @@ _Static_assert(WEB_CSRF_KEY_BYTES == APP_SECRET_BYTES,
 
 /* Templates every handler may ask for: checked at start-up and reload. */
 static const char *const required_templates[] = {
-    "home.html",  "article.html", "source.html",
-    "topic.html", "search.html",  "partners.html",
-    "error.html", "feed_rss.xml", "feed_atom.xml",
-    "opml.xml",   "sitemap.xml",  "robots.txt",
-    "subscribe.html", "partner.html", "preferences.html",
-    "unsubscribe.html", "notice.html",
-    NULL,
+    "home.html",        "article.html", "source.html",
+    "topic.html",       "search.html",  "partners.html",
+    "error.html",       "feed_rss.xml", "feed_atom.xml",
+    "opml.xml",         "sitemap.xml",  "robots.txt",
+    "subscribe.html",   "partner.html", "preferences.html",
+    "unsubscribe.html", "notice.html",  NULL,
 };
 
 /* How long web_server_stop() lets requests in flight finish. */
@@ -261,9 +260,9 @@ respond(struct web_server *s, struct web_req *req, enum syn_status st,
                              ? req->resp.cache_control
                              : default_cache_control(req, spec.status);
     spec.validators = spec.status == 200;
-    spec.no_gzip = !(cacheable && spec.status == 200 && !req->resp.no_cache) &&
-                   !web_accepts_gzip(
-                       web_req_header(req, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+    spec.no_gzip =
+        !(cacheable && spec.status == 200 && !req->resp.no_cache) &&
+        !web_accepts_gzip(web_req_header(req, MHD_HTTP_HEADER_ACCEPT_ENCODING));
     if (web_entry_new(&spec, &e, err) != SYN_OK) {
         pthread_rwlock_unlock(&s->site_lock);
         log_error(s->opts.log, "response failed path=%s msg=\"%s\"",
@@ -376,21 +375,20 @@ web_req_client_ip(struct web_req *req)
     const char *ip = NULL;
     char *copy;
 
-    ci = MHD_get_connection_info(req->conn,
-                                 MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    ci = MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci != NULL && ci->client_addr != NULL) {
         const struct sockaddr *sa = ci->client_addr;
 
         if (sa->sa_family == AF_INET)
-            ip = inet_ntop(AF_INET,
-                           &((const struct sockaddr_in *)(const void *)sa)
-                                ->sin_addr,
-                           text, sizeof(text));
+            ip = inet_ntop(
+                AF_INET,
+                &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
+                sizeof(text));
         else if (sa->sa_family == AF_INET6)
-            ip = inet_ntop(AF_INET6,
-                           &((const struct sockaddr_in6 *)(const void *)sa)
-                                ->sin6_addr,
-                           text, sizeof(text));
+            ip = inet_ntop(
+                AF_INET6,
+                &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                text, sizeof(text));
     }
     if (ip == NULL)
         return "unknown";
@@ -699,14 +697,14 @@ address_in_use(const struct sockaddr_storage *ss)
 {
     int one = 1, fd = socket(ss->ss_family, SOCK_STREAM, 0);
     socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                               : sizeof(struct sockaddr_in);
+                                              : sizeof(struct sockaddr_in);
     bool used;
 
     if (fd < 0)
         return false; /* the daemon's own bind reports the problem */
     (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    used = bind(fd, (const struct sockaddr *)ss, len) != 0 &&
-           errno == EADDRINUSE;
+    used =
+        bind(fd, (const struct sockaddr *)ss, len) != 0 && errno == EADDRINUSE;
     close(fd);
     return used;
 }

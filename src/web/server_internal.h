@@ -19,9 +19,9 @@ struct web_cache;
 struct web_site;
 
 struct web_server {
-    struct web_opts opts;       /* fixed options; site fields unused */
-    char *listen, *db_path;     /* owned copies for opts */
-    char *team_addresses;       /* owned copy for opts, or NULL */
+    struct web_opts opts;   /* fixed options; site fields unused */
+    char *listen, *db_path; /* owned copies for opts */
+    char *team_addresses;   /* owned copy for opts, or NULL */
     /* One single-threaded daemon per server thread, each with its own
      * SO_REUSEPORT socket on the same address: the kernel spreads new
      * connections evenly over them. (One daemon with a thread pool lets
