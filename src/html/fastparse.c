@@ -34,6 +34,16 @@ enum fp_class {
     FC_PRE,      /* closes <p>; a newline right after it is dropped */
     FC_VOID,     /* no content, no end tag */
     FC_VOID_P,   /* <hr>: void, and closes <p> */
+    FC_IGNORE,   /* <html>, <head>, <body>: ignored in a fragment */
+    FC_RAW,      /* iframe, style, script: raw text up to the end tag */
+    FC_TABLE,    /* <table>: closes <p> */
+    FC_CAPTION,  /* table parts, each only where its parent is current */
+    FC_COLGROUP,
+    FC_COL,
+    FC_TSECTION, /* tbody, thead, tfoot */
+    FC_TR,
+    FC_CELL,      /* td, th */
+    FC_RUBYTEXT,  /* rt, rp: only right inside a <ruby> */
 };
 
 static const unsigned char tag_class[GUMBO_TAG_LAST + 1] = {
@@ -117,6 +127,30 @@ static const unsigned char tag_class[GUMBO_TAG_LAST + 1] = {
     [GUMBO_TAG_SOURCE] = FC_VOID,
     [GUMBO_TAG_TRACK] = FC_VOID,
     [GUMBO_TAG_HR] = FC_VOID_P,
+    /* in body, these follow the "in head" rules: inserted and popped */
+    [GUMBO_TAG_META] = FC_VOID,
+    [GUMBO_TAG_LINK] = FC_VOID,
+    [GUMBO_TAG_BASE] = FC_VOID,
+    [GUMBO_TAG_BASEFONT] = FC_VOID,
+    [GUMBO_TAG_BGSOUND] = FC_VOID,
+    [GUMBO_TAG_HTML] = FC_IGNORE,
+    [GUMBO_TAG_HEAD] = FC_IGNORE,
+    [GUMBO_TAG_BODY] = FC_IGNORE,
+    [GUMBO_TAG_IFRAME] = FC_RAW,
+    [GUMBO_TAG_STYLE] = FC_RAW,
+    [GUMBO_TAG_SCRIPT] = FC_RAW,
+    [GUMBO_TAG_TABLE] = FC_TABLE,
+    [GUMBO_TAG_CAPTION] = FC_CAPTION,
+    [GUMBO_TAG_COLGROUP] = FC_COLGROUP,
+    [GUMBO_TAG_COL] = FC_COL,
+    [GUMBO_TAG_TBODY] = FC_TSECTION,
+    [GUMBO_TAG_THEAD] = FC_TSECTION,
+    [GUMBO_TAG_TFOOT] = FC_TSECTION,
+    [GUMBO_TAG_TR] = FC_TR,
+    [GUMBO_TAG_TD] = FC_CELL,
+    [GUMBO_TAG_TH] = FC_CELL,
+    [GUMBO_TAG_RT] = FC_RUBYTEXT,
+    [GUMBO_TAG_RP] = FC_RUBYTEXT,
 };
 
 /* Named character references decoded here (HTML5 table, one code point
@@ -361,11 +395,11 @@ enum ref_result { REF_LITERAL, REF_DECODED, REF_BAIL };
 /* The character reference at s[i] == '&': REF_DECODED with its UTF-8 in
  * out[0..*out_len) and *end past it; REF_LITERAL when the '&' stands for
  * itself; REF_BAIL when the outcome needs rules not implemented here
- * (the legacy names without ';', unlisted names, odd numbers). The same
- * rules hold in text and in attribute values for what is accepted. */
+ * (the legacy names without ';' where they would be decoded, unlisted
+ * names, odd numbers). */
 static enum ref_result
-ref_decode(const char *s, size_t len, size_t i, char out[4], size_t *out_len,
-           size_t *end)
+ref_decode(const char *s, size_t len, size_t i, bool in_attr, char out[4],
+           size_t *out_len, size_t *end)
 {
     size_t j = i + 1, k, k2;
 
@@ -420,15 +454,21 @@ ref_decode(const char *s, size_t len, size_t i, char out[4], size_t *out_len,
     for (k2 = 0; k2 < SYN_ARRAY_LEN(legacy_refs); k2++) {
         size_t n = strlen(legacy_refs[k2]);
 
-        if (n <= k - j && memcmp(legacy_refs[k2], s + j, n) == 0)
-            return REF_BAIL;
+        if (n > k - j || memcmp(legacy_refs[k2], s + j, n) != 0)
+            continue;
+        /* in an attribute, a legacy name followed by '=' or an
+         * alphanumeric stays as written (HTML5 "named character reference
+         * state", for historical reasons); elsewhere it is decoded */
+        if (in_attr && (n < k - j || (k < len && s[k] == '=')))
+            continue;
+        return REF_BAIL;
     }
     return REF_LITERAL;
 }
 
 /* Append s[from..to) to b decoding character references; false = bail. */
 static bool
-decode_run(struct fp *p, struct buf *b, size_t from, size_t to)
+decode_run(struct fp *p, struct buf *b, size_t from, size_t to, bool in_attr)
 {
     while (from < to && p->st == SYN_OK) {
         const char *amp = memchr(p->s + from, '&', to - from);
@@ -438,7 +478,7 @@ decode_run(struct fp *p, struct buf *b, size_t from, size_t to)
         fp_append(p, b, p->s + from, at - from);
         if (amp == NULL)
             break;
-        switch (ref_decode(p->s, to, at, out, &n, &end)) {
+        switch (ref_decode(p->s, to, at, in_attr, out, &n, &end)) {
         case REF_LITERAL:
             fp_append(p, b, "&", 1);
             from = at + 1;
@@ -487,6 +527,8 @@ kid_add(struct fp *p, GumboNode *n)
     p->kids[p->n_kids++] = n;
 }
 
+static bool in_table_mode(const struct fp *p);
+
 /* The pending text becomes a text or whitespace node, as gumbo flushes its
  * text buffer before any other token is inserted. */
 static void
@@ -496,6 +538,10 @@ text_flush(struct fp *p)
 
     if (p->text.len == 0 || p->st != SYN_OK)
         return;
+    if (!p->text_ws && in_table_mode(p)) {
+        p->bail = true; /* foster parenting */
+        return;
+    }
     n = node_new(p, p->text_ws ? GUMBO_NODE_WHITESPACE : GUMBO_NODE_TEXT);
     if (n == NULL)
         return;
@@ -515,7 +561,7 @@ text_add(struct fp *p, size_t from, size_t to)
 {
     size_t start = p->text.len, i;
 
-    if (!decode_run(p, &p->text, from, to)) {
+    if (!decode_run(p, &p->text, from, to, false)) {
         p->bail = true;
         return;
     }
@@ -579,6 +625,23 @@ current_tag(const struct fp *p)
     return p->depth > 1 ? p->stack[p->depth - 1].tag : GUMBO_TAG_HTML;
 }
 
+static enum fp_class
+tag_kind(GumboTag t)
+{
+    return (enum fp_class)tag_class[t];
+}
+
+/* The current element takes only table parts and whitespace ("in table",
+ * "in table body", "in row", "in column group" insertion modes). */
+static bool
+in_table_mode(const struct fp *p)
+{
+    enum fp_class c = tag_kind(current_tag(p));
+
+    return p->depth > 1 && (c == FC_TABLE || c == FC_TSECTION ||
+                            c == FC_TR || c == FC_COLGROUP);
+}
+
 static bool
 is_heading(GumboTag t)
 {
@@ -586,9 +649,30 @@ is_heading(GumboTag t)
            t == GUMBO_TAG_H4 || t == GUMBO_TAG_H5 || t == GUMBO_TAG_H6;
 }
 
+/* End tags whose element pops what "generate implied end tags" pops
+ * first. */
+static bool
+closes_implied(enum fp_class c)
+{
+    return c == FC_BLOCK || c == FC_PRE || c == FC_LI || c == FC_DDDT ||
+           c == FC_HEADING || c == FC_CELL || c == FC_CAPTION;
+}
+
+/* close_item's loop: elements it walks past (not "special"). */
+static bool
+item_loop_passes(GumboTag t)
+{
+    enum fp_class c = tag_kind(t);
+
+    return c == FC_ORDINARY || c == FC_FORMAT || c == FC_A ||
+           c == FC_RUBYTEXT || t == GUMBO_TAG_ADDRESS || t == GUMBO_TAG_DIV ||
+           t == GUMBO_TAG_P;
+}
+
 /* "close a p element" when a <p> is in button scope (here: open at all,
- * since no scope boundary is ever accepted): exact when the <p> is the
- * current element, refused otherwise. */
+ * since no scope boundary other than table cells and captions is ever
+ * accepted, and a <p> outside a table is closed by the <table>): exact
+ * when the <p> is the current element, refused otherwise. */
 static bool
 close_p(struct fp *p)
 {
@@ -600,28 +684,102 @@ close_p(struct fp *p)
     return true;
 }
 
-/* <li>, <dd>, <dt>: an open one of kinds a or b is closed when it is the
- * current element; one further down, before the list that holds the new
- * item, would need the full rule: refused. */
+/* <li>, <dd>, <dt> start tags: the spec's loop down the open elements
+ * closes an open item of kind a or b unless a "special" element other
+ * than address, div and p comes first. Closing pops everything above the
+ * item too; refused when that would pop a formatting element (it would
+ * be reconstructed) or meets an element whose specialness is unsure. */
 static bool
-close_item(struct fp *p, GumboTag a, GumboTag b, GumboTag list1,
-           GumboTag list2)
+close_item(struct fp *p, GumboTag a, GumboTag b)
 {
-    size_t i;
+    size_t i, k;
 
-    if (current_tag(p) == a || current_tag(p) == b) {
-        el_pop(p);
-        return true;
-    }
     for (i = p->depth; i > 1; i--) {
         GumboTag t = p->stack[i - 1].tag;
 
-        if (t == list1 || t == list2)
+        if (t == a || t == b) {
+            for (k = i; k < p->depth; k++) {
+                enum fp_class ck = tag_kind(p->stack[k].tag);
+
+                if (ck == FC_FORMAT || ck == FC_A)
+                    return false;
+            }
+            while (p->depth >= i)
+                el_pop(p);
             return true;
-        if (t == a || t == b)
+        }
+        if (tag_kind(t) == FC_NO_P)
             return false;
+        if (!item_loop_passes(t))
+            return true; /* a special element: nothing is closed */
     }
     return true;
+}
+
+/* "Close the cell" when the innermost table element is a td or th: pop
+ * through it (the active formatting list is cleared to the cell's marker,
+ * so formatting elements inside go too). */
+static void
+close_cell(struct fp *p)
+{
+    size_t i;
+
+    for (i = p->depth; i > 1; i--) {
+        enum fp_class c = tag_kind(p->stack[i - 1].tag);
+
+        if (c == FC_CELL) {
+            while (p->depth >= i)
+                el_pop(p);
+            return;
+        }
+        if (c >= FC_TABLE && c <= FC_TR)
+            return;
+    }
+}
+
+/* An element the parser inserts without a tag (tbody for a tr, tr for a
+ * cell), pushed as the current element. */
+static bool
+push_implied(struct fp *p, GumboTag t, const char *name)
+{
+    GumboNode *n = node_new(p, GUMBO_NODE_ELEMENT);
+
+    if (n == NULL)
+        return false;
+    n->v.element.tag = t;
+    n->v.element.tag_namespace = GUMBO_NAMESPACE_HTML;
+    kid_add(p, n);
+    el_push(p, n, t, name, strlen(name));
+    return !p->bail && p->st == SYN_OK;
+}
+
+/* Table parts: the "in table", "in table body", "in row" and "in cell"
+ * rules that move to the right parent first (closing the open cell, row
+ * or section, or inserting the implied tbody and tr). */
+static bool
+table_part_start(struct fp *p, enum fp_class c)
+{
+    if (c == FC_CAPTION || c == FC_COLGROUP)
+        return current_tag(p) == GUMBO_TAG_TABLE;
+    if (c == FC_COL)
+        return current_tag(p) == GUMBO_TAG_COLGROUP;
+    close_cell(p);
+    if (current_tag(p) == GUMBO_TAG_TR && c != FC_CELL)
+        el_pop(p);
+    if (tag_kind(current_tag(p)) == FC_TSECTION && p->depth > 1 &&
+        c == FC_TSECTION)
+        el_pop(p);
+    if (c == FC_TSECTION)
+        return current_tag(p) == GUMBO_TAG_TABLE;
+    if (current_tag(p) == GUMBO_TAG_TABLE &&
+        !push_implied(p, GUMBO_TAG_TBODY, "tbody"))
+        return false;
+    if (c == FC_TR)
+        return tag_kind(current_tag(p)) == FC_TSECTION && p->depth > 1;
+    if (tag_kind(current_tag(p)) == FC_TSECTION && p->depth > 1 &&
+        !push_implied(p, GUMBO_TAG_TR, "tr"))
+        return false;
+    return current_tag(p) == GUMBO_TAG_TR;
 }
 
 /* The tree construction of a start tag; false = not simple. */
@@ -629,11 +787,19 @@ static bool
 start_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len,
           bool self_closing)
 {
-    enum fp_class c = (enum fp_class)tag_class[tag];
+    enum fp_class c = tag_kind(tag);
     GumboNode *n;
     GumboAttribute **attrs = NULL;
     size_t i, same = 0;
+    bool table_part = c >= FC_CAPTION && c <= FC_CELL;
 
+    if (c == FC_IGNORE)
+        return !self_closing; /* ignored, text not even flushed */
+    if (in_table_mode(p) && !table_part)
+        return false; /* foster parenting, or rules not implemented */
+    text_flush(p);
+    if (p->bail)
+        return false;
     switch (c) {
     case FC_BAIL:
         return false;
@@ -658,27 +824,30 @@ start_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len,
             return false;
         break;
     case FC_LI:
-        if (!close_item(p, GUMBO_TAG_LI, GUMBO_TAG_LI, GUMBO_TAG_UL,
-                        GUMBO_TAG_OL) ||
-            !close_p(p))
+        if (!close_item(p, GUMBO_TAG_LI, GUMBO_TAG_LI) || !close_p(p))
             return false;
         break;
     case FC_DDDT:
-        if (!close_item(p, GUMBO_TAG_DD, GUMBO_TAG_DT, GUMBO_TAG_DL,
-                        GUMBO_TAG_DL) ||
-            !close_p(p))
+        if (!close_item(p, GUMBO_TAG_DD, GUMBO_TAG_DT) || !close_p(p))
             return false;
         break;
     case FC_BLOCK:
     case FC_PRE:
     case FC_VOID_P:
+    case FC_TABLE:
         if (!close_p(p))
             return false;
         break;
+    case FC_RUBYTEXT:
+        if (current_tag(p) != GUMBO_TAG_RUBY)
+            return false;
+        break;
     default:
+        if (table_part && !table_part_start(p, c))
+            return false;
         break;
     }
-    if (self_closing && c != FC_VOID && c != FC_VOID_P)
+    if (self_closing && c != FC_VOID && c != FC_VOID_P && c != FC_COL)
         return false; /* ignored with an error: gumbo's business */
     n = node_new(p, GUMBO_NODE_ELEMENT);
     if (n == NULL)
@@ -697,26 +866,158 @@ start_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len,
     n->v.element.attributes.length = (unsigned)p->n_attrs;
     n->v.element.attributes.capacity = (unsigned)p->n_attrs;
     kid_add(p, n);
-    if (c == FC_VOID || c == FC_VOID_P)
+    if (c == FC_VOID || c == FC_VOID_P || c == FC_COL)
         return true;
     el_push(p, n, tag, name, name_len);
     p->skip_lf = c == FC_PRE;
     return true;
 }
 
-/* An end tag closes the current element when the names match; anything
- * else (implied closes, misnesting, stray end tags) is refused. */
+/* End tags that close their element with everything above it ("generate
+ * implied end tags", then pop until it): the block list, p, li, dd, dt,
+ * headings, cells and caption. Refused when the element is not in scope
+ * (a table element comes first; for li also a list), when a heading
+ * other than the target comes first, or when a formatting element would
+ * be popped outside a cell (it would be reconstructed). */
+static bool
+close_through(struct fp *p, GumboTag tag, enum fp_class c)
+{
+    size_t i, k;
+
+    for (i = p->depth; i > 1; i--) {
+        GumboTag t = p->stack[i - 1].tag;
+        enum fp_class ct = tag_kind(t);
+
+        if (t == tag)
+            break;
+        if ((ct >= FC_TABLE && ct <= FC_CELL) || ct == FC_NO_P ||
+            (c == FC_LI && (t == GUMBO_TAG_UL || t == GUMBO_TAG_OL)) ||
+            (c == FC_HEADING && is_heading(t)))
+            return false;
+    }
+    if (i == 1)
+        return false;
+    for (k = i; k < p->depth && c != FC_CELL && c != FC_CAPTION; k++) {
+        enum fp_class ck = tag_kind(p->stack[k].tag);
+
+        if (ck == FC_FORMAT || ck == FC_A)
+            return false;
+    }
+    while (p->depth >= i)
+        el_pop(p);
+    return true;
+}
+
+/* </tr>, </tbody>, </thead>, </tfoot>, </table>: close the open cell and
+ * the row or section below the target first, as the table insertion
+ * modes do. */
+static bool
+close_table_part(struct fp *p, GumboTag tag, enum fp_class c)
+{
+    close_cell(p);
+    if (c != FC_TR && current_tag(p) == GUMBO_TAG_TR)
+        el_pop(p);
+    if (c == FC_TABLE && tag_kind(current_tag(p)) == FC_TSECTION &&
+        p->depth > 1)
+        el_pop(p);
+    if (p->depth <= 1 || current_tag(p) != tag)
+        return false;
+    el_pop(p);
+    return true;
+}
+
+/* An end tag: an element with a rule above closes as that rule says;
+ * others close the current element when the names match; one that matches
+ * no open element and has no rule of its own is ignored ("any other end
+ * tag" meets only special elements); anything else (misnesting) is
+ * refused. */
 static bool
 end_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len)
 {
-    const struct fp_open *e = &p->stack[p->depth - 1];
+    enum fp_class c = tag_kind(tag);
+    const struct fp_open *e;
+    size_t i;
 
+    if (tag == GUMBO_TAG_BR)
+        return start_tag(p, GUMBO_TAG_BR, "br", 2, false); /* </br> is <br> */
+    if (tag == GUMBO_TAG_COL && current_tag(p) == GUMBO_TAG_COLGROUP)
+        return true; /* ignored in a column group */
+    if (!in_table_mode(p) &&
+        (c == FC_ORDINARY || c == FC_VOID || c == FC_IGNORE || c == FC_RAW ||
+         c == FC_FORMAT || c == FC_A || c == FC_NO_P || c == FC_RUBYTEXT ||
+         c == FC_VOID_P)) {
+        for (i = p->depth; i > 1; i--) {
+            if (p->stack[i - 1].tag == tag)
+                break;
+        }
+        if (i == 1)
+            return true; /* ignored: text not even flushed */
+    }
+    text_flush(p);
+    if (p->bail)
+        return false;
+    if (tag == GUMBO_TAG_P && !open_has(p, GUMBO_TAG_P)) {
+        /* "</p>" without a <p>: an empty <p> is inserted */
+        p->n_attrs = 0;
+        return !in_table_mode(p) && start_tag(p, GUMBO_TAG_P, "p", 1, false) &&
+               close_p(p);
+    }
+    if (c == FC_TR || c == FC_TSECTION || c == FC_TABLE)
+        return close_table_part(p, tag, c);
+    if (closes_implied(c))
+        return close_through(p, tag, c);
+    e = &p->stack[p->depth - 1];
     if (p->depth <= 1 || e->tag != tag)
         return false;
     if (tag == GUMBO_TAG_UNKNOWN &&
         (e->name_len != name_len || str_ncasecmp(e->name, name, name_len)))
         return false;
     el_pop(p);
+    return true;
+}
+
+/* After the start tag of an FC_RAW element at p->i: its content up to the
+ * matching end tag becomes one text node (no references, no tags), as in
+ * gumbo's RAWTEXT and script data states; script content holding "<!--"
+ * (the escaped states) and end tags with anything before '>' are
+ * refused. */
+static bool
+raw_text(struct fp *p, GumboTag tag, const char *name, size_t name_len)
+{
+    const char *s = p->s;
+    size_t len = p->len, i = p->i, end;
+
+    for (;;) {
+        const char *lt = memchr(s + i, '<', len - i);
+
+        if (lt == NULL)
+            return false; /* unclosed at the end of input */
+        i = (size_t)(lt - s);
+        if (len - i >= name_len + 3 && s[i + 1] == '/' &&
+            str_ncasecmp(s + i + 2, name, name_len) == 0) {
+            char c = s[i + 2 + name_len];
+
+            if (c == '>')
+                break;
+            if (is_ws(c) || c == '/')
+                return false;
+        }
+        i++;
+    }
+    end = i;
+    if (tag == GUMBO_TAG_SCRIPT &&
+        memmem(s + p->i, end - p->i, "<!--", 4) != NULL)
+        return false;
+    if (end > p->i) {
+        size_t k;
+
+        fp_append(p, &p->text, s + p->i, end - p->i);
+        for (k = p->i; k < end && p->text_ws; k++)
+            p->text_ws = is_ws(s[k]);
+        text_flush(p);
+    }
+    el_pop(p);
+    p->i = end + name_len + 3;
     return true;
 }
 
@@ -764,7 +1065,7 @@ attribute(struct fp *p)
             if (q == NULL)
                 return false;
             end = (size_t)(q - s);
-            if (!decode_run(p, &p->value, i + 1, end))
+            if (!decode_run(p, &p->value, i + 1, end, true))
                 return false;
             i = end + 1;
             if (i >= len || (!is_ws(s[i]) && s[i] != '/' && s[i] != '>'))
@@ -778,7 +1079,7 @@ attribute(struct fp *p)
                     return false;
                 i++;
             }
-            if (i >= len || !decode_run(p, &p->value, v0, i))
+            if (i >= len || !decode_run(p, &p->value, v0, i, true))
                 return false;
         }
     }
@@ -853,10 +1154,13 @@ tag(struct fp *p)
         i = p->i;
     }
     p->i = i + 1;
-    text_flush(p);
     if (end)
         return end_tag(p, t, s + name0, name_len);
-    return start_tag(p, t, s + name0, name_len, self_closing);
+    if (!start_tag(p, t, s + name0, name_len, self_closing))
+        return false;
+    if (tag_kind(t) == FC_RAW && p->st == SYN_OK)
+        return raw_text(p, t, s + name0, name_len);
+    return true;
 }
 
 /* "<!--" at p->i: a plain comment, "--" only in its closing "-->". */
@@ -889,6 +1193,7 @@ html_fast_parse(const char *html, size_t len, struct arena *a,
     struct fp *p = NULL;
     GumboNode *r;
     enum syn_status st;
+    size_t i;
 
     *root = NULL;
     if (!bytes_simple(html, len))
@@ -951,6 +1256,12 @@ html_fast_parse(const char *html, size_t len, struct arena *a,
         }
     }
     text_flush(p);
+    for (i = 1; i < p->depth; i++) {
+        enum fp_class c = tag_kind(p->stack[i].tag);
+
+        if (c >= FC_TABLE && c <= FC_CELL)
+            p->bail = true; /* table parts left open: not tried */
+    }
     while (p->depth > 0 && p->st == SYN_OK)
         el_pop(p); /* what is open at the end is closed there */
     st = p->st;

@@ -77,7 +77,7 @@ run_all(const char *in, size_t len, enum html_parser parser, struct outs *o,
                                 &err);
     /* html_sanitize takes plain text without a parse: f2, f3 may be false */
     *fast = f1;
-    if (f1 && (f2 != f3))
+    if (st == SYN_OK && f1 && (f2 != f3))
         fail_msg("sanitize paths disagree for %.80s", in);
     return st;
 }
@@ -150,7 +150,6 @@ static const struct {
     {"<h1>Title</h1><h2>Sub</h2><p>Body</p>", true},
     {"<figure><img src=a.png><figcaption>Cap</figcaption></figure>", true},
     {"<blockquote><p>q</p></blockquote>", true},
-    {"<div><p>in div</div>", false},
     {"<video src=v.mp4><source src=a.webm></video>", true},
     {"<custom-el data-x=1>custom</custom-el><o:p></o:p>", true},
     {"<span\tclass=\"c\"\n>ws in tags</span >", true},
@@ -159,19 +158,39 @@ static const struct {
      "<img data-src=\"https://cdn.example.org/lazy.jpg\">",
      true},
     {"\xe5\x8c\x97\xe4\xba\xac <p dir=rtl>\xd9\x85\xd8\xb1\xd8\xad</p>", true},
+    {"<div><p>in div</div>", true},
+    {"<table><tr><td>cell</td></tr></table>", true},
+    {"<script>alert(1)</script>", true},
+    {"<style>p{}</style>", true},
+    {"<li>a<span>b<li>c", true},
+    {"<iframe src=\"https://www.youtube.com/embed/x\"></iframe>", true},
+    {"<body><p>x</p></body>", true},
+    {"<p>x<table><tr><td>y</td></tr></table>", true},
+    {"x</img>y</span></custom></html></body>z", true},
+    {"<ul><li><p>a</ul><div><p>b</div><ol><li>c<li><p>d</ol>", true},
+    {"<table> <caption>c</caption><colgroup><col span=2></colgroup>"
+     "<thead><tr><th>h</th></tr></thead>\n<tbody><tr><td>d</td></tr>"
+     "</tbody></table>",
+     true},
+    {"<table><tr><td><p>x</td></tr> </table>", true},
+    {"<p>a<script>if (a < b && c) {}</script>b<style>p{}</style>", true},
+    {"<html><head><meta charset=utf-8></head><body><p>doc</body></html>",
+     true},
+    {"<p>a<div>b</div></p>", true},
+    {"<a href=\"?x=1&copy=2\">c</a>", true},
+    {"</p>stray end", true},
+    {"<br></br>", true},
+    {"<table><tr><td>x</table>", true},
+    {"<table><td>x</td></table>", true},
+    {"<table><tbody><tr><td>x</td></tr></table>", true},
     /* refused: gumbo restructures, or the rule is not implemented */
-    {"<p>a<div>b</div></p>", false},
-    {"<table><tr><td>cell</td></tr></table>", false},
     {"<p><b>bold<p>next</b>", false},
     {"<b><i>misnested</b></i>", false},
     {"<a href=x>one<a href=y>two</a></a>", false},
     {"<h1>a<h2>b</h2></h1>", false},
-    {"<script>alert(1)</script>", false},
-    {"<style>p{}</style>", false},
     {"<textarea>x</textarea>", false},
     {"<svg><circle/></svg>", false},
     {"<math><mi>x</mi></math>", false},
-    {"<li>a<span>b<li>c", false},
     {"a < b", false},
     {"<!-->x", false},
     {"<!--->x", false},
@@ -179,7 +198,6 @@ static const struct {
     {"<!-- a -- b -->", false},
     {"<!DOCTYPE html><p>x</p>", false},
     {"<p>&copy 2020</p>", false},
-    {"<a href=\"?x=1&copy=2\">c</a>", false},
     {"<p>&notit;</p>", false},
     {"<p>&hearts;</p>", false},
     {"<p>&#0;&#x80;</p>", false},
@@ -192,21 +210,36 @@ static const struct {
     {"<p class=a class=b>dup</p>", false},
     {"<p a=\"x\"b=\"y\">no space</p>", false},
     {"<p a=x\"y>quote in unquoted</p>", false},
-    {"</p>stray end", false},
-    {"<br></br>", false},
     {"<form><input name=q></form>", false},
     {"<b><b><b><b>four</b></b></b></b>", false},
     {"<pre>&#10;x</pre>", false},
     {"<p>x<main>y</main>", false},
-    {"<iframe src=\"https://www.youtube.com/embed/x\"></iframe>", false},
-    {"<body><p>x</p></body>", false},
     {"<foo><bar>x</foo></bar>", false},
+    {"<table>text</table>", false},
+    {"<table><tr><td>x</td></tr>", false},
+    {"<script><!--x--></script>", false},
+    {"<script>a</script x>", false},
+    {"<iframe>unclosed", false},
+    {"<li><b>x<li>y", false},
+    {"<table><tr><table>", false},
+    {"<p><a>x<h2>y</h2></a>", false},
+    {"<a href=\"?x=1&copy;=2&not\">c</a>", false},
+    {"<h2><span><h3>x</h2>", false},
+    {"<ul><li>a</ul></li>", false},
+    {"<p><b>x</p>", false},
+    {"<table><tr><td>a<caption>", false},
+    {"<ruby>a<rt>b</ruby>", false},
+    {"<table><colgroup><col></col></colgroup><tr><th>h<th>i<tr><td>a"
+     "<td><b>b</table>",
+     true},
+    {"<ruby>a<rt>b</rt><rp>(</rp></ruby></nope></b>", true},
+    {"<div><span>a<ul><li>b</div>", true},
 };
 
 static void
 test_cases(void **state)
 {
-    size_t i;
+    size_t i, wrong = 0;
 
     (void)state;
     for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
@@ -216,10 +249,13 @@ test_cases(void **state)
         if (strcmp(cases[i].in, "nul") == 0)
             len = 8; /* "nul\0byte" */
         used = diff_one(cases[i].in, len);
-        if (used != cases[i].fast)
-            fail_msg("case %zu: fast path %s: %s", i,
-                     used ? "accepted" : "refused", cases[i].in);
+        if (used != cases[i].fast) {
+            print_error("case %zu: fast path %s: %s\n", i,
+                        used ? "accepted" : "refused", cases[i].in);
+            wrong++;
+        }
     }
+    assert_int_equal(wrong, 0);
 }
 
 static void
