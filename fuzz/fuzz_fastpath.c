@@ -25,8 +25,8 @@ struct outs {
 };
 
 static const char *const out_names[N_OUT] = {
-    "safe_html", "excerpt_html", "excerpt_text", "text", "sanitize",
-    "sanitize/nobase",
+    "safe_html", "excerpt_html", "excerpt_text",
+    "text",      "sanitize",     "sanitize/nobase",
 };
 
 static bool
@@ -44,8 +44,8 @@ run(const char *in, size_t len, enum html_parser parser, struct outs *o)
     o->image = NULL;
     if (html_clean_with(in, len, &opts, &out, parser, &fast, &err) != SYN_OK)
         return false;
-    if (html_sanitize_with(in, len, "https://example.org/a/", &o->b[4],
-                           parser, &ignored, &err) != SYN_OK ||
+    if (html_sanitize_with(in, len, "https://example.org/a/", &o->b[4], parser,
+                           &ignored, &err) != SYN_OK ||
         html_sanitize_with(in, len, NULL, &o->b[5], parser, &ignored, &err) !=
             SYN_OK)
         return false;

@@ -42,8 +42,8 @@ enum fp_class {
     FC_COL,
     FC_TSECTION, /* tbody, thead, tfoot */
     FC_TR,
-    FC_CELL,      /* td, th */
-    FC_RUBYTEXT,  /* rt, rp: only right inside a <ruby> */
+    FC_CELL,     /* td, th */
+    FC_RUBYTEXT, /* rt, rp: only right inside a <ruby> */
 };
 
 static const unsigned char tag_class[GUMBO_TAG_LAST + 1] = {
@@ -159,142 +159,66 @@ static const struct named_ref {
     const char *name;
     uint32_t cp;
 } named_refs[] = {
-    {"Aacute", 0x00C1},
-    {"Agrave", 0x00C0},
-    {"Auml", 0x00C4},
-    {"Ccedil", 0x00C7},
-    {"Dagger", 0x2021},
-    {"Eacute", 0x00C9},
-    {"Egrave", 0x00C8},
-    {"Ntilde", 0x00D1},
-    {"OElig", 0x0152},
-    {"Ouml", 0x00D6},
-    {"Prime", 0x2033},
-    {"Scaron", 0x0160},
-    {"Uuml", 0x00DC},
-    {"aacute", 0x00E1},
-    {"acirc", 0x00E2},
-    {"acute", 0x00B4},
-    {"aelig", 0x00E6},
-    {"agrave", 0x00E0},
-    {"amp", 0x0026},
-    {"apos", 0x0027},
-    {"aring", 0x00E5},
-    {"atilde", 0x00E3},
-    {"auml", 0x00E4},
-    {"bdquo", 0x201E},
-    {"brvbar", 0x00A6},
-    {"bull", 0x2022},
-    {"ccedil", 0x00E7},
-    {"cedil", 0x00B8},
-    {"cent", 0x00A2},
-    {"copy", 0x00A9},
-    {"curren", 0x00A4},
-    {"dagger", 0x2020},
-    {"darr", 0x2193},
-    {"deg", 0x00B0},
-    {"divide", 0x00F7},
-    {"eacute", 0x00E9},
-    {"ecirc", 0x00EA},
-    {"egrave", 0x00E8},
-    {"emsp", 0x2003},
-    {"ensp", 0x2002},
-    {"euml", 0x00EB},
-    {"euro", 0x20AC},
-    {"frac12", 0x00BD},
-    {"frac14", 0x00BC},
-    {"frac34", 0x00BE},
-    {"ge", 0x2265},
-    {"gt", 0x003E},
-    {"hairsp", 0x200A},
-    {"harr", 0x2194},
-    {"hellip", 0x2026},
-    {"iacute", 0x00ED},
-    {"icirc", 0x00EE},
-    {"iexcl", 0x00A1},
-    {"igrave", 0x00EC},
-    {"infin", 0x221E},
-    {"iquest", 0x00BF},
-    {"iuml", 0x00EF},
-    {"laquo", 0x00AB},
-    {"larr", 0x2190},
-    {"ldquo", 0x201C},
-    {"le", 0x2264},
-    {"lsaquo", 0x2039},
-    {"lsquo", 0x2018},
-    {"lt", 0x003C},
-    {"macr", 0x00AF},
-    {"mdash", 0x2014},
-    {"micro", 0x00B5},
-    {"middot", 0x00B7},
-    {"minus", 0x2212},
-    {"nbsp", 0x00A0},
-    {"ndash", 0x2013},
-    {"ne", 0x2260},
-    {"not", 0x00AC},
-    {"ntilde", 0x00F1},
-    {"oacute", 0x00F3},
-    {"ocirc", 0x00F4},
-    {"oelig", 0x0153},
-    {"ograve", 0x00F2},
-    {"ordf", 0x00AA},
-    {"ordm", 0x00BA},
-    {"oslash", 0x00F8},
-    {"otilde", 0x00F5},
-    {"ouml", 0x00F6},
-    {"para", 0x00B6},
-    {"permil", 0x2030},
-    {"plusmn", 0x00B1},
-    {"pound", 0x00A3},
-    {"prime", 0x2032},
-    {"quot", 0x0022},
-    {"raquo", 0x00BB},
-    {"rarr", 0x2192},
-    {"rdquo", 0x201D},
-    {"reg", 0x00AE},
-    {"rsaquo", 0x203A},
-    {"rsquo", 0x2019},
-    {"sbquo", 0x201A},
-    {"scaron", 0x0161},
-    {"sect", 0x00A7},
-    {"shy", 0x00AD},
-    {"sup1", 0x00B9},
-    {"sup2", 0x00B2},
-    {"sup3", 0x00B3},
-    {"szlig", 0x00DF},
-    {"thinsp", 0x2009},
-    {"times", 0x00D7},
-    {"trade", 0x2122},
-    {"uacute", 0x00FA},
-    {"uarr", 0x2191},
-    {"ucirc", 0x00FB},
-    {"ugrave", 0x00F9},
-    {"uml", 0x00A8},
-    {"uuml", 0x00FC},
-    {"yacute", 0x00FD},
-    {"yen", 0x00A5},
-    {"yuml", 0x00FF},
-    {"zwj", 0x200D},
-    {"zwnj", 0x200C},
+    {"Aacute", 0x00C1}, {"Agrave", 0x00C0}, {"Auml", 0x00C4},
+    {"Ccedil", 0x00C7}, {"Dagger", 0x2021}, {"Eacute", 0x00C9},
+    {"Egrave", 0x00C8}, {"Ntilde", 0x00D1}, {"OElig", 0x0152},
+    {"Ouml", 0x00D6},   {"Prime", 0x2033},  {"Scaron", 0x0160},
+    {"Uuml", 0x00DC},   {"aacute", 0x00E1}, {"acirc", 0x00E2},
+    {"acute", 0x00B4},  {"aelig", 0x00E6},  {"agrave", 0x00E0},
+    {"amp", 0x0026},    {"apos", 0x0027},   {"aring", 0x00E5},
+    {"atilde", 0x00E3}, {"auml", 0x00E4},   {"bdquo", 0x201E},
+    {"brvbar", 0x00A6}, {"bull", 0x2022},   {"ccedil", 0x00E7},
+    {"cedil", 0x00B8},  {"cent", 0x00A2},   {"copy", 0x00A9},
+    {"curren", 0x00A4}, {"dagger", 0x2020}, {"darr", 0x2193},
+    {"deg", 0x00B0},    {"divide", 0x00F7}, {"eacute", 0x00E9},
+    {"ecirc", 0x00EA},  {"egrave", 0x00E8}, {"emsp", 0x2003},
+    {"ensp", 0x2002},   {"euml", 0x00EB},   {"euro", 0x20AC},
+    {"frac12", 0x00BD}, {"frac14", 0x00BC}, {"frac34", 0x00BE},
+    {"ge", 0x2265},     {"gt", 0x003E},     {"hairsp", 0x200A},
+    {"harr", 0x2194},   {"hellip", 0x2026}, {"iacute", 0x00ED},
+    {"icirc", 0x00EE},  {"iexcl", 0x00A1},  {"igrave", 0x00EC},
+    {"infin", 0x221E},  {"iquest", 0x00BF}, {"iuml", 0x00EF},
+    {"laquo", 0x00AB},  {"larr", 0x2190},   {"ldquo", 0x201C},
+    {"le", 0x2264},     {"lsaquo", 0x2039}, {"lsquo", 0x2018},
+    {"lt", 0x003C},     {"macr", 0x00AF},   {"mdash", 0x2014},
+    {"micro", 0x00B5},  {"middot", 0x00B7}, {"minus", 0x2212},
+    {"nbsp", 0x00A0},   {"ndash", 0x2013},  {"ne", 0x2260},
+    {"not", 0x00AC},    {"ntilde", 0x00F1}, {"oacute", 0x00F3},
+    {"ocirc", 0x00F4},  {"oelig", 0x0153},  {"ograve", 0x00F2},
+    {"ordf", 0x00AA},   {"ordm", 0x00BA},   {"oslash", 0x00F8},
+    {"otilde", 0x00F5}, {"ouml", 0x00F6},   {"para", 0x00B6},
+    {"permil", 0x2030}, {"plusmn", 0x00B1}, {"pound", 0x00A3},
+    {"prime", 0x2032},  {"quot", 0x0022},   {"raquo", 0x00BB},
+    {"rarr", 0x2192},   {"rdquo", 0x201D},  {"reg", 0x00AE},
+    {"rsaquo", 0x203A}, {"rsquo", 0x2019},  {"sbquo", 0x201A},
+    {"scaron", 0x0161}, {"sect", 0x00A7},   {"shy", 0x00AD},
+    {"sup1", 0x00B9},   {"sup2", 0x00B2},   {"sup3", 0x00B3},
+    {"szlig", 0x00DF},  {"thinsp", 0x2009}, {"times", 0x00D7},
+    {"trade", 0x2122},  {"uacute", 0x00FA}, {"uarr", 0x2191},
+    {"ucirc", 0x00FB},  {"ugrave", 0x00F9}, {"uml", 0x00A8},
+    {"uuml", 0x00FC},   {"yacute", 0x00FD}, {"yen", 0x00A5},
+    {"yuml", 0x00FF},   {"zwj", 0x200D},    {"zwnj", 0x200C},
 };
 
 /* The names HTML5 also decodes without a ';' (the legacy ones), which
  * make "&name" mean something other than its bytes: any of them as a
  * prefix of a reference without ';' sends the input to gumbo. */
 static const char *const legacy_refs[] = {
-    "AElig", "AMP", "Aacute", "Acirc", "Agrave", "Aring", "Atilde", "Auml",
-    "COPY", "Ccedil", "ETH", "Eacute", "Ecirc", "Egrave", "Euml", "GT",
-    "Iacute", "Icirc", "Igrave", "Iuml", "LT", "Ntilde", "Oacute", "Ocirc",
-    "Ograve", "Oslash", "Otilde", "Ouml", "QUOT", "REG", "THORN", "Uacute",
-    "Ucirc", "Ugrave", "Uuml", "Yacute", "aacute", "acirc", "acute", "aelig",
-    "agrave", "amp", "aring", "atilde", "auml", "brvbar", "ccedil", "cedil",
-    "cent", "copy", "curren", "deg", "divide", "eacute", "ecirc", "egrave",
-    "eth", "euml", "frac12", "frac14", "frac34", "gt", "iacute", "icirc",
-    "iexcl", "igrave", "iquest", "iuml", "laquo", "lt", "macr", "micro",
-    "middot", "nbsp", "not", "ntilde", "oacute", "ocirc", "ograve", "ordf",
-    "ordm", "oslash", "otilde", "ouml", "para", "plusmn", "pound", "quot",
-    "raquo", "reg", "sect", "shy", "sup1", "sup2", "sup3", "szlig", "thorn",
-    "times", "uacute", "ucirc", "ugrave", "uml", "uuml", "yacute", "yen",
+    "AElig",  "AMP",    "Aacute", "Acirc",  "Agrave", "Aring",  "Atilde",
+    "Auml",   "COPY",   "Ccedil", "ETH",    "Eacute", "Ecirc",  "Egrave",
+    "Euml",   "GT",     "Iacute", "Icirc",  "Igrave", "Iuml",   "LT",
+    "Ntilde", "Oacute", "Ocirc",  "Ograve", "Oslash", "Otilde", "Ouml",
+    "QUOT",   "REG",    "THORN",  "Uacute", "Ucirc",  "Ugrave", "Uuml",
+    "Yacute", "aacute", "acirc",  "acute",  "aelig",  "agrave", "amp",
+    "aring",  "atilde", "auml",   "brvbar", "ccedil", "cedil",  "cent",
+    "copy",   "curren", "deg",    "divide", "eacute", "ecirc",  "egrave",
+    "eth",    "euml",   "frac12", "frac14", "frac34", "gt",     "iacute",
+    "icirc",  "iexcl",  "igrave", "iquest", "iuml",   "laquo",  "lt",
+    "macr",   "micro",  "middot", "nbsp",   "not",    "ntilde", "oacute",
+    "ocirc",  "ograve", "ordf",   "ordm",   "oslash", "otilde", "ouml",
+    "para",   "plusmn", "pound",  "quot",   "raquo",  "reg",    "sect",
+    "shy",    "sup1",   "sup2",   "sup3",   "szlig",  "thorn",  "times",
+    "uacute", "ucirc",  "ugrave", "uml",    "uuml",   "yacute", "yen",
     "yuml",
 };
 
@@ -415,8 +339,9 @@ ref_decode(const char *s, size_t len, size_t i, bool in_attr, char out[4],
                (hex ? ascii_isxdigit((unsigned char)s[k])
                     : ascii_isdigit((unsigned char)s[k]))) {
             unsigned char c = (unsigned char)s[k];
-            uint32_t d = ascii_isdigit(c) ? (uint32_t)(c - '0')
-                                          : (uint32_t)(ascii_tolower(c) - 'a' + 10);
+            uint32_t d = ascii_isdigit(c)
+                             ? (uint32_t)(c - '0')
+                             : (uint32_t)(ascii_tolower(c) - 'a' + 10);
 
             cp = cp * (hex ? 16u : 10u) + d;
             k++;
@@ -638,8 +563,8 @@ in_table_mode(const struct fp *p)
 {
     enum fp_class c = tag_kind(current_tag(p));
 
-    return p->depth > 1 && (c == FC_TABLE || c == FC_TSECTION ||
-                            c == FC_TR || c == FC_COLGROUP);
+    return p->depth > 1 && (c == FC_TABLE || c == FC_TSECTION || c == FC_TR ||
+                            c == FC_COLGROUP);
 }
 
 static bool
@@ -1074,8 +999,8 @@ attribute(struct fp *p)
             size_t v0 = i;
 
             while (i < len && !is_ws(s[i]) && s[i] != '>') {
-                if (s[i] == '"' || s[i] == '\'' || s[i] == '<' ||
-                    s[i] == '=' || s[i] == '`')
+                if (s[i] == '"' || s[i] == '\'' || s[i] == '<' || s[i] == '=' ||
+                    s[i] == '`')
                     return false;
                 i++;
             }
@@ -1171,7 +1096,8 @@ comment(struct fp *p)
     size_t len = p->len, i = p->i + 4;
     GumboNode *n;
 
-    if (i < len && (s[i] == '>' || (s[i] == '-' && i + 1 < len && s[i + 1] == '>')))
+    if (i < len &&
+        (s[i] == '>' || (s[i] == '-' && i + 1 < len && s[i + 1] == '>')))
         return false;
     dd = i < len ? memmem(s + i, len - i, "--", 2) : NULL;
     if (dd == NULL || (size_t)(dd - s) + 2 >= len || dd[2] != '>')
@@ -1187,8 +1113,8 @@ comment(struct fp *p)
 }
 
 enum syn_status
-html_fast_parse(const char *html, size_t len, struct arena *a,
-                GumboNode **root, struct syn_err *err)
+html_fast_parse(const char *html, size_t len, struct arena *a, GumboNode **root,
+                struct syn_err *err)
 {
     struct fp *p = NULL;
     GumboNode *r;
@@ -1244,10 +1170,9 @@ html_fast_parse(const char *html, size_t len, struct arena *a,
             p->i = to;
             continue;
         }
-        if (p->i + 1 < len &&
-            (ascii_isalpha((unsigned char)s[1]) ||
-             (s[1] == '/' && p->i + 2 < len &&
-              ascii_isalpha((unsigned char)s[2])))) {
+        if (p->i + 1 < len && (ascii_isalpha((unsigned char)s[1]) ||
+                               (s[1] == '/' && p->i + 2 < len &&
+                                ascii_isalpha((unsigned char)s[2])))) {
             p->bail = !tag(p);
         } else if (len - p->i >= 4 && memcmp(s, "<!--", 4) == 0) {
             p->bail = !comment(p);

@@ -9,16 +9,28 @@
  * do.
  *
  * Safety rule: it may refuse too often, never accept wrongly. For every
- * input it accepts, the tree is the one gumbo builds for it parsed as the
- * children of a <div> (the walks then give byte-identical output); for
- * anything else (raw text and foreign elements, tables, forms, misnested
- * or implicitly closed elements other than the few exact rules below,
- * unknown character references, CR, NUL, controls, invalid UTF-8, parse
- * errors of the tokenizer) it says "not simple" and the caller uses gumbo.
- * Rules implemented exactly: void elements, "<p>" closed by a block start
- * while it is the current element, "<li>"/"<dd>"/"<dt>" closed by the next
- * one while it is the current element, the newline dropped after <pre> and
- * <listing>, elements left open at the end of input.
+ * input it accepts, the tree is the one gumbo 0.10.1 builds for it parsed
+ * as the children of a <div> (the walks then give byte-identical output).
+ * It refuses: foreign content (svg, math), RCDATA and other raw-text
+ * elements than iframe, style and script, forms, buttons, select, object
+ * and the like, misnesting that the adoption agency or the reconstruction
+ * of formatting elements would repair, implied closes other than those
+ * below, text or other tags where a table only takes table parts (foster
+ * parenting), tables left open at the end, character references it does
+ * not know or that are decoded without ';', CR, NUL, controls,
+ * noncharacters, invalid UTF-8, a BOM, tokenizer errors (missing
+ * whitespace between attributes, duplicate attributes, odd comments,
+ * '<' not starting a tag, '/>' on non-void elements).
+ * Rules implemented exactly: void elements; <p> closed by a block start
+ * while it is the current element; the li/dd/dt closing loop; end tags
+ * of blocks, p, li, dd, dt, headings, cells and captions popping the
+ * elements above them; tables with their implied tbody and tr and the
+ * closing of cells, rows and sections by the next part or end tag; raw
+ * text of iframe, style and script (without "<!--"); the newline dropped
+ * after <pre> and <listing>; ignored tokens (html, head, body, end tags
+ * matching no open element, </col> in a column group), which do not
+ * split text nodes; </br> read as <br>; </p> without <p> giving an empty
+ * <p>; rt and rp right inside ruby; elements left open at the end.
  *
  * The differential tests (tests/unit/html/test_fastpath.c, fuzz/
  * fuzz_fastpath.c) compare both paths' outputs on every accepted input.

@@ -17,12 +17,10 @@
 
 /* html_clean() (clean.c) parsed by parser; *fast_used (may be NULL) is
  * set when the fast parser built the tree. */
-enum syn_status html_clean_with(const char *html, size_t len,
-                                const struct html_clean_opts *o,
-                                const struct html_clean_out *out,
-                                enum html_parser parser,
-                                bool *fast_used /* out */,
-                                struct syn_err *err) SYN_NODISCARD;
+enum syn_status
+html_clean_with(const char *html, size_t len, const struct html_clean_opts *o,
+                const struct html_clean_out *out, enum html_parser parser,
+                bool *fast_used /* out */, struct syn_err *err) SYN_NODISCARD;
 
 /* html_sanitize() (sanitize.c) parsed by parser. HTML_PARSER_GUMBO also
  * skips the plain-text shortcut, so that gumbo parses every input. */

@@ -1,10 +1,11 @@
 /* The allowlist walk over a gumbo tree (see walk.h).
  *
  * Data flow: bytes -> scan_depth() (cuts absurd nesting, which makes gumbo
- * quadratic) -> gumbo_parse_with_options() with a <div> fragment context, as
- * a browser parses innerHTML -> walk_node() recursively, at most
- * SYN_MAX_HTML_DEPTH deep -> fresh HTML written from the tree, never from
- * the input's bytes.
+ * quadratic) -> html_fast_parse() (fastparse.h: the same tree for simple
+ * HTML, without gumbo), else gumbo_parse_with_options() with a <div>
+ * fragment context, as a browser parses innerHTML -> walk_node()
+ * recursively, at most SYN_MAX_HTML_DEPTH deep -> fresh HTML written from
+ * the tree, never from the input's bytes.
  *
  * Invariants of WALK_SANITIZE output (the fuzzer checks them):
  *  - only tags of tag_policy[] marked KEEP and attributes of attr_allowed();
@@ -1571,8 +1572,7 @@ scan_depth(const char *s, size_t len)
 
 enum syn_status
 html_doc_parse_with(const char *html, size_t len, enum html_parser parser,
-                    struct html_doc **out, bool *fast_used,
-                    struct syn_err *err)
+                    struct html_doc **out, bool *fast_used, struct syn_err *err)
 {
     GumboOptions opts = kGumboDefaultOptions;
     struct html_doc *doc;
