@@ -236,6 +236,8 @@ struct fp {
     struct arena *a;
     struct fp_open stack[SYN_MAX_HTML_SCAN_DEPTH + 1]; /* [0] = root */
     size_t depth;                                      /* entries */
+    unsigned short n_open[GUMBO_TAG_LAST + 1];         /* open elements by tag,
+                                                          root excluded */
     GumboNode **kids;        /* children of the open elements, in order */
     size_t n_kids, cap_kids; /* entries, allocated entries */
     GumboAttribute *attrs[SYN_MAX_HTML_FAST_ATTRS]; /* of the current tag */
@@ -510,6 +512,8 @@ el_push(struct fp *p, GumboNode *n, GumboTag tag, const char *name,
     e->name = name;
     e->name_len = name_len;
     e->kid0 = p->n_kids;
+    if (p->depth > 1)
+        p->n_open[tag]++;
 }
 
 /* Close the current element: its children move into the arena. */
@@ -520,6 +524,8 @@ el_pop(struct fp *p)
     size_t n = p->n_kids - e->kid0;
     GumboVector *v = &e->node->v.element.children;
 
+    if (p->depth > 0)
+        p->n_open[e->tag]--;
     v->length = v->capacity = (unsigned)n;
     if (n > 0) {
         v->data = arena_alloc(p->a, n * sizeof(void *));
@@ -535,13 +541,7 @@ el_pop(struct fp *p)
 static bool
 open_has(const struct fp *p, GumboTag t)
 {
-    size_t i;
-
-    for (i = p->depth; i > 1; i--) {
-        if (p->stack[i - 1].tag == t)
-            return true;
-    }
-    return false;
+    return p->n_open[t] > 0;
 }
 
 static GumboTag
@@ -715,7 +715,6 @@ start_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len,
     enum fp_class c = tag_kind(tag);
     GumboNode *n;
     GumboAttribute **attrs = NULL;
-    size_t i, same = 0;
     bool table_part = c >= FC_CAPTION && c <= FC_CELL;
 
     if (c == FC_IGNORE)
@@ -735,9 +734,7 @@ start_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len,
     case FC_FORMAT:
         /* the "Noah's Ark" clause drops the earliest of three equal
          * formatting elements from the active list: refused */
-        for (i = p->depth; i > 1; i--)
-            same += p->stack[i - 1].tag == tag;
-        if (same >= 3)
+        if (p->n_open[tag] >= 3)
             return false;
         break;
     case FC_A:
@@ -861,23 +858,17 @@ end_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len)
 {
     enum fp_class c = tag_kind(tag);
     const struct fp_open *e;
-    size_t i;
 
     if (tag == GUMBO_TAG_BR)
         return start_tag(p, GUMBO_TAG_BR, "br", 2, false); /* </br> is <br> */
     if (tag == GUMBO_TAG_COL && current_tag(p) == GUMBO_TAG_COLGROUP)
         return true; /* ignored in a column group */
-    if (!in_table_mode(p) &&
+    if (!in_table_mode(p) && !open_has(p, tag) &&
         (c == FC_ORDINARY || c == FC_VOID || c == FC_IGNORE || c == FC_RAW ||
          c == FC_FORMAT || c == FC_A || c == FC_NO_P || c == FC_RUBYTEXT ||
-         c == FC_VOID_P)) {
-        for (i = p->depth; i > 1; i--) {
-            if (p->stack[i - 1].tag == tag)
-                break;
-        }
-        if (i == 1)
-            return true; /* ignored: text not even flushed */
-    }
+         c == FC_VOID_P))
+        return true; /* "any other end tag" meets only specials: ignored,
+                        text not even flushed */
     text_flush(p);
     if (p->bail)
         return false;
@@ -1132,6 +1123,7 @@ html_fast_parse(const char *html, size_t len, struct arena *a, GumboNode **root,
     p->i = 0;
     p->a = a;
     p->depth = 0;
+    memset(p->n_open, 0, sizeof(p->n_open));
     p->kids = NULL;
     p->n_kids = p->cap_kids = 0;
     p->n_attrs = 0;
