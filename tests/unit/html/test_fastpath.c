@@ -322,6 +322,25 @@ static const char *const gen_leaves[] = {
     "</b>",
 };
 
+static const char *const gen_attrs[] = {
+    "",
+    "",
+    " class=\"c\"",
+    " href=\"/x?a=1&amp;b=2&c\"",
+    " href=https://e.org/p",
+    " HREF='mailto:a@b.c'",
+    " href=\"javascript:alert(1)\"",
+    " title='t &copy; x &not=1'",
+    " src=/i.png alt=\"\"",
+    " data-src=\"https://cdn.e.org/x.jpg\" width=1 height=1",
+    " srcset=\"a.png 1x, b.png 2x\"",
+    " style=\"color:red\" onclick=\"x()\"",
+    " id=a1 lang=fr dir=rtl",
+    " title=\"a&notin=b&ampx\"",
+    " colspan=2 scope=col",
+    " cite=\"//e.org/q\" datetime=2020-01-01",
+};
+
 static uint64_t
 rnd(uint64_t *x)
 {
@@ -343,7 +362,9 @@ gen_node(struct buf *b, uint64_t *x, unsigned depth)
         return;
     }
     k = rnd(x) % SYN_ARRAY_LEN(gen_tags);
-    assert_int_equal(buf_printf(b, "<%s>", gen_tags[k]), SYN_OK);
+    assert_int_equal(buf_printf(b, "<%s%s>", gen_tags[k],
+                                gen_attrs[rnd(x) % SYN_ARRAY_LEN(gen_attrs)]),
+                     SYN_OK);
     for (n = rnd(x) % 4; n > 0; n--)
         gen_node(b, x, depth + 1);
     if (rnd(x) % 8 != 0) /* now and then left open */
