@@ -1,11 +1,15 @@
 /* The fast parser of fastparse.h: one pass over the bytes, a stack of open
  * elements, and the tree built in an arena as gumbo would build it.
  *
- * Tokenizing follows the HTML5 tokenizer's data, tag, attribute and comment
- * states for well-formed input only; tree construction follows the "in
- * body" insertion mode for the element classes of tag_class[] (the rules
- * of gumbo 0.10.1's handle_in_body for those tags). Every case whose
- * outcome depends on a rule not implemented here returns "not simple". */
+ * Tokenizing follows the HTML5 tokenizer's data, tag, attribute, comment
+ * and raw-text states for well-formed input only; tree construction
+ * follows the "in body", "in table", "in table body", "in row", "in cell",
+ * "in caption" and "in column group" insertion modes for the element
+ * classes of tag_class[] (the rules of gumbo 0.10.1's handlers for those
+ * tags). Every case whose outcome depends on a rule not implemented here
+ * returns "not simple". The insertion mode is read from the current
+ * element (a table, section, row or column group means its table mode),
+ * which is exact for the elements accepted. */
 #define _GNU_SOURCE /* memmem */
 #include "html/fastparse.h"
 
@@ -22,7 +26,7 @@
 
 /* How a start tag is handled in the "in body" insertion mode. */
 enum fp_class {
-    FC_BAIL = 0, /* rules not implemented here (tables, raw text, ...) */
+    FC_BAIL = 0, /* rules not implemented here (forms, svg, RCDATA...) */
     FC_ORDINARY, /* "any other start tag": inserted, nothing closed */
     FC_NO_P,     /* ordinary in gumbo, but closes <p> in newer specs */
     FC_FORMAT,   /* formatting element (active formatting list) */
