@@ -53,8 +53,8 @@ extern const char cmd_excerpt_help[];
 int cmd_usage_error(const struct cmd_env *env, const char *name,
                     const char *fmt, ...) SYN_PRINTF(3, 4);
 /* Report a runtime failure "syndic NAME: MSG"; returns CMD_RUNTIME. */
-int cmd_fail(const struct cmd_env *env, const char *name, const char *fmt,
-             ...) SYN_PRINTF(3, 4);
+int cmd_fail(const struct cmd_env *env, const char *name, const char *fmt, ...)
+    SYN_PRINTF(3, 4);
 struct syn_ctx;
 
 /* Open the context for command name (config, log, and the store when
@@ -72,6 +72,20 @@ int cmd_print_help(const struct cmd_env *env, const char *name, FILE *to);
  * apostrophe, and one that starts with an apostrophe is quoted, so that an
  * import reads it back unchanged (CSV injection). s NULL is empty. */
 void cmd_csv_field(FILE *out, const char *s, bool text, bool last);
+
+/* Makes the JSON object of one list row (rows of a store list); NULL
+ * when out of memory. full asks for the long form (export). */
+typedef struct json_t *(*cmd_row_json_fn)(const void *row, bool full);
+
+/* Print n rows of row_size bytes each as an indented JSON array, each row
+ * made by row_json, then a newline. CMD_OK, or CMD_RUNTIME with a message
+ * naming cmd. */
+int cmd_print_json_rows(const struct cmd_env *env, const char *cmd,
+                        const void *rows, size_t n, size_t row_size,
+                        cmd_row_json_fn row_json, bool full);
+
+/* A JSON string of s, or JSON null for NULL; NULL when out of memory. */
+struct json_t *cmd_json_str_or_null(const char *s);
 
 /* RFC 3339 UTC form of t into out[32] ("" for 0); returns out. */
 const char *cmd_format_time(int64_t t, char out[32]);

@@ -21,7 +21,8 @@ const char cmd_inquiries_help[] =
     "       syndic inquiries status ID new|contacted|accepted|declined\n"
     "                               [--create-partner]\n"
     "\n"
-    "list    newest first; --json prints [{\"id\", \"organization\", \"name\",\n"
+    "list    newest first; --json prints [{\"id\", \"organization\", "
+    "\"name\",\n"
     "        \"email\", \"website\", \"country\", \"kind\", \"status\",\n"
     "        \"created\"}]\n"
     "show    one inquiry with its message\n"
@@ -35,14 +36,9 @@ enum { OPT_JSON = 1, OPT_STATUS, OPT_CREATE };
 #define INQ_MAX_SLUG 64
 
 static json_t *
-str_or_null(const char *s)
+inq_json(const void *row, bool full)
 {
-    return s != NULL ? json_string(s) : json_null();
-}
-
-static json_t *
-inq_json(const struct store_inquiry *q, bool full)
-{
+    const struct store_inquiry *q = row;
     char t[32];
     json_t *o = json_object();
 
@@ -52,8 +48,8 @@ inq_json(const struct store_inquiry *q, bool full)
     json_object_set_new(o, "organization", json_string(q->organization));
     json_object_set_new(o, "name", json_string(q->name));
     json_object_set_new(o, "email", json_string(q->email));
-    json_object_set_new(o, "website", str_or_null(q->website));
-    json_object_set_new(o, "country", str_or_null(q->country));
+    json_object_set_new(o, "website", cmd_json_str_or_null(q->website));
+    json_object_set_new(o, "country", cmd_json_str_or_null(q->country));
     json_object_set_new(o, "kind", json_string(q->kind));
     json_object_set_new(o, "status",
                         json_string(store_inquiry_status_name(q->status)));
@@ -61,33 +57,9 @@ inq_json(const struct store_inquiry *q, bool full)
                         json_string(cmd_format_time(q->created, t)));
     if (full) {
         json_object_set_new(o, "message", json_string(q->message));
-        json_object_set_new(o, "ip", str_or_null(q->ip));
+        json_object_set_new(o, "ip", cmd_json_str_or_null(q->ip));
     }
     return o;
-}
-
-static int
-print_json(const struct cmd_env *env, const struct store_inquiry_list *l,
-           bool full)
-{
-    json_t *a = json_array();
-    size_t i;
-
-    for (i = 0; a != NULL && i < l->n; i++) {
-        json_t *o = inq_json(&l->v[i], full);
-
-        if (o == NULL || json_array_append_new(a, o) != 0) {
-            json_decref(a);
-            a = NULL;
-        }
-    }
-    if (a == NULL || json_dumpf(a, env->out, JSON_INDENT(1)) != 0) {
-        json_decref(a);
-        return cmd_fail(env, "inquiries", "out of memory");
-    }
-    fputc('\n', env->out);
-    json_decref(a);
-    return CMD_OK;
 }
 
 static void
@@ -118,8 +90,8 @@ print_csv(const struct cmd_env *env, const struct store_inquiry_list *l)
 }
 
 static int
-inq_list(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
-         char **argv, bool export)
+inq_list(const struct cmd_env *env, struct syn_ctx *ctx, int argc, char **argv,
+         bool export)
 {
     static const struct opt_spec specs[] = {
         {"json", 0, false, OPT_JSON},
@@ -157,7 +129,8 @@ inq_list(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
     if (store_inquiry_list(ctx->store, status, &l, &err) != SYN_OK)
         return cmd_fail(env, "inquiries", "%s", err.msg);
     if (json) {
-        rc = print_json(env, l, export);
+        rc = cmd_print_json_rows(env, "inquiries", l->v, l->n, sizeof(l->v[0]),
+                                 inq_json, export);
     } else if (export) {
         print_csv(env, l);
     } else {
@@ -165,10 +138,9 @@ inq_list(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
             const struct store_inquiry *q = &l->v[i];
             char t[32];
 
-            fprintf(env->out, "%-5" PRId64 " %-10s %-9s %-20s %s <%s>\n",
-                    q->id, store_inquiry_status_name(q->status), q->kind,
-                    cmd_format_time(q->created, t), q->organization,
-                    q->email);
+            fprintf(env->out, "%-5" PRId64 " %-10s %-9s %-20s %s <%s>\n", q->id,
+                    store_inquiry_status_name(q->status), q->kind,
+                    cmd_format_time(q->created, t), q->organization, q->email);
         }
     }
     store_inquiry_list_free(l);
@@ -187,8 +159,7 @@ parse_id(const struct cmd_env *env, const char *s, int64_t *id)
 }
 
 static int
-inq_show(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
-         char **argv)
+inq_show(const struct cmd_env *env, struct syn_ctx *ctx, int argc, char **argv)
 {
     struct store_inquiry *q = NULL;
     struct syn_err err;
@@ -209,8 +180,8 @@ inq_show(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
             "organization: %s\nname:         %s\nemail:        %s\n"
             "website:      %s\ncountry:      %s\nkind:         %s\n\n%s\n",
             q->id, store_inquiry_status_name(q->status),
-            cmd_format_time(q->created, t), q->organization, q->name,
-            q->email, q->website != NULL ? q->website : "-",
+            cmd_format_time(q->created, t), q->organization, q->name, q->email,
+            q->website != NULL ? q->website : "-",
             q->country != NULL ? q->country : "-", q->kind, q->message);
     store_inquiry_free(q);
     return CMD_OK;
@@ -287,8 +258,8 @@ inq_status(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
         memset(&p, 0, sizeof(p));
         p.slug = slug;
         p.name = q->organization;
-        p.url = q->website != NULL && url_is_http(q->website) ? q->website
-                                                              : NULL;
+        p.url =
+            q->website != NULL && url_is_http(q->website) ? q->website : NULL;
         if (store_partner_add(ctx->store, &p, (int64_t)time(NULL), &pid,
                               &err) != SYN_OK) {
             if (err.code == SYN_EEXIST)

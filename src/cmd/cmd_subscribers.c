@@ -237,8 +237,8 @@ import_parse(struct csv *c, const int col[N_COLS], struct store_subscriber *in,
     in->name = name[0] != '\0' ? (char *)name : NULL;
     in->organization = org[0] != '\0' ? (char *)org : NULL;
     in->frequency = STORE_FREQ_DAILY;
-    if (freq[0] != '\0' && store_frequency_parse(freq, &in->frequency) !=
-                               SYN_OK) {
+    if (freq[0] != '\0' &&
+        store_frequency_parse(freq, &in->frequency) != SYN_OK) {
         snprintf(msg, cap, "frequency must be instant, daily or weekly");
         return false;
     }
@@ -295,8 +295,8 @@ subs_import(const struct cmd_env *env, struct syn_ctx *ctx, const char *path,
             continue; /* blank line */
         memset(&in, 0, sizeof(in));
         if (!import_parse(&c, col, &in, &topics, msg, sizeof(msg))) {
-            fprintf(env->err, "syndic subscribers: %s:%ld: %s\n", path,
-                    c.line, msg);
+            fprintf(env->err, "syndic subscribers: %s:%ld: %s\n", path, c.line,
+                    msg);
             bad++;
             continue;
         }
@@ -367,12 +367,6 @@ out:
 /* ------------------------------------------------------------------ */
 
 static json_t *
-str_or_null(const char *s)
-{
-    return s != NULL ? json_string(s) : json_null();
-}
-
-static json_t *
 topics_json(const char *topics)
 {
     json_t *a = json_array();
@@ -390,16 +384,18 @@ topics_json(const char *topics)
 }
 
 static json_t *
-sub_json(const struct store_subscriber *s, bool consent)
+sub_json(const void *row, bool consent)
 {
+    const struct store_subscriber *s = row;
     char t1[32], t2[32], t3[32];
     json_t *o = json_object();
 
     if (o == NULL)
         return NULL;
     json_object_set_new(o, "email", json_string(s->email));
-    json_object_set_new(o, "name", str_or_null(s->name));
-    json_object_set_new(o, "organization", str_or_null(s->organization));
+    json_object_set_new(o, "name", cmd_json_str_or_null(s->name));
+    json_object_set_new(o, "organization",
+                        cmd_json_str_or_null(s->organization));
     json_object_set_new(o, "status",
                         json_string(store_sub_status_name(s->status)));
     json_object_set_new(o, "frequency",
@@ -415,35 +411,12 @@ sub_json(const struct store_subscriber *s, bool consent)
     if (consent) {
         json_object_set_new(o, "consent_time",
                             json_string(cmd_format_time(s->consent_time, t3)));
-        json_object_set_new(o, "consent_ip", str_or_null(s->consent_ip));
+        json_object_set_new(o, "consent_ip",
+                            cmd_json_str_or_null(s->consent_ip));
         json_object_set_new(o, "consent_source",
-                            str_or_null(s->consent_source));
+                            cmd_json_str_or_null(s->consent_source));
     }
     return o;
-}
-
-static int
-print_json(const struct cmd_env *env, const struct store_subscriber_list *l,
-           bool consent)
-{
-    json_t *a = json_array();
-    size_t i;
-
-    for (i = 0; a != NULL && i < l->n; i++) {
-        json_t *o = sub_json(&l->v[i], consent);
-
-        if (o == NULL || json_array_append_new(a, o) != 0) {
-            json_decref(a);
-            a = NULL;
-        }
-    }
-    if (a == NULL || json_dumpf(a, env->out, JSON_INDENT(1)) != 0) {
-        json_decref(a);
-        return cmd_fail(env, "subscribers", "out of memory");
-    }
-    fputc('\n', env->out);
-    json_decref(a);
-    return CMD_OK;
 }
 
 static void
@@ -471,8 +444,7 @@ print_csv(const struct cmd_env *env, const struct store_subscriber_list *l)
         cmd_csv_field(env->out, topics, false, false);
         cmd_csv_field(env->out, store_frequency_name(s->frequency), false,
                       false);
-        cmd_csv_field(env->out, store_sub_status_name(s->status), false,
-                      false);
+        cmd_csv_field(env->out, store_sub_status_name(s->status), false, false);
         cmd_csv_field(env->out, cmd_format_time(s->consent_time, t1), false,
                       false);
         cmd_csv_field(env->out, s->consent_source, true, false);
@@ -482,8 +454,8 @@ print_csv(const struct cmd_env *env, const struct store_subscriber_list *l)
 }
 
 static int
-subs_list(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
-          char **argv, bool export)
+subs_list(const struct cmd_env *env, struct syn_ctx *ctx, int argc, char **argv,
+          bool export)
 {
     static const struct opt_spec specs[] = {
         {"json", 0, false, OPT_JSON},
@@ -529,7 +501,8 @@ subs_list(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
     if (store_subscriber_list(ctx->store, &q, &l, &err) != SYN_OK)
         return cmd_fail(env, "subscribers", "%s", err.msg);
     if (json) {
-        rc = print_json(env, l, export);
+        rc = cmd_print_json_rows(env, "subscribers", l->v, l->n,
+                                 sizeof(l->v[0]), sub_json, export);
     } else if (export) {
         print_csv(env, l);
     } else {
@@ -595,8 +568,8 @@ cmd_subscribers(const struct cmd_env *env, int argc, char **argv)
             else if (file == NULL && (argv[i][0] != '-' || argv[i][1] == 0))
                 file = argv[i];
             else
-                return cmd_usage_error(env, "subscribers",
-                                       "unexpected '%s'", argv[i]);
+                return cmd_usage_error(env, "subscribers", "unexpected '%s'",
+                                       argv[i]);
         }
         if (file == NULL)
             return cmd_usage_error(env, "subscribers", "import needs FILE");

@@ -3,6 +3,7 @@
 
 #include "app/ctx.h"
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
@@ -103,4 +104,35 @@ cmd_csv_field(FILE *out, const char *s, bool text, bool last)
         fputs(s, out);
     }
     fputs(last ? "\r\n" : ",", out);
+}
+
+int
+cmd_print_json_rows(const struct cmd_env *env, const char *cmd,
+                    const void *rows, size_t n, size_t row_size,
+                    cmd_row_json_fn row_json, bool full)
+{
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; a != NULL && i < n; i++) {
+        json_t *o = row_json((const char *)rows + i * row_size, full);
+
+        if (o == NULL || json_array_append_new(a, o) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    if (a == NULL || json_dumpf(a, env->out, JSON_INDENT(1)) != 0) {
+        json_decref(a);
+        return cmd_fail(env, cmd, "out of memory");
+    }
+    fputc('\n', env->out);
+    json_decref(a);
+    return CMD_OK;
+}
+
+json_t *
+cmd_json_str_or_null(const char *s)
+{
+    return s != NULL ? json_string(s) : json_null();
 }

@@ -150,11 +150,11 @@ text_copy(struct feed_builder *fb, const char *s, size_t len, bool clean)
         return NULL;
     if (t.len > SYN_MAX_FIELD_BYTES)
         t.len = utf8_boundary(t.p, SYN_MAX_FIELD_BYTES);
-    if (clean || fb_utf8_clean(t.p, t.len)) {
+    if ((clean || fb_utf8_clean(t.p, t.len)) && !utf8_has_c1(t.p, t.len)) {
         r = arena_strndup(&fb->f->arena, t.p, t.len);
     } else {
         buf_reset(&fb->tmp);
-        if (utf8_append_valid(&fb->tmp, t.p, t.len) != SYN_OK) {
+        if (utf8_append_text(&fb->tmp, t.p, t.len) != SYN_OK) {
             fb_fail(fb, SYN_ENOMEM, "out of memory");
             return NULL;
         }

@@ -66,12 +66,13 @@ void fb_problem(struct feed_builder *fb, long line, const char *fmt, ...)
  * (this runs over every byte of every feed). */
 bool fb_utf8_clean(const char *s, size_t len);
 
-/* Text as a model string in the arena: UTF-8 repaired, NULs dropped,
- * ASCII whitespace trimmed; NULL when empty or on failure (fb->status). */
+/* Text as a model string in the arena: UTF-8 repaired, C1 controls read
+ * as windows-1252 (utf8_append_text), NULs dropped, ASCII whitespace
+ * trimmed; NULL when empty or on failure (fb->status). */
 const char *fb_text(struct feed_builder *fb, const char *s, size_t len);
 /* fb_text() for text already known to be valid UTF-8 without NUL bytes
  * (libxml2's character data, which it has decoded and checked): skips
- * the validation pass. */
+ * the validation pass, not the C1 mapping. */
 const char *fb_text_clean(struct feed_builder *fb, const char *s, size_t len);
 /* A URL from the feed resolved against base (else the document URL);
  * kept as written when it cannot be resolved. NULL when empty. */

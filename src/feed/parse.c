@@ -30,15 +30,6 @@ enum enc_kind {
     ENC_ICONV,
 };
 
-/* windows-1252 0x80..0x9F; the five undefined bytes map to C1 controls as
- * browsers do. */
-static const uint16_t cp1252_high[32] = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
-};
-
 static enum syn_status
 from_cp1252(struct buf *out, const char *s, size_t len)
 {
@@ -56,7 +47,7 @@ from_cp1252(struct buf *out, const char *s, size_t len)
             continue;
         if ((st = buf_append(out, s + run, i - run)) != SYN_OK)
             return st;
-        cp = c < 0xA0 ? cp1252_high[c - 0x80] : c;
+        cp = cp1252_char(c);
         if ((st = buf_append(out, u, utf8_encode(cp, u))) != SYN_OK)
             return st;
         run = i + 1;

@@ -67,7 +67,8 @@ enum field {
     F_TITLE,
     F_LINK,
     F_SUMMARY,
-    F_ITUNES_SUMMARY,
+    F_WEAK_SUMMARY, /* itunes:summary, media:description: until a summary */
+    F_WEAK_TITLE,   /* media:title: until a title */
     F_CONTENT,
     F_GUID,
     F_ID,
@@ -116,7 +117,8 @@ struct xml_state {
     unsigned attr_next;
     /* item extras */
     const char *guid_link;   /* isPermaLink guid, the url fallback */
-    bool summary_weak;       /* summary came from itunes:summary */
+    bool summary_weak;       /* summary from itunes:summary or media: */
+    bool title_weak;         /* title came from media:title */
     bool feed_desc_weak;     /* description came from itunes:subtitle */
     bool url_from_alternate; /* url from an Atom alternate link */
     const char *author_name, *author_email;
@@ -669,8 +671,20 @@ cap_end(struct xml_state *st)
         f->update_frequency = text_long(st, 1000000);
         break;
     case F_TITLE:
-        if (it != NULL)
-            set_str(&it->title, title_text(st));
+        if (it != NULL && (it->title == NULL || st->title_weak)) {
+            const char *t = title_text(st);
+
+            if (t != NULL) {
+                it->title = t;
+                st->title_weak = false;
+            }
+        }
+        break;
+    case F_WEAK_TITLE:
+        if (it != NULL && it->title == NULL) {
+            it->title = title_text(st);
+            st->title_weak = it->title != NULL;
+        }
         break;
     case F_LINK:
         if (it != NULL)
@@ -688,7 +702,7 @@ cap_end(struct xml_state *st)
             }
         }
         break;
-    case F_ITUNES_SUMMARY:
+    case F_WEAK_SUMMARY:
         if (it != NULL && it->summary_html == NULL) {
             it->summary_html = html_text(st);
             st->summary_weak = it->summary_html != NULL;
@@ -967,6 +981,7 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         fb_item_begin(st->fb);
         st->guid_link = NULL;
         st->summary_weak = false;
+        st->title_weak = false;
         st->url_from_alternate = false;
         if (st->fb->cur != NULL) {
             st->fb->cur->base_url = base_here(st);
@@ -1039,6 +1054,27 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         return;
     }
     st->ctx_at[st->depth] = C_SKIP;
+}
+
+/* Media RSS in an item or its <media:group>: enclosures, thumbnails, and
+ * the title and description that stand in when the item has none (a
+ * YouTube entry's only text is its media:description). */
+static void
+start_media(struct xml_state *st, enum xml_tok tok, int n,
+            const xmlChar **attrs)
+{
+    if (tok == T_CONTENT)
+        media_content(st, n, attrs);
+    else if (tok == T_THUMBNAIL)
+        offer_image_attr(st, n, attrs, "url", FB_IMAGE_THUMBNAIL);
+    else if (tok == T_TITLE)
+        cap_begin(st, F_WEAK_TITLE, M_TEXT);
+    else if (tok == T_DESCRIPTION)
+        cap_begin(
+            st, F_WEAK_SUMMARY,
+            str_eq_nocase(str_trim(attr_get(st, n, attrs, "type")), "html")
+                ? M_HTML
+                : M_TEXT);
 }
 
 static void
@@ -1152,19 +1188,17 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         if (tok == T_AUTHOR)
             cap_begin(st, F_AUTHOR, M_TEXT);
         else if (tok == T_SUMMARY)
-            cap_begin(st, F_ITUNES_SUMMARY, M_TEXT);
+            cap_begin(st, F_WEAK_SUMMARY, M_TEXT);
         else if (tok == T_IMAGE)
             offer_image_attr(st, n, attrs, "href", FB_IMAGE_ITUNES);
         else if (tok == T_CATEGORY)
             itunes_category(st, n, attrs);
         return;
     case NS_MEDIA:
-        if (tok == T_CONTENT)
-            media_content(st, n, attrs);
-        else if (tok == T_THUMBNAIL)
-            offer_image_attr(st, n, attrs, "url", FB_IMAGE_THUMBNAIL);
-        else if (tok == T_GROUP)
+        if (tok == T_GROUP)
             st->ctx_at[st->depth] = C_MGROUP;
+        else
+            start_media(st, tok, n, attrs);
         return;
     default:
         return;
@@ -1223,10 +1257,8 @@ dispatch(struct xml_state *st, const xmlChar *name, const xmlChar *prefix,
             itunes_category(st, n, attrs);
         return;
     case C_MGROUP:
-        if (ns == NS_MEDIA && tok == T_CONTENT)
-            media_content(st, n, attrs);
-        else if (ns == NS_MEDIA && tok == T_THUMBNAIL)
-            offer_image_attr(st, n, attrs, "url", FB_IMAGE_THUMBNAIL);
+        if (ns == NS_MEDIA)
+            start_media(st, tok, n, attrs);
         return;
     case C_SKIP:
     case C_CAPTURE:

@@ -1,6 +1,7 @@
 /* html_clean(): one parse, then the walks of walk.h (see clean.h). */
 #include "html/clean.h"
 
+#include "html/paths.h"
 #include "html/walk.h"
 #include "util/mem.h"
 #include "util/url.h"
@@ -26,6 +27,14 @@ enum syn_status
 html_clean(const char *html, size_t len, const struct html_clean_opts *o,
            const struct html_clean_out *out, struct syn_err *err)
 {
+    return html_clean_with(html, len, o, out, HTML_PARSER_AUTO, NULL, err);
+}
+
+enum syn_status
+html_clean_with(const char *html, size_t len, const struct html_clean_opts *o,
+                const struct html_clean_out *out, enum html_parser parser,
+                bool *fast_used, struct syn_err *err)
+{
     struct walk_opts w = {WALK_SANITIZE, o->base_url, out->safe_html, NULL,
                           0,             NULL,        NULL};
     struct buf *bufs[4] = {out->safe_html, out->excerpt_html,
@@ -38,7 +47,7 @@ html_clean(const char *html, size_t len, const struct html_clean_opts *o,
         start[i] = bufs[i] != NULL ? bufs[i]->len : 0;
     if (out->image != NULL)
         *out->image = NULL;
-    st = html_doc_parse(html, len, &doc, err);
+    st = html_doc_parse_with(html, len, parser, &doc, fast_used, err);
     if (st != SYN_OK)
         return st;
     if (out->safe_html != NULL)

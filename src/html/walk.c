@@ -1,10 +1,11 @@
 /* The allowlist walk over a gumbo tree (see walk.h).
  *
  * Data flow: bytes -> scan_depth() (cuts absurd nesting, which makes gumbo
- * quadratic) -> gumbo_parse_with_options() with a <div> fragment context, as
- * a browser parses innerHTML -> walk_node() recursively, at most
- * SYN_MAX_HTML_DEPTH deep -> fresh HTML written from the tree, never from
- * the input's bytes.
+ * quadratic) -> html_fast_parse() (fastparse.h: the same tree for simple
+ * HTML, without gumbo), else gumbo_parse_with_options() with a <div>
+ * fragment context, as a browser parses innerHTML -> walk_node()
+ * recursively, at most SYN_MAX_HTML_DEPTH deep -> fresh HTML written from
+ * the tree, never from the input's bytes.
  *
  * Invariants of WALK_SANITIZE output (the fuzzer checks them):
  *  - only tags of tag_policy[] marked KEEP and attributes of attr_allowed();
@@ -24,6 +25,8 @@
 #include <string.h>
 
 #include "html/escape.h"
+#include "html/fastparse.h"
+#include "util/arena.h"
 #include "util/ascii.h"
 #include "util/limits.h"
 #include "util/mem.h"
@@ -46,8 +49,10 @@ struct gumbo_block {
 };
 
 struct html_doc {
-    GumboOutput *out;           /* lives in blocks */
+    const GumboNode *root;      /* in blocks or in arena */
+    GumboOutput *out;           /* gumbo's parse, lives in blocks; or NULL */
     struct gumbo_block *blocks; /* owned chain, newest first */
+    struct arena arena;         /* the fast parser's tree */
 };
 
 static void *
@@ -1562,19 +1567,47 @@ scan_depth(const char *s, size_t len)
     return len;
 }
 
+/* The fast parser's arena: blocks sized for a typical feed item's tree. */
+#define FAST_ARENA_BLOCK (32u * 1024)
+
 enum syn_status
-html_doc_parse(const char *html, size_t len, struct html_doc **out,
-               struct syn_err *err)
+html_doc_parse_with(const char *html, size_t len, enum html_parser parser,
+                    struct html_doc **out, bool *fast_used, struct syn_err *err)
 {
     GumboOptions opts = kGumboDefaultOptions;
     struct html_doc *doc;
+    size_t n;
 
+    if (fast_used != NULL)
+        *fast_used = false;
     if (len > SYN_MAX_HTML_BYTES)
         return syn_err_set(err, SYN_ETOOBIG, "HTML longer than %u bytes",
                            SYN_MAX_HTML_BYTES);
     doc = syn_calloc(1, sizeof(*doc));
     if (doc == NULL)
         return syn_err_set(err, SYN_ENOMEM, "out of memory");
+    arena_init(&doc->arena, FAST_ARENA_BLOCK, 0);
+    /* Both parsers see the same prefix, so the fast path keeps the
+     * SYN_MAX_HTML_SCAN_DEPTH cut exactly. */
+    n = scan_depth(html, len);
+    if (parser != HTML_PARSER_GUMBO) {
+        GumboNode *root = NULL;
+        enum syn_status st = html_fast_parse(html, n, &doc->arena, &root, err);
+
+        if (st != SYN_OK) {
+            html_doc_free(doc);
+            return st;
+        }
+        if (root != NULL) {
+            doc->root = root;
+            if (fast_used != NULL)
+                *fast_used = true;
+            *out = doc;
+            return SYN_OK;
+        }
+        arena_fini(&doc->arena); /* what the refused parse allocated */
+        arena_init(&doc->arena, FAST_ARENA_BLOCK, 0);
+    }
     opts.allocator = gumbo_arena_alloc;
     opts.deallocator = gumbo_arena_free;
     opts.userdata = doc;
@@ -1582,13 +1615,21 @@ html_doc_parse(const char *html, size_t len, struct html_doc **out,
     opts.fragment_context = GUMBO_TAG_DIV;
     opts.fragment_namespace = GUMBO_NAMESPACE_HTML;
     /* gumbo allocates with malloc and has no failure path of its own */
-    doc->out = gumbo_parse_with_options(&opts, html, scan_depth(html, len));
+    doc->out = gumbo_parse_with_options(&opts, html, n);
     if (doc->out == NULL) {
         html_doc_free(doc);
         return syn_err_set(err, SYN_ENOMEM, "HTML parser failed");
     }
+    doc->root = doc->out->root;
     *out = doc;
     return SYN_OK;
+}
+
+enum syn_status
+html_doc_parse(const char *html, size_t len, struct html_doc **out,
+               struct syn_err *err)
+{
+    return html_doc_parse_with(html, len, HTML_PARSER_AUTO, out, NULL, err);
 }
 
 void
@@ -1602,6 +1643,7 @@ html_doc_free(struct html_doc *doc)
         next = b->next;
         kGumboDefaultOptions.deallocator(NULL, b);
     }
+    arena_fini(&doc->arena);
     syn_free(doc);
 }
 
@@ -1610,7 +1652,7 @@ html_doc_walk(const struct html_doc *doc, const struct walk_opts *o,
               struct syn_err *err)
 {
     struct walker w;
-    const GumboNode *root = doc->out->root;
+    const GumboNode *root = doc->root;
 
     memset(&w, 0, sizeof(w));
     w.o = o;

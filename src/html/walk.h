@@ -61,6 +61,23 @@ enum syn_status html_doc_parse(const char *html, size_t len,
                                struct syn_err *err) SYN_NODISCARD;
 void html_doc_free(struct html_doc *doc);
 
+/* Which parser builds a doc. AUTO (what html_doc_parse() uses) tries the
+ * fast parser of fastparse.h and falls back to gumbo for input outside
+ * its subset; GUMBO forces gumbo, for the differential tests that compare
+ * both paths. */
+enum html_parser {
+    HTML_PARSER_AUTO,
+    HTML_PARSER_GUMBO,
+};
+
+/* html_doc_parse() with the parser chosen; *fast_used (may be NULL) says
+ * whether the fast parser built the doc. */
+enum syn_status html_doc_parse_with(const char *html, size_t len,
+                                    enum html_parser parser,
+                                    struct html_doc **out /* out */,
+                                    bool *fast_used /* out */,
+                                    struct syn_err *err) SYN_NODISCARD;
+
 /* Walk doc as o says; errors are those of the output buffers (SYN_ENOMEM,
  * SYN_ETOOBIG) and of URL resolution's allocations. On error the output
  * buffers hold a partial result that the caller discards. */

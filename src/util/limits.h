@@ -37,6 +37,10 @@
 #define SYN_MAX_HTML_SCAN_DEPTH 512
 /* gumbo parse errors recorded before it stops collecting them. */
 #define SYN_MAX_HTML_ERRORS 100
+/* Attributes on one element that html/fastparse takes: real feed markup has
+ * a handful (img with src, srcset, sizes, alt, width, height, class, lazy
+ * data-*); an element with more is left to gumbo, which has no bound. */
+#define SYN_MAX_HTML_FAST_ATTRS 32
 
 /* Feeds announced by one page: real pages list 1-5 (site, comments,
  * categories); a page with hundreds is a spam farm. */

@@ -1,6 +1,8 @@
 /* UTF-8 validation and repair (see utf8.h; RFC 3629 section 4). */
 #include "util/utf8.h"
 
+#include <string.h>
+
 size_t
 utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
@@ -87,8 +89,39 @@ utf8_valid(const char *s, size_t len)
     return true;
 }
 
-enum syn_status
-utf8_append_valid(struct buf *b, const char *s, size_t len)
+/* windows-1252 0x80..0x9F; the five undefined bytes map to C1 controls as
+ * browsers do. */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+};
+
+uint32_t
+cp1252_char(unsigned char c)
+{
+    return c >= 0x80 && c < 0xA0 ? cp1252_high[c - 0x80] : c;
+}
+
+bool
+utf8_has_c1(const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+
+    /* U+0080..U+009F are C2 80..C2 9F */
+    while ((p = memchr(p, 0xC2, (size_t)(end - p))) != NULL) {
+        if (end - p >= 2 && (unsigned char)p[1] >= 0x80 &&
+            (unsigned char)p[1] < 0xA0)
+            return true;
+        p++;
+    }
+    return false;
+}
+
+/* utf8_append_valid(), and with c1 the C1 mapping of utf8_append_text(). */
+static enum syn_status
+append_repaired(struct buf *b, const char *s, size_t len, bool c1)
 {
     static const char replacement[] = "\xEF\xBF\xBD";
     size_t start = b->len, i = 0, run = 0, n;
@@ -103,16 +136,22 @@ utf8_append_valid(struct buf *b, const char *s, size_t len)
             continue;
         }
         n = c == 0 ? 0 : utf8_decode(s + i, len - i, &cp);
-        if (n > 0) {
+        if (n > 0 && !(c1 && cp >= 0x80 && cp < 0xA0)) {
             i += n;
             continue;
         }
         st = buf_append(b, s + run, i - run);
-        if (st == SYN_OK && c != 0)
+        if (st == SYN_OK && n > 0) {
+            char u[4];
+
+            st = buf_append(b, u,
+                            utf8_encode(cp1252_char((unsigned char)cp), u));
+        } else if (st == SYN_OK && c != 0) {
             st = buf_append(b, replacement, 3);
+        }
         if (st != SYN_OK)
             goto fail;
-        i++;
+        i += n > 0 ? n : 1;
         run = i;
     }
     st = buf_append(b, s + run, len - run);
@@ -121,6 +160,18 @@ utf8_append_valid(struct buf *b, const char *s, size_t len)
 fail:
     buf_truncate(b, start);
     return st;
+}
+
+enum syn_status
+utf8_append_valid(struct buf *b, const char *s, size_t len)
+{
+    return append_repaired(b, s, len, false);
+}
+
+enum syn_status
+utf8_append_text(struct buf *b, const char *s, size_t len)
+{
+    return append_repaired(b, s, len, true);
 }
 
 size_t

@@ -23,8 +23,22 @@ size_t utf8_encode(uint32_t cp, char out[4]);
 
 /* Append s to b with every invalid sequence replaced by U+FFFD and NUL
  * bytes dropped. Errors are buf's. */
-enum syn_status utf8_append_valid(struct buf *b, const char *s, size_t len)
-    SYN_NODISCARD;
+enum syn_status utf8_append_valid(struct buf *b, const char *s,
+                                  size_t len) SYN_NODISCARD;
+
+/* The character windows-1252 gives byte c >= 0x80: what browsers read
+ * ISO-8859-1 as. The five bytes it leaves undefined stay C1 controls. */
+uint32_t cp1252_char(unsigned char c);
+
+/* True when s[0..len) holds a C1 control (U+0080..U+009F) as UTF-8. */
+bool utf8_has_c1(const char *s, size_t len);
+
+/* utf8_append_valid() that also reads each C1 control U+0080..U+009F as
+ * the windows-1252 character of the same byte: such text was decoded as
+ * ISO-8859-1 by mistake ("don" U+0092 "t" was "don't"), and no news text
+ * means a C1 control. Errors are buf's; on error b is as it was. */
+enum syn_status utf8_append_text(struct buf *b, const char *s,
+                                 size_t len) SYN_NODISCARD;
 
 /* Largest n <= len such that s[0..n) does not end inside a sequence. */
 size_t utf8_boundary(const char *s, size_t len);

@@ -9,6 +9,7 @@
 #include "web/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -38,13 +39,12 @@ _Static_assert(WEB_CSRF_KEY_BYTES == APP_SECRET_BYTES,
 
 /* Templates every handler may ask for: checked at start-up and reload. */
 static const char *const required_templates[] = {
-    "home.html",  "article.html", "source.html",
-    "topic.html", "search.html",  "partners.html",
-    "error.html", "feed_rss.xml", "feed_atom.xml",
-    "opml.xml",   "sitemap.xml",  "robots.txt",
-    "subscribe.html", "partner.html", "preferences.html",
-    "unsubscribe.html", "notice.html",
-    NULL,
+    "home.html",        "article.html", "source.html",
+    "topic.html",       "search.html",  "partners.html",
+    "error.html",       "feed_rss.xml", "feed_atom.xml",
+    "opml.xml",         "sitemap.xml",  "robots.txt",
+    "subscribe.html",   "partner.html", "preferences.html",
+    "unsubscribe.html", "notice.html",  NULL,
 };
 
 /* How long web_server_stop() lets requests in flight finish. */
@@ -260,9 +260,9 @@ respond(struct web_server *s, struct web_req *req, enum syn_status st,
                              ? req->resp.cache_control
                              : default_cache_control(req, spec.status);
     spec.validators = spec.status == 200;
-    spec.no_gzip = !(cacheable && spec.status == 200 && !req->resp.no_cache) &&
-                   !web_accepts_gzip(
-                       web_req_header(req, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+    spec.no_gzip =
+        !(cacheable && spec.status == 200 && !req->resp.no_cache) &&
+        !web_accepts_gzip(web_req_header(req, MHD_HTTP_HEADER_ACCEPT_ENCODING));
     if (web_entry_new(&spec, &e, err) != SYN_OK) {
         pthread_rwlock_unlock(&s->site_lock);
         log_error(s->opts.log, "response failed path=%s msg=\"%s\"",
@@ -375,21 +375,20 @@ web_req_client_ip(struct web_req *req)
     const char *ip = NULL;
     char *copy;
 
-    ci = MHD_get_connection_info(req->conn,
-                                 MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    ci = MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci != NULL && ci->client_addr != NULL) {
         const struct sockaddr *sa = ci->client_addr;
 
         if (sa->sa_family == AF_INET)
-            ip = inet_ntop(AF_INET,
-                           &((const struct sockaddr_in *)(const void *)sa)
-                                ->sin_addr,
-                           text, sizeof(text));
+            ip = inet_ntop(
+                AF_INET,
+                &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
+                sizeof(text));
         else if (sa->sa_family == AF_INET6)
-            ip = inet_ntop(AF_INET6,
-                           &((const struct sockaddr_in6 *)(const void *)sa)
-                                ->sin6_addr,
-                           text, sizeof(text));
+            ip = inet_ntop(
+                AF_INET6,
+                &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                text, sizeof(text));
     }
     if (ip == NULL)
         return "unknown";
@@ -655,6 +654,71 @@ site_new(struct web_server *s, const struct web_opts *o, struct web_site **out,
     return SYN_OK;
 }
 
+/* Stop accepting on every daemon, give open requests STOP_GRACE_MS to
+ * finish, then close everything. */
+static void
+stop_daemons(struct web_server *s)
+{
+    MHD_socket fd;
+    int waited;
+    unsigned i;
+
+    for (i = 0; i < s->n_daemons; i++) {
+        fd = MHD_quiesce_daemon(s->daemons[i]);
+        if (fd != MHD_INVALID_SOCKET)
+            close(fd);
+    }
+    for (waited = 0; waited < STOP_GRACE_MS; waited += 50) {
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        unsigned open = 0;
+
+        for (i = 0; i < s->n_daemons; i++) {
+            const union MHD_DaemonInfo *info = MHD_get_daemon_info(
+                s->daemons[i], MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+            open += info != NULL ? info->num_connections : 0;
+        }
+        if (open == 0)
+            break;
+        nanosleep(&ts, NULL);
+    }
+    for (i = 0; i < s->n_daemons; i++)
+        MHD_stop_daemon(s->daemons[i]);
+    s->n_daemons = 0;
+}
+
+/* Whether another socket already listens on ss. The daemons share their
+ * port through SO_REUSEPORT, which would also let a second `serve` join
+ * the first one's port and take half its connections without a word; a
+ * probe bound without SO_REUSEPORT fails when anything listens there
+ * (SO_REUSEADDR only lets it past connections in TIME_WAIT). */
+static bool
+address_in_use(const struct sockaddr_storage *ss)
+{
+    int one = 1, fd = socket(ss->ss_family, SOCK_STREAM, 0);
+    socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                              : sizeof(struct sockaddr_in);
+    bool used;
+
+    if (fd < 0)
+        return false; /* the daemon's own bind reports the problem */
+    (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    used =
+        bind(fd, (const struct sockaddr *)ss, len) != 0 && errno == EADDRINUSE;
+    close(fd);
+    return used;
+}
+
+/* Set the port of an address parse_listen() filled. */
+static void
+set_port(struct sockaddr_storage *ss, unsigned port)
+{
+    if (ss->ss_family == AF_INET6)
+        ((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+    else
+        ((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+}
+
 enum syn_status
 web_server_start(const struct web_opts *o, struct web_server **out,
                  struct syn_err *err)
@@ -725,27 +789,43 @@ web_server_start(const struct web_opts *o, struct web_server **out,
             MHD_USE_TURBO;
     if (v6)
         flags |= MHD_USE_IPv6;
-    s->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, access_cb, s, MHD_OPTION_THREAD_POOL_SIZE,
-        threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)SYN_CONN_MEMORY_BYTES, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)SYN_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)SYN_CONN_TIMEOUT_S, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, s,
-        MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
-        MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, s,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
-    if (s->daemon == NULL) {
-        st = syn_err_set(err, SYN_ENET, "cannot listen on %s", s->listen);
+    if (address_in_use(&ss)) {
+        st = syn_err_set(err, SYN_ENET, "cannot listen on %s: address in use",
+                         s->listen);
         goto fail;
     }
-    info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = info != NULL ? info->port : 0;
+    for (s->n_daemons = 0; s->n_daemons < threads; s->n_daemons++) {
+        struct MHD_Daemon *d = MHD_start_daemon(
+            flags, 0, NULL, NULL, access_cb, s,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SYN_CONN_MEMORY_BYTES,
+            MHD_OPTION_CONNECTION_LIMIT,
+            (unsigned)(SYN_MAX_CONNECTIONS / threads),
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SYN_CONN_TIMEOUT_S,
+            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+            MHD_OPTION_URI_LOG_CALLBACK, uri_log_cb, s,
+            MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+            MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, s,
+            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+
+        if (d == NULL) {
+            st = syn_err_set(err, SYN_ENET, "cannot listen on %s", s->listen);
+            goto fail;
+        }
+        s->daemons[s->n_daemons] = d;
+        if (s->n_daemons == 0) {
+            /* the others join the port the first one bound (port 0 asks
+             * for any free port) */
+            info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+            s->port = info != NULL ? info->port : 0;
+            set_port(&ss, s->port);
+        }
+    }
     log_info(s->opts.log, "listening addr=%s port=%u threads=%u", s->listen,
              s->port, threads);
     *out = s;
     return SYN_OK;
 fail:
+    stop_daemons(s);
     server_free(s);
     return st;
 }
@@ -786,26 +866,9 @@ web_server_invalidate(struct web_server *s)
 void
 web_server_stop(struct web_server *s)
 {
-    MHD_socket fd;
-    int waited = 0;
-
     if (s == NULL)
         return;
-    if (s->daemon != NULL) {
-        fd = MHD_quiesce_daemon(s->daemon);
-        if (fd != MHD_INVALID_SOCKET)
-            close(fd);
-        for (waited = 0; waited < STOP_GRACE_MS; waited += 50) {
-            const union MHD_DaemonInfo *info = MHD_get_daemon_info(
-                s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-            struct timespec ts = {0, 50 * 1000 * 1000};
-
-            if (info == NULL || info->num_connections == 0)
-                break;
-            nanosleep(&ts, NULL);
-        }
-        MHD_stop_daemon(s->daemon);
-    }
+    stop_daemons(s);
     log_info(s->opts.log, "stopped");
     server_free(s);
 }

@@ -1,7 +1,8 @@
 /* The public web server of `syndic serve`, on libmicrohttpd.
  *
- * One daemon with a pool of threads sized to the cores, each running its
- * own epoll loop; keep-alive; limits on per-connection memory (which
+ * One single-threaded daemon per core, each with its own epoll loop and
+ * its own SO_REUSEPORT socket on the same address, so that the kernel
+ * spreads connections evenly over the threads; keep-alive; limits on per-connection memory (which
  * bounds the header size), connections, idle time and request bodies
  * (util/limits.h). Each request gets an arena, kept in MHD's *con_cls slot
  * and freed when MHD reports the request completed. Handlers return a

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "util/limits.h"
 #include "web/csrf.h"
 #include "web/metrics.h"
 #include "web/server.h"
@@ -18,10 +19,16 @@ struct web_cache;
 struct web_site;
 
 struct web_server {
-    struct web_opts opts;       /* fixed options; site fields unused */
-    char *listen, *db_path;     /* owned copies for opts */
-    char *team_addresses;       /* owned copy for opts, or NULL */
-    struct MHD_Daemon *daemon;  /* owned */
+    struct web_opts opts;   /* fixed options; site fields unused */
+    char *listen, *db_path; /* owned copies for opts */
+    char *team_addresses;   /* owned copy for opts, or NULL */
+    /* One single-threaded daemon per server thread, each with its own
+     * SO_REUSEPORT socket on the same address: the kernel spreads new
+     * connections evenly over them. (One daemon with a thread pool lets
+     * whichever thread wakes first accept a burst of them: a benchmark's
+     * 64 connections could all land on one thread.) */
+    struct MHD_Daemon *daemons[SYN_MAX_THREADS]; /* owned */
+    unsigned n_daemons;
     unsigned port;              /* bound TCP port */
     pthread_rwlock_t site_lock; /* guards site against reloads */
     struct web_site *site;      /* owned, with its theme */

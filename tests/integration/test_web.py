@@ -432,6 +432,19 @@ def test_bad_theme(db, tmp):
           f"bad theme refused with file:line ({r.returncode}, {r.stderr!r})")
 
 
+def test_port_taken(site, db):
+    """A second serve on a port in use fails; the first keeps serving
+    (the server threads share their port with SO_REUSEPORT, which must
+    not let another process join it)."""
+    r = subprocess.run([BIN, "--db", db, "serve", "--listen",
+                        f"127.0.0.1:{site.port}", "--no-fetch", "--no-mail"],
+                       capture_output=True, text=True, timeout=20)
+    check(r.returncode == 1 and "address in use" in r.stderr,
+          f"second serve on the port refused ({r.returncode}, {r.stderr!r})")
+    st, _, _ = site.get("/")
+    check(st == 200, "the first server still answers")
+
+
 def main():
     if not BIN or not os.path.exists(BIN):
         print("skip: no syndic binary")
@@ -482,6 +495,7 @@ def main():
         check(st == 200 and b"Second Title" in body,
               "SIGHUP reloads the configuration")
         test_bad_theme(db, tmp)
+        test_port_taken(site, db)
         with open(conf, "w") as f:
             f.write("[site]\nnot a line\n")
         proc.send_signal(signal.SIGHUP)

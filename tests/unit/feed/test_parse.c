@@ -505,6 +505,55 @@ test_entities(void **state)
 
 /* The fast validator agrees with util/utf8 (plus its NUL rule) on edge
  * cases at every alignment of the word-at-a-time loop. */
+/* C1 controls in feed text, raw or as character references, are the
+ * windows-1252 characters the producer meant ("demoronized"). */
+static void
+test_c1_controls(void **state)
+{
+    static const char doc[] =
+        "<rss version=\"2.0\"><channel><title>a\xc2\x85</title><item>"
+        "<title>don\xc2\x92t &#147;q&#148;</title>"
+        "<description>x\xc2\x96y</description></item></channel></rss>";
+    struct syn_err err = {SYN_OK, ""};
+    struct feed *f = NULL;
+
+    (void)state;
+    assert_int_equal(feed_parse(doc, sizeof(doc) - 1, NULL, &f, &err), SYN_OK);
+    assert_str(f->title, "a\xe2\x80\xa6");
+    assert_str(nth(f, 0)->title,
+               "don\xe2\x80\x99t \xe2\x80\x9cq\xe2\x80\x9d");
+    assert_str(nth(f, 0)->summary_html, "x\xe2\x80\x93y");
+    feed_free(f);
+}
+
+/* Media RSS title and description stand in for missing ones only. */
+static void
+test_media_text(void **state)
+{
+    static const char doc[] =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+        "xmlns:media=\"http://search.yahoo.com/mrss/\">"
+        "<entry><id>1</id><media:group><media:title>MT</media:title>"
+        "<media:description>A &amp; b</media:description></media:group>"
+        "</entry>"
+        "<entry><id>2</id><media:title>weak</media:title><title>Real</title>"
+        "<summary>Sum</summary><media:description type=\"html\">"
+        "&lt;b&gt;no&lt;/b&gt;</media:description></entry>"
+        "<entry><id>3</id><media:description type=\"html\">"
+        "&lt;b&gt;bold&lt;/b&gt;</media:description></entry></feed>";
+    struct syn_err err = {SYN_OK, ""};
+    struct feed *f = NULL;
+
+    (void)state;
+    assert_int_equal(feed_parse(doc, sizeof(doc) - 1, NULL, &f, &err), SYN_OK);
+    assert_str(nth(f, 0)->title, "MT");
+    assert_str(nth(f, 0)->summary_html, "A &amp; b");
+    assert_str(nth(f, 1)->title, "Real");
+    assert_str(nth(f, 1)->summary_html, "Sum");
+    assert_str(nth(f, 2)->summary_html, "<b>bold</b>");
+    feed_free(f);
+}
+
 static void
 test_utf8_clean(void **state)
 {
@@ -638,6 +687,8 @@ main(void)
         cmocka_unit_test(test_json_output),
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_utf8_clean),
+        cmocka_unit_test(test_c1_controls),
+        cmocka_unit_test(test_media_text),
         cmocka_unit_test(test_base64),
         cmocka_unit_test(test_alloc_failures_parse),
     };

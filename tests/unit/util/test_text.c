@@ -89,6 +89,42 @@ test_utf8_repair(void **state)
     assert_int_equal(utf8_boundary("ab", 2), 2);
 }
 
+/* C1 controls read as windows-1252; the five undefined bytes stay. */
+static void
+test_utf8_c1(void **state)
+{
+    static const struct {
+        const char *in, *out;
+        bool has_c1;
+    } cases[] = {
+        {"don\xc2\x92t", "don\xe2\x80\x99t", true},          /* ’ */
+        {"\xc2\x93q\xc2\x94", "\xe2\x80\x9cq\xe2\x80\x9d", true}, /* “ ” */
+        {"\xc2\x80 \xc2\x9f", "\xe2\x82\xac \xc5\xb8", true},     /* € Ÿ */
+        {"\xc2\x81", "\xc2\x81", true},               /* undefined: kept */
+        {"\xc2\xa0\xc2\xa9", "\xc2\xa0\xc2\xa9", false}, /* nbsp © */
+        {"bad\xff\xc2\x96", "bad\xef\xbf\xbd\xe2\x80\x93", true},
+        {"\xc2", "\xef\xbf\xbd", false},
+        {"plain", "plain", false},
+    };
+    size_t i;
+
+    (void)state;
+    assert_int_equal(cp1252_char(0x41), 0x41);
+    assert_int_equal(cp1252_char(0x85), 0x2026);
+    assert_int_equal(cp1252_char(0xE9), 0xE9);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct buf b;
+
+        buf_init(&b, 100);
+        assert_int_equal(utf8_has_c1(cases[i].in, strlen(cases[i].in)),
+                         cases[i].has_c1);
+        assert_int_equal(utf8_append_text(&b, cases[i].in, strlen(cases[i].in)),
+                         SYN_OK);
+        assert_string_equal(buf_cstr(&b), cases[i].out);
+        buf_fini(&b);
+    }
+}
+
 static void
 test_arena(void **state)
 {
@@ -164,7 +200,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_str_to_long), cmocka_unit_test(test_str_misc),
-        cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_utf8_repair),
+        cmocka_unit_test(test_utf8_c1), cmocka_unit_test(test_arena),
         cmocka_unit_test(test_url_resolve), cmocka_unit_test(test_err),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,57 @@
+/* Internal to src/html: a fast parser for the common, unambiguous subset of
+ * HTML fragments, which builds the same gumbo tree (GumboNode, GumboVector,
+ * GumboAttribute) that gumbo would for that input, without running gumbo.
+ *
+ * It only fills what walk.c reads: node type, element tag and namespace,
+ * attributes (lowercased name, decoded value), children, and the decoded
+ * NUL-terminated text of text and whitespace nodes. Comments become
+ * comment nodes (with empty text) so that text nodes split where gumbo's
+ * do.
+ *
+ * Safety rule: it may refuse too often, never accept wrongly. For every
+ * input it accepts, the tree is the one gumbo 0.10.1 builds for it parsed
+ * as the children of a <div> (the walks then give byte-identical output).
+ * It refuses: foreign content (svg, math), RCDATA and other raw-text
+ * elements than iframe, style and script, forms, buttons, select, object
+ * and the like, misnesting that the adoption agency or the reconstruction
+ * of formatting elements would repair, implied closes other than those
+ * below, text or other tags where a table only takes table parts (foster
+ * parenting), tables left open at the end, character references it does
+ * not know or that are decoded without ';', CR, NUL, controls,
+ * noncharacters, invalid UTF-8, a BOM, tokenizer errors (missing
+ * whitespace between attributes, duplicate attributes, odd comments,
+ * '<' not starting a tag, '/>' on non-void elements).
+ * Rules implemented exactly: void elements; <p> closed by a block start
+ * while it is the current element; the li/dd/dt closing loop; end tags
+ * of blocks, p, li, dd, dt, headings, cells and captions popping the
+ * elements above them; tables with their implied tbody and tr and the
+ * closing of cells, rows and sections by the next part or end tag; raw
+ * text of iframe, style and script (without "<!--"); the newline dropped
+ * after <pre> and <listing>; ignored tokens (html, head, body, end tags
+ * matching no open element, </col> in a column group), which do not
+ * split text nodes; </br> read as <br>; </p> without <p> giving an empty
+ * <p>; rt and rp right inside ruby; elements left open at the end.
+ *
+ * The differential tests (tests/unit/html/test_fastpath.c, fuzz/
+ * fuzz_fastpath.c) compare both paths' outputs on every accepted input.
+ * Thread rules: none; all state is in the call. */
+#ifndef SYNDIC_HTML_FASTPARSE_H
+#define SYNDIC_HTML_FASTPARSE_H
+
+#include <gumbo.h>
+#include <stddef.h>
+
+#include "util/arena.h"
+#include "util/compiler.h"
+#include "util/err.h"
+
+/* Parse html[0..len) into nodes allocated from a. On SYN_OK, *root is the
+ * root element (its children are the fragment's nodes) or NULL when the
+ * input is not in the simple subset. SYN_ENOMEM on allocation failure
+ * (what a holds is then garbage, freed with it). The tree borrows nothing
+ * from html. */
+enum syn_status html_fast_parse(const char *html, size_t len, struct arena *a,
+                                GumboNode **root /* out */,
+                                struct syn_err *err) SYN_NODISCARD;
+
+#endif
