@@ -6,7 +6,8 @@
  * only ever see `struct store *`; no SQLite or libpq type appears here.
  * SQLite runs in WAL mode with foreign keys on, synchronous=NORMAL and a busy
  * timeout (STORE_BUSY_TIMEOUT_MS), so many readers and one writer at a time
- * can share the file across threads and processes.
+ * can share the file across threads and processes. New databases use
+ * 16 KB pages (item rows hold several KB of HTML).
  *
  * Schema: numbered migrations (src/store/migrations/NNN_name.sql, compiled
  * into the binary) applied by store_migrate(). store_open() does not
@@ -67,7 +68,8 @@ struct store;
 
 /* Open the store at path: a file path (SQLite; created if absent, with its
  * folder existing) or, later, a PostgreSQL URL. Sets the connection pragmas
- * (WAL, foreign_keys, busy_timeout, synchronous=NORMAL).
+ * (WAL, foreign_keys, busy_timeout, synchronous=NORMAL; page_size 16384
+ * when the file is new).
  * On SYN_OK *out is a new store; close it with store_close().
  * SYN_EINVAL for an empty path or an unsupported backend, SYN_EDB when the
  * database cannot be opened, SYN_ENOMEM. */
