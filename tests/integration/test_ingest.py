@@ -173,10 +173,16 @@ for path in ["/a.xml", "/b.xml", "/moved.xml", "/gone.xml", "/fail.xml",
              "/etag.xml", "/notfeed.xml"]:
     syndic("source", "add", "--no-check", BASE + path)
 
+# A first, alone: with several transfers at once, whichever of A and B
+# is stored first keeps the shared story and the other's copy is the
+# duplicate, and the checks below name A as the original.
+r = syndic("fetch", "--source", str(sources()["/a.xml"]["id"]))
+check(" 1 sources, 1 fetched, 0 not modified, 0 failed, 2 new," in r.stdout,
+      "A fetched alone: " + r.stdout)
 r = syndic("-v", "fetch", "--all")
 print(r.stdout.strip())
 check(r.returncode == 0, "fetch --all exits 0")
-check(" 7 sources, 4 fetched, 0 not modified, 3 failed, 6 new, 0 updated,"
+check(" 7 sources, 4 fetched, 0 not modified, 3 failed, 4 new, 0 updated,"
       " 1 duplicates" in r.stdout, "first summary line: " + r.stdout)
 check("gone.xml: failed (now disabled)" in r.stderr, "-v reports the 410")
 
