@@ -1,6 +1,6 @@
 /* Mail composition (see digest.h). The first half renders bodies from
- * views (the seam that util/tpl.h and themes/default/mail/ will take
- * over); the second half signs links and builds whole messages. */
+ * views through the theme's mail templates; the second half signs links
+ * and builds whole messages. */
 #include "mail/digest.h"
 
 #include <inttypes.h>
@@ -9,70 +9,18 @@
 #include <time.h>
 
 #include "mail/mime.h"
+#include "util/arena.h"
 #include "util/limits.h"
 #include "util/str.h"
 #include "util/token.h"
+#include "util/tpl.h"
 
 /* ------------------------------------------------------------------ */
-/* Rendering seam: mirrors the templates in themes/default/mail/.      */
-/* Replace by tpl_render() of those templates once util/tpl.h lands.   */
+/* Bodies: views -> a util/tpl tree -> the theme's mail templates       */
 /* ------------------------------------------------------------------ */
 
-#define LINK_STYLE "color:#0b5394;"
-#define MUTED "color:#777777;"
-
-/* HTML-escape s (& < > " '), dropping C0 controls other than tab/LF.
- * Runs of plain bytes go in with one append. */
-static enum syn_status
-esc(struct buf *b, const char *s)
-{
-    enum syn_status st = SYN_OK;
-
-    while (st == SYN_OK && s != NULL && *s != '\0') {
-        size_t run = 0;
-
-        while (s[run] != '\0' && strchr("&<>\"'", s[run]) == NULL &&
-               ((unsigned char)s[run] >= 0x20 || s[run] == '\t' ||
-                s[run] == '\n'))
-            run++;
-        if (run > 0) {
-            st = buf_append(b, s, run);
-            s += run;
-            continue;
-        }
-        switch (*s) {
-        case '&': st = buf_append_str(b, "&amp;"); break;
-        case '<': st = buf_append_str(b, "&lt;"); break;
-        case '>': st = buf_append_str(b, "&gt;"); break;
-        case '"': st = buf_append_str(b, "&quot;"); break;
-        case '\'': st = buf_append_str(b, "&#39;"); break;
-        default: break; /* a control byte: dropped */
-        }
-        s++;
-    }
-    return st;
-}
-
-/* Text parts: controls other than LF and tab dropped. */
-static enum syn_status
-txt(struct buf *b, const char *s)
-{
-    enum syn_status st = SYN_OK;
-
-    while (st == SYN_OK && s != NULL && *s != '\0') {
-        size_t run = 0;
-
-        while (s[run] != '\0' && ((unsigned char)s[run] >= 0x20 ||
-                                  s[run] == '\t' || s[run] == '\n'))
-            run++;
-        if (run > 0)
-            st = buf_append(b, s, run);
-        s += run;
-        if (*s != '\0')
-            s++; /* a control byte: dropped */
-    }
-    return st;
-}
+/* The tree of one mail holds a few KB of copied strings: one block. */
+#define RENDER_ARENA_BLOCK 16384
 
 static void
 story_date(int64_t t, char out[32])
@@ -90,162 +38,62 @@ story_date(int64_t t, char out[32])
              (tm.tm_year + 1900) % 10000);
 }
 
-static enum syn_status
-html_head(struct buf *h, const char *title, const char *site_url,
-          const char *site_title)
+/* Set key to s unless s is NULL or empty (so that {{#key}} is false). */
+static void
+set_some(struct tpl_tree *t, struct tpl_val *map, const char *key,
+         const char *s)
 {
-    enum syn_status st = buf_append_str(
-        h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
-           "<meta name=\"viewport\" content=\"width=device-width\">\n"
-           "<title>");
-
-    if (st == SYN_OK)
-        st = esc(h, title);
-    if (st == SYN_OK)
-        st = buf_append_str(
-            h, "</title></head>\n"
-               "<body style=\"margin:0;padding:0;background:#f4f4f4;\">\n"
-               "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" "
-               "cellspacing=\"0\" style=\"background:#f4f4f4;\"><tr>"
-               "<td align=\"center\" style=\"padding:16px;\">\n"
-               "<table role=\"presentation\" width=\"600\" cellpadding=\"0\" "
-               "cellspacing=\"0\" style=\"max-width:600px;width:100%;"
-               "background:#ffffff;font-family:Arial,Helvetica,sans-serif;"
-               "color:#222222;\">\n"
-               "<tr><td style=\"padding:24px 24px 8px 24px;\">"
-               "<a href=\"");
-    if (st == SYN_OK)
-        st = esc(h, site_url);
-    if (st == SYN_OK)
-        st = buf_append_str(h, "\" style=\"" LINK_STYLE
-                               "text-decoration:none;font-size:14px;\">");
-    if (st == SYN_OK)
-        st = esc(h, site_title);
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</a>\n<h1 style=\"margin:8px 0 0 0;"
-                               "font-size:22px;line-height:28px;\">");
-    if (st == SYN_OK)
-        st = esc(h, title);
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</h1>\n");
-    return st;
+    if (s != NULL && s[0] != '\0')
+        SYN_IGNORE(tpl_set_str(t, map, key, s));
 }
 
+/* Render `<base>.txt` (no HTML escaping) into text and `<base>.html` into
+ * html from tree t; on failure both bufs are cut back to where they were. */
 static enum syn_status
-html_tail(struct buf *h)
+render_pair(const struct tpl_set *tpl, const char *base,
+            const struct tpl_tree *t, struct buf *text, struct buf *html,
+            struct syn_err *err)
 {
-    return buf_append_str(h, "</table></td></tr></table>\n</body></html>\n");
-}
-
-/* An <a href> with escaped URL and label. */
-static enum syn_status
-html_link(struct buf *h, const char *url, const char *style, const char *label)
-{
-    enum syn_status st = buf_append_str(h, "<a href=\"");
-
-    if (st == SYN_OK)
-        st = esc(h, url);
-    if (st == SYN_OK)
-        st = buf_printf(h, "\" style=\"%s\">", style);
-    if (st == SYN_OK)
-        st = esc(h, label);
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</a>");
-    return st;
-}
-
-static enum syn_status
-render_story(struct buf *t, struct buf *h, const struct digest_story *s)
-{
-    char date[32];
+    char name[64];
+    size_t tlen = text->len, hlen = html->len;
     enum syn_status st;
 
-    story_date(s->published, date);
-    /* text */
-    st = buf_append_str(t, "* ");
-    if (st == SYN_OK)
-        st = txt(t, s->title);
-    if (st == SYN_OK)
-        st = buf_append_str(t, "\n");
-    if (st == SYN_OK && (s->source_name != NULL || date[0] != '\0'))
-        st = buf_printf(t, "  %s%s%s\n",
-                        s->source_name != NULL ? s->source_name : "",
-                        s->source_name != NULL && date[0] ? ", " : "", date);
-    if (st == SYN_OK && s->excerpt_text != NULL && *s->excerpt_text) {
-        st = buf_append_str(t, "\n  ");
-        if (st == SYN_OK)
-            st = txt(t, s->excerpt_text);
-        if (st == SYN_OK)
-            st = buf_append_str(t, "\n");
+    snprintf(name, sizeof(name), "%s.txt", base);
+    st = tpl_render_as(tpl, name, t, TPL_ESCAPE_TEXT, text, err);
+    if (st == SYN_OK) {
+        snprintf(name, sizeof(name), "%s.html", base);
+        st = tpl_render_as(tpl, name, t, TPL_ESCAPE_HTML, html, err);
     }
-    if (st == SYN_OK)
-        st = buf_printf(t, "\n  Read it here: %s\n"
-                           "  Continue reading on the source site: %s\n\n",
-                        s->article_url, s->source_url);
-    /* html */
-    if (st == SYN_OK)
-        st = buf_append_str(h, "<tr><td style=\"padding:16px 24px;"
-                               "border-top:1px solid #e5e5e5;\">\n"
-                               "<h2 style=\"margin:0;font-size:18px;"
-                               "line-height:24px;\">");
-    if (st == SYN_OK)
-        st = html_link(h, s->article_url, LINK_STYLE "text-decoration:none;",
-                       s->title);
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</h2>\n<p style=\"margin:4px 0 0 0;"
-                               "font-size:12px;" MUTED "\">");
-    if (st == SYN_OK)
-        st = esc(h, s->source_name);
-    if (st == SYN_OK && s->source_name != NULL && date[0] != '\0')
-        st = buf_append_str(h, " &middot; ");
-    if (st == SYN_OK)
-        st = buf_printf(h, "%s</p>\n", date);
-    if (st == SYN_OK && s->excerpt_html != NULL && *s->excerpt_html) {
-        /* Sanitized when stored (html/sanitize): inserted as it is. */
-        st = buf_append_str(h, "<div style=\"margin:8px 0 0 0;"
-                               "font-size:15px;line-height:22px;\">");
-        if (st == SYN_OK)
-            st = buf_append_str(h, s->excerpt_html);
-        if (st == SYN_OK)
-            st = buf_append_str(h, "</div>\n");
-    } else if (st == SYN_OK && s->excerpt_text != NULL) {
-        st = buf_append_str(h, "<p style=\"margin:8px 0 0 0;font-size:15px;"
-                               "line-height:22px;\">");
-        if (st == SYN_OK)
-            st = esc(h, s->excerpt_text);
-        if (st == SYN_OK)
-            st = buf_append_str(h, "</p>\n");
+    if (st != SYN_OK) {
+        buf_truncate(text, tlen);
+        buf_truncate(html, hlen);
     }
-    if (st == SYN_OK)
-        st = buf_append_str(h, "<p style=\"margin:8px 0 0 0;"
-                               "font-size:14px;\">");
-    if (st == SYN_OK)
-        st = html_link(h, s->source_url, LINK_STYLE "font-weight:bold;",
-                       "Continue reading on the source site");
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</p>\n</td></tr>\n");
     return st;
 }
 
-/* Undo partial appends to two bufs on failure. */
-static enum syn_status
-finish(enum syn_status st, struct buf *t, size_t tlen, struct buf *h,
-       size_t hlen, struct syn_err *err)
+/* Fields every mail template may use. */
+static void
+set_common(struct tpl_tree *t, const char *site_title, const char *site_url,
+           const char *heading, const char *recipient_name)
 {
-    if (st == SYN_OK)
-        return SYN_OK;
-    buf_truncate(t, tlen);
-    buf_truncate(h, hlen);
-    return syn_err_set(err, st, "render: %s", syn_strerror(st));
+    set_some(t, t->root, "site_title", site_title);
+    set_some(t, t->root, "site_url", site_url);
+    set_some(t, t->root, "heading", heading);
+    set_some(t, t->root, "recipient_name", recipient_name);
 }
 
 enum syn_status
-digest_render(const struct digest_view *v, struct buf *t, struct buf *h,
-              struct syn_err *err)
+digest_render(const struct tpl_set *tpl, const struct digest_view *v,
+              struct buf *text, struct buf *html, struct syn_err *err)
 {
-    size_t tlen = t->len, hlen = h->len, i;
+    struct tpl_val *list;
+    struct tpl_tree t;
+    struct arena a;
     enum syn_status st;
+    size_t i;
 
+    if (tpl == NULL)
+        return syn_err_set(err, SYN_EINVAL, "no mail templates loaded");
     if (v->site_title == NULL || v->site_url == NULL || v->heading == NULL ||
         v->preferences_url == NULL || v->unsubscribe_url == NULL ||
         v->n_stories == 0)
@@ -255,213 +103,117 @@ digest_render(const struct digest_view *v, struct buf *t, struct buf *h,
             v->stories[i].source_url == NULL)
             return syn_err_set(err, SYN_EINVAL, "story %zu incomplete", i);
     }
-    /* text */
-    st = txt(t, v->site_title);
-    if (st == SYN_OK)
-        st = buf_append_str(t, " - ");
-    if (st == SYN_OK)
-        st = txt(t, v->heading);
-    if (st == SYN_OK)
-        st = buf_append_str(t, "\n");
-    if (st == SYN_OK && v->recipient_name != NULL && *v->recipient_name) {
-        st = buf_append_str(t, "\nHello ");
-        if (st == SYN_OK)
-            st = txt(t, v->recipient_name);
-        if (st == SYN_OK)
-            st = buf_append_str(t, ",\n");
+    arena_init(&a, RENDER_ARENA_BLOCK, 0);
+    tpl_tree_init(&t, &a);
+    set_common(&t, v->site_title, v->site_url, v->heading, v->recipient_name);
+    set_some(&t, t.root, "intro", v->intro);
+    set_some(&t, t.root, "preferences_url", v->preferences_url);
+    set_some(&t, t.root, "unsubscribe_url", v->unsubscribe_url);
+    list = tpl_set_list(&t, t.root, "stories");
+    for (i = 0; i < v->n_stories; i++) {
+        const struct digest_story *s = &v->stories[i];
+        struct tpl_val *m = tpl_list_add_map(&t, list);
+        char date[32];
+
+        story_date(s->published, date);
+        set_some(&t, m, "title", s->title);
+        set_some(&t, m, "article_url", s->article_url);
+        set_some(&t, m, "source_url", s->source_url);
+        set_some(&t, m, "source_name", s->source_name);
+        set_some(&t, m, "date", date);
+        /* source and date share a line that is left out when both are */
+        SYN_IGNORE(tpl_set_bool(&t, m, "byline",
+                                (s->source_name != NULL &&
+                                 s->source_name[0] != '\0') ||
+                                    date[0] != '\0'));
+        /* Sanitized when stored (html/sanitize): {{{excerpt_html}}}. */
+        set_some(&t, m, "excerpt_html", s->excerpt_html);
+        set_some(&t, m, "excerpt_text", s->excerpt_text);
     }
-    if (st == SYN_OK && v->intro != NULL) {
-        st = buf_append_str(t, "\n");
-        if (st == SYN_OK)
-            st = txt(t, v->intro);
-        if (st == SYN_OK)
-            st = buf_append_str(t, "\n");
-    }
-    if (st == SYN_OK)
-        st = buf_append_str(t, "\n");
-    /* html */
-    if (st == SYN_OK)
-        st = html_head(h, v->heading, v->site_url, v->site_title);
-    if (st == SYN_OK && v->recipient_name != NULL && *v->recipient_name) {
-        st = buf_append_str(h, "<p style=\"margin:8px 0 0 0;"
-                               "font-size:15px;\">Hello ");
-        if (st == SYN_OK)
-            st = esc(h, v->recipient_name);
-        if (st == SYN_OK)
-            st = buf_append_str(h, ",</p>\n");
-    }
-    if (st == SYN_OK && v->intro != NULL) {
-        st = buf_append_str(h, "<p style=\"margin:8px 0 0 0;font-size:14px;"
-                               "color:#555555;\">");
-        if (st == SYN_OK)
-            st = esc(h, v->intro);
-        if (st == SYN_OK)
-            st = buf_append_str(h, "</p>\n");
-    }
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</td></tr>\n");
-    for (i = 0; st == SYN_OK && i < v->n_stories; i++)
-        st = render_story(t, h, &v->stories[i]);
-    /* footer: preferences and unsubscribe in every digest */
-    if (st == SYN_OK)
-        st = buf_append_str(t, "-- \nYou receive this because you "
-                               "subscribed to ");
-    if (st == SYN_OK)
-        st = txt(t, v->site_title);
-    if (st == SYN_OK)
-        st = buf_printf(t, ".\nManage your preferences: %s\n"
-                           "Unsubscribe: %s\n",
-                        v->preferences_url, v->unsubscribe_url);
-    if (st == SYN_OK)
-        st = buf_append_str(h, "<tr><td style=\"padding:16px 24px;"
-                               "border-top:1px solid #e5e5e5;font-size:12px;"
-                               MUTED "\">You receive this because you "
-                               "subscribed to ");
-    if (st == SYN_OK)
-        st = esc(h, v->site_title);
-    if (st == SYN_OK)
-        st = buf_append_str(h, ".<br>\n");
-    if (st == SYN_OK)
-        st = html_link(h, v->preferences_url, MUTED,
-                       "Manage your preferences");
-    if (st == SYN_OK)
-        st = buf_append_str(h, " &middot; ");
-    if (st == SYN_OK)
-        st = html_link(h, v->unsubscribe_url, MUTED, "Unsubscribe");
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</td></tr>\n");
-    if (st == SYN_OK)
-        st = html_tail(h);
-    return finish(st, t, tlen, h, hlen, err);
+    st = render_pair(tpl, "digest", &t, text, html, err);
+    arena_fini(&a);
+    return st;
 }
 
 enum syn_status
-digest_render_confirm(const struct confirm_view *v, struct buf *t,
-                      struct buf *h, struct syn_err *err)
+digest_render_confirm(const struct tpl_set *tpl, const struct confirm_view *v,
+                      struct buf *text, struct buf *html,
+                      struct syn_err *err)
 {
-    size_t tlen = t->len, hlen = h->len;
-    const char *name = v->recipient_name;
+    struct tpl_tree t;
+    struct arena a;
     enum syn_status st;
 
+    if (tpl == NULL)
+        return syn_err_set(err, SYN_EINVAL, "no mail templates loaded");
     if (v->site_title == NULL || v->site_url == NULL || v->confirm_url == NULL)
         return syn_err_set(err, SYN_EINVAL, "confirm view incomplete");
-    st = buf_append_str(t, "Please confirm your subscription\n\n");
-    if (st == SYN_OK && name != NULL && *name) {
-        st = buf_append_str(t, "Hello ");
-        if (st == SYN_OK)
-            st = txt(t, name);
-        if (st == SYN_OK)
-            st = buf_append_str(t, ",\n\n");
+    arena_init(&a, RENDER_ARENA_BLOCK, 0);
+    tpl_tree_init(&t, &a);
+    set_common(&t, v->site_title, v->site_url,
+               "Please confirm your subscription", v->recipient_name);
+    set_some(&t, t.root, "confirm_url", v->confirm_url);
+    SYN_IGNORE(tpl_set_long(&t, t.root, "valid_days", v->valid_days));
+    st = render_pair(tpl, "confirm", &t, text, html, err);
+    arena_fini(&a);
+    return st;
+}
+
+/* body's paragraphs (split at blank lines) as a list of maps, each with
+ * its lines: {text, br} where br is true for every line but the first (so
+ * that templates can put a <br> between lines). */
+static void
+set_paragraphs(struct tpl_tree *t, const char *body)
+{
+    struct tpl_val *paras = tpl_set_list(t, t->root, "paragraphs");
+    struct tpl_val *lines = NULL;
+    const char *p = body;
+
+    while (*p != '\0') {
+        size_t n = strcspn(p, "\n");
+        struct tpl_val *line;
+
+        if (n > 0) {
+            if (lines == NULL)
+                lines = tpl_set_list(t, tpl_list_add_map(t, paras), "lines");
+            line = tpl_list_add_map(t, lines);
+            SYN_IGNORE(tpl_set_bool(t, line, "br", tpl_list_len(lines) > 1));
+            SYN_IGNORE(tpl_set_strn(t, line, "text", p, n));
+        } else {
+            lines = NULL; /* a blank line ends the paragraph */
+        }
+        p += n;
+        if (*p == '\n')
+            p++;
     }
-    if (st == SYN_OK)
-        st = buf_append_str(t, "Someone, hopefully you, asked to join the "
-                               "partner mailing list of ");
-    if (st == SYN_OK)
-        st = txt(t, v->site_title);
-    if (st == SYN_OK)
-        st = buf_printf(t,
-                        ".\nTo confirm your subscription, open this link "
-                        "(valid for %d days):\n\n%s\n\n"
-                        "If you did not ask for this, ignore this message: "
-                        "you will not\nreceive anything else from us.\n",
-                        v->valid_days, v->confirm_url);
-    if (st == SYN_OK)
-        st = html_head(h, "Please confirm your subscription", v->site_url,
-                       v->site_title);
-    if (st == SYN_OK && name != NULL && *name) {
-        st = buf_append_str(h, "<p style=\"font-size:15px;\">Hello ");
-        if (st == SYN_OK)
-            st = esc(h, name);
-        if (st == SYN_OK)
-            st = buf_append_str(h, ",</p>\n");
-    }
-    if (st == SYN_OK)
-        st = buf_append_str(h, "<p style=\"font-size:15px;line-height:22px;\">"
-                               "Someone, hopefully you, asked to join the "
-                               "partner mailing list of ");
-    if (st == SYN_OK)
-        st = esc(h, v->site_title);
-    if (st == SYN_OK)
-        st = buf_append_str(h, ".</p>\n<p style=\"margin:16px 0;\">");
-    if (st == SYN_OK)
-        st = html_link(h, v->confirm_url,
-                       "background:#0b5394;color:#ffffff;padding:10px 16px;"
-                       "text-decoration:none;font-weight:bold;"
-                       "border-radius:4px;display:inline-block;",
-                       "Confirm my subscription");
-    if (st == SYN_OK)
-        st = buf_printf(h, "</p>\n<p style=\"font-size:12px;" MUTED "\">"
-                           "The link is valid for %d days. If you did not "
-                           "ask for this, ignore this message: you will not "
-                           "receive anything else from us.</p>\n"
-                           "</td></tr>\n",
-                        v->valid_days);
-    if (st == SYN_OK)
-        st = html_tail(h);
-    return finish(st, t, tlen, h, hlen, err);
 }
 
 enum syn_status
-digest_render_notice(const struct notice_view *v, struct buf *t,
-                     struct buf *h, struct syn_err *err)
+digest_render_notice(const struct tpl_set *tpl, const struct notice_view *v,
+                     struct buf *text, struct buf *html, struct syn_err *err)
 {
-    size_t tlen = t->len, hlen = h->len;
+    struct tpl_tree t;
+    struct arena a;
     enum syn_status st;
-    const char *p;
 
+    if (tpl == NULL)
+        return syn_err_set(err, SYN_EINVAL, "no mail templates loaded");
     if (v->site_title == NULL || v->site_url == NULL || v->heading == NULL ||
         v->body == NULL)
         return syn_err_set(err, SYN_EINVAL, "notice view incomplete");
-    st = txt(t, v->heading);
-    if (st == SYN_OK)
-        st = buf_append_str(t, "\n\n");
-    if (st == SYN_OK)
-        st = txt(t, v->body);
-    if (st == SYN_OK && v->link_url != NULL)
-        st = buf_printf(t, "\n\n%s: %s",
-                        v->link_label != NULL ? v->link_label : "Link",
-                        v->link_url);
-    if (st == SYN_OK)
-        st = buf_append_str(t, "\n\n-- \n");
-    if (st == SYN_OK)
-        st = txt(t, v->site_title);
-    if (st == SYN_OK)
-        st = buf_printf(t, "\n%s\n", v->site_url);
-    if (st == SYN_OK)
-        st = html_head(h, v->heading, v->site_url, v->site_title);
-    /* Paragraphs at blank lines, <br> at single line breaks. */
-    if (st == SYN_OK)
-        st = buf_append_str(h, "<p style=\"font-size:15px;"
-                               "line-height:22px;\">");
-    for (p = v->body; st == SYN_OK && *p != '\0'; p++) {
-        if (p[0] == '\n' && p[1] == '\n') {
-            while (p[1] == '\n')
-                p++;
-            st = buf_append_str(h, "</p>\n<p style=\"font-size:15px;"
-                                   "line-height:22px;\">");
-        } else if (*p == '\n') {
-            st = buf_append_str(h, "<br>\n");
-        } else {
-            char one[2] = {*p, '\0'};
-
-            st = esc(h, one);
-        }
+    arena_init(&a, RENDER_ARENA_BLOCK, 0);
+    tpl_tree_init(&t, &a);
+    set_common(&t, v->site_title, v->site_url, v->heading, NULL);
+    set_some(&t, t.root, "body", v->body);
+    set_paragraphs(&t, v->body);
+    if (v->link_url != NULL && v->link_url[0] != '\0') {
+        set_some(&t, t.root, "link_url", v->link_url);
+        set_some(&t, t.root, "link_label",
+                 v->link_label != NULL ? v->link_label : "Link");
     }
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</p>\n");
-    if (st == SYN_OK && v->link_url != NULL) {
-        st = buf_append_str(h, "<p>");
-        if (st == SYN_OK)
-            st = html_link(h, v->link_url, LINK_STYLE,
-                           v->link_label != NULL ? v->link_label : "Link");
-        if (st == SYN_OK)
-            st = buf_append_str(h, "</p>\n");
-    }
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</td></tr>\n");
-    if (st == SYN_OK)
-        st = html_tail(h);
-    return finish(st, t, tlen, h, hlen, err);
+    st = render_pair(tpl, "notice", &t, text, html, err);
+    arena_fini(&a);
+    return st;
 }
 
 /* ------------------------------------------------------------------ */
@@ -583,7 +335,7 @@ digest_compose(const struct mail_identity *id, const struct mail_recipient *r,
         v.n_stories = n;
         v.preferences_url = buf_cstr(&prefs);
         v.unsubscribe_url = buf_cstr(&unsub);
-        st = digest_render(&v, &text, &html, err);
+        st = digest_render(id->templates, &v, &text, &html, err);
     }
     if (st == SYN_OK)
         st = buf_printf(&subject, "%s: %s (%zu new %s)", id->site_title,
@@ -636,7 +388,7 @@ digest_compose_confirm(const struct mail_identity *id,
         v.recipient_name = r->name;
         v.confirm_url = buf_cstr(&link);
         v.valid_days = DIGEST_CONFIRM_TTL_S / 86400;
-        st = digest_render_confirm(&v, &text, &html, err);
+        st = digest_render_confirm(id->templates, &v, &text, &html, err);
     }
     if (st == SYN_OK)
         st = buf_printf(&subject, "%s: please confirm your subscription",
@@ -672,7 +424,7 @@ digest_compose_notice(const struct mail_identity *id,
     buf_init(&html, SYN_MAX_MESSAGE_BYTES);
     st = set_from(id, &m, from_name, from_addr, err);
     if (st == SYN_OK)
-        st = digest_render_notice(v, &text, &html, err);
+        st = digest_render_notice(id->templates, v, &text, &html, err);
     if (st == SYN_OK) {
         m.to_name = r->name;
         m.to_addr = r->email;

@@ -2,23 +2,28 @@
  * links), whole messages with signed links that verify. */
 #include "testutil.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mail/digest.h"
+#include "mail/theme.h"
 #include "util/buf.h"
 #include "util/limits.h"
 #include "util/mem.h"
 #include "util/token.h"
+#include "util/tpl.h"
 
 #define NOW 1800000000LL
 
 static const unsigned char key[TOKEN_KEY_BYTES] =
     "k3y-for-digest-tests-0123456789";
 
-static const struct mail_identity ident = {
+/* templates set in main() */
+static struct mail_identity ident = {
     "Network News", "https://news.example.org",
     "Network News <news@example.org>", "team@example.org", key,
-    TOKEN_KEY_BYTES};
+    TOKEN_KEY_BYTES, NULL};
 
 static const struct digest_story stories[] = {
     {"Rivers & floods <2027>", "https://news.example.org/a/1/rivers-floods",
@@ -53,7 +58,7 @@ test_render(void **state)
     (void)state;
     buf_init(&t, 1 << 20);
     buf_init(&h, 1 << 20);
-    assert_int_equal(digest_render(&v, &t, &h, NULL), SYN_OK);
+    assert_int_equal(digest_render(ident.templates, &v, &t, &h, NULL), SYN_OK);
     text = buf_cstr(&t);
     html = buf_cstr(&h);
     /* text: as it is, both links per story */
@@ -96,15 +101,15 @@ test_render_rejects(void **state)
     buf_init(&t, 1 << 20);
     buf_init(&h, 100); /* too small for the HTML */
     assert_int_equal(buf_append_str(&t, "keep"), SYN_OK);
-    assert_int_equal(digest_render(&v, &t, &h, NULL), SYN_ETOOBIG);
+    assert_int_equal(digest_render(ident.templates, &v, &t, &h, NULL), SYN_ETOOBIG);
     assert_string_equal(buf_cstr(&t), "keep"); /* nothing half-written */
     assert_int_equal(h.len, 0);
     v.n_stories = 0;
-    assert_int_equal(digest_render(&v, &t, &h, NULL), SYN_EINVAL);
+    assert_int_equal(digest_render(ident.templates, &v, &t, &h, NULL), SYN_EINVAL);
     bad.source_url = NULL;
     v.stories = &bad;
     v.n_stories = 1;
-    assert_int_equal(digest_render(&v, &t, &h, NULL), SYN_EINVAL);
+    assert_int_equal(digest_render(ident.templates, &v, &t, &h, NULL), SYN_EINVAL);
     buf_fini(&t);
     buf_fini(&h);
 }
@@ -270,6 +275,147 @@ test_compose_confirm_and_notice(void **state)
     buf_fini(&m);
 }
 
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+    char path[1024];
+    FILE *fp;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    assert_int_equal(fputs(text, fp) >= 0, 1);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* A theme directory's mail/ overrides a template; the others stay. */
+static void
+test_theme_override(void **state)
+{
+    struct mail_recipient r = {42, "ann@example.org", "Ann"};
+    struct mail_identity id = ident;
+    struct tpl_set *set = NULL;
+    struct syn_err err;
+    char dir[512], mdir[600];
+    struct buf m, dec;
+
+    (void)state;
+    snprintf(dir, sizeof(dir), "%s", test_tmpdir());
+    snprintf(mdir, sizeof(mdir), "%s/mail", dir);
+    assert_int_equal(mkdir(mdir, 0700), 0);
+    write_file(mdir, "digest.txt",
+               "Custom digest for {{recipient_name}}\n"
+               "{{#stories}}\n- {{title}} <{{article_url}}>\n{{/stories}}\n"
+               "Stop: {{unsubscribe_url}}\n");
+    assert_int_equal(mail_theme_load(dir, &set, &err), SYN_OK);
+    id.templates = set;
+    buf_init(&m, SYN_MAX_MESSAGE_BYTES);
+    buf_init(&dec, SYN_MAX_MESSAGE_BYTES);
+    assert_int_equal(digest_compose(&id, &r, "daily", stories, 2, NOW, &m,
+                                    NULL),
+                     SYN_OK);
+    qp_decode(buf_cstr(&m), &dec);
+    /* the override, not HTML-escaped in the text part */
+    assert_non_null(strstr(buf_cstr(&dec), "Custom digest for Ann\r\n"
+                                           "- Rivers & floods <2027> <https"
+                                           "://news.example.org/a/1/rivers-"
+                                           "floods>\r\n"));
+    check_token(buf_cstr(&dec), "Stop: https://news.example.org/unsubscribe"
+                                "?t=",
+                TOKEN_UNSUBSCRIBE, "42");
+    assert_null(strstr(buf_cstr(&dec), "Read it here:"));
+    /* the HTML part is still the default one */
+    assert_non_null(strstr(buf_cstr(&dec), "Rivers &amp; floods &lt;2027&gt;"
+                                           "</a>"));
+    assert_int_equal(count(buf_cstr(&dec), "Continue reading on the source "
+                                           "site</a>"),
+                     2);
+    buf_fini(&m);
+    buf_fini(&dec);
+    tpl_set_free(set);
+    test_rmtree(dir);
+}
+
+/* A broken override stops loading with its file and line. */
+static void
+test_theme_errors(void **state)
+{
+    static const struct {
+        const char *file, *text;
+        enum syn_status want;
+        const char *msg; /* after "<dir>/" */
+    } cases[] = {
+        {"digest.html", "ok\n{{#stories}}\nx\n", SYN_EPARSE,
+         "mail/digest.html:2: unclosed section 'stories'"},
+        {"notice.txt", "{{name\n", SYN_EPARSE, "mail/notice.txt:1: unclosed"},
+        {"confirm.html", "{{>_nope.html}}", SYN_ENOTFOUND,
+         "mail theme: confirm.html:1: no template '_nope.html'"},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
+        struct tpl_set *set = NULL;
+        struct syn_err err;
+        char dir[512], mdir[600], want[1024];
+
+        snprintf(dir, sizeof(dir), "%s", test_tmpdir());
+        snprintf(mdir, sizeof(mdir), "%s/mail", dir);
+        assert_int_equal(mkdir(mdir, 0700), 0);
+        write_file(mdir, cases[i].file, cases[i].text);
+        syn_err_clear(&err);
+        assert_int_equal(mail_theme_load(dir, &set, &err), cases[i].want);
+        assert_null(set);
+        if (strncmp(cases[i].msg, "mail theme", 10) == 0)
+            snprintf(want, sizeof(want), "%s", cases[i].msg);
+        else
+            snprintf(want, sizeof(want), "%s/%s", dir, cases[i].msg);
+        if (strncmp(err.msg, want, strlen(want)) != 0)
+            fail_msg("case %zu: got '%s' want '%s...'", i, err.msg, want);
+        test_rmtree(dir);
+    }
+}
+
+/* Long unbreakable text and non-ASCII still give lines within RFC 5322's
+ * limits: at most 76 in the bodies (quoted-printable), 998 anywhere. */
+static void
+test_line_lengths(void **state)
+{
+    struct mail_recipient r = {42, "ann@example.org", "Ann"};
+    struct digest_story long_one = stories[0];
+    char title[600], excerpt[2100];
+    struct buf m;
+    const char *p, *body;
+
+    (void)state;
+    memset(title, 'T', sizeof(title) - 1);
+    title[sizeof(title) - 1] = '\0';
+    memcpy(title, "Caf\xc3\xa9 ", 6);
+    memset(excerpt, 'x', sizeof(excerpt) - 1);
+    excerpt[sizeof(excerpt) - 1] = '\0';
+    long_one.title = title;
+    long_one.excerpt_text = excerpt;
+    long_one.excerpt_html = NULL;
+    buf_init(&m, SYN_MAX_MESSAGE_BYTES);
+    assert_int_equal(digest_compose(&ident, &r, "daily", &long_one, 1, NOW,
+                                    &m, NULL),
+                     SYN_OK);
+    body = strstr(buf_cstr(&m), "\r\n\r\n");
+    assert_non_null(body);
+    for (p = buf_cstr(&m); *p != '\0';) {
+        const char *e = strstr(p, "\r\n");
+        size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
+
+        assert_true(n <= 998);
+        if (p > body && n > 76)
+            fail_msg("body line of %zu: %.*s", n, (int)n, p);
+        p += n + (e != NULL ? 2 : 0);
+    }
+    assert_non_null(strstr(body, "Content-Transfer-Encoding: "
+                                 "quoted-printable"));
+    buf_fini(&m);
+}
+
 static enum syn_status
 compose_one(void *state)
 {
@@ -300,7 +446,18 @@ main(void)
         cmocka_unit_test(test_compose_digest),
         cmocka_unit_test(test_signed_link),
         cmocka_unit_test(test_compose_confirm_and_notice),
+        cmocka_unit_test(test_theme_override),
+        cmocka_unit_test(test_theme_errors),
+        cmocka_unit_test(test_line_lengths),
         cmocka_unit_test(test_alloc_failure),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    struct tpl_set *tpl = NULL;
+    int rc;
+
+    if (mail_theme_load(NULL, &tpl, NULL) != SYN_OK)
+        return 1;
+    ident.templates = tpl;
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    tpl_set_free(tpl);
+    return rc;
 }
