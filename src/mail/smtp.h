@@ -5,7 +5,8 @@
  * connection (EHLO, STARTTLS and AUTH once, then MAIL/RCPT/DATA per
  * message). smtp:// upgrades with STARTTLS when the server offers it
  * (CURLUSESSL_TRY); smtps:// is TLS from the start; AUTH is used when a
- * username is configured. One message has one recipient: the outbox sends
+ * username is configured. TLS always verifies the peer and its host name,
+ * against cfg->ca_file when given. One message has one recipient: the outbox sends
  * per-subscriber mail (its own unsubscribe link), and a per-recipient
  * result is what the bounce counter needs.
  *
@@ -30,6 +31,9 @@ struct smtp_config {
     const char *password; /* borrowed; never logged */
     int connections;      /* parallel connections, 1..SYN_MAX_SMTP_CONNECTIONS */
     long timeout_ms;      /* one message; 0: SYN_SMTP_TIMEOUT_MS */
+    const char *ca_file;  /* PEM CA bundle for the server's certificate;
+                             NULL or "": the system's. Verification of the
+                             certificate and host name is never off. */
 };
 
 enum smtp_result {

@@ -44,7 +44,7 @@ static enum syn_status
 send_all(const char *url, int conns, const char *user, const char *pass,
          const char *const *rcpts, size_t n, struct smtp_outcome *res)
 {
-    struct smtp_config cfg = {url, user, pass, conns, 5000};
+    struct smtp_config cfg = {url, user, pass, conns, 5000, NULL};
     struct smtp_message msgs[16];
     struct smtp_client *c = NULL;
     struct job j = {msgs, res, n, 0, 0};
@@ -180,7 +180,7 @@ test_auth(void **state)
 static void
 test_bad_config(void **state)
 {
-    struct smtp_config cfg = {"http://example.org", NULL, NULL, 1, 0};
+    struct smtp_config cfg = {"http://example.org", NULL, NULL, 1, 0, NULL};
     struct smtp_client *c = NULL;
 
     (void)state;
