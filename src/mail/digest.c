@@ -4,13 +4,17 @@
 #include "mail/digest.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "mail/mime.h"
 #include "util/arena.h"
 #include "util/limits.h"
+#include "util/mem.h"
 #include "util/str.h"
 #include "util/token.h"
 #include "util/tpl.h"
@@ -217,6 +221,217 @@ digest_render_notice(const struct tpl_set *tpl, const struct notice_view *v,
 }
 
 /* ------------------------------------------------------------------ */
+/* Rendering once for many recipients (see digest.h)                   */
+/* ------------------------------------------------------------------ */
+
+/* Topic sets in use at once; a run with more only renders more often. */
+#define DIGEST_CACHE_SLOTS 64
+/* Stand-in: "@" + 16 random hex digits + "@" + one of N P U. Neither
+ * escaping mode changes it, and no feed or form can guess it. */
+#define MARK_LEN 18
+
+struct cache_slot {
+    bool used;
+    uint64_t hash;    /* of key */
+    struct buf key;   /* what the bodies depend on besides the stand-ins */
+    struct buf text;  /* rendered with stand-ins */
+    struct buf html;
+    const struct tpl_set *tpl;
+};
+
+struct digest_cache {
+    char mark[MARK_LEN + 1];
+    char stand_in[3][MARK_LEN + 2]; /* mark + 'N', 'P', 'U' */
+    struct cache_slot slot[DIGEST_CACHE_SLOTS];
+    size_t next;    /* slot taken by the next miss */
+    struct buf key; /* scratch */
+};
+
+struct digest_cache *
+digest_cache_new(void)
+{
+    struct digest_cache *c = syn_calloc(1, sizeof(*c));
+    unsigned char r[8];
+    size_t i;
+
+    if (c == NULL)
+        return NULL;
+    randombytes_buf(r, sizeof(r));
+    c->mark[0] = '@';
+    sodium_bin2hex(c->mark + 1, 17, r, sizeof(r));
+    c->mark[MARK_LEN - 1] = '@';
+    c->mark[MARK_LEN] = '\0';
+    for (i = 0; i < 3; i++)
+        snprintf(c->stand_in[i], sizeof(c->stand_in[i]), "%s%c", c->mark,
+                 "NPU"[i]);
+    for (i = 0; i < DIGEST_CACHE_SLOTS; i++) {
+        buf_init(&c->slot[i].key, SYN_MAX_MESSAGE_BYTES);
+        buf_init(&c->slot[i].text, SYN_MAX_MESSAGE_BYTES);
+        buf_init(&c->slot[i].html, SYN_MAX_MESSAGE_BYTES);
+    }
+    buf_init(&c->key, SYN_MAX_MESSAGE_BYTES);
+    return c;
+}
+
+void
+digest_cache_reset(struct digest_cache *c)
+{
+    size_t i;
+
+    for (i = 0; c != NULL && i < DIGEST_CACHE_SLOTS; i++)
+        c->slot[i].used = false;
+}
+
+void
+digest_cache_free(struct digest_cache *c)
+{
+    size_t i;
+
+    if (c == NULL)
+        return;
+    for (i = 0; i < DIGEST_CACHE_SLOTS; i++) {
+        buf_fini(&c->slot[i].key);
+        buf_fini(&c->slot[i].text);
+        buf_fini(&c->slot[i].html);
+    }
+    buf_fini(&c->key);
+    syn_free(c);
+}
+
+/* FNV-1a, 64 bits. */
+static uint64_t
+hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= UINT64_C(1099511628211);
+    }
+    return h;
+}
+
+/* Append to c->key what v's bodies depend on, besides the stand-ins. */
+static enum syn_status
+cache_key(struct digest_cache *c, const struct digest_view *v)
+{
+    bool named = v->recipient_name != NULL && v->recipient_name[0] != '\0';
+    enum syn_status st;
+    size_t i;
+
+    buf_reset(&c->key);
+    st = buf_printf(&c->key, "%s\x1f%s\x1f%s\x1f%s\x1f%d", v->site_title,
+                    v->site_url, v->heading,
+                    v->intro != NULL ? v->intro : "", named);
+    for (i = 0; st == SYN_OK && i < v->n_stories; i++) {
+        st = buf_append_char(&c->key, '\x1f');
+        if (st == SYN_OK)
+            st = buf_append_str(&c->key, v->stories[i].article_url);
+    }
+    return st;
+}
+
+/* Append cached body b to out with the stand-ins replaced by their values
+ * escaped for the part (html or text). */
+static enum syn_status
+splice(const struct digest_cache *c, const struct buf *b, bool html,
+       const char *const values[3], struct buf *out)
+{
+    const char *p = buf_cstr(b), *q;
+    enum syn_status st = SYN_OK;
+
+    while (st == SYN_OK && (q = strstr(p, c->mark)) != NULL) {
+        const char *which = strchr("NPU", q[MARK_LEN]);
+        const char *v;
+
+        st = buf_append(out, p, (size_t)(q - p));
+        if (which == NULL || q[MARK_LEN] == '\0') {
+            /* not ours after all: keep it as it is */
+            if (st == SYN_OK)
+                st = buf_append(out, q, MARK_LEN);
+            p = q + MARK_LEN;
+            continue;
+        }
+        v = values[which - "NPU"];
+        if (st == SYN_OK && v != NULL)
+            st = html ? tpl_escape_html(out, v, strlen(v))
+                      : tpl_escape_text(out, v, strlen(v));
+        p = q + MARK_LEN + 1;
+    }
+    if (st == SYN_OK)
+        st = buf_append_str(out, p);
+    return st;
+}
+
+enum syn_status
+digest_render_cached(struct digest_cache *c, const struct tpl_set *tpl,
+                     const struct digest_view *v, struct buf *text,
+                     struct buf *html, struct syn_err *err)
+{
+    const char *values[3];
+    struct cache_slot *s = NULL;
+    size_t tlen = text->len, hlen = html->len, i;
+    uint64_t h;
+    enum syn_status st;
+
+    if (c == NULL || v->preferences_url == NULL ||
+        v->unsubscribe_url == NULL || v->heading == NULL ||
+        v->site_title == NULL || v->site_url == NULL)
+        return digest_render(tpl, v, text, html, err);
+    for (i = 0; i < v->n_stories; i++) {
+        if (v->stories[i].article_url == NULL)
+            return digest_render(tpl, v, text, html, err);
+    }
+    st = cache_key(c, v);
+    if (st != SYN_OK)
+        return syn_err_set(err, st, "render: %s", syn_strerror(st));
+    h = hash_bytes(c->key.data, c->key.len);
+    for (i = 0; i < DIGEST_CACHE_SLOTS && s == NULL; i++) {
+        struct cache_slot *t = &c->slot[i];
+
+        if (t->used && t->hash == h && t->tpl == tpl &&
+            t->key.len == c->key.len &&
+            memcmp(t->key.data, c->key.data, c->key.len) == 0)
+            s = t;
+    }
+    if (s == NULL) {
+        struct digest_view w = *v;
+
+        s = &c->slot[c->next];
+        c->next = (c->next + 1) % DIGEST_CACHE_SLOTS;
+        s->used = false;
+        buf_reset(&s->text);
+        buf_reset(&s->html);
+        buf_reset(&s->key);
+        if (w.recipient_name != NULL && w.recipient_name[0] != '\0')
+            w.recipient_name = c->stand_in[0];
+        w.preferences_url = c->stand_in[1];
+        w.unsubscribe_url = c->stand_in[2];
+        st = digest_render(tpl, &w, &s->text, &s->html, err);
+        if (st == SYN_OK)
+            st = buf_append(&s->key, c->key.data, c->key.len);
+        if (st != SYN_OK)
+            return st;
+        s->hash = h;
+        s->tpl = tpl;
+        s->used = true;
+    }
+    values[0] = v->recipient_name;
+    values[1] = v->preferences_url;
+    values[2] = v->unsubscribe_url;
+    st = splice(c, &s->text, false, values, text);
+    if (st == SYN_OK)
+        st = splice(c, &s->html, true, values, html);
+    if (st != SYN_OK) {
+        buf_truncate(text, tlen);
+        buf_truncate(html, hlen);
+        return syn_err_set(err, st, "render: %s", syn_strerror(st));
+    }
+    return SYN_OK;
+}
+
+/* ------------------------------------------------------------------ */
 /* Whole messages                                                      */
 /* ------------------------------------------------------------------ */
 
@@ -295,6 +510,17 @@ digest_compose(const struct mail_identity *id, const struct mail_recipient *r,
                const char *frequency_name, const struct digest_story *stories,
                size_t n, int64_t now, struct buf *out, struct syn_err *err)
 {
+    return digest_compose_cached(NULL, id, r, frequency_name, stories, n, now,
+                                 out, err);
+}
+
+enum syn_status
+digest_compose_cached(struct digest_cache *c, const struct mail_identity *id,
+                      const struct mail_recipient *r,
+                      const char *frequency_name,
+                      const struct digest_story *stories, size_t n,
+                      int64_t now, struct buf *out, struct syn_err *err)
+{
     struct buf prefs, unsub, text, html, subject, mailto;
     char from_name[256], from_addr[SYN_MAX_EMAIL_BYTES + 1], label[128];
     char heading[64], intro[128];
@@ -335,7 +561,7 @@ digest_compose(const struct mail_identity *id, const struct mail_recipient *r,
         v.n_stories = n;
         v.preferences_url = buf_cstr(&prefs);
         v.unsubscribe_url = buf_cstr(&unsub);
-        st = digest_render(id->templates, &v, &text, &html, err);
+        st = digest_render_cached(c, id->templates, &v, &text, &html, err);
     }
     if (st == SYN_OK)
         st = buf_printf(&subject, "%s: %s (%zu new %s)", id->site_title,

@@ -124,6 +124,35 @@ enum syn_status digest_render_notice(const struct tpl_set *tpl,
                                      struct buf *text, struct buf *html,
                                      struct syn_err *err) SYN_NODISCARD;
 
+/* ---- rendering once for many recipients ---- */
+
+/* A digest_cache keeps the bodies of recent digests rendered with
+ * stand-ins for the three fields that differ between recipients of the
+ * same stories (recipient_name, preferences_url, unsubscribe_url). A
+ * digest with the same heading, intro, stories (by article_url) and
+ * name-or-no-name gets those bodies with its own values spliced in,
+ * escaped as {{field}} escapes them in each part (a template that prints
+ * one of the three raw, {{{field}}}, gets it escaped here). Rendering was
+ * a tenth of `digest send`; subscribers share a few topic sets.
+ * Rules: one identity and template set per cache; the stories' strings
+ * must not change while cached (digest_cache_reset() after reloading
+ * them); one thread. */
+struct digest_cache;
+
+/* NULL on ENOMEM. Free with digest_cache_free() (NULL is a no-op). */
+struct digest_cache *digest_cache_new(void) SYN_NODISCARD;
+void digest_cache_free(struct digest_cache *c);
+/* Forget every cached body. */
+void digest_cache_reset(struct digest_cache *c);
+
+/* digest_render() through c (NULL: digest_render() itself). Same output,
+ * same errors. */
+enum syn_status digest_render_cached(struct digest_cache *c,
+                                     const struct tpl_set *tpl,
+                                     const struct digest_view *v,
+                                     struct buf *text, struct buf *html,
+                                     struct syn_err *err) SYN_NODISCARD;
+
 /* ---- whole messages ---- */
 
 /* The digest of frequency_name ("daily", "weekly", "instant") with
@@ -136,6 +165,15 @@ enum syn_status digest_compose(const struct mail_identity *id,
                                const struct digest_story *stories, size_t n,
                                int64_t now, struct buf *out,
                                struct syn_err *err) SYN_NODISCARD;
+
+/* digest_compose() with its bodies through cache c (may be NULL). */
+enum syn_status digest_compose_cached(struct digest_cache *c,
+                                      const struct mail_identity *id,
+                                      const struct mail_recipient *r,
+                                      const char *frequency_name,
+                                      const struct digest_story *stories,
+                                      size_t n, int64_t now, struct buf *out,
+                                      struct syn_err *err) SYN_NODISCARD;
 
 /* "Please confirm your subscription" with the signed confirm link. */
 enum syn_status digest_compose_confirm(const struct mail_identity *id,

@@ -377,6 +377,14 @@ qp_put(struct qp_out *q, const char *p, size_t n)
     q->n += n;
 }
 
+/* A byte quoted-printable leaves as it is wherever it stands (RFC 2045
+ * 6.7 rule 2, minus the blanks of rule 3). */
+static int
+qp_plain(unsigned char c)
+{
+    return c >= 33 && c <= 126 && c != '=';
+}
+
 enum syn_status
 mime_qp_encode(struct buf *out, const char *s, size_t len)
 {
@@ -397,6 +405,27 @@ mime_qp_encode(struct buf *out, const char *s, size_t len)
             qp_put(&q, "\r\n", 2);
             col = 0;
             i += eol;
+            continue;
+        }
+        /* Fast path: a run of bytes that stand for themselves, up to the
+         * soft-break column. Most of a mail is such runs; the rules for a
+         * line's first byte and trailing blanks are left to the byte by
+         * byte path below. */
+        if (qp_plain(c) && col + 1 < SYN_MAIL_LINE_MAX &&
+            (col > 0 || (c != '.' && c != 'F'))) {
+            size_t n = 1, room = SYN_MAIL_LINE_MAX - 1 - col;
+
+            /* A blank joins the run only when a byte other than a line
+             * end follows it (rule 3 is then moot). */
+            while (n < room && i + n < len &&
+                   (qp_plain((unsigned char)s[i + n]) ||
+                    ((s[i + n] == ' ' || s[i + n] == '\t') &&
+                     i + n + 1 < len && s[i + n + 1] != '\n' &&
+                     s[i + n + 1] != '\r')))
+                n++;
+            qp_put(&q, s + i, n);
+            col += n;
+            i += n;
             continue;
         }
         do {

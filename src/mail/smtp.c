@@ -294,12 +294,27 @@ slot_start(struct smtp_client *c, struct smtp_slot *s,
     return SYN_OK;
 }
 
+/* Close a round of done() calls (see smtp_round_fn), if one is open. */
+static void
+end_round(smtp_round_fn round, void *user, bool *open, enum syn_status *first,
+          struct syn_err *err)
+{
+    enum syn_status st;
+
+    if (!*open || round == NULL)
+        return;
+    *open = false;
+    st = round(user);
+    if (st != SYN_OK && *first == SYN_OK)
+        *first = syn_err_set(err, st, "smtp: round: %s", syn_strerror(st));
+}
+
 enum syn_status
 smtp_client_run(struct smtp_client *c, smtp_next_fn next, smtp_done_fn done,
-                void *user, struct syn_err *err)
+                smtp_round_fn round, void *user, struct syn_err *err)
 {
     enum syn_status first = SYN_OK, st;
-    bool exhausted = false;
+    bool exhausted = false, in_round = false;
     int busy = 0, i, running = 0, finished;
 
     for (;;) {
@@ -313,6 +328,7 @@ smtp_client_run(struct smtp_client *c, smtp_next_fn next, smtp_done_fn done,
             if (s->busy)
                 continue;
             memset(&msg, 0, sizeof(msg));
+            in_round = true;
             st = next(user, &msg, &have);
             if (st != SYN_OK) {
                 first = syn_err_set(err, st, "smtp: next message: %s",
@@ -326,13 +342,16 @@ smtp_client_run(struct smtp_client *c, smtp_next_fn next, smtp_done_fn done,
             if (slot_start(c, s, &msg, &res) == SYN_OK) {
                 busy++;
             } else {
+                in_round = true;
                 st = done(user, &msg, &res);
                 if (st != SYN_OK)
                     first = syn_err_set(err, st, "smtp: done: %s",
                                         syn_strerror(st));
+                end_round(round, user, &in_round, &first, err);
                 i--; /* the slot is still idle: offer it again */
             }
         }
+        end_round(round, user, &in_round, &first, err);
         if (busy == 0)
             break;
         if (curl_multi_perform(c->multi, &running) != CURLM_OK) {
@@ -358,11 +377,14 @@ smtp_client_run(struct smtp_client *c, smtp_next_fn next, smtp_done_fn done,
             s->busy = false;
             busy--;
             finished++;
+            in_round = true;
             st = done(user, &s->msg, &res);
             if (st != SYN_OK && first == SYN_OK)
                 first = syn_err_set(err, st, "smtp: done: %s",
                                     syn_strerror(st));
         }
+        /* Before next() composes more, and before any more I/O. */
+        end_round(round, user, &in_round, &first, err);
         if (finished == 0 &&
             curl_multi_poll(c->multi, NULL, 0, 1000, NULL) != CURLM_OK) {
             if (first == SYN_OK)
@@ -374,5 +396,6 @@ smtp_client_run(struct smtp_client *c, smtp_next_fn next, smtp_done_fn done,
             break;
         }
     }
+    end_round(round, user, &in_round, &first, err);
     return first;
 }

@@ -649,8 +649,8 @@ struct render {
 
 /* Plain text: C0 controls other than tab and LF dropped, nothing else
  * changed. */
-static enum syn_status
-escape_text(struct buf *out, const char *s, size_t n)
+enum syn_status
+tpl_escape_text(struct buf *out, const char *s, size_t n)
 {
     size_t i, run = 0;
     enum syn_status st;
@@ -762,7 +762,7 @@ render_range(struct render *r, const struct tpl *t, size_t from, size_t to)
             v = lookup(r, n);
             if (v != NULL && v->kind == TPL_STR) {
                 if (n->kind == N_VAR && r->escape == TPL_ESCAPE_TEXT)
-                    st = escape_text(r->out, v->s, v->len);
+                    st = tpl_escape_text(r->out, v->s, v->len);
                 else if (n->kind == N_VAR)
                     st = tpl_escape_html(r->out, v->s, v->len);
                 else

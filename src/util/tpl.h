@@ -122,6 +122,10 @@ enum syn_status tpl_render_as(const struct tpl_set *set, const char *name,
                               enum tpl_escape escape, struct buf *out,
                               struct syn_err *err) SYN_NODISCARD;
 
+/* Append s[0..n) to out as {{var}} does under TPL_ESCAPE_TEXT. */
+enum syn_status tpl_escape_text(struct buf *out, const char *s,
+                                size_t n) SYN_NODISCARD;
+
 /* Append s[0..n) to out HTML-escaped as {{var}} does. */
 enum syn_status tpl_escape_html(struct buf *out, const char *s,
                                 size_t n) SYN_NODISCARD;

@@ -416,6 +416,73 @@ test_line_lengths(void **state)
     buf_fini(&m);
 }
 
+/* Rendering through the cache gives what rendering directly gives, for
+ * hits and misses, with and without a name, for names and links that
+ * need escaping, and after a reset. */
+static void
+test_cache_same_output(void **state)
+{
+    static const char *const names[] = {"Ann <admin> & Co", NULL, "", "Bob"};
+    struct digest_cache *c = digest_cache_new();
+    size_t round;
+
+    (void)state;
+    assert_non_null(c);
+    for (round = 0; round < 24; round++) {
+        char prefs[64], unsub[64];
+        struct digest_view v = {"Network News & Co", "https://news.example.org",
+                                "Your daily digest", "2 new stories",
+                                names[round % 4], stories, 1 + round % 2,
+                                prefs, unsub};
+        struct buf t1, h1, t2, h2;
+
+        snprintf(prefs, sizeof(prefs), "https://n.example.org/p?t=%zu&x=\"",
+                 round);
+        snprintf(unsub, sizeof(unsub), "https://n.example.org/u?t=%zu", round);
+        if (round == 12)
+            digest_cache_reset(c);
+        buf_init(&t1, 1 << 20);
+        buf_init(&h1, 1 << 20);
+        buf_init(&t2, 1 << 20);
+        buf_init(&h2, 1 << 20);
+        assert_int_equal(digest_render(ident.templates, &v, &t1, &h1, NULL),
+                         SYN_OK);
+        assert_int_equal(
+            digest_render_cached(c, ident.templates, &v, &t2, &h2, NULL),
+            SYN_OK);
+        assert_string_equal(buf_cstr(&t2), buf_cstr(&t1));
+        assert_string_equal(buf_cstr(&h2), buf_cstr(&h1));
+        buf_fini(&t1);
+        buf_fini(&h1);
+        buf_fini(&t2);
+        buf_fini(&h2);
+    }
+    digest_cache_free(c);
+}
+
+static enum syn_status
+compose_cached_twice(void *state)
+{
+    struct mail_recipient r = {42, "ann@example.org", "Ann"};
+    struct digest_cache *c = digest_cache_new();
+    struct buf m;
+    enum syn_status st;
+
+    (void)state;
+    if (c == NULL)
+        return SYN_ENOMEM;
+    buf_init(&m, SYN_MAX_MESSAGE_BYTES);
+    st = digest_compose_cached(c, &ident, &r, "daily", stories, 2, NOW, &m,
+                               NULL);
+    r.id = 43;
+    if (st == SYN_OK)
+        st = digest_compose_cached(c, &ident, &r, "daily", stories, 2, NOW,
+                                   &m, NULL);
+    buf_fini(&m);
+    digest_cache_free(c);
+    return st;
+}
+
 static enum syn_status
 compose_one(void *state)
 {
@@ -435,6 +502,7 @@ test_alloc_failure(void **state)
 {
     (void)state;
     assert_true(test_alloc_failures(compose_one, NULL) > 1);
+    assert_true(test_alloc_failures(compose_cached_twice, NULL) > 1);
 }
 
 int
@@ -449,6 +517,7 @@ main(void)
         cmocka_unit_test(test_theme_override),
         cmocka_unit_test(test_theme_errors),
         cmocka_unit_test(test_line_lengths),
+        cmocka_unit_test(test_cache_same_output),
         cmocka_unit_test(test_alloc_failure),
     };
     struct tpl_set *tpl = NULL;
