@@ -174,15 +174,18 @@ set_paragraphs(struct tpl_tree *t, const char *body)
     const char *p = body;
 
     while (*p != '\0') {
-        size_t n = strcspn(p, "\n");
+        size_t n = strcspn(p, "\n"), len = n;
         struct tpl_val *line;
 
-        if (n > 0) {
+        /* A form's textarea sends CRLF: the CR is part of the line end. */
+        if (len > 0 && p[len - 1] == '\r')
+            len--;
+        if (len > 0) {
             if (lines == NULL)
                 lines = tpl_set_list(t, tpl_list_add_map(t, paras), "lines");
             line = tpl_list_add_map(t, lines);
             SYN_IGNORE(tpl_set_bool(t, line, "br", tpl_list_len(lines) > 1));
-            SYN_IGNORE(tpl_set_strn(t, line, "text", p, n));
+            SYN_IGNORE(tpl_set_strn(t, line, "text", p, len));
         } else {
             lines = NULL; /* a blank line ends the paragraph */
         }

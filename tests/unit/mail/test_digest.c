@@ -272,6 +272,16 @@ test_compose_confirm_and_notice(void **state)
     assert_non_null(strstr(s, "Subject: Thanks\r\n"));
     assert_non_null(strstr(s, "Line &lt;two&gt;<br>"));
     assert_non_null(strstr(s, "Auto-Submitted: auto-generated\r\n"));
+    /* CRLF from a form: paragraphs and line breaks as with LF, no CR */
+    buf_reset(&m);
+    v.body = "One\r\n\r\nTwo <a>\r\nthree\r\n";
+    assert_int_equal(digest_compose_notice(&ident, &r, "Thanks", &v, NOW, &m,
+                                           NULL),
+                     SYN_OK);
+    s = buf_cstr(&m);
+    assert_non_null(strstr(s, ">One</p>"));
+    assert_non_null(strstr(s, ">Two &lt;a&gt;<br>\r\nthree</p>"));
+    assert_null(strstr(s, "=0D"));
     buf_fini(&m);
 }
 
