@@ -18,6 +18,7 @@
 #include "util/str.h"
 #include "util/token.h"
 #include "util/tpl.h"
+#include "util/utf8.h"
 
 /* ------------------------------------------------------------------ */
 /* Bodies: views -> a util/tpl tree -> the theme's mail templates       */
@@ -233,12 +234,34 @@ digest_render_notice(const struct tpl_set *tpl, const struct notice_view *v,
  * escaping mode changes it, and no feed or form can guess it. */
 #define MARK_LEN 18
 
+/* A part of the bodies ready to be sent: quoted-printable is line-local
+ * (RFC 2045 6.7: soft breaks and the rules for blanks, '.' and "From "
+ * look no further than the line), so the lines without a stand-in are
+ * encoded once, and only the few with one are spliced and encoded per
+ * recipient. Segments point into data: encoded bytes, or a raw line
+ * followed by a NUL. */
+#define PLAN_MAX_SEGS 32
+
+struct plan_seg {
+    bool raw;
+    size_t off, len; /* in data; len without the NUL of a raw line */
+};
+
+struct part_plan {
+    bool ok; /* false: too many segments or not UTF-8, splice instead */
+    struct buf data;
+    struct plan_seg seg[PLAN_MAX_SEGS];
+    size_t n;
+};
+
 struct cache_slot {
     bool used;
     uint64_t hash;    /* of key */
     struct buf key;   /* what the bodies depend on besides the stand-ins */
     struct buf text;  /* rendered with stand-ins */
     struct buf html;
+    struct part_plan qtext; /* the same, mostly quoted-printable */
+    struct part_plan qhtml;
     const struct tpl_set *tpl;
 };
 
@@ -246,8 +269,9 @@ struct digest_cache {
     char mark[MARK_LEN + 1];
     char stand_in[3][MARK_LEN + 2]; /* mark + 'N', 'P', 'U' */
     struct cache_slot slot[DIGEST_CACHE_SLOTS];
-    size_t next;    /* slot taken by the next miss */
-    struct buf key; /* scratch */
+    size_t next;        /* slot taken by the next miss */
+    struct buf key;     /* scratch */
+    struct buf scratch; /* one spliced line */
 };
 
 struct digest_cache *
@@ -271,8 +295,11 @@ digest_cache_new(void)
         buf_init(&c->slot[i].key, SYN_MAX_MESSAGE_BYTES);
         buf_init(&c->slot[i].text, SYN_MAX_MESSAGE_BYTES);
         buf_init(&c->slot[i].html, SYN_MAX_MESSAGE_BYTES);
+        buf_init(&c->slot[i].qtext.data, SYN_MAX_MESSAGE_BYTES);
+        buf_init(&c->slot[i].qhtml.data, SYN_MAX_MESSAGE_BYTES);
     }
     buf_init(&c->key, SYN_MAX_MESSAGE_BYTES);
+    buf_init(&c->scratch, SYN_MAX_MESSAGE_BYTES);
     return c;
 }
 
@@ -296,8 +323,11 @@ digest_cache_free(struct digest_cache *c)
         buf_fini(&c->slot[i].key);
         buf_fini(&c->slot[i].text);
         buf_fini(&c->slot[i].html);
+        buf_fini(&c->slot[i].qtext.data);
+        buf_fini(&c->slot[i].qhtml.data);
     }
     buf_fini(&c->key);
+    buf_fini(&c->scratch);
     syn_free(c);
 }
 
@@ -335,13 +365,13 @@ cache_key(struct digest_cache *c, const struct digest_view *v)
     return st;
 }
 
-/* Append cached body b to out with the stand-ins replaced by their values
+/* Append cached body p to out with the stand-ins replaced by their values
  * escaped for the part (html or text). */
 static enum syn_status
-splice(const struct digest_cache *c, const struct buf *b, bool html,
+splice(const struct digest_cache *c, const char *p, bool html,
        const char *const values[3], struct buf *out)
 {
-    const char *p = buf_cstr(b), *q;
+    const char *q;
     enum syn_status st = SYN_OK;
 
     while (st == SYN_OK && (q = strstr(p, c->mark)) != NULL) {
@@ -367,6 +397,164 @@ splice(const struct digest_cache *c, const struct buf *b, bool html,
     return st;
 }
 
+/* The slot holding v's bodies, rendered now if no slot does; *out is
+ * NULL when v cannot be cached (then render it directly). */
+/* Add the encoding of body[from, to) to pl as one segment. */
+static enum syn_status
+plan_encoded(struct part_plan *pl, const char *from, const char *to)
+{
+    size_t off = pl->data.len;
+    enum syn_status st;
+
+    if (to == from)
+        return SYN_OK;
+    if (pl->n == PLAN_MAX_SEGS) {
+        pl->ok = false;
+        return SYN_OK;
+    }
+    st = mime_qp_encode(&pl->data, from, (size_t)(to - from));
+    if (st == SYN_OK) {
+        pl->seg[pl->n].raw = false;
+        pl->seg[pl->n].off = off;
+        pl->seg[pl->n].len = pl->data.len - off;
+        pl->n++;
+    }
+    return st;
+}
+
+/* Split body (rendered with stand-ins) into pl's segments: runs of whole
+ * lines without a stand-in, encoded; lines with one, raw. */
+static enum syn_status
+plan_part(const struct digest_cache *c, const struct buf *body,
+          struct part_plan *pl)
+{
+    const char *s = buf_cstr(body), *end = s + body->len, *run = s, *p = s;
+    const char *mark = strstr(s, c->mark);
+    enum syn_status st = SYN_OK;
+
+    buf_reset(&pl->data);
+    pl->n = 0;
+    pl->ok = utf8_valid(s, body->len);
+    while (st == SYN_OK && pl->ok && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *lend = nl != NULL ? nl + 1 : end;
+
+        if (mark != NULL && mark < lend) {
+            size_t off;
+
+            st = plan_encoded(pl, run, p);
+            if (st != SYN_OK || !pl->ok)
+                break;
+            if (pl->n == PLAN_MAX_SEGS) {
+                pl->ok = false;
+                break;
+            }
+            off = pl->data.len;
+            st = buf_append(&pl->data, p, (size_t)(lend - p));
+            if (st == SYN_OK)
+                st = buf_append_char(&pl->data, '\0');
+            if (st != SYN_OK)
+                break;
+            pl->seg[pl->n].raw = true;
+            pl->seg[pl->n].off = off;
+            pl->seg[pl->n].len = (size_t)(lend - p);
+            pl->n++;
+            run = lend;
+            mark = strstr(lend, c->mark);
+        }
+        p = lend;
+    }
+    if (st == SYN_OK && pl->ok)
+        st = plan_encoded(pl, run, end);
+    return st;
+}
+
+/* Append pl to out: encoded segments as they are, raw lines spliced with
+ * values and encoded. */
+static enum syn_status
+plan_emit(const struct digest_cache *c, const struct part_plan *pl,
+          bool html, const char *const values[3], struct buf *scratch,
+          struct buf *out)
+{
+    enum syn_status st = SYN_OK;
+    size_t i;
+
+    for (i = 0; st == SYN_OK && i < pl->n; i++) {
+        const char *p = pl->data.data + pl->seg[i].off;
+
+        if (!pl->seg[i].raw) {
+            st = buf_append(out, p, pl->seg[i].len);
+            continue;
+        }
+        buf_reset(scratch);
+        st = splice(c, p, html, values, scratch);
+        if (st == SYN_OK)
+            st = mime_qp_encode(out, scratch->len > 0 ? scratch->data : "",
+                                scratch->len);
+    }
+    return st;
+}
+
+static enum syn_status
+cache_slot_get(struct digest_cache *c, const struct tpl_set *tpl,
+               const struct digest_view *v, struct cache_slot **out,
+               struct syn_err *err)
+{
+    struct cache_slot *s = NULL;
+    struct digest_view w;
+    uint64_t h;
+    enum syn_status st;
+    size_t i;
+
+    *out = NULL;
+    if (c == NULL || v->preferences_url == NULL ||
+        v->unsubscribe_url == NULL || v->heading == NULL ||
+        v->site_title == NULL || v->site_url == NULL)
+        return SYN_OK;
+    for (i = 0; i < v->n_stories; i++) {
+        if (v->stories[i].article_url == NULL)
+            return SYN_OK;
+    }
+    st = cache_key(c, v);
+    if (st != SYN_OK)
+        return syn_err_set(err, st, "render: %s", syn_strerror(st));
+    h = hash_bytes(c->key.data, c->key.len);
+    for (i = 0; i < DIGEST_CACHE_SLOTS; i++) {
+        s = &c->slot[i];
+        if (s->used && s->hash == h && s->tpl == tpl &&
+            s->key.len == c->key.len &&
+            memcmp(s->key.data, c->key.data, c->key.len) == 0) {
+            *out = s;
+            return SYN_OK;
+        }
+    }
+    s = &c->slot[c->next];
+    c->next = (c->next + 1) % DIGEST_CACHE_SLOTS;
+    s->used = false;
+    buf_reset(&s->text);
+    buf_reset(&s->html);
+    buf_reset(&s->key);
+    w = *v;
+    if (w.recipient_name != NULL && w.recipient_name[0] != '\0')
+        w.recipient_name = c->stand_in[0];
+    w.preferences_url = c->stand_in[1];
+    w.unsubscribe_url = c->stand_in[2];
+    st = digest_render(tpl, &w, &s->text, &s->html, err);
+    if (st == SYN_OK)
+        st = buf_append(&s->key, c->key.data, c->key.len);
+    if (st == SYN_OK)
+        st = plan_part(c, &s->text, &s->qtext);
+    if (st == SYN_OK)
+        st = plan_part(c, &s->html, &s->qhtml);
+    if (st != SYN_OK)
+        return syn_err_set(err, st, "render: %s", syn_strerror(st));
+    s->hash = h;
+    s->tpl = tpl;
+    s->used = true;
+    *out = s;
+    return SYN_OK;
+}
+
 enum syn_status
 digest_render_cached(struct digest_cache *c, const struct tpl_set *tpl,
                      const struct digest_view *v, struct buf *text,
@@ -374,63 +562,63 @@ digest_render_cached(struct digest_cache *c, const struct tpl_set *tpl,
 {
     const char *values[3];
     struct cache_slot *s = NULL;
-    size_t tlen = text->len, hlen = html->len, i;
-    uint64_t h;
+    size_t tlen = text->len, hlen = html->len;
     enum syn_status st;
 
-    if (c == NULL || v->preferences_url == NULL ||
-        v->unsubscribe_url == NULL || v->heading == NULL ||
-        v->site_title == NULL || v->site_url == NULL)
-        return digest_render(tpl, v, text, html, err);
-    for (i = 0; i < v->n_stories; i++) {
-        if (v->stories[i].article_url == NULL)
-            return digest_render(tpl, v, text, html, err);
-    }
-    st = cache_key(c, v);
+    st = cache_slot_get(c, tpl, v, &s, err);
     if (st != SYN_OK)
-        return syn_err_set(err, st, "render: %s", syn_strerror(st));
-    h = hash_bytes(c->key.data, c->key.len);
-    for (i = 0; i < DIGEST_CACHE_SLOTS && s == NULL; i++) {
-        struct cache_slot *t = &c->slot[i];
-
-        if (t->used && t->hash == h && t->tpl == tpl &&
-            t->key.len == c->key.len &&
-            memcmp(t->key.data, c->key.data, c->key.len) == 0)
-            s = t;
-    }
-    if (s == NULL) {
-        struct digest_view w = *v;
-
-        s = &c->slot[c->next];
-        c->next = (c->next + 1) % DIGEST_CACHE_SLOTS;
-        s->used = false;
-        buf_reset(&s->text);
-        buf_reset(&s->html);
-        buf_reset(&s->key);
-        if (w.recipient_name != NULL && w.recipient_name[0] != '\0')
-            w.recipient_name = c->stand_in[0];
-        w.preferences_url = c->stand_in[1];
-        w.unsubscribe_url = c->stand_in[2];
-        st = digest_render(tpl, &w, &s->text, &s->html, err);
-        if (st == SYN_OK)
-            st = buf_append(&s->key, c->key.data, c->key.len);
-        if (st != SYN_OK)
-            return st;
-        s->hash = h;
-        s->tpl = tpl;
-        s->used = true;
-    }
+        return st;
+    if (s == NULL)
+        return digest_render(tpl, v, text, html, err);
     values[0] = v->recipient_name;
     values[1] = v->preferences_url;
     values[2] = v->unsubscribe_url;
-    st = splice(c, &s->text, false, values, text);
+    st = splice(c, buf_cstr(&s->text), false, values, text);
     if (st == SYN_OK)
-        st = splice(c, &s->html, true, values, html);
+        st = splice(c, buf_cstr(&s->html), true, values, html);
     if (st != SYN_OK) {
         buf_truncate(text, tlen);
         buf_truncate(html, hlen);
         return syn_err_set(err, st, "render: %s", syn_strerror(st));
     }
+    return SYN_OK;
+}
+
+/* The bodies of v, quoted-printable encoded (*encoded = true) from a
+ * slot's plans when they can be, else as digest_render_cached() gives
+ * them (*encoded = false). On failure both bufs are unchanged. */
+static enum syn_status
+render_encoded(struct digest_cache *c, const struct tpl_set *tpl,
+               const struct digest_view *v, struct buf *text,
+               struct buf *html, bool *encoded, struct syn_err *err)
+{
+    const char *values[3];
+    struct cache_slot *s = NULL;
+    size_t tlen = text->len, hlen = html->len, i;
+    enum syn_status st;
+
+    *encoded = false;
+    st = cache_slot_get(c, tpl, v, &s, err);
+    if (st != SYN_OK)
+        return st;
+    values[0] = v->recipient_name;
+    values[1] = v->preferences_url;
+    values[2] = v->unsubscribe_url;
+    for (i = 0; s != NULL && i < 3; i++) {
+        if (values[i] != NULL && !utf8_valid(values[i], strlen(values[i])))
+            s = NULL; /* mime_build() will say what is wrong */
+    }
+    if (s == NULL || !s->qtext.ok || !s->qhtml.ok)
+        return digest_render_cached(c, tpl, v, text, html, err);
+    st = plan_emit(c, &s->qtext, false, values, &c->scratch, text);
+    if (st == SYN_OK)
+        st = plan_emit(c, &s->qhtml, true, values, &c->scratch, html);
+    if (st != SYN_OK) {
+        buf_truncate(text, tlen);
+        buf_truncate(html, hlen);
+        return syn_err_set(err, st, "render: %s", syn_strerror(st));
+    }
+    *encoded = true;
     return SYN_OK;
 }
 
@@ -564,7 +752,8 @@ digest_compose_cached(struct digest_cache *c, const struct mail_identity *id,
         v.n_stories = n;
         v.preferences_url = buf_cstr(&prefs);
         v.unsubscribe_url = buf_cstr(&unsub);
-        st = digest_render_cached(c, id->templates, &v, &text, &html, err);
+        st = render_encoded(c, id->templates, &v, &text, &html, &m.encoded,
+                            err);
     }
     if (st == SYN_OK)
         st = buf_printf(&subject, "%s: %s (%zu new %s)", id->site_title,

@@ -561,7 +561,7 @@ append_list_unsubscribe(struct buf *out, const struct mime_message *m,
 
 static enum syn_status
 append_part(struct buf *out, const char *boundary, const char *type,
-            const char *body)
+            const char *body, bool encoded)
 {
     enum syn_status st = SYN_OK;
     size_t n = strlen(body);
@@ -575,7 +575,7 @@ append_part(struct buf *out, const char *boundary, const char *type,
                         "\r\n",
                         type);
     if (st == SYN_OK)
-        st = mime_qp_encode(out, body, n);
+        st = encoded ? buf_append(out, body, n) : mime_qp_encode(out, body, n);
     return st;
 }
 
@@ -586,8 +586,9 @@ check_message(const struct mime_message *m, struct syn_err *err)
 
     if (m->text == NULL || m->subject == NULL)
         return syn_err_set(err, SYN_EINVAL, "message needs text and subject");
-    if (!utf8_valid(m->text, strlen(m->text)) ||
-        (m->html != NULL && !utf8_valid(m->html, strlen(m->html))))
+    if (!m->encoded && (!utf8_valid(m->text, strlen(m->text)) ||
+                        (m->html != NULL &&
+                         !utf8_valid(m->html, strlen(m->html)))))
         return syn_err_set(err, SYN_EINVAL, "message body is not UTF-8");
     if (m->reply_to != NULL) {
         st = mime_addr_check(m->reply_to, err);
@@ -667,7 +668,7 @@ mime_build(const struct mime_message *m, struct buf *out, struct syn_err *err)
     if (st == SYN_OK)
         st = buf_append_str(out, "MIME-Version: 1.0\r\n");
     if (st == SYN_OK && m->html == NULL) {
-        st = append_part(out, NULL, "text/plain", m->text);
+        st = append_part(out, NULL, "text/plain", m->text, m->encoded);
         if (st == SYN_OK)
             st = buf_append_str(out, "\r\n");
     } else if (st == SYN_OK) {
@@ -686,9 +687,11 @@ mime_build(const struct mime_message *m, struct buf *out, struct syn_err *err)
                         "This is a multi-part message in MIME format.\r\n",
                         boundary);
         if (st == SYN_OK)
-            st = append_part(out, boundary, "text/plain", m->text);
+            st = append_part(out, boundary, "text/plain", m->text,
+                             m->encoded);
         if (st == SYN_OK)
-            st = append_part(out, boundary, "text/html", m->html);
+            st = append_part(out, boundary, "text/html", m->html,
+                             m->encoded);
         if (st == SYN_OK)
             st = buf_printf(out, "\r\n--%s--\r\n", boundary);
     }

@@ -470,6 +470,77 @@ test_cache_same_output(void **state)
     digest_cache_free(c);
 }
 
+/* From "MIME-Version:" on, with the random boundary replaced by "B". */
+static void
+mime_tail(const char *msg, struct buf *out)
+{
+    const char *b = strstr(msg, "boundary=\""), *p = strstr(msg, "MIME-Version:");
+    char boundary[64];
+    size_t n;
+
+    assert_non_null(b);
+    assert_non_null(p);
+    b += 10;
+    n = strcspn(b, "\"");
+    assert_true(n < sizeof(boundary));
+    memcpy(boundary, b, n);
+    boundary[n] = '\0';
+    buf_reset(out);
+    while (*p != '\0') {
+        if (strncmp(p, boundary, n) == 0) {
+            assert_int_equal(buf_append_char(out, 'B'), SYN_OK);
+            p += n;
+        } else {
+            assert_int_equal(buf_append_char(out, *p++), SYN_OK);
+        }
+    }
+}
+
+/* Whole messages through the cache (shared lines encoded once) are the
+ * messages composed directly, for names that need quoted-printable, long
+ * ones that move soft breaks, and none. */
+static void
+test_cache_same_message(void **state)
+{
+    static const char *const names[] = {
+        "Zo\xc3\xab M\xc3\xbcller", NULL, "Ann <admin> & Co",
+        "A very long display name that certainly pushes the greeting line "
+        "past the soft break column of quoted-printable",
+        ".Dot"};
+    struct digest_cache *c = digest_cache_new();
+    struct buf m1, m2, t1, t2;
+    size_t round;
+
+    (void)state;
+    assert_non_null(c);
+    buf_init(&m1, SYN_MAX_MESSAGE_BYTES);
+    buf_init(&m2, SYN_MAX_MESSAGE_BYTES);
+    buf_init(&t1, SYN_MAX_MESSAGE_BYTES);
+    buf_init(&t2, SYN_MAX_MESSAGE_BYTES);
+    for (round = 0; round < 2 * SYN_ARRAY_LEN(names); round++) {
+        struct mail_recipient r = {(int64_t)(100 + round), "r@example.org",
+                                   names[round % SYN_ARRAY_LEN(names)]};
+
+        buf_reset(&m1);
+        buf_reset(&m2);
+        assert_int_equal(digest_compose(&ident, &r, "daily", stories,
+                                        1 + round % 2, NOW, &m1, NULL),
+                         SYN_OK);
+        assert_int_equal(digest_compose_cached(c, &ident, &r, "daily",
+                                               stories, 1 + round % 2, NOW,
+                                               &m2, NULL),
+                         SYN_OK);
+        mime_tail(buf_cstr(&m1), &t1);
+        mime_tail(buf_cstr(&m2), &t2);
+        assert_string_equal(buf_cstr(&t2), buf_cstr(&t1));
+    }
+    buf_fini(&m1);
+    buf_fini(&m2);
+    buf_fini(&t1);
+    buf_fini(&t2);
+    digest_cache_free(c);
+}
+
 static enum syn_status
 compose_cached_twice(void *state)
 {
@@ -528,6 +599,7 @@ main(void)
         cmocka_unit_test(test_theme_errors),
         cmocka_unit_test(test_line_lengths),
         cmocka_unit_test(test_cache_same_output),
+        cmocka_unit_test(test_cache_same_message),
         cmocka_unit_test(test_alloc_failure),
     };
     struct tpl_set *tpl = NULL;
