@@ -11,7 +11,8 @@
 #      every row over CONNS reused connections (delivery);
 #   3. `smtp-source -s CONNS -d -l SIZE -m COUNT`: the same number of
 #      messages of the same average size over CONNS reused connections.
-# Prints messages/second of 2 and 3, the ratio (target >= 0.5), peak RSS.
+# Prints messages/second of 2 and 3, the ratio (target >= 0.5), peak RSS,
+# and the CPU time (user + system) per message of 2 and 3.
 # Usage: bench/bench_mail.sh [BUILD_DIR]; env COUNT, CONNS (default 4).
 set -euo pipefail
 build=${1:-build}
@@ -92,7 +93,7 @@ size=$((bytes / composed))
 
 # 1. creation (no SMTP configured: the rows stay queued, exit status 1)
 t2=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$tmp/rss1" "$bin" digest send >"$tmp/out1" 2>"$tmp/err1" || true
+/usr/bin/time -f "%M %U %S" -o "$tmp/rss1" "$bin" digest send >"$tmp/out1" 2>"$tmp/err1" || true
 t3=$(date +%s.%N)
 queued=$(sed -n 's/^digest daily [^:]*: \([0-9]*\) queued.*/\1/p' "$tmp/out1")
 [ "$queued" = "$composed" ] || { cat "$tmp/out1" "$tmp/err1"; exit 1; }
@@ -100,14 +101,14 @@ queued=$(sed -n 's/^digest daily [^:]*: \([0-9]*\) queued.*/\1/p' "$tmp/out1")
 # 2. delivery by syndic
 echo "smtp_url = smtp://127.0.0.1:$port" >>"$tmp/syndic.ini"
 t4=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$tmp/rss2" "$bin" digest send >"$tmp/out2"
+/usr/bin/time -f "%M %U %S" -o "$tmp/rss2" "$bin" digest send >"$tmp/out2"
 t5=$(date +%s.%N)
 sent=$(sed -n 's/^mail: \([0-9]*\) sent.*/\1/p' "$tmp/out2")
 [ "$sent" = "$queued" ] || { echo "bench_mail: sent $sent of $queued"; cat "$tmp/out2"; exit 1; }
 
 # 3. the anchor: smtp-source, same count, same size, same connections
 t6=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$tmp/rss3" /usr/sbin/smtp-source -s "$CONNS" -d \
+/usr/bin/time -f "%M %U %S" -o "$tmp/rss3" /usr/sbin/smtp-source -s "$CONNS" -d \
     -l "$size" -m "$queued" -f news@example.org -t reader@example.org \
     127.0.0.1:"$port"
 t7=$(date +%s.%N)
@@ -117,7 +118,9 @@ $PY - "$queued" "$size" "$CONNS" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$t6" "$t7"
 import sys
 n, size, conns = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 t = [float(x) for x in sys.argv[4:14]]
-rss = [int(x) for x in sys.argv[14:17]]
+res = [x.split() for x in sys.argv[14:17]]
+rss = [int(r[0]) for r in res]
+cpu = [float(r[1]) + float(r[2]) for r in res]  # user + system seconds
 imp, create, send, src = t[1]-t[0], t[3]-t[2], t[5]-t[4], t[7]-t[6]
 dry = t[9]-t[8]
 print("messages: %d digests, %d bytes each on average, %d connections" % (n, size, conns))
@@ -127,5 +130,9 @@ print("syndic create       %7.2f s  %9.0f rows/s        peak RSS %d MiB" % (crea
 print("syndic deliver      %7.2f s  %9.0f msg/s         peak RSS %d MiB (composes each)" % (send, n / send, rss[1] // 1024))
 print("smtp-source         %7.2f s  %9.0f msg/s         peak RSS %d MiB" % (src, n / src, rss[2] // 1024))
 print("ratio deliver/smtp-source: %.2f (target >= 0.5)" % ((n / send) / (n / src)))
+# CPU per message (user + system) moves less than wall time on a shared
+# machine: the client's own cost, whatever the sink and neighbours do.
+print("cpu per message: syndic deliver %.0f us, smtp-source %.0f us"
+      % (1e6 * cpu[1] / n, 1e6 * cpu[2] / n))
 print("ratio create+deliver/smtp-source: %.2f" % ((n / (create + send)) / (n / src)))
 PYEOF

@@ -33,8 +33,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (tpl_set_add(set, "p.html", "{{name}}{{#items}}{{.}}{{/items}}", 33,
                         &err) != SYN_OK)
             __builtin_trap();
-        if (tpl_set_link(set, &err) == SYN_OK)
+        if (tpl_set_link(set, &err) == SYN_OK) {
             SYN_IGNORE(tpl_render(set, "f.html", &t, &out, &err));
+            /* the plain-text mode of mail templates, on the same input */
+            buf_reset(&out);
+            SYN_IGNORE(tpl_render_as(set, "f.html", &t, TPL_ESCAPE_TEXT, &out,
+                                     &err));
+        }
     } else if (tpl_set_has(set, "f.html")) {
         __builtin_trap();
     }

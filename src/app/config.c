@@ -91,6 +91,10 @@ static const struct config_key config_keys[] = {
         "comma-separated addresses notified of partnership inquiries"),
     STR("mail", "username", mail_username, NULL, "SMTP AUTH user"),
     STR("mail", "password", mail_password, NULL, "SMTP AUTH password"),
+    STR("mail", "ca_file", mail_ca_file, NULL,
+        "PEM file of CA certificates the MTA's TLS certificate is checked "
+        "against, instead of the system's (a private CA, a self-signed "
+        "test server)"),
     LONG("mail", "connections", mail_connections, 1, 64, "2",
          "SMTP connections in parallel"),
     LONG("mail", "max_attempts", mail_max_attempts, 1, 100, "8",

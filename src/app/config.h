@@ -61,6 +61,7 @@ struct syn_config {
     char *mail_team_addresses; /* comma-separated */
     char *mail_username;
     char *mail_password;
+    char *mail_ca_file; /* PEM bundle to trust instead of the system's */
     long mail_connections;
     long mail_max_attempts;
     long mail_bounce_threshold;

@@ -6,19 +6,31 @@
 
 #include <sodium.h>
 
+#include "mail/theme.h"
 #include "store/store.h"
 #include "util/limits.h"
 
 enum syn_status
-app_mailer_init(struct app_mailer *m, struct syn_ctx *ctx, struct syn_err *err)
+app_mailer_init(struct app_mailer *m, struct syn_ctx *ctx,
+                const struct tpl_set *templates, struct syn_err *err)
 {
     const struct syn_config *cfg = &ctx->cfg;
     enum syn_status st;
 
     memset(m, 0, sizeof(*m));
+    if (templates == NULL) {
+        st = mail_theme_load(cfg->server_theme_dir, &m->own_templates, err);
+        if (st != SYN_OK)
+            return st;
+        templates = m->own_templates;
+    }
     st = app_secret_get(ctx->store, "hmac_key", m->key, NULL, err);
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
+        tpl_set_free(m->own_templates);
+        m->own_templates = NULL;
         return st;
+    }
+    m->id.templates = templates;
     m->id.site_title = cfg->site_title;
     m->id.base_url = cfg->site_base_url;
     m->id.from = cfg->mail_from;
@@ -28,6 +40,7 @@ app_mailer_init(struct app_mailer *m, struct syn_ctx *ctx, struct syn_err *err)
     m->smtp.url = cfg->mail_smtp_url;
     m->smtp.username = cfg->mail_username;
     m->smtp.password = cfg->mail_password;
+    m->smtp.ca_file = cfg->mail_ca_file;
     /* NOTE: caps [mail] connections at SYN_MAX_SMTP_CONNECTIONS. */
     m->smtp.connections = cfg->mail_connections > SYN_MAX_SMTP_CONNECTIONS
                               ? SYN_MAX_SMTP_CONNECTIONS
@@ -44,6 +57,8 @@ void
 app_mailer_fini(struct app_mailer *m)
 {
     sodium_memzero(m->key, sizeof(m->key));
+    tpl_set_free(m->own_templates);
+    m->own_templates = NULL;
 }
 
 enum syn_status
@@ -60,11 +75,10 @@ app_mailer_worker_step(struct syn_ctx *ctx, void *arg, long *sleep_s,
     enum syn_status st;
     size_t i;
 
-    (void)arg;
     *sleep_s = APP_MAILER_POLL_S;
     if (cfg->mail_smtp_url == NULL || cfg->mail_smtp_url[0] == '\0')
         return SYN_OK; /* nothing can be sent: the rows wait */
-    st = app_mailer_init(&m, ctx, err);
+    st = app_mailer_init(&m, ctx, arg, err);
     if (st != SYN_OK)
         return st;
     for (i = 0; st == SYN_OK && i < SYN_ARRAY_LEN(freqs); i++) {

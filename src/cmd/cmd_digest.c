@@ -67,7 +67,7 @@ digest_open(const struct cmd_env *env, struct digest_cmd *d)
         return rc;
     d->have_ctx = true;
     syn_err_clear(&err);
-    if (app_mailer_init(&d->m, &d->ctx, &err) != SYN_OK)
+    if (app_mailer_init(&d->m, &d->ctx, NULL, &err) != SYN_OK)
         return cmd_fail(env, "digest", "%s", err.msg);
     d->have_mailer = true;
     return CMD_OK;

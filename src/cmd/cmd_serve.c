@@ -17,6 +17,7 @@
 #include "app/worker.h"
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
+#include "mail/theme.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -134,6 +135,7 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
     struct syn_ctx ctx;
     struct web_server *server = NULL;
     struct app_worker *fetcher = NULL, *mailer = NULL;
+    struct tpl_set *mail_tpl = NULL;
     struct opt_iter it;
     struct syn_err err;
     sigset_t set;
@@ -207,8 +209,12 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
      * soon as a form queues a mail; without [mail] smtp_url rows wait. */
     if (mail && ctx.cfg.mail_smtp_url != NULL &&
         ctx.cfg.mail_smtp_url[0] != '\0') {
-        if (app_worker_start(&ctx, "mail", app_mailer_worker_step, NULL,
+        /* A broken mail template stops start-up, as a page template does
+         * (web_server_start), instead of failing every mail later. */
+        if (mail_theme_load(o.theme_dir, &mail_tpl, &err) != SYN_OK ||
+            app_worker_start(&ctx, "mail", app_mailer_worker_step, mail_tpl,
                              &mailer, &err) != SYN_OK) {
+            tpl_set_free(mail_tpl);
             ctx_close(&ctx);
             return cmd_fail(env, "serve", "%s", err.msg);
         }
@@ -221,6 +227,7 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
     }
     if (web_server_start(&o, &server, &err) != SYN_OK) {
         app_worker_stop(mailer);
+        tpl_set_free(mail_tpl);
         ctx_close(&ctx);
         return cmd_fail(env, "serve", "%s", err.msg);
     }
@@ -230,6 +237,7 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
                                   &fetcher, &err) != SYN_OK) {
         web_server_stop(server);
         app_worker_stop(mailer);
+        tpl_set_free(mail_tpl);
         ctx_close(&ctx);
         return cmd_fail(env, "serve", "%s", err.msg);
     }
@@ -249,6 +257,7 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
     app_worker_stop(fetcher);
     web_server_stop(server);
     app_worker_stop(mailer);
+    tpl_set_free(mail_tpl);
     ctx_close(&ctx);
     return CMD_OK;
 }

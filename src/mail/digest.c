@@ -1,78 +1,31 @@
 /* Mail composition (see digest.h). The first half renders bodies from
- * views (the seam that util/tpl.h and themes/default/mail/ will take
- * over); the second half signs links and builds whole messages. */
+ * views through the theme's mail templates; the second half signs links
+ * and builds whole messages. */
 #include "mail/digest.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "mail/mime.h"
+#include "util/arena.h"
 #include "util/limits.h"
+#include "util/mem.h"
 #include "util/str.h"
 #include "util/token.h"
+#include "util/tpl.h"
+#include "util/utf8.h"
 
 /* ------------------------------------------------------------------ */
-/* Rendering seam: mirrors the templates in themes/default/mail/.      */
-/* Replace by tpl_render() of those templates once util/tpl.h lands.   */
+/* Bodies: views -> a util/tpl tree -> the theme's mail templates       */
 /* ------------------------------------------------------------------ */
 
-#define LINK_STYLE "color:#0b5394;"
-#define MUTED "color:#777777;"
-
-/* HTML-escape s (& < > " '), dropping C0 controls other than tab/LF.
- * Runs of plain bytes go in with one append. */
-static enum syn_status
-esc(struct buf *b, const char *s)
-{
-    enum syn_status st = SYN_OK;
-
-    while (st == SYN_OK && s != NULL && *s != '\0') {
-        size_t run = 0;
-
-        while (s[run] != '\0' && strchr("&<>\"'", s[run]) == NULL &&
-               ((unsigned char)s[run] >= 0x20 || s[run] == '\t' ||
-                s[run] == '\n'))
-            run++;
-        if (run > 0) {
-            st = buf_append(b, s, run);
-            s += run;
-            continue;
-        }
-        switch (*s) {
-        case '&': st = buf_append_str(b, "&amp;"); break;
-        case '<': st = buf_append_str(b, "&lt;"); break;
-        case '>': st = buf_append_str(b, "&gt;"); break;
-        case '"': st = buf_append_str(b, "&quot;"); break;
-        case '\'': st = buf_append_str(b, "&#39;"); break;
-        default: break; /* a control byte: dropped */
-        }
-        s++;
-    }
-    return st;
-}
-
-/* Text parts: controls other than LF and tab dropped. */
-static enum syn_status
-txt(struct buf *b, const char *s)
-{
-    enum syn_status st = SYN_OK;
-
-    while (st == SYN_OK && s != NULL && *s != '\0') {
-        size_t run = 0;
-
-        while (s[run] != '\0' && ((unsigned char)s[run] >= 0x20 ||
-                                  s[run] == '\t' || s[run] == '\n'))
-            run++;
-        if (run > 0)
-            st = buf_append(b, s, run);
-        s += run;
-        if (*s != '\0')
-            s++; /* a control byte: dropped */
-    }
-    return st;
-}
+/* The tree of one mail holds a few KB of copied strings: one block. */
+#define RENDER_ARENA_BLOCK 16384
 
 static void
 story_date(int64_t t, char out[32])
@@ -90,162 +43,62 @@ story_date(int64_t t, char out[32])
              (tm.tm_year + 1900) % 10000);
 }
 
-static enum syn_status
-html_head(struct buf *h, const char *title, const char *site_url,
-          const char *site_title)
+/* Set key to s unless s is NULL or empty (so that {{#key}} is false). */
+static void
+set_some(struct tpl_tree *t, struct tpl_val *map, const char *key,
+         const char *s)
 {
-    enum syn_status st = buf_append_str(
-        h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
-           "<meta name=\"viewport\" content=\"width=device-width\">\n"
-           "<title>");
-
-    if (st == SYN_OK)
-        st = esc(h, title);
-    if (st == SYN_OK)
-        st = buf_append_str(
-            h, "</title></head>\n"
-               "<body style=\"margin:0;padding:0;background:#f4f4f4;\">\n"
-               "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" "
-               "cellspacing=\"0\" style=\"background:#f4f4f4;\"><tr>"
-               "<td align=\"center\" style=\"padding:16px;\">\n"
-               "<table role=\"presentation\" width=\"600\" cellpadding=\"0\" "
-               "cellspacing=\"0\" style=\"max-width:600px;width:100%;"
-               "background:#ffffff;font-family:Arial,Helvetica,sans-serif;"
-               "color:#222222;\">\n"
-               "<tr><td style=\"padding:24px 24px 8px 24px;\">"
-               "<a href=\"");
-    if (st == SYN_OK)
-        st = esc(h, site_url);
-    if (st == SYN_OK)
-        st = buf_append_str(h, "\" style=\"" LINK_STYLE
-                               "text-decoration:none;font-size:14px;\">");
-    if (st == SYN_OK)
-        st = esc(h, site_title);
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</a>\n<h1 style=\"margin:8px 0 0 0;"
-                               "font-size:22px;line-height:28px;\">");
-    if (st == SYN_OK)
-        st = esc(h, title);
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</h1>\n");
-    return st;
+    if (s != NULL && s[0] != '\0')
+        SYN_IGNORE(tpl_set_str(t, map, key, s));
 }
 
+/* Render `<base>.txt` (no HTML escaping) into text and `<base>.html` into
+ * html from tree t; on failure both bufs are cut back to where they were. */
 static enum syn_status
-html_tail(struct buf *h)
+render_pair(const struct tpl_set *tpl, const char *base,
+            const struct tpl_tree *t, struct buf *text, struct buf *html,
+            struct syn_err *err)
 {
-    return buf_append_str(h, "</table></td></tr></table>\n</body></html>\n");
-}
-
-/* An <a href> with escaped URL and label. */
-static enum syn_status
-html_link(struct buf *h, const char *url, const char *style, const char *label)
-{
-    enum syn_status st = buf_append_str(h, "<a href=\"");
-
-    if (st == SYN_OK)
-        st = esc(h, url);
-    if (st == SYN_OK)
-        st = buf_printf(h, "\" style=\"%s\">", style);
-    if (st == SYN_OK)
-        st = esc(h, label);
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</a>");
-    return st;
-}
-
-static enum syn_status
-render_story(struct buf *t, struct buf *h, const struct digest_story *s)
-{
-    char date[32];
+    char name[64];
+    size_t tlen = text->len, hlen = html->len;
     enum syn_status st;
 
-    story_date(s->published, date);
-    /* text */
-    st = buf_append_str(t, "* ");
-    if (st == SYN_OK)
-        st = txt(t, s->title);
-    if (st == SYN_OK)
-        st = buf_append_str(t, "\n");
-    if (st == SYN_OK && (s->source_name != NULL || date[0] != '\0'))
-        st = buf_printf(t, "  %s%s%s\n",
-                        s->source_name != NULL ? s->source_name : "",
-                        s->source_name != NULL && date[0] ? ", " : "", date);
-    if (st == SYN_OK && s->excerpt_text != NULL && *s->excerpt_text) {
-        st = buf_append_str(t, "\n  ");
-        if (st == SYN_OK)
-            st = txt(t, s->excerpt_text);
-        if (st == SYN_OK)
-            st = buf_append_str(t, "\n");
+    snprintf(name, sizeof(name), "%s.txt", base);
+    st = tpl_render_as(tpl, name, t, TPL_ESCAPE_TEXT, text, err);
+    if (st == SYN_OK) {
+        snprintf(name, sizeof(name), "%s.html", base);
+        st = tpl_render_as(tpl, name, t, TPL_ESCAPE_HTML, html, err);
     }
-    if (st == SYN_OK)
-        st = buf_printf(t, "\n  Read it here: %s\n"
-                           "  Continue reading on the source site: %s\n\n",
-                        s->article_url, s->source_url);
-    /* html */
-    if (st == SYN_OK)
-        st = buf_append_str(h, "<tr><td style=\"padding:16px 24px;"
-                               "border-top:1px solid #e5e5e5;\">\n"
-                               "<h2 style=\"margin:0;font-size:18px;"
-                               "line-height:24px;\">");
-    if (st == SYN_OK)
-        st = html_link(h, s->article_url, LINK_STYLE "text-decoration:none;",
-                       s->title);
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</h2>\n<p style=\"margin:4px 0 0 0;"
-                               "font-size:12px;" MUTED "\">");
-    if (st == SYN_OK)
-        st = esc(h, s->source_name);
-    if (st == SYN_OK && s->source_name != NULL && date[0] != '\0')
-        st = buf_append_str(h, " &middot; ");
-    if (st == SYN_OK)
-        st = buf_printf(h, "%s</p>\n", date);
-    if (st == SYN_OK && s->excerpt_html != NULL && *s->excerpt_html) {
-        /* Sanitized when stored (html/sanitize): inserted as it is. */
-        st = buf_append_str(h, "<div style=\"margin:8px 0 0 0;"
-                               "font-size:15px;line-height:22px;\">");
-        if (st == SYN_OK)
-            st = buf_append_str(h, s->excerpt_html);
-        if (st == SYN_OK)
-            st = buf_append_str(h, "</div>\n");
-    } else if (st == SYN_OK && s->excerpt_text != NULL) {
-        st = buf_append_str(h, "<p style=\"margin:8px 0 0 0;font-size:15px;"
-                               "line-height:22px;\">");
-        if (st == SYN_OK)
-            st = esc(h, s->excerpt_text);
-        if (st == SYN_OK)
-            st = buf_append_str(h, "</p>\n");
+    if (st != SYN_OK) {
+        buf_truncate(text, tlen);
+        buf_truncate(html, hlen);
     }
-    if (st == SYN_OK)
-        st = buf_append_str(h, "<p style=\"margin:8px 0 0 0;"
-                               "font-size:14px;\">");
-    if (st == SYN_OK)
-        st = html_link(h, s->source_url, LINK_STYLE "font-weight:bold;",
-                       "Continue reading on the source site");
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</p>\n</td></tr>\n");
     return st;
 }
 
-/* Undo partial appends to two bufs on failure. */
-static enum syn_status
-finish(enum syn_status st, struct buf *t, size_t tlen, struct buf *h,
-       size_t hlen, struct syn_err *err)
+/* Fields every mail template may use. */
+static void
+set_common(struct tpl_tree *t, const char *site_title, const char *site_url,
+           const char *heading, const char *recipient_name)
 {
-    if (st == SYN_OK)
-        return SYN_OK;
-    buf_truncate(t, tlen);
-    buf_truncate(h, hlen);
-    return syn_err_set(err, st, "render: %s", syn_strerror(st));
+    set_some(t, t->root, "site_title", site_title);
+    set_some(t, t->root, "site_url", site_url);
+    set_some(t, t->root, "heading", heading);
+    set_some(t, t->root, "recipient_name", recipient_name);
 }
 
 enum syn_status
-digest_render(const struct digest_view *v, struct buf *t, struct buf *h,
-              struct syn_err *err)
+digest_render(const struct tpl_set *tpl, const struct digest_view *v,
+              struct buf *text, struct buf *html, struct syn_err *err)
 {
-    size_t tlen = t->len, hlen = h->len, i;
+    struct tpl_val *list;
+    struct tpl_tree t;
+    struct arena a;
     enum syn_status st;
+    size_t i;
 
+    if (tpl == NULL)
+        return syn_err_set(err, SYN_EINVAL, "no mail templates loaded");
     if (v->site_title == NULL || v->site_url == NULL || v->heading == NULL ||
         v->preferences_url == NULL || v->unsubscribe_url == NULL ||
         v->n_stories == 0)
@@ -255,213 +108,518 @@ digest_render(const struct digest_view *v, struct buf *t, struct buf *h,
             v->stories[i].source_url == NULL)
             return syn_err_set(err, SYN_EINVAL, "story %zu incomplete", i);
     }
-    /* text */
-    st = txt(t, v->site_title);
-    if (st == SYN_OK)
-        st = buf_append_str(t, " - ");
-    if (st == SYN_OK)
-        st = txt(t, v->heading);
-    if (st == SYN_OK)
-        st = buf_append_str(t, "\n");
-    if (st == SYN_OK && v->recipient_name != NULL && *v->recipient_name) {
-        st = buf_append_str(t, "\nHello ");
-        if (st == SYN_OK)
-            st = txt(t, v->recipient_name);
-        if (st == SYN_OK)
-            st = buf_append_str(t, ",\n");
+    arena_init(&a, RENDER_ARENA_BLOCK, 0);
+    tpl_tree_init(&t, &a);
+    set_common(&t, v->site_title, v->site_url, v->heading, v->recipient_name);
+    set_some(&t, t.root, "intro", v->intro);
+    set_some(&t, t.root, "preferences_url", v->preferences_url);
+    set_some(&t, t.root, "unsubscribe_url", v->unsubscribe_url);
+    list = tpl_set_list(&t, t.root, "stories");
+    for (i = 0; i < v->n_stories; i++) {
+        const struct digest_story *s = &v->stories[i];
+        struct tpl_val *m = tpl_list_add_map(&t, list);
+        char date[32];
+
+        story_date(s->published, date);
+        set_some(&t, m, "title", s->title);
+        set_some(&t, m, "article_url", s->article_url);
+        set_some(&t, m, "source_url", s->source_url);
+        set_some(&t, m, "source_name", s->source_name);
+        set_some(&t, m, "date", date);
+        /* source and date share a line that is left out when both are */
+        SYN_IGNORE(tpl_set_bool(&t, m, "byline",
+                                (s->source_name != NULL &&
+                                 s->source_name[0] != '\0') ||
+                                    date[0] != '\0'));
+        /* Sanitized when stored (html/sanitize): {{{excerpt_html}}}. */
+        set_some(&t, m, "excerpt_html", s->excerpt_html);
+        set_some(&t, m, "excerpt_text", s->excerpt_text);
     }
-    if (st == SYN_OK && v->intro != NULL) {
-        st = buf_append_str(t, "\n");
-        if (st == SYN_OK)
-            st = txt(t, v->intro);
-        if (st == SYN_OK)
-            st = buf_append_str(t, "\n");
-    }
-    if (st == SYN_OK)
-        st = buf_append_str(t, "\n");
-    /* html */
-    if (st == SYN_OK)
-        st = html_head(h, v->heading, v->site_url, v->site_title);
-    if (st == SYN_OK && v->recipient_name != NULL && *v->recipient_name) {
-        st = buf_append_str(h, "<p style=\"margin:8px 0 0 0;"
-                               "font-size:15px;\">Hello ");
-        if (st == SYN_OK)
-            st = esc(h, v->recipient_name);
-        if (st == SYN_OK)
-            st = buf_append_str(h, ",</p>\n");
-    }
-    if (st == SYN_OK && v->intro != NULL) {
-        st = buf_append_str(h, "<p style=\"margin:8px 0 0 0;font-size:14px;"
-                               "color:#555555;\">");
-        if (st == SYN_OK)
-            st = esc(h, v->intro);
-        if (st == SYN_OK)
-            st = buf_append_str(h, "</p>\n");
-    }
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</td></tr>\n");
-    for (i = 0; st == SYN_OK && i < v->n_stories; i++)
-        st = render_story(t, h, &v->stories[i]);
-    /* footer: preferences and unsubscribe in every digest */
-    if (st == SYN_OK)
-        st = buf_append_str(t, "-- \nYou receive this because you "
-                               "subscribed to ");
-    if (st == SYN_OK)
-        st = txt(t, v->site_title);
-    if (st == SYN_OK)
-        st = buf_printf(t, ".\nManage your preferences: %s\n"
-                           "Unsubscribe: %s\n",
-                        v->preferences_url, v->unsubscribe_url);
-    if (st == SYN_OK)
-        st = buf_append_str(h, "<tr><td style=\"padding:16px 24px;"
-                               "border-top:1px solid #e5e5e5;font-size:12px;"
-                               MUTED "\">You receive this because you "
-                               "subscribed to ");
-    if (st == SYN_OK)
-        st = esc(h, v->site_title);
-    if (st == SYN_OK)
-        st = buf_append_str(h, ".<br>\n");
-    if (st == SYN_OK)
-        st = html_link(h, v->preferences_url, MUTED,
-                       "Manage your preferences");
-    if (st == SYN_OK)
-        st = buf_append_str(h, " &middot; ");
-    if (st == SYN_OK)
-        st = html_link(h, v->unsubscribe_url, MUTED, "Unsubscribe");
-    if (st == SYN_OK)
-        st = buf_append_str(h, "</td></tr>\n");
-    if (st == SYN_OK)
-        st = html_tail(h);
-    return finish(st, t, tlen, h, hlen, err);
+    st = render_pair(tpl, "digest", &t, text, html, err);
+    arena_fini(&a);
+    return st;
 }
 
 enum syn_status
-digest_render_confirm(const struct confirm_view *v, struct buf *t,
-                      struct buf *h, struct syn_err *err)
+digest_render_confirm(const struct tpl_set *tpl, const struct confirm_view *v,
+                      struct buf *text, struct buf *html,
+                      struct syn_err *err)
 {
-    size_t tlen = t->len, hlen = h->len;
-    const char *name = v->recipient_name;
+    struct tpl_tree t;
+    struct arena a;
     enum syn_status st;
 
+    if (tpl == NULL)
+        return syn_err_set(err, SYN_EINVAL, "no mail templates loaded");
     if (v->site_title == NULL || v->site_url == NULL || v->confirm_url == NULL)
         return syn_err_set(err, SYN_EINVAL, "confirm view incomplete");
-    st = buf_append_str(t, "Please confirm your subscription\n\n");
-    if (st == SYN_OK && name != NULL && *name) {
-        st = buf_append_str(t, "Hello ");
-        if (st == SYN_OK)
-            st = txt(t, name);
-        if (st == SYN_OK)
-            st = buf_append_str(t, ",\n\n");
+    arena_init(&a, RENDER_ARENA_BLOCK, 0);
+    tpl_tree_init(&t, &a);
+    set_common(&t, v->site_title, v->site_url,
+               "Please confirm your subscription", v->recipient_name);
+    set_some(&t, t.root, "confirm_url", v->confirm_url);
+    SYN_IGNORE(tpl_set_long(&t, t.root, "valid_days", v->valid_days));
+    st = render_pair(tpl, "confirm", &t, text, html, err);
+    arena_fini(&a);
+    return st;
+}
+
+/* body's paragraphs (split at blank lines) as a list of maps, each with
+ * its lines: {text, br} where br is true for every line but the first (so
+ * that templates can put a <br> between lines). */
+static void
+set_paragraphs(struct tpl_tree *t, const char *body)
+{
+    struct tpl_val *paras = tpl_set_list(t, t->root, "paragraphs");
+    struct tpl_val *lines = NULL;
+    const char *p = body;
+
+    while (*p != '\0') {
+        size_t n = strcspn(p, "\n"), len = n;
+        struct tpl_val *line;
+
+        /* A form's textarea sends CRLF: the CR is part of the line end. */
+        if (len > 0 && p[len - 1] == '\r')
+            len--;
+        if (len > 0) {
+            if (lines == NULL)
+                lines = tpl_set_list(t, tpl_list_add_map(t, paras), "lines");
+            line = tpl_list_add_map(t, lines);
+            SYN_IGNORE(tpl_set_bool(t, line, "br", tpl_list_len(lines) > 1));
+            SYN_IGNORE(tpl_set_strn(t, line, "text", p, len));
+        } else {
+            lines = NULL; /* a blank line ends the paragraph */
+        }
+        p += n;
+        if (*p == '\n')
+            p++;
     }
-    if (st == SYN_OK)
-        st = buf_append_str(t, "Someone, hopefully you, asked to join the "
-                               "partner mailing list of ");
-    if (st == SYN_OK)
-        st = txt(t, v->site_title);
-    if (st == SYN_OK)
-        st = buf_printf(t,
-                        ".\nTo confirm your subscription, open this link "
-                        "(valid for %d days):\n\n%s\n\n"
-                        "If you did not ask for this, ignore this message: "
-                        "you will not\nreceive anything else from us.\n",
-                        v->valid_days, v->confirm_url);
-    if (st == SYN_OK)
-        st = html_head(h, "Please confirm your subscription", v->site_url,
-                       v->site_title);
-    if (st == SYN_OK && name != NULL && *name) {
-        st = buf_append_str(h, "<p style=\"font-size:15px;\">Hello ");
-        if (st == SYN_OK)
-            st = esc(h, name);
-        if (st == SYN_OK)
-            st = buf_append_str(h, ",</p>\n");
-    }
-    if (st == SYN_OK)
-        st = buf_append_str(h, "<p style=\"font-size:15px;line-height:22px;\">"
-                               "Someone, hopefully you, asked to join the "
-                               "partner mailing list of ");
-    if (st == SYN_OK)
-        st = esc(h, v->site_title);
-    if (st == SYN_OK)
-        st = buf_append_str(h, ".</p>\n<p style=\"margin:16px 0;\">");
-    if (st == SYN_OK)
-        st = html_link(h, v->confirm_url,
-                       "background:#0b5394;color:#ffffff;padding:10px 16px;"
-                       "text-decoration:none;font-weight:bold;"
-                       "border-radius:4px;display:inline-block;",
-                       "Confirm my subscription");
-    if (st == SYN_OK)
-        st = buf_printf(h, "</p>\n<p style=\"font-size:12px;" MUTED "\">"
-                           "The link is valid for %d days. If you did not "
-                           "ask for this, ignore this message: you will not "
-                           "receive anything else from us.</p>\n"
-                           "</td></tr>\n",
-                        v->valid_days);
-    if (st == SYN_OK)
-        st = html_tail(h);
-    return finish(st, t, tlen, h, hlen, err);
 }
 
 enum syn_status
-digest_render_notice(const struct notice_view *v, struct buf *t,
-                     struct buf *h, struct syn_err *err)
+digest_render_notice(const struct tpl_set *tpl, const struct notice_view *v,
+                     struct buf *text, struct buf *html, struct syn_err *err)
 {
-    size_t tlen = t->len, hlen = h->len;
+    struct tpl_tree t;
+    struct arena a;
     enum syn_status st;
-    const char *p;
 
+    if (tpl == NULL)
+        return syn_err_set(err, SYN_EINVAL, "no mail templates loaded");
     if (v->site_title == NULL || v->site_url == NULL || v->heading == NULL ||
         v->body == NULL)
         return syn_err_set(err, SYN_EINVAL, "notice view incomplete");
-    st = txt(t, v->heading);
-    if (st == SYN_OK)
-        st = buf_append_str(t, "\n\n");
-    if (st == SYN_OK)
-        st = txt(t, v->body);
-    if (st == SYN_OK && v->link_url != NULL)
-        st = buf_printf(t, "\n\n%s: %s",
-                        v->link_label != NULL ? v->link_label : "Link",
-                        v->link_url);
-    if (st == SYN_OK)
-        st = buf_append_str(t, "\n\n-- \n");
-    if (st == SYN_OK)
-        st = txt(t, v->site_title);
-    if (st == SYN_OK)
-        st = buf_printf(t, "\n%s\n", v->site_url);
-    if (st == SYN_OK)
-        st = html_head(h, v->heading, v->site_url, v->site_title);
-    /* Paragraphs at blank lines, <br> at single line breaks. */
-    if (st == SYN_OK)
-        st = buf_append_str(h, "<p style=\"font-size:15px;"
-                               "line-height:22px;\">");
-    for (p = v->body; st == SYN_OK && *p != '\0'; p++) {
-        if (p[0] == '\n' && p[1] == '\n') {
-            while (p[1] == '\n')
-                p++;
-            st = buf_append_str(h, "</p>\n<p style=\"font-size:15px;"
-                                   "line-height:22px;\">");
-        } else if (*p == '\n') {
-            st = buf_append_str(h, "<br>\n");
-        } else {
-            char one[2] = {*p, '\0'};
+    arena_init(&a, RENDER_ARENA_BLOCK, 0);
+    tpl_tree_init(&t, &a);
+    set_common(&t, v->site_title, v->site_url, v->heading, NULL);
+    set_some(&t, t.root, "body", v->body);
+    set_paragraphs(&t, v->body);
+    if (v->link_url != NULL && v->link_url[0] != '\0') {
+        set_some(&t, t.root, "link_url", v->link_url);
+        set_some(&t, t.root, "link_label",
+                 v->link_label != NULL ? v->link_label : "Link");
+    }
+    st = render_pair(tpl, "notice", &t, text, html, err);
+    arena_fini(&a);
+    return st;
+}
 
-            st = esc(h, one);
+/* ------------------------------------------------------------------ */
+/* Rendering once for many recipients (see digest.h)                   */
+/* ------------------------------------------------------------------ */
+
+/* Topic sets in use at once; a run with more only renders more often. */
+#define DIGEST_CACHE_SLOTS 64
+/* Stand-in: "@" + 16 random hex digits + "@" + one of N P U. Neither
+ * escaping mode changes it, and no feed or form can guess it. */
+#define MARK_LEN 18
+
+/* A part of the bodies ready to be sent: quoted-printable is line-local
+ * (RFC 2045 6.7: soft breaks and the rules for blanks, '.' and "From "
+ * look no further than the line), so the lines without a stand-in are
+ * encoded once, and only the few with one are spliced and encoded per
+ * recipient. Segments point into data: encoded bytes, or a raw line
+ * followed by a NUL. */
+#define PLAN_MAX_SEGS 32
+
+struct plan_seg {
+    bool raw;
+    size_t off, len; /* in data; len without the NUL of a raw line */
+};
+
+struct part_plan {
+    bool ok; /* false: too many segments or not UTF-8, splice instead */
+    struct buf data;
+    struct plan_seg seg[PLAN_MAX_SEGS];
+    size_t n;
+};
+
+struct cache_slot {
+    bool used;
+    uint64_t hash;    /* of key */
+    struct buf key;   /* what the bodies depend on besides the stand-ins */
+    struct buf text;  /* rendered with stand-ins */
+    struct buf html;
+    struct part_plan qtext; /* the same, mostly quoted-printable */
+    struct part_plan qhtml;
+    const struct tpl_set *tpl;
+};
+
+struct digest_cache {
+    char mark[MARK_LEN + 1];
+    char stand_in[3][MARK_LEN + 2]; /* mark + 'N', 'P', 'U' */
+    struct cache_slot slot[DIGEST_CACHE_SLOTS];
+    size_t next;        /* slot taken by the next miss */
+    struct buf key;     /* scratch */
+    struct buf scratch; /* one spliced line */
+};
+
+struct digest_cache *
+digest_cache_new(void)
+{
+    struct digest_cache *c = syn_calloc(1, sizeof(*c));
+    unsigned char r[8];
+    size_t i;
+
+    if (c == NULL)
+        return NULL;
+    randombytes_buf(r, sizeof(r));
+    c->mark[0] = '@';
+    sodium_bin2hex(c->mark + 1, 17, r, sizeof(r));
+    c->mark[MARK_LEN - 1] = '@';
+    c->mark[MARK_LEN] = '\0';
+    for (i = 0; i < 3; i++)
+        snprintf(c->stand_in[i], sizeof(c->stand_in[i]), "%s%c", c->mark,
+                 "NPU"[i]);
+    for (i = 0; i < DIGEST_CACHE_SLOTS; i++) {
+        buf_init(&c->slot[i].key, SYN_MAX_MESSAGE_BYTES);
+        buf_init(&c->slot[i].text, SYN_MAX_MESSAGE_BYTES);
+        buf_init(&c->slot[i].html, SYN_MAX_MESSAGE_BYTES);
+        buf_init(&c->slot[i].qtext.data, SYN_MAX_MESSAGE_BYTES);
+        buf_init(&c->slot[i].qhtml.data, SYN_MAX_MESSAGE_BYTES);
+    }
+    buf_init(&c->key, SYN_MAX_MESSAGE_BYTES);
+    buf_init(&c->scratch, SYN_MAX_MESSAGE_BYTES);
+    return c;
+}
+
+void
+digest_cache_reset(struct digest_cache *c)
+{
+    size_t i;
+
+    for (i = 0; c != NULL && i < DIGEST_CACHE_SLOTS; i++)
+        c->slot[i].used = false;
+}
+
+void
+digest_cache_free(struct digest_cache *c)
+{
+    size_t i;
+
+    if (c == NULL)
+        return;
+    for (i = 0; i < DIGEST_CACHE_SLOTS; i++) {
+        buf_fini(&c->slot[i].key);
+        buf_fini(&c->slot[i].text);
+        buf_fini(&c->slot[i].html);
+        buf_fini(&c->slot[i].qtext.data);
+        buf_fini(&c->slot[i].qhtml.data);
+    }
+    buf_fini(&c->key);
+    buf_fini(&c->scratch);
+    syn_free(c);
+}
+
+/* FNV-1a, 64 bits. */
+static uint64_t
+hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= UINT64_C(1099511628211);
+    }
+    return h;
+}
+
+/* Append to c->key what v's bodies depend on, besides the stand-ins. */
+static enum syn_status
+cache_key(struct digest_cache *c, const struct digest_view *v)
+{
+    bool named = v->recipient_name != NULL && v->recipient_name[0] != '\0';
+    enum syn_status st;
+    size_t i;
+
+    buf_reset(&c->key);
+    st = buf_printf(&c->key, "%s\x1f%s\x1f%s\x1f%s\x1f%d", v->site_title,
+                    v->site_url, v->heading,
+                    v->intro != NULL ? v->intro : "", named);
+    for (i = 0; st == SYN_OK && i < v->n_stories; i++) {
+        st = buf_append_char(&c->key, '\x1f');
+        if (st == SYN_OK)
+            st = buf_append_str(&c->key, v->stories[i].article_url);
+    }
+    return st;
+}
+
+/* Append cached body p to out with the stand-ins replaced by their values
+ * escaped for the part (html or text). */
+static enum syn_status
+splice(const struct digest_cache *c, const char *p, bool html,
+       const char *const values[3], struct buf *out)
+{
+    const char *q;
+    enum syn_status st = SYN_OK;
+
+    while (st == SYN_OK && (q = strstr(p, c->mark)) != NULL) {
+        const char *which = strchr("NPU", q[MARK_LEN]);
+        const char *v;
+
+        st = buf_append(out, p, (size_t)(q - p));
+        if (which == NULL || q[MARK_LEN] == '\0') {
+            /* not ours after all: keep it as it is */
+            if (st == SYN_OK)
+                st = buf_append(out, q, MARK_LEN);
+            p = q + MARK_LEN;
+            continue;
+        }
+        v = values[which - "NPU"];
+        if (st == SYN_OK && v != NULL)
+            st = html ? tpl_escape_html(out, v, strlen(v))
+                      : tpl_escape_text(out, v, strlen(v));
+        p = q + MARK_LEN + 1;
+    }
+    if (st == SYN_OK)
+        st = buf_append_str(out, p);
+    return st;
+}
+
+/* The slot holding v's bodies, rendered now if no slot does; *out is
+ * NULL when v cannot be cached (then render it directly). */
+/* Add the encoding of body[from, to) to pl as one segment. */
+static enum syn_status
+plan_encoded(struct part_plan *pl, const char *from, const char *to)
+{
+    size_t off = pl->data.len;
+    enum syn_status st;
+
+    if (to == from)
+        return SYN_OK;
+    if (pl->n == PLAN_MAX_SEGS) {
+        pl->ok = false;
+        return SYN_OK;
+    }
+    st = mime_qp_encode(&pl->data, from, (size_t)(to - from));
+    if (st == SYN_OK) {
+        pl->seg[pl->n].raw = false;
+        pl->seg[pl->n].off = off;
+        pl->seg[pl->n].len = pl->data.len - off;
+        pl->n++;
+    }
+    return st;
+}
+
+/* Split body (rendered with stand-ins) into pl's segments: runs of whole
+ * lines without a stand-in, encoded; lines with one, raw. */
+static enum syn_status
+plan_part(const struct digest_cache *c, const struct buf *body,
+          struct part_plan *pl)
+{
+    const char *s = buf_cstr(body), *end = s + body->len, *run = s, *p = s;
+    const char *mark = strstr(s, c->mark);
+    enum syn_status st = SYN_OK;
+
+    buf_reset(&pl->data);
+    pl->n = 0;
+    pl->ok = utf8_valid(s, body->len);
+    while (st == SYN_OK && pl->ok && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *lend = nl != NULL ? nl + 1 : end;
+
+        if (mark != NULL && mark < lend) {
+            size_t off;
+
+            st = plan_encoded(pl, run, p);
+            if (st != SYN_OK || !pl->ok)
+                break;
+            if (pl->n == PLAN_MAX_SEGS) {
+                pl->ok = false;
+                break;
+            }
+            off = pl->data.len;
+            st = buf_append(&pl->data, p, (size_t)(lend - p));
+            if (st == SYN_OK)
+                st = buf_append_char(&pl->data, '\0');
+            if (st != SYN_OK)
+                break;
+            pl->seg[pl->n].raw = true;
+            pl->seg[pl->n].off = off;
+            pl->seg[pl->n].len = (size_t)(lend - p);
+            pl->n++;
+            run = lend;
+            mark = strstr(lend, c->mark);
+        }
+        p = lend;
+    }
+    if (st == SYN_OK && pl->ok)
+        st = plan_encoded(pl, run, end);
+    return st;
+}
+
+/* Append pl to out: encoded segments as they are, raw lines spliced with
+ * values and encoded. */
+static enum syn_status
+plan_emit(const struct digest_cache *c, const struct part_plan *pl,
+          bool html, const char *const values[3], struct buf *scratch,
+          struct buf *out)
+{
+    enum syn_status st = SYN_OK;
+    size_t i;
+
+    for (i = 0; st == SYN_OK && i < pl->n; i++) {
+        const char *p = pl->data.data + pl->seg[i].off;
+
+        if (!pl->seg[i].raw) {
+            st = buf_append(out, p, pl->seg[i].len);
+            continue;
+        }
+        buf_reset(scratch);
+        st = splice(c, p, html, values, scratch);
+        if (st == SYN_OK)
+            st = mime_qp_encode(out, scratch->len > 0 ? scratch->data : "",
+                                scratch->len);
+    }
+    return st;
+}
+
+static enum syn_status
+cache_slot_get(struct digest_cache *c, const struct tpl_set *tpl,
+               const struct digest_view *v, struct cache_slot **out,
+               struct syn_err *err)
+{
+    struct cache_slot *s = NULL;
+    struct digest_view w;
+    uint64_t h;
+    enum syn_status st;
+    size_t i;
+
+    *out = NULL;
+    if (c == NULL || v->preferences_url == NULL ||
+        v->unsubscribe_url == NULL || v->heading == NULL ||
+        v->site_title == NULL || v->site_url == NULL)
+        return SYN_OK;
+    for (i = 0; i < v->n_stories; i++) {
+        if (v->stories[i].article_url == NULL)
+            return SYN_OK;
+    }
+    st = cache_key(c, v);
+    if (st != SYN_OK)
+        return syn_err_set(err, st, "render: %s", syn_strerror(st));
+    h = hash_bytes(c->key.data, c->key.len);
+    for (i = 0; i < DIGEST_CACHE_SLOTS; i++) {
+        s = &c->slot[i];
+        if (s->used && s->hash == h && s->tpl == tpl &&
+            s->key.len == c->key.len &&
+            memcmp(s->key.data, c->key.data, c->key.len) == 0) {
+            *out = s;
+            return SYN_OK;
         }
     }
+    s = &c->slot[c->next];
+    c->next = (c->next + 1) % DIGEST_CACHE_SLOTS;
+    s->used = false;
+    buf_reset(&s->text);
+    buf_reset(&s->html);
+    buf_reset(&s->key);
+    w = *v;
+    if (w.recipient_name != NULL && w.recipient_name[0] != '\0')
+        w.recipient_name = c->stand_in[0];
+    w.preferences_url = c->stand_in[1];
+    w.unsubscribe_url = c->stand_in[2];
+    st = digest_render(tpl, &w, &s->text, &s->html, err);
     if (st == SYN_OK)
-        st = buf_append_str(h, "</p>\n");
-    if (st == SYN_OK && v->link_url != NULL) {
-        st = buf_append_str(h, "<p>");
-        if (st == SYN_OK)
-            st = html_link(h, v->link_url, LINK_STYLE,
-                           v->link_label != NULL ? v->link_label : "Link");
-        if (st == SYN_OK)
-            st = buf_append_str(h, "</p>\n");
+        st = buf_append(&s->key, c->key.data, c->key.len);
+    if (st == SYN_OK)
+        st = plan_part(c, &s->text, &s->qtext);
+    if (st == SYN_OK)
+        st = plan_part(c, &s->html, &s->qhtml);
+    if (st != SYN_OK)
+        return syn_err_set(err, st, "render: %s", syn_strerror(st));
+    s->hash = h;
+    s->tpl = tpl;
+    s->used = true;
+    *out = s;
+    return SYN_OK;
+}
+
+enum syn_status
+digest_render_cached(struct digest_cache *c, const struct tpl_set *tpl,
+                     const struct digest_view *v, struct buf *text,
+                     struct buf *html, struct syn_err *err)
+{
+    const char *values[3];
+    struct cache_slot *s = NULL;
+    size_t tlen = text->len, hlen = html->len;
+    enum syn_status st;
+
+    st = cache_slot_get(c, tpl, v, &s, err);
+    if (st != SYN_OK)
+        return st;
+    if (s == NULL)
+        return digest_render(tpl, v, text, html, err);
+    values[0] = v->recipient_name;
+    values[1] = v->preferences_url;
+    values[2] = v->unsubscribe_url;
+    st = splice(c, buf_cstr(&s->text), false, values, text);
+    if (st == SYN_OK)
+        st = splice(c, buf_cstr(&s->html), true, values, html);
+    if (st != SYN_OK) {
+        buf_truncate(text, tlen);
+        buf_truncate(html, hlen);
+        return syn_err_set(err, st, "render: %s", syn_strerror(st));
     }
+    return SYN_OK;
+}
+
+/* The bodies of v, quoted-printable encoded (*encoded = true) from a
+ * slot's plans when they can be, else as digest_render_cached() gives
+ * them (*encoded = false). On failure both bufs are unchanged. */
+static enum syn_status
+render_encoded(struct digest_cache *c, const struct tpl_set *tpl,
+               const struct digest_view *v, struct buf *text,
+               struct buf *html, bool *encoded, struct syn_err *err)
+{
+    const char *values[3];
+    struct cache_slot *s = NULL;
+    size_t tlen = text->len, hlen = html->len, i;
+    enum syn_status st;
+
+    *encoded = false;
+    st = cache_slot_get(c, tpl, v, &s, err);
+    if (st != SYN_OK)
+        return st;
+    values[0] = v->recipient_name;
+    values[1] = v->preferences_url;
+    values[2] = v->unsubscribe_url;
+    for (i = 0; s != NULL && i < 3; i++) {
+        if (values[i] != NULL && !utf8_valid(values[i], strlen(values[i])))
+            s = NULL; /* mime_build() will say what is wrong */
+    }
+    if (s == NULL || !s->qtext.ok || !s->qhtml.ok)
+        return digest_render_cached(c, tpl, v, text, html, err);
+    st = plan_emit(c, &s->qtext, false, values, &c->scratch, text);
     if (st == SYN_OK)
-        st = buf_append_str(h, "</td></tr>\n");
-    if (st == SYN_OK)
-        st = html_tail(h);
-    return finish(st, t, tlen, h, hlen, err);
+        st = plan_emit(c, &s->qhtml, true, values, &c->scratch, html);
+    if (st != SYN_OK) {
+        buf_truncate(text, tlen);
+        buf_truncate(html, hlen);
+        return syn_err_set(err, st, "render: %s", syn_strerror(st));
+    }
+    *encoded = true;
+    return SYN_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -543,6 +701,17 @@ digest_compose(const struct mail_identity *id, const struct mail_recipient *r,
                const char *frequency_name, const struct digest_story *stories,
                size_t n, int64_t now, struct buf *out, struct syn_err *err)
 {
+    return digest_compose_cached(NULL, id, r, frequency_name, stories, n, now,
+                                 out, err);
+}
+
+enum syn_status
+digest_compose_cached(struct digest_cache *c, const struct mail_identity *id,
+                      const struct mail_recipient *r,
+                      const char *frequency_name,
+                      const struct digest_story *stories, size_t n,
+                      int64_t now, struct buf *out, struct syn_err *err)
+{
     struct buf prefs, unsub, text, html, subject, mailto;
     char from_name[256], from_addr[SYN_MAX_EMAIL_BYTES + 1], label[128];
     char heading[64], intro[128];
@@ -583,7 +752,8 @@ digest_compose(const struct mail_identity *id, const struct mail_recipient *r,
         v.n_stories = n;
         v.preferences_url = buf_cstr(&prefs);
         v.unsubscribe_url = buf_cstr(&unsub);
-        st = digest_render(&v, &text, &html, err);
+        st = render_encoded(c, id->templates, &v, &text, &html, &m.encoded,
+                            err);
     }
     if (st == SYN_OK)
         st = buf_printf(&subject, "%s: %s (%zu new %s)", id->site_title,
@@ -636,7 +806,7 @@ digest_compose_confirm(const struct mail_identity *id,
         v.recipient_name = r->name;
         v.confirm_url = buf_cstr(&link);
         v.valid_days = DIGEST_CONFIRM_TTL_S / 86400;
-        st = digest_render_confirm(&v, &text, &html, err);
+        st = digest_render_confirm(id->templates, &v, &text, &html, err);
     }
     if (st == SYN_OK)
         st = buf_printf(&subject, "%s: please confirm your subscription",
@@ -672,7 +842,7 @@ digest_compose_notice(const struct mail_identity *id,
     buf_init(&html, SYN_MAX_MESSAGE_BYTES);
     st = set_from(id, &m, from_name, from_addr, err);
     if (st == SYN_OK)
-        st = digest_render_notice(v, &text, &html, err);
+        st = digest_render_notice(id->templates, v, &text, &html, err);
     if (st == SYN_OK) {
         m.to_name = r->name;
         m.to_addr = r->email;

@@ -3,13 +3,21 @@
  * notifications). Pure functions: data in, bodies or whole RFC 5322
  * messages out (see mail/mime.h); no store, no network.
  *
- * Rendering seam: every body is produced from a view struct by
- * digest_render*(). The theme templates themes/default/mail/digest.txt,
- * digest.html, confirm.txt, confirm.html, notice.txt and notice.html hold
- * the same layout in mustache syntax for util/tpl.h; until that engine is
- * on main, the digest_render*() functions write the identical markup with
- * buf_printf and HTML escaping (in one clearly separated block of
- * digest.c), so switching means building a tpl tree from the same view.
+ * Bodies: every body is rendered from a view struct by digest_render*()
+ * through the theme's mail templates (mail/theme.h: digest, confirm and
+ * notice, each as .txt and .html): the view becomes a util/tpl.h tree,
+ * `<name>.txt` is rendered with TPL_ESCAPE_TEXT ({{x}} is not
+ * HTML-escaped; controls dropped) and `<name>.html` HTML-escaped (only a
+ * story's stored, sanitized excerpt_html goes in raw, as {{{excerpt_html}}}).
+ * Line lengths are mime.h's business: bodies are quoted-printable.
+ *
+ * Template fields. Every template: site_title, site_url, heading,
+ * recipient_name (absent when unknown). digest: intro, preferences_url,
+ * unsubscribe_url, stories[] of {title, article_url, source_url,
+ * source_name, date ("29 Nov 2026"), byline (source_name or date set),
+ * excerpt_html, excerpt_text}. confirm: confirm_url, valid_days. notice:
+ * body (plain text), paragraphs[] of {lines[] of {text, br}} (br: not
+ * the first line), link_url, link_label. Empty values are absent.
  *
  * Links: each digest carries a signed preferences link and a signed
  * one-click unsubscribe link (util/token.h, subject = the subscriber id in
@@ -27,6 +35,8 @@
 #include "util/buf.h"
 #include "util/compiler.h"
 #include "util/err.h"
+
+struct tpl_set;
 
 /* How long signed links stay valid. A confirmation is asked for now; a
  * digest may be read months later, and an unsubscribe link must keep
@@ -54,6 +64,8 @@ struct mail_identity {
     const char *reply_to;   /* "[mail] reply_to", may be NULL */
     const unsigned char *key; /* token key (settings "hmac_key") */
     size_t key_len;
+    const struct tpl_set *templates; /* mail_theme_load(); required to
+                                        compose */
 };
 
 /* The subscriber a mail goes to. Borrowed. */
@@ -63,7 +75,7 @@ struct mail_recipient {
     const char *name;  /* display name from a form, may be NULL */
 };
 
-/* ---- bodies (the rendering seam) ---- */
+/* ---- bodies ---- */
 
 struct digest_view {
     const char *site_title;
@@ -95,15 +107,49 @@ struct notice_view {
     const char *reply_to;   /* address replies go to; NULL: the site's */
 };
 
-/* Append the plain-text and HTML bodies to text and html. SYN_EINVAL for a
- * missing field; buf errors. On failure both bufs are unchanged. */
-enum syn_status digest_render(const struct digest_view *v, struct buf *text,
+/* Append the plain-text and HTML bodies rendered from tpl (a set from
+ * mail_theme_load()) to text and html. SYN_EINVAL for a missing field or
+ * no tpl; buf errors (SYN_ETOOBIG), SYN_ENOMEM. On failure both bufs are
+ * unchanged. */
+enum syn_status digest_render(const struct tpl_set *tpl,
+                              const struct digest_view *v, struct buf *text,
                               struct buf *html,
                               struct syn_err *err) SYN_NODISCARD;
-enum syn_status digest_render_confirm(const struct confirm_view *v,
+enum syn_status digest_render_confirm(const struct tpl_set *tpl,
+                                      const struct confirm_view *v,
                                       struct buf *text, struct buf *html,
                                       struct syn_err *err) SYN_NODISCARD;
-enum syn_status digest_render_notice(const struct notice_view *v,
+enum syn_status digest_render_notice(const struct tpl_set *tpl,
+                                     const struct notice_view *v,
+                                     struct buf *text, struct buf *html,
+                                     struct syn_err *err) SYN_NODISCARD;
+
+/* ---- rendering once for many recipients ---- */
+
+/* A digest_cache keeps the bodies of recent digests rendered with
+ * stand-ins for the three fields that differ between recipients of the
+ * same stories (recipient_name, preferences_url, unsubscribe_url). A
+ * digest with the same heading, intro, stories (by article_url) and
+ * name-or-no-name gets those bodies with its own values spliced in,
+ * escaped as {{field}} escapes them in each part (a template that prints
+ * one of the three raw, {{{field}}}, gets it escaped here). Rendering was
+ * a tenth of `digest send`; subscribers share a few topic sets.
+ * Rules: one identity and template set per cache; the stories' strings
+ * must not change while cached (digest_cache_reset() after reloading
+ * them); one thread. */
+struct digest_cache;
+
+/* NULL on ENOMEM. Free with digest_cache_free() (NULL is a no-op). */
+struct digest_cache *digest_cache_new(void) SYN_NODISCARD;
+void digest_cache_free(struct digest_cache *c);
+/* Forget every cached body. */
+void digest_cache_reset(struct digest_cache *c);
+
+/* digest_render() through c (NULL: digest_render() itself). Same output,
+ * same errors. */
+enum syn_status digest_render_cached(struct digest_cache *c,
+                                     const struct tpl_set *tpl,
+                                     const struct digest_view *v,
                                      struct buf *text, struct buf *html,
                                      struct syn_err *err) SYN_NODISCARD;
 
@@ -119,6 +165,15 @@ enum syn_status digest_compose(const struct mail_identity *id,
                                const struct digest_story *stories, size_t n,
                                int64_t now, struct buf *out,
                                struct syn_err *err) SYN_NODISCARD;
+
+/* digest_compose() with its bodies through cache c (may be NULL). */
+enum syn_status digest_compose_cached(struct digest_cache *c,
+                                      const struct mail_identity *id,
+                                      const struct mail_recipient *r,
+                                      const char *frequency_name,
+                                      const struct digest_story *stories,
+                                      size_t n, int64_t now, struct buf *out,
+                                      struct syn_err *err) SYN_NODISCARD;
 
 /* "Please confirm your subscription" with the signed confirm link. */
 enum syn_status digest_compose_confirm(const struct mail_identity *id,

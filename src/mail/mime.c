@@ -377,6 +377,14 @@ qp_put(struct qp_out *q, const char *p, size_t n)
     q->n += n;
 }
 
+/* A byte quoted-printable leaves as it is wherever it stands (RFC 2045
+ * 6.7 rule 2, minus the blanks of rule 3). */
+static int
+qp_plain(unsigned char c)
+{
+    return c >= 33 && c <= 126 && c != '=';
+}
+
 enum syn_status
 mime_qp_encode(struct buf *out, const char *s, size_t len)
 {
@@ -397,6 +405,27 @@ mime_qp_encode(struct buf *out, const char *s, size_t len)
             qp_put(&q, "\r\n", 2);
             col = 0;
             i += eol;
+            continue;
+        }
+        /* Fast path: a run of bytes that stand for themselves, up to the
+         * soft-break column. Most of a mail is such runs; the rules for a
+         * line's first byte and trailing blanks are left to the byte by
+         * byte path below. */
+        if (qp_plain(c) && col + 1 < SYN_MAIL_LINE_MAX &&
+            (col > 0 || (c != '.' && c != 'F'))) {
+            size_t n = 1, room = SYN_MAIL_LINE_MAX - 1 - col;
+
+            /* A blank joins the run only when a byte other than a line
+             * end follows it (rule 3 is then moot). */
+            while (n < room && i + n < len &&
+                   (qp_plain((unsigned char)s[i + n]) ||
+                    ((s[i + n] == ' ' || s[i + n] == '\t') &&
+                     i + n + 1 < len && s[i + n + 1] != '\n' &&
+                     s[i + n + 1] != '\r')))
+                n++;
+            qp_put(&q, s + i, n);
+            col += n;
+            i += n;
             continue;
         }
         do {
@@ -532,7 +561,7 @@ append_list_unsubscribe(struct buf *out, const struct mime_message *m,
 
 static enum syn_status
 append_part(struct buf *out, const char *boundary, const char *type,
-            const char *body)
+            const char *body, bool encoded)
 {
     enum syn_status st = SYN_OK;
     size_t n = strlen(body);
@@ -546,7 +575,7 @@ append_part(struct buf *out, const char *boundary, const char *type,
                         "\r\n",
                         type);
     if (st == SYN_OK)
-        st = mime_qp_encode(out, body, n);
+        st = encoded ? buf_append(out, body, n) : mime_qp_encode(out, body, n);
     return st;
 }
 
@@ -557,8 +586,9 @@ check_message(const struct mime_message *m, struct syn_err *err)
 
     if (m->text == NULL || m->subject == NULL)
         return syn_err_set(err, SYN_EINVAL, "message needs text and subject");
-    if (!utf8_valid(m->text, strlen(m->text)) ||
-        (m->html != NULL && !utf8_valid(m->html, strlen(m->html))))
+    if (!m->encoded && (!utf8_valid(m->text, strlen(m->text)) ||
+                        (m->html != NULL &&
+                         !utf8_valid(m->html, strlen(m->html)))))
         return syn_err_set(err, SYN_EINVAL, "message body is not UTF-8");
     if (m->reply_to != NULL) {
         st = mime_addr_check(m->reply_to, err);
@@ -638,7 +668,7 @@ mime_build(const struct mime_message *m, struct buf *out, struct syn_err *err)
     if (st == SYN_OK)
         st = buf_append_str(out, "MIME-Version: 1.0\r\n");
     if (st == SYN_OK && m->html == NULL) {
-        st = append_part(out, NULL, "text/plain", m->text);
+        st = append_part(out, NULL, "text/plain", m->text, m->encoded);
         if (st == SYN_OK)
             st = buf_append_str(out, "\r\n");
     } else if (st == SYN_OK) {
@@ -657,9 +687,11 @@ mime_build(const struct mime_message *m, struct buf *out, struct syn_err *err)
                         "This is a multi-part message in MIME format.\r\n",
                         boundary);
         if (st == SYN_OK)
-            st = append_part(out, boundary, "text/plain", m->text);
+            st = append_part(out, boundary, "text/plain", m->text,
+                             m->encoded);
         if (st == SYN_OK)
-            st = append_part(out, boundary, "text/html", m->html);
+            st = append_part(out, boundary, "text/html", m->html,
+                             m->encoded);
         if (st == SYN_OK)
             st = buf_printf(out, "\r\n--%s--\r\n", boundary);
     }

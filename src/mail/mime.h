@@ -50,6 +50,10 @@ struct mime_message {
     const char *text;         /* text/plain body, required */
     const char *html;         /* text/html body; NULL: text/plain only */
     const char *boundary;     /* NULL: random; tests pin it */
+    bool encoded;             /* text and html are already the output of
+                                 mime_qp_encode() of valid UTF-8: they go
+                                 in as they are (mail/digest.c encodes the
+                                 lines shared by many digests once) */
 };
 
 /* Append the whole message (headers, blank line, body) to out.

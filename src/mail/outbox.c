@@ -284,9 +284,10 @@ pick_stories(const struct cands *c, const char *topics, int64_t since,
 /* ------------------------------------------------------------------ */
 
 static enum syn_status
-compose_for(const struct mail_identity *id, const struct store_subscriber *sub,
-            enum store_frequency f, const struct digest_story *stories,
-            size_t n, int64_t now, struct buf *msg, struct syn_err *err)
+compose_for(struct digest_cache *cache, const struct mail_identity *id,
+            const struct store_subscriber *sub, enum store_frequency f,
+            const struct digest_story *stories, size_t n, int64_t now,
+            struct buf *msg, struct syn_err *err)
 {
     struct mail_recipient r;
 
@@ -294,8 +295,8 @@ compose_for(const struct mail_identity *id, const struct store_subscriber *sub,
     r.email = sub->email;
     r.name = sub->name;
     buf_reset(msg);
-    return digest_compose(id, &r, store_frequency_name(f), stories, n, now,
-                          msg, err);
+    return digest_compose_cached(cache, id, &r, store_frequency_name(f),
+                                 stories, n, now, msg, err);
 }
 
 static enum syn_status
@@ -316,6 +317,7 @@ outbox_digest_create(struct store *s, const struct mail_identity *id,
 {
     struct digest_story stories[SYN_MAX_DIGEST_STORIES];
     struct store_subscriber_list *subs = NULL;
+    struct digest_cache *cache = NULL;
     struct cands c;
     struct buf msg;
     bool in_tx = false, have_cands = false;
@@ -337,6 +339,8 @@ outbox_digest_create(struct store *s, const struct mail_identity *id,
     }
     if (st == SYN_OK)
         st = confirmed_of(s, f, &subs, err);
+    if (st == SYN_OK && dry_run && (cache = digest_cache_new()) == NULL)
+        st = syn_err_set(err, SYN_ENOMEM, "digest: out of memory");
     if (st == SYN_OK)
         st = cands_load(s, id->base_url,
                         now - OUTBOX_MAX_LOOKBACK * outbox_period_seconds(f),
@@ -360,7 +364,7 @@ outbox_digest_create(struct store *s, const struct mail_identity *id,
          * and data are fine before 100,000 rows are written) or the point
          * of a dry run; the sender composes each digest when it sends. */
         if (dry_run || stats->queued == 0) {
-            st = compose_for(id, sub, f, stories, n, now, &msg, err);
+            st = compose_for(cache, id, sub, f, stories, n, now, &msg, err);
             if (st != SYN_OK)
                 break;
             stats->bytes += msg.len;
@@ -395,6 +399,7 @@ out:
     }
     if (have_cands)
         cands_fini(&c);
+    digest_cache_free(cache);
     store_subscriber_list_free(subs);
     buf_fini(&msg);
     return st;
@@ -423,7 +428,7 @@ outbox_digest_preview(struct store *s, const struct mail_identity *id,
             n = pick_stories(&c, one->topics, window_since(one, f, now), now,
                              stories);
             if (n > 0)
-                st = compose_for(id, one, f, stories, n, now, out, err);
+                st = compose_for(NULL, id, one, f, stories, n, now, out, err);
         }
     } else {
         st = confirmed_of(s, f, &subs, err);
@@ -431,8 +436,8 @@ outbox_digest_preview(struct store *s, const struct mail_identity *id,
             n = pick_stories(&c, subs->v[i].topics,
                              window_since(&subs->v[i], f, now), now, stories);
             if (n > 0) {
-                st = compose_for(id, &subs->v[i], f, stories, n, now, out,
-                                 err);
+                st = compose_for(NULL, id, &subs->v[i], f, stories, n, now,
+                                 out, err);
                 break;
             }
         }
@@ -469,8 +474,10 @@ struct sender {
     size_t started;
     char from_addr[SYN_MAX_EMAIL_BYTES + 1];
     bool drained; /* the store had nothing more due */
+    bool in_tx;   /* outcomes of this round are being recorded */
     bool stop;    /* the server is unreachable: claim nothing more */
     struct cands cache;    /* stories for digests composed at send time */
+    struct digest_cache *dcache; /* their bodies, by story set */
     bool have_cache;
     enum store_frequency cache_f;
     int64_t cache_until;
@@ -636,6 +643,7 @@ compose_digest_late(struct sender *sd, const struct store_mail *row,
         if (sd->have_cache)
             cands_fini(&sd->cache);
         sd->have_cache = false;
+        digest_cache_reset(sd->dcache); /* its stories are gone */
         st = cands_load(sd->s, sd->o->id->base_url,
                         until - OUTBOX_MAX_LOOKBACK * outbox_period_seconds(f),
                         &sd->cache, err);
@@ -650,7 +658,8 @@ compose_digest_late(struct sender *sd, const struct store_mail *row,
         st = syn_err_set(err, SYN_ENOTFOUND, "nothing left to send");
         goto out;
     }
-    st = compose_for(sd->o->id, sub, f, stories, n, sd->now, out, err);
+    st = compose_for(sd->dcache, sd->o->id, sub, f, stories, n, sd->now,
+                     out, err);
 out:
     store_subscriber_free(sub);
     return st;
@@ -802,6 +811,13 @@ sender_next(void *user, struct smtp_message *msg, bool *have)
     struct sender *sd = user;
     enum syn_status st;
 
+    /* Claims and look-ups of one round share a transaction too. */
+    if (!sd->in_tx) {
+        st = store_begin(sd->s, &sd->err);
+        if (st != SYN_OK)
+            return st;
+        sd->in_tx = true;
+    }
     for (;;) {
         struct batch *b = sd->tail;
         struct store_mail *row;
@@ -879,10 +895,35 @@ sender_done(void *user, const struct smtp_message *msg,
     }
     if (row == NULL)
         return syn_err_set(&sd->err, SYN_EINVAL, "outbox: unknown message");
+    /* The outcomes of one round share a transaction (sender_round). */
+    if (!sd->in_tx) {
+        st = store_begin(sd->s, &sd->err);
+        if (st != SYN_OK)
+            return st;
+        sd->in_tx = true;
+    }
     st = record(sd, row, res);
     b->done++;
     sender_reap(sd);
     return st;
+}
+
+/* smtp_round_fn: commit what was done since the last round: the outcomes
+ * of the messages that finished together (the client calls it as soon as
+ * they are recorded, before it composes or sends anything else: a crash
+ * can only lose the marks of messages the server accepted microseconds
+ * ago, as with a commit per message), or the claims and look-ups made to
+ * fill idle connections (committed before those messages go out). One
+ * transaction per round instead of one per statement. */
+static enum syn_status
+sender_round(void *user)
+{
+    struct sender *sd = user;
+
+    if (!sd->in_tx)
+        return SYN_OK;
+    sd->in_tx = false;
+    return store_commit(sd->s, &sd->err);
 }
 
 enum syn_status
@@ -910,12 +951,22 @@ outbox_send_due(struct store *s, const struct outbox_send_options *o,
     if (o->max_attempts < 1 || o->bounce_threshold < 1)
         return syn_err_set(err, SYN_ECONFIG,
                            "max_attempts and bounce_threshold must be >= 1");
+    sd.dcache = digest_cache_new();
+    if (sd.dcache == NULL)
+        return syn_err_set(err, SYN_ENOMEM, "outbox: out of memory");
     st = smtp_client_new(o->smtp, &client, err);
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
+        digest_cache_free(sd.dcache);
         return st;
-    st = smtp_client_run(client, sender_next, sender_done, &sd, err);
+    }
+    st = smtp_client_run(client, sender_next, sender_done, sender_round, &sd,
+                         err);
     if (st != SYN_OK && sd.err.code != SYN_OK)
         *err = sd.err;
+    /* The client ends every round it starts; should an error have cut
+     * one short, what was recorded is still true: keep it. */
+    if (sd.in_tx && store_commit(s, NULL) != SYN_OK)
+        SYN_IGNORE(store_rollback(s, NULL));
     smtp_client_free(client);
     while (sd.head != NULL) {
         struct batch *b = sd.head;
@@ -934,6 +985,7 @@ outbox_send_due(struct store *s, const struct outbox_send_options *o,
     }
     if (sd.have_cache)
         cands_fini(&sd.cache);
+    digest_cache_free(sd.dcache);
     if (st == SYN_OK && sd.stop)
         return syn_err_set(err, SYN_ENET, "mail server unreachable; %zu "
                            "mail%s will be retried", stats->retry,

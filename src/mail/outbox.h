@@ -21,13 +21,18 @@
  *
  * Sending (outbox_send_due): claims due rows in small batches with a lease
  * (store_outbox_claim), sends them over the SMTP client's reused
- * connections, and marks each one as soon as the server has answered:
+ * connections, and marks each one as soon as the server has answered
+ * (the outcomes that arrive together are committed in one transaction,
+ * before anything else is composed or sent; see smtp_round_fn):
  * sent; temporary failure -> retried with exponential backoff until
  * max_attempts, then failed; permanent failure -> failed, and a hard bounce
  * is counted for the address (store_subscriber_mark_bounce), which makes
  * the subscriber "bouncing" at bounce_threshold. A process killed while
  * sending leaves at most one batch claimed; those rows are retried once
  * their lease expires, and rows already marked sent are never sent again.
+ *
+ * Digest bodies are rendered once per story set and shared by the
+ * subscribers who get the same stories (mail/digest.h digest_cache).
  *
  * Rows with an empty body are composed when they are claimed, from the
  * row's kind, dedupe key and subject; web/ (which may not call mail/)

@@ -5,7 +5,8 @@
  * connection (EHLO, STARTTLS and AUTH once, then MAIL/RCPT/DATA per
  * message). smtp:// upgrades with STARTTLS when the server offers it
  * (CURLUSESSL_TRY); smtps:// is TLS from the start; AUTH is used when a
- * username is configured. One message has one recipient: the outbox sends
+ * username is configured. TLS always verifies the peer and its host name,
+ * against cfg->ca_file when given. One message has one recipient: the outbox sends
  * per-subscriber mail (its own unsubscribe link), and a per-recipient
  * result is what the bounce counter needs.
  *
@@ -30,6 +31,9 @@ struct smtp_config {
     const char *password; /* borrowed; never logged */
     int connections;      /* parallel connections, 1..SYN_MAX_SMTP_CONNECTIONS */
     long timeout_ms;      /* one message; 0: SYN_SMTP_TIMEOUT_MS */
+    const char *ca_file;  /* PEM CA bundle for the server's certificate;
+                             NULL or "": the system's. Verification of the
+                             certificate and host name is never off. */
 };
 
 enum smtp_result {
@@ -65,6 +69,17 @@ typedef enum syn_status (*smtp_done_fn)(void *user,
                                         const struct smtp_message *msg,
                                         const struct smtp_outcome *res);
 
+/* A round of callbacks is over: the messages that finished together have
+ * all been given to done(), or the idle connections have been offered
+ * new messages by next(), and no network I/O has happened since the
+ * round began. A caller that records outcomes (or claims work) in a store
+ * can commit here, in one transaction per round instead of one per
+ * message, and still have everything recorded before the client sends
+ * anything else. A round of done() calls is closed before next() is
+ * called again. A status other than SYN_OK stops the run like one from
+ * done(). */
+typedef enum syn_status (*smtp_round_fn)(void *user);
+
 struct smtp_client;
 
 /* New client for cfg (strings are copied). SYN_EINVAL for a URL that is
@@ -76,12 +91,15 @@ enum syn_status smtp_client_new(const struct smtp_config *cfg,
 void smtp_client_free(struct smtp_client *c);
 
 /* Send messages pulled from next() over the client's connections until
- * next() has no more and every message is done. A message whose envelope
+ * next() has no more and every message is done; round (may be NULL) is
+ * called after each group of done() or next() calls (see smtp_round_fn).
+ * A message whose envelope
  * addresses are not valid addr-specs is failed with SMTP_PERMFAIL without
  * being sent. Returns the first error of next()/done() (err filled), else
  * SYN_OK; per-message failures are not errors of the run. */
 enum syn_status smtp_client_run(struct smtp_client *c, smtp_next_fn next,
-                                smtp_done_fn done, void *user,
+                                smtp_done_fn done, smtp_round_fn round,
+                                void *user,
                                 struct syn_err *err) SYN_NODISCARD;
 
 #endif

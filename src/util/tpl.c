@@ -644,7 +644,33 @@ struct render {
     unsigned partials; /* nesting of partials */
     struct buf *out;
     struct syn_err *err;
+    enum tpl_escape escape;
 };
+
+/* Plain text: C0 controls other than tab and LF dropped, nothing else
+ * changed. */
+enum syn_status
+tpl_escape_text(struct buf *out, const char *s, size_t n)
+{
+    size_t i, run = 0;
+    enum syn_status st;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c >= 0x20 || c == '\t' || c == '\n')
+            continue;
+        if (i > run) {
+            st = buf_append(out, s + run, i - run);
+            if (st != SYN_OK)
+                return st;
+        }
+        run = i + 1;
+    }
+    if (n > run)
+        return buf_append(out, s + run, n - run);
+    return SYN_OK;
+}
 
 static const struct tpl_val *
 map_get(const struct tpl_val *map, const struct name_part *part)
@@ -735,7 +761,9 @@ render_range(struct render *r, const struct tpl *t, size_t from, size_t to)
         case N_RAW:
             v = lookup(r, n);
             if (v != NULL && v->kind == TPL_STR) {
-                if (n->kind == N_VAR)
+                if (n->kind == N_VAR && r->escape == TPL_ESCAPE_TEXT)
+                    st = tpl_escape_text(r->out, v->s, v->len);
+                else if (n->kind == N_VAR)
                     st = tpl_escape_html(r->out, v->s, v->len);
                 else
                     st = buf_append(r->out, v->s, v->len);
@@ -788,6 +816,14 @@ enum syn_status
 tpl_render(const struct tpl_set *set, const char *name,
            const struct tpl_tree *data, struct buf *out, struct syn_err *err)
 {
+    return tpl_render_as(set, name, data, TPL_ESCAPE_HTML, out, err);
+}
+
+enum syn_status
+tpl_render_as(const struct tpl_set *set, const char *name,
+              const struct tpl_tree *data, enum tpl_escape escape,
+              struct buf *out, struct syn_err *err)
+{
     struct render r;
     const struct tpl *t = set_find(set, name, strlen(name));
 
@@ -802,6 +838,7 @@ tpl_render(const struct tpl_set *set, const char *name,
     memset(&r, 0, sizeof(r));
     r.out = out;
     r.err = err;
+    r.escape = escape;
     if (data != NULL)
         r.stack[r.depth++] = data->root;
     return render_range(&r, t, 0, t->n_nodes);

@@ -3,7 +3,8 @@
  *
  * Syntax (a subset of mustache, no delimiter changes, no lambdas):
  *   {{name}}         value, HTML-escaped (& < > " ' ; C0 controls dropped,
- *                    which also keeps the output valid XML 1.0)
+ *                    which also keeps the output valid XML 1.0); with
+ *                    tpl_render_as(TPL_ESCAPE_TEXT) only controls dropped
  *   {{{name}}} {{&name}}  value unescaped: only for stored sanitized HTML
  *                    (struct safe_html) and JSON built by jansson
  *   {{#name}}..{{/name}}  a list: once per item, the item on top of the
@@ -107,6 +108,23 @@ bool tpl_set_has(const struct tpl_set *set, const char *name);
 enum syn_status tpl_render(const struct tpl_set *set, const char *name,
                            const struct tpl_tree *data, struct buf *out,
                            struct syn_err *err) SYN_NODISCARD;
+
+/* What {{name}} does to a value; {{{name}}} and {{&name}} are always raw. */
+enum tpl_escape {
+    TPL_ESCAPE_HTML = 0, /* HTML-escaped (pages, feeds, HTML mail) */
+    TPL_ESCAPE_TEXT,     /* as it is minus C0 controls other than tab and
+                            LF (plain-text mail: no entities, no stray CR) */
+};
+
+/* tpl_render() with the given meaning of {{name}} (partials included). */
+enum syn_status tpl_render_as(const struct tpl_set *set, const char *name,
+                              const struct tpl_tree *data,
+                              enum tpl_escape escape, struct buf *out,
+                              struct syn_err *err) SYN_NODISCARD;
+
+/* Append s[0..n) to out as {{var}} does under TPL_ESCAPE_TEXT. */
+enum syn_status tpl_escape_text(struct buf *out, const char *s,
+                                size_t n) SYN_NODISCARD;
 
 /* Append s[0..n) to out HTML-escaped as {{var}} does. */
 enum syn_status tpl_escape_html(struct buf *out, const char *s,

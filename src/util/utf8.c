@@ -77,6 +77,17 @@ utf8_valid(const char *s, size_t len)
     size_t i = 0, n;
 
     while (i < len) {
+        uint64_t w;
+
+        /* Mail bodies and pages are mostly ASCII: skip it 8 bytes at a
+         * time (measured: the check was 3% of `digest send`). */
+        if (len - i >= 8) {
+            memcpy(&w, s + i, 8);
+            if ((w & UINT64_C(0x8080808080808080)) == 0) {
+                i += 8;
+                continue;
+            }
+        }
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;

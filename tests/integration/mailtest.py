@@ -65,7 +65,7 @@ class Sink:
 
 
 class Syndic:
-    def __init__(self, tmp, smtp_port, extra_mail=""):
+    def __init__(self, tmp, smtp_port, extra_mail="", scheme="smtp"):
         self.bin = sys.argv[1] if len(sys.argv) > 1 else os.environ["SYNDIC_BIN"]
         self.tmp = tmp
         self.db = os.path.join(tmp, "syndic.db")
@@ -73,9 +73,10 @@ class Syndic:
         with open(self.conf, "w") as f:
             f.write("[site]\ntitle = Network News\n"
                     "base_url = https://news.example.org\n"
-                    "[mail]\nsmtp_url = smtp://127.0.0.1:%d\n"
+                    "[mail]\nsmtp_url = %s://127.0.0.1:%d\n"
                     "from = Network News <news@example.org>\n"
-                    "reply_to = team@example.org\n%s" % (smtp_port, extra_mail))
+                    "reply_to = team@example.org\n%s" % (
+                        scheme, smtp_port, extra_mail))
         self.env = dict(os.environ, SYNDIC_DB=self.db, SYNDIC_CONFIG=self.conf)
         self.env.pop("SYNDIC_NOW", None)
 

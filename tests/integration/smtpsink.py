@@ -13,7 +13,14 @@ Fault injection, for tests of retries and bounces:
   --reject-rcpt A:CODE  answer RCPT TO:<A> with CODE, repeatable
   --delay-ms MS         wait MS before accepting each message (slow MTA);
                         a client that disconnects meanwhile loses it
-  --auth USER:PASS      offer AUTH PLAIN/LOGIN (without TLS) and require it
+  --auth USER:PASS      offer AUTH PLAIN/LOGIN and require it (without TLS
+                        unless --starttls or --implicit-tls)
+  --tls-cert PEM --tls-key PEM
+                        the certificate and key for TLS, with one of:
+  --starttls            offer STARTTLS (RFC 3207) and require it before MAIL
+  --implicit-tls        TLS from the first byte (smtps, RFC 8314)
+Each index line says whether the message came over TLS ("tls") and after
+a successful AUTH ("auth").
 
 Usage: smtpsink.py --dir DIR [options]
 """
@@ -23,6 +30,7 @@ import json
 import logging
 import os
 import signal
+import ssl
 import sys
 import warnings
 
@@ -92,7 +100,9 @@ class Sink:
         self.index.write(json.dumps({
             "file": name, "n": n, "from": envelope.mail_from,
             "rcpt": envelope.rcpt_tos,
-            "session": server.conn_no}) + "\n")
+            "session": server.conn_no,
+            "tls": transport.get_extra_info("ssl_object") is not None,
+            "auth": bool(session.authenticated)}) + "\n")
         self.index.flush()
         return "250 2.0.0 Ok: queued as %s" % name
 
@@ -107,12 +117,22 @@ def main():
     ap.add_argument("--reject-rcpt", action="append", default=[])
     ap.add_argument("--delay-ms", type=int, default=0)
     ap.add_argument("--auth", default=None)
+    ap.add_argument("--tls-cert", default=None)
+    ap.add_argument("--tls-key", default=None)
+    ap.add_argument("--starttls", action="store_true")
+    ap.add_argument("--implicit-tls", action="store_true")
     ap.add_argument("--max-seconds", type=float, default=600.0)
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     sink = Sink(args)
 
     kwargs = {"hostname": "smtpsink.test", "data_size_limit": 64 << 20}
+    tls = None
+    if args.starttls or args.implicit_tls:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+    if args.starttls:
+        kwargs.update(tls_context=tls, require_starttls=True)
     if args.auth:
         user, password = args.auth.split(":", 1)
 
@@ -122,7 +142,10 @@ def main():
                   and data.password.decode() == password)
             return AuthResult(success=ok)
 
-        kwargs.update(auth_require_tls=False, auth_required=True,
+        # With STARTTLS aiosmtpd itself refuses AUTH before it; with
+        # implicit TLS every byte is encrypted anyway (aiosmtpd only
+        # knows about STARTTLS, so its own check is off).
+        kwargs.update(auth_require_tls=args.starttls, auth_required=True,
                       authenticator=authenticator)
 
     loop = asyncio.new_event_loop()
@@ -136,7 +159,8 @@ def main():
         return smtp
 
     server = loop.run_until_complete(loop.create_server(
-        protocol, "127.0.0.1", 0))
+        protocol, "127.0.0.1", 0,
+        ssl=tls if args.implicit_tls else None))
     port = server.sockets[0].getsockname()[1]
     sys.stdout.write("%d\n" % port)
     sys.stdout.flush()

@@ -329,6 +329,93 @@ test_qp_long_lines(void **state)
     buf_fini(&b);
 }
 
+/* Undo quoted-printable; line ends come back as CRLF. */
+static void
+qp_decode(const char *s, struct buf *out)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (; *s != '\0'; s++) {
+        if (s[0] == '=' && s[1] == '\r' && s[2] == '\n') {
+            s += 2;
+        } else if (s[0] == '=') {
+            assert_non_null(strchr(hex, s[1]));
+            assert_non_null(strchr(hex, s[2]));
+            assert_int_equal(
+                buf_append_char(out, (char)((strchr(hex, s[1]) - hex) * 16 +
+                                            (strchr(hex, s[2]) - hex))),
+                SYN_OK);
+            s += 2;
+        } else {
+            assert_int_equal(buf_append_char(out, *s), SYN_OK);
+        }
+    }
+}
+
+/* Random texts built from the pieces the encoder treats specially (runs
+ * of plain bytes that cross the soft-break column, blanks before line
+ * ends, leading dots and "From ", '=', bare CR, UTF-8): decoding gives the
+ * input back (line ends as CRLF), every line is within 76, no line starts
+ * with '.' or "From " and none ends in a blank. */
+static void
+test_qp_round_trip(void **state)
+{
+    static const char *const pieces[] = {
+        "a", "plain words ", "x", ".", "From ", "F", "=", " ", "\t", "\n",
+        "\r\n", "\r", "\xc3\xa9", "0123456789012345678901234567890123456789",
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"};
+    unsigned seed = 12345;
+    int round;
+
+    (void)state;
+    for (round = 0; round < 300; round++) {
+        struct buf in, want, enc, dec;
+        const char *p;
+        int k, n;
+
+        buf_init(&in, 1 << 16);
+        buf_init(&want, 1 << 16);
+        buf_init(&enc, 1 << 18);
+        buf_init(&dec, 1 << 16);
+        seed = seed * 1103515245u + 12345u;
+        n = (int)(seed >> 16) % 120;
+        for (k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            assert_int_equal(
+                buf_append_str(&in,
+                               pieces[(seed >> 16) % SYN_ARRAY_LEN(pieces)]),
+                SYN_OK);
+        }
+        /* the decoded form: LF and CRLF both come back as CRLF */
+        for (p = buf_cstr(&in); *p != '\0'; p++) {
+            if (p[0] == '\r' && p[1] == '\n')
+                p++;
+            assert_int_equal(*p == '\n' ? buf_append_str(&want, "\r\n")
+                                         : buf_append_char(&want, *p),
+                             SYN_OK);
+        }
+        assert_int_equal(mime_qp_encode(&enc, in.len ? in.data : "", in.len),
+                         SYN_OK);
+        assert_lines_ok(buf_cstr(&enc));
+        for (p = buf_cstr(&enc); p != NULL;) {
+            const char *end = strstr(p, "\r\n");
+
+            assert_true(p[0] != '.' && strncmp(p, "From ", 5) != 0);
+            if (end != NULL && end > p)
+                assert_true(end[-1] != ' ' && end[-1] != '\t');
+            p = end != NULL ? end + 2 : NULL;
+        }
+        qp_decode(buf_cstr(&enc), &dec);
+        if (strcmp(buf_cstr(&dec), buf_cstr(&want)) != 0)
+            fail_msg("round %d: '%s' came back as '%s'", round,
+                     buf_cstr(&want), buf_cstr(&dec));
+        buf_fini(&in);
+        buf_fini(&want);
+        buf_fini(&enc);
+        buf_fini(&dec);
+    }
+}
+
 static void
 test_date(void **state)
 {
@@ -503,6 +590,7 @@ main(void)
         cmocka_unit_test(test_mailbox_split),
         cmocka_unit_test(test_qp),
         cmocka_unit_test(test_qp_long_lines),
+        cmocka_unit_test(test_qp_round_trip),
         cmocka_unit_test(test_date),
         cmocka_unit_test(test_build),
         cmocka_unit_test(test_build_text_only_random_ids),

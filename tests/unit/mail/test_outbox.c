@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mail/outbox.h"
+#include "mail/theme.h"
 #include "store/store.h"
 #include "util/mem.h"
 #include "util/token.h"
@@ -13,9 +14,10 @@
 #define NOW 1800000000LL /* Fri 2027-01-15 08:00:00 UTC */
 
 static const unsigned char key[TOKEN_KEY_BYTES] = "outbox-test-key-0123456789abcde";
-static const struct mail_identity ident = {
+/* templates set in main() */
+static struct mail_identity ident = {
     "Network News", "https://news.example.org", "news@example.org", NULL,
-    key, TOKEN_KEY_BYTES};
+    key, TOKEN_KEY_BYTES, NULL};
 
 struct fx {
     char dir[512];
@@ -313,5 +315,13 @@ main(void)
         cmocka_unit_test_setup_teardown(test_preview, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alloc_failure, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    struct tpl_set *tpl = NULL;
+    int rc;
+
+    if (mail_theme_load(NULL, &tpl, NULL) != SYN_OK)
+        return 1;
+    ident.templates = tpl;
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    tpl_set_free(tpl);
+    return rc;
 }

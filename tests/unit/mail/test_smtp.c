@@ -11,6 +11,7 @@ struct job {
     struct smtp_outcome *res;
     size_t n, next;
     int done;
+    int rounds, rounded; /* round() calls; done() calls closed by them */
 };
 
 static enum syn_status
@@ -18,6 +19,8 @@ job_next(void *user, struct smtp_message *msg, bool *have)
 {
     struct job *j = user;
 
+    /* every outcome is closed by a round before more is asked for */
+    assert_int_equal(j->rounded, j->done);
     *have = j->next < j->n;
     if (*have) {
         *msg = j->msgs[j->next];
@@ -38,16 +41,26 @@ job_done(void *user, const struct smtp_message *msg,
     return SYN_OK;
 }
 
+static enum syn_status
+job_round(void *user)
+{
+    struct job *j = user;
+
+    j->rounded = j->done;
+    j->rounds++;
+    return SYN_OK;
+}
+
 #define BODY "Subject: test\r\n\r\nline one\r\n.leading dot\r\nend\r\n"
 
 static enum syn_status
 send_all(const char *url, int conns, const char *user, const char *pass,
          const char *const *rcpts, size_t n, struct smtp_outcome *res)
 {
-    struct smtp_config cfg = {url, user, pass, conns, 5000};
+    struct smtp_config cfg = {url, user, pass, conns, 5000, NULL};
     struct smtp_message msgs[16];
     struct smtp_client *c = NULL;
-    struct job j = {msgs, res, n, 0, 0};
+    struct job j = {msgs, res, n, 0, 0, 0, 0};
     enum syn_status st;
     size_t i;
 
@@ -61,9 +74,12 @@ send_all(const char *url, int conns, const char *user, const char *pass,
     }
     st = smtp_client_new(&cfg, &c, NULL);
     if (st == SYN_OK)
-        st = smtp_client_run(c, job_next, job_done, &j, NULL);
-    if (st == SYN_OK)
+        st = smtp_client_run(c, job_next, job_done, job_round, &j, NULL);
+    if (st == SYN_OK) {
         assert_int_equal(j.done, (int)n);
+        assert_int_equal(j.rounded, (int)n);
+        assert_true(j.rounds >= 2); /* one to start, one to finish */
+    }
     smtp_client_free(c);
     return st;
 }
@@ -180,7 +196,7 @@ test_auth(void **state)
 static void
 test_bad_config(void **state)
 {
-    struct smtp_config cfg = {"http://example.org", NULL, NULL, 1, 0};
+    struct smtp_config cfg = {"http://example.org", NULL, NULL, 1, 0, NULL};
     struct smtp_client *c = NULL;
 
     (void)state;

@@ -105,6 +105,61 @@ test_render_table(void **state)
     }
 }
 
+/* TPL_ESCAPE_TEXT (plain-text mail): {{x}} is not HTML-escaped, only its
+ * controls dropped; partials render in the same mode. */
+static const struct {
+    const char *src, *want;
+} text_cases[] = {
+    {"{{title}}", "Tom & \"Jerry\" <b>'x'</b>"},
+    {"{{ctl}}|{{{ctl}}}", "ab\tc|a\001b\tc"},
+    {"{{#tags}}[{{.}}]{{/tags}}", "[a<][b]"},
+    {"{{>part.html}}", "[Tom & \"Jerry\" <b>'x'</b>]"},
+    {"{{n}} {{yes}} [{{missing}}]", "-42 true []"},
+};
+
+static void
+test_render_text(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(text_cases); i++) {
+        struct tpl_set *set = tpl_set_new();
+        struct syn_err err;
+        struct arena a;
+        struct tpl_tree t;
+        struct buf out;
+
+        assert_non_null(set);
+        assert_int_equal(tpl_set_add(set, "part.html", "[{{title}}]", 11, &err),
+                         SYN_OK);
+        assert_int_equal(tpl_set_add(set, "t.txt", text_cases[i].src,
+                                     strlen(text_cases[i].src), &err),
+                         SYN_OK);
+        assert_int_equal(tpl_set_link(set, &err), SYN_OK);
+        arena_init(&a, 4096, 0);
+        build(&t, &a);
+        buf_init(&out, 4096);
+        assert_int_equal(
+            tpl_render_as(set, "t.txt", &t, TPL_ESCAPE_TEXT, &out, &err),
+            SYN_OK);
+        if (strcmp(buf_cstr(&out), text_cases[i].want) != 0)
+            fail_msg("case %zu: got '%s' want '%s'", i, buf_cstr(&out),
+                     text_cases[i].want);
+        /* the same template in HTML mode still escapes */
+        buf_reset(&out);
+        assert_int_equal(
+            tpl_render_as(set, "t.txt", &t, TPL_ESCAPE_HTML, &out, &err),
+            SYN_OK);
+        if (i == 0)
+            assert_string_equal(buf_cstr(&out), "Tom &amp; &quot;Jerry&quot; "
+                                                "&lt;b&gt;&#39;x&#39;&lt;/b&gt;");
+        buf_fini(&out);
+        arena_fini(&a);
+        tpl_set_free(set);
+    }
+}
+
 static const struct {
     const char *src;
     enum syn_status want;
@@ -232,6 +287,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_render_table),
+        cmocka_unit_test(test_render_text),
         cmocka_unit_test(test_errors_name_file_and_line),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_alloc_failure),
