@@ -13,19 +13,20 @@
 #include "util/ascii.h"
 #include "util/limits.h"
 #include "util/mem.h"
+#include "util/net.h"
 #include "util/str.h"
 
 struct smtp_slot {
-    CURL *easy;                     /* kept for the client's life */
-    struct curl_slist *rcpt;        /* the one RCPT TO of this message */
-    struct smtp_message msg;        /* borrowed from next() until done() */
-    size_t off;                     /* bytes of msg.data uploaded */
-    bool busy;                      /* a message is in flight */
+    CURL *easy;                         /* kept for the client's life */
+    struct curl_slist *rcpt;            /* the one RCPT TO of this message */
+    struct smtp_message msg;            /* borrowed from next() until done() */
+    size_t off;                         /* bytes of msg.data uploaded */
+    bool busy;                          /* a message is in flight */
     char from[SYN_MAX_EMAIL_BYTES + 3]; /* "<addr>" */
-    char reply[SYN_ERR_MSG_LEN];    /* last reply line from the server */
-    char bad_reply[SYN_ERR_MSG_LEN]; /* last 4xx/5xx line (QUIT's 221 may
-                                        follow it) */
-    char errbuf[CURL_ERROR_SIZE];   /* libcurl's detail */
+    char reply[SYN_ERR_MSG_LEN];        /* last reply line from the server */
+    char bad_reply[SYN_ERR_MSG_LEN];    /* last 4xx/5xx line (QUIT's 221 may
+                                           follow it) */
+    char errbuf[CURL_ERROR_SIZE];       /* libcurl's detail */
 };
 
 struct smtp_client {
@@ -36,6 +37,7 @@ struct smtp_client {
     char *username;
     char *password; /* wiped on free */
     char *ca_file;  /* NULL: libcurl's default bundle */
+    bool loopback;  /* the server is this host: AUTH without TLS is fine */
     long timeout_ms;
     bool smtps;
 };
@@ -51,6 +53,31 @@ read_cb(char *dst, size_t size, size_t nitems, void *userp)
     memcpy(dst, s->msg.data + s->off, want);
     s->off += want;
     return want;
+}
+
+bool
+smtp_url_is_loopback(const char *url)
+{
+    CURLU *u = curl_url();
+    char *host = NULL;
+    enum net_addr_class cls = NET_ADDR_PUBLIC;
+    bool local = false;
+
+    if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        size_t n = strlen(host);
+
+        if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+            memmove(host, host + 1, n - 2);
+            host[n - 2] = '\0';
+        }
+        local =
+            str_casecmp(host, "localhost") == 0 ||
+            (net_ip_class(host, &cls) == SYN_OK && cls == NET_ADDR_LOOPBACK);
+    }
+    curl_free(host);
+    curl_url_cleanup(u);
+    return local;
 }
 
 /* libcurl hands every SMTP reply line to the header callback; the last one
@@ -141,9 +168,14 @@ slot_setup(struct smtp_client *c, struct smtp_slot *s)
     SET(CURLOPT_PRIVATE, s);
     SET(CURLOPT_TIMEOUT_MS, c->timeout_ms);
     SET(CURLOPT_CONNECTTIMEOUT_MS, (long)SYN_SMTP_CONNECT_TIMEOUT_MS);
-    /* RFC 3207: take STARTTLS when offered; smtps:// is TLS anyway. */
+    /* RFC 3207: take STARTTLS when offered; smtps:// is TLS anyway. A
+     * password goes out only over TLS: with AUTH to another host, a
+     * server (or a man in the middle stripping the offer) that does not
+     * do STARTTLS gets no mail rather than the password in clear. */
     if (!c->smtps)
-        SET(CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+        SET(CURLOPT_USE_SSL,
+            (long)(c->username != NULL && !c->loopback ? CURLUSESSL_ALL
+                                                       : CURLUSESSL_TRY));
     /* Verification stays on (libcurl's default, set anyway so that no
      * build default can turn it off); a private CA is trusted by file. */
     SET(CURLOPT_SSL_VERIFYPEER, 1L);
@@ -168,9 +200,8 @@ smtp_client_new(const struct smtp_config *cfg, struct smtp_client **out,
     enum syn_status st = SYN_OK;
     int i;
 
-    if (cfg->url == NULL ||
-        (str_ncasecmp(cfg->url, "smtp://", 7) != 0 &&
-         str_ncasecmp(cfg->url, "smtps://", 8) != 0))
+    if (cfg->url == NULL || (str_ncasecmp(cfg->url, "smtp://", 7) != 0 &&
+                             str_ncasecmp(cfg->url, "smtps://", 8) != 0))
         return syn_err_set(err, SYN_EINVAL,
                            "mail URL must be smtp:// or smtps://");
     if (cfg->connections < 1 || cfg->connections > SYN_MAX_SMTP_CONNECTIONS)
@@ -187,6 +218,7 @@ smtp_client_new(const struct smtp_config *cfg, struct smtp_client **out,
     c->smtps = str_ncasecmp(cfg->url, "smtps://", 8) == 0;
     c->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : SYN_SMTP_TIMEOUT_MS;
     c->url = syn_strdup(cfg->url);
+    c->loopback = smtp_url_is_loopback(cfg->url);
     c->multi = curl_multi_init();
     c->slots = syn_calloc((size_t)c->n_slots, sizeof(*c->slots));
     if (c->url == NULL || c->multi == NULL || c->slots == NULL)
@@ -203,8 +235,8 @@ smtp_client_new(const struct smtp_config *cfg, struct smtp_client **out,
     if (st == SYN_OK &&
         (curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
                            (long)c->n_slots) != CURLM_OK ||
-         curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS,
-                           (long)c->n_slots) != CURLM_OK))
+         curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->n_slots) !=
+             CURLM_OK))
         st = SYN_EINVAL;
     for (i = 0; st == SYN_OK && i < c->n_slots; i++)
         st = slot_setup(c, &c->slots[i]);
@@ -285,7 +317,8 @@ slot_start(struct smtp_client *c, struct smtp_slot *s,
     if (rc == CURLE_OK)
         rc = curl_easy_setopt(s->easy, CURLOPT_INFILESIZE_LARGE,
                               (curl_off_t)msg->len);
-    if (rc != CURLE_OK || curl_multi_add_handle(c->multi, s->easy) != CURLM_OK) {
+    if (rc != CURLE_OK ||
+        curl_multi_add_handle(c->multi, s->easy) != CURLM_OK) {
         res->result = SMTP_TEMPFAIL;
         snprintf(res->reply, sizeof(res->reply), "libcurl refused the message");
         return SYN_ENOMEM;
@@ -380,8 +413,8 @@ smtp_client_run(struct smtp_client *c, smtp_next_fn next, smtp_done_fn done,
             in_round = true;
             st = done(user, &s->msg, &res);
             if (st != SYN_OK && first == SYN_OK)
-                first = syn_err_set(err, st, "smtp: done: %s",
-                                    syn_strerror(st));
+                first =
+                    syn_err_set(err, st, "smtp: done: %s", syn_strerror(st));
         }
         /* Before next() composes more, and before any more I/O. */
         end_round(round, user, &in_round, &first, err);

@@ -4,10 +4,12 @@
  * handle; each handle is kept between messages, so libcurl reuses its SMTP
  * connection (EHLO, STARTTLS and AUTH once, then MAIL/RCPT/DATA per
  * message). smtp:// upgrades with STARTTLS when the server offers it
- * (CURLUSESSL_TRY); smtps:// is TLS from the start; AUTH is used when a
+ * (CURLUSESSL_TRY), and must when a username is configured and the server
+ * is not this host (CURLUSESSL_ALL: the password never crosses a network
+ * in clear); smtps:// is TLS from the start; AUTH is used when a
  * username is configured. TLS always verifies the peer and its host name,
- * against cfg->ca_file when given. One message has one recipient: the outbox sends
- * per-subscriber mail (its own unsubscribe link), and a per-recipient
+ * against cfg->ca_file when given. One message has one recipient: the outbox
+ * sends per-subscriber mail (its own unsubscribe link), and a per-recipient
  * result is what the bounce counter needs.
  *
  * Results, per message: SMTP_SENT; SMTP_TEMPFAIL for a 4xx reply, a
@@ -29,11 +31,11 @@ struct smtp_config {
     const char *url;      /* smtp://host[:port][/ehlo-name] or smtps://... */
     const char *username; /* NULL or "": no AUTH */
     const char *password; /* borrowed; never logged */
-    int connections;      /* parallel connections, 1..SYN_MAX_SMTP_CONNECTIONS */
-    long timeout_ms;      /* one message; 0: SYN_SMTP_TIMEOUT_MS */
-    const char *ca_file;  /* PEM CA bundle for the server's certificate;
-                             NULL or "": the system's. Verification of the
-                             certificate and host name is never off. */
+    int connections;     /* parallel connections, 1..SYN_MAX_SMTP_CONNECTIONS */
+    long timeout_ms;     /* one message; 0: SYN_SMTP_TIMEOUT_MS */
+    const char *ca_file; /* PEM CA bundle for the server's certificate;
+                            NULL or "": the system's. Verification of the
+                            certificate and host name is never off. */
 };
 
 enum smtp_result {
@@ -44,7 +46,7 @@ enum smtp_result {
 
 struct smtp_outcome {
     enum smtp_result result;
-    long code;                 /* last SMTP reply code; 0 when none */
+    long code;                   /* last SMTP reply code; 0 when none */
     char reply[SYN_ERR_MSG_LEN]; /* server reply line or transport error */
 };
 
@@ -99,7 +101,10 @@ void smtp_client_free(struct smtp_client *c);
  * SYN_OK; per-message failures are not errors of the run. */
 enum syn_status smtp_client_run(struct smtp_client *c, smtp_next_fn next,
                                 smtp_done_fn done, smtp_round_fn round,
-                                void *user,
-                                struct syn_err *err) SYN_NODISCARD;
+                                void *user, struct syn_err *err) SYN_NODISCARD;
+
+/* True when url's host is this machine: "localhost" or a loopback
+ * address (127.0.0.0/8, ::1). Where AUTH may go without TLS. */
+bool smtp_url_is_loopback(const char *url);
 
 #endif

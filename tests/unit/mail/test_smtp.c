@@ -85,8 +85,8 @@ send_all(const char *url, int conns, const char *user, const char *pass,
 }
 
 static const char *const ten[] = {
-    "r1@example.org", "r2@example.org", "r3@example.org", "r4@example.org",
-    "r5@example.org", "r6@example.org", "r7@example.org", "r8@example.org",
+    "r1@example.org", "r2@example.org",  "r3@example.org", "r4@example.org",
+    "r5@example.org", "r6@example.org",  "r7@example.org", "r8@example.org",
     "r9@example.org", "r10@example.org",
 };
 
@@ -119,11 +119,11 @@ test_delivery_and_reuse(void **state)
 static void
 test_failures_classified(void **state)
 {
-    static const char *const extra[] = {
-        "--fail", "2:451", "--reject-rcpt", "gone@example.org:550", NULL};
+    static const char *const extra[] = {"--fail", "2:451", "--reject-rcpt",
+                                        "gone@example.org:550", NULL};
     static const char *const rcpts[] = {
         "a@example.org", "b@example.org", "gone@example.org",
-        "c@example.org", "bad address", "d@example.org",
+        "c@example.org", "bad address",   "d@example.org",
     };
     struct smtp_outcome res[6];
     struct sink s;
@@ -227,6 +227,32 @@ test_alloc_failure(void **state)
     assert_true(test_alloc_failures(refused_run, url) > 1);
 }
 
+/* Where a password may go without TLS: only to this host. */
+static void
+test_loopback_urls(void **state)
+{
+    static const struct {
+        const char *url;
+        bool loopback;
+    } cases[] = {
+        {"smtp://127.0.0.1:2525", true},
+        {"smtp://127.9.8.7", true},
+        {"smtp://localhost:25", true},
+        {"smtp://LocalHost", true},
+        {"smtp://[::1]:587", true},
+        {"smtp://mail.example.org:587", false},
+        {"smtp://10.0.0.5", false},
+        {"smtp://localhost.example.org", false},
+        {"smtp://[2001:db8::1]", false},
+        {"not a url", false},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_int_equal(smtp_url_is_loopback(cases[i].url), cases[i].loopback);
+}
+
 int
 main(void)
 {
@@ -236,6 +262,7 @@ main(void)
         cmocka_unit_test(test_refused_connection),
         cmocka_unit_test(test_auth),
         cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_loopback_urls),
         cmocka_unit_test(test_alloc_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
