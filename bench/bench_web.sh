@@ -5,15 +5,33 @@
 # temporary config on a loopback port, runs in the foreground, and sends a
 # pre-compressed copy when gzip is accepted (gzip_static), which is what
 # syndic's cache does too. Prints req/s, p99 and the syndic/nginx ratio.
+#
+# Cores: wrk runs on the same machine, and when it shares the cores with
+# the server the p99 mostly measures the scheduler (a server thread that
+# waits for wrk's time slice). So by default (PIN=1, with taskset and at
+# least 2 cores) each server gets the first half of the cores, with as
+# many threads/workers, and wrk the other half, with as many threads;
+# PIN=0 lets them share every core (server threads = wrk threads = all).
 # Usage: bench/bench_web.sh BUILD_DIR
-#        (env SECS=10, CONNS=64, THREADS=2, ROUNDS=2; about 90 s)
+#        (env SECS=10, CONNS=64, ROUNDS=2, PIN=1, THREADS; about 90 s)
 set -u
 build=${1:-build}
 bin=$build/syndic
 helper=$build/unit_web_test_sitedata
 secs=${SECS:-10}
 conns=${CONNS:-64}
-threads=${THREADS:-2}
+ncpu=$(nproc)
+srv_pin= ; wrk_pin=
+if [ "${PIN:-1}" = 1 ] && [ "$ncpu" -ge 2 ] && command -v taskset >/dev/null; then
+    half=$((ncpu / 2))
+    threads=${THREADS:-$half}
+    wrk_threads=$((ncpu - half))
+    srv_pin="taskset -c 0-$((half - 1))"
+    wrk_pin="taskset -c $half-$((ncpu - 1))"
+else
+    threads=${THREADS:-$ncpu}
+    wrk_threads=$ncpu
+fi
 for tool in wrk nginx curl gzip; do
     command -v "$tool" >/dev/null || { echo "bench_web: $tool missing, skipped"; exit 0; }
 done
@@ -63,7 +81,7 @@ if ! demo_db "$tmp/site.db" 2>/dev/null; then
     "$helper" --write "$tmp/site.db" || exit 1
 fi
 sp=$(free_port)
-"$bin" -q --db "$tmp/site.db" serve --listen "127.0.0.1:$sp" --no-fetch \
+$srv_pin "$bin" -q --db "$tmp/site.db" serve --listen "127.0.0.1:$sp" --no-fetch \
     --no-mail --threads "$threads" --base-url "http://127.0.0.1:$sp" &
 syn_pid=$!
 wait_http "http://127.0.0.1:$sp/"
@@ -108,7 +126,7 @@ http {
     }
 }
 CONF
-nginx -p "$tmp/ngx" -c "$tmp/ngx/nginx.conf" -e "$tmp/ngx/error.log" &
+$srv_pin nginx -p "$tmp/ngx" -c "$tmp/ngx/nginx.conf" -e "$tmp/ngx/error.log" &
 ngx_pid=$!
 wait_http "http://127.0.0.1:$np$page"
 
@@ -116,9 +134,9 @@ wait_http "http://127.0.0.1:$np$page"
 run() {
     local out
     if [ -n "${2:-}" ]; then
-        out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency -H "$2" "$1")
+        out=$($wrk_pin wrk -t"$wrk_threads" -c"$conns" -d"${secs}s" --latency -H "$2" "$1")
     else
-        out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$1")
+        out=$($wrk_pin wrk -t"$wrk_threads" -c"$conns" -d"${secs}s" --latency "$1")
     fi
     local rps p99
     if echo "$out" | grep -qE 'Non-2xx|Socket errors'; then
@@ -154,4 +172,4 @@ for enc in plain gzip; do
 done
 bytes=$(stat -c %s "$tmp/www$page.html")
 gzbytes=$(stat -c %s "$tmp/www$page.html.gz")
-echo "page: $page of the $site site, $bytes bytes ($gzbytes gzipped), $conns connections, ${secs}s per run, best of $rounds, $threads threads/workers"
+echo "page: $page of the $site site, $bytes bytes ($gzbytes gzipped), $conns connections, ${secs}s per run, best of $rounds, $threads server threads/workers${srv_pin:+ on CPUs ${srv_pin#taskset -c }}, wrk $wrk_threads threads${wrk_pin:+ on CPUs ${wrk_pin#taskset -c }}"
