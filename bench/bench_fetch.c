@@ -16,11 +16,12 @@ count(const struct fetch_job *job, struct fetch_result *res, void *user)
     long *ok = user;
 
     (void)job;
-    if (res->st == SYN_OK)
+    if (res->st == SYN_OK) {
         (*ok)++;
-    else if (*ok == 0)
+    } else if (*ok == 0) {
         fprintf(stderr, "bench_fetch: %s: %s\n", syn_status_name(res->st),
                 res->error);
+    }
     return SYN_OK;
 }
 

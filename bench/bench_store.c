@@ -121,17 +121,20 @@ main(int argc, char **argv)
     make_words();
     snprintf(path, sizeof(path), "%s/store.db", argv[1]);
     if (store_open(path, &s, &err) != SYN_OK ||
-        store_migrate(s, NULL, &err) != SYN_OK)
+        store_migrate(s, NULL, &err) != SYN_OK) {
         die("open", &err);
+    }
     snprintf(path, sizeof(path), "%s/anchor.db", argv[1]);
     if (store_open(path, &anchor, &err) != SYN_OK ||
-        store_migrate(anchor, NULL, &err) != SYN_OK)
+        store_migrate(anchor, NULL, &err) != SYN_OK) {
         die("open anchor", &err);
+    }
     store_close(anchor);
     memset(&src, 0, sizeof(src));
     src.url = "https://example.org/feed";
-    if (store_source_add(s, &src, 1, &sid, &err) != SYN_OK)
+    if (store_source_add(s, &src, 1, &sid, &err) != SYN_OK) {
         die("source", &err);
+    }
     snprintf(path, sizeof(path), "%s/anchor_ingest.sql", argv[1]);
     ing = fopen(path, "w");
     snprintf(path, sizeof(path), "%s/anchor_search.sql", argv[1]);
@@ -146,8 +149,9 @@ main(int argc, char **argv)
     buf_init(&t2, 1 << 20);
     t0 = now_s();
     for (i = 0; i < n; i++) {
-        if (i % BATCH == 0 && store_begin(s, &err) != SYN_OK)
+        if (i % BATCH == 0 && store_begin(s, &err) != SYN_OK) {
             die("begin", &err);
+        }
         sentence(title, sizeof(title), 6);
         sentence(text, sizeof(text), 60);
         snprintf(guid, sizeof(guid), "g%ld", i);
@@ -163,11 +167,13 @@ main(int argc, char **argv)
         it.excerpt_text = text;
         it.content_hash = hash;
         it.published = 1000 + i;
-        if (store_item_upsert(s, &it, 100000, NULL, NULL, &err) != SYN_OK)
+        if (store_item_upsert(s, &it, 100000, NULL, NULL, &err) != SYN_OK) {
             die("upsert", &err);
+        }
         if ((i + 1) % BATCH == 0 || i + 1 == n) {
-            if (store_commit(s, &err) != SYN_OK)
+            if (store_commit(s, &err) != SYN_OK) {
                 die("commit", &err);
+            }
         }
         /* Not timed in a meaningful way: a few us per row to write text. */
         buf_reset(&t1);
@@ -175,8 +181,9 @@ main(int argc, char **argv)
         if (store_fts_prepare_text(title, strlen(title), &t1) != SYN_OK ||
             store_fts_prepare_text(text, strlen(text), &t2) != SYN_OK)
             return 1;
-        if (i % BATCH == 0)
+        if (i % BATCH == 0) {
             fprintf(ing, "BEGIN;\n");
+        }
         fprintf(ing,
                 "INSERT INTO items(source_id, guid, url, canonical_url,"
                 " title, excerpt_text, published, ingested, sort_time,"
@@ -186,8 +193,9 @@ main(int argc, char **argv)
                 " VALUES(last_insert_rowid(), '%s', '%s');\n",
                 guid, url, url, title, text, 1000 + i, 1000 + i, hash,
                 buf_cstr(&t1), buf_cstr(&t2));
-        if ((i + 1) % BATCH == 0 || i + 1 == n)
+        if ((i + 1) % BATCH == 0 || i + 1 == n) {
             fprintf(ing, "COMMIT;\n");
+        }
     }
     printf("ingest %.3f %ld\n", now_s() - t0, n);
 
@@ -199,8 +207,9 @@ main(int argc, char **argv)
 
         snprintf(query, sizeof(query), "%s%s%s", words[next_rand() % N_WORDS],
                  i % 2 ? " " : "", i % 2 ? words[next_rand() % N_WORDS] : "");
-        if (store_item_search(s, query, 0, 20, &list, &err) != SYN_OK)
+        if (store_item_search(s, query, 0, 20, &list, &err) != SYN_OK) {
             die("search", &err);
+        }
         hits += (long)list->n;
         store_item_list_free(list);
         buf_reset(&t1);
@@ -221,8 +230,9 @@ main(int argc, char **argv)
     memset(&q, 0, sizeof(q));
     q.limit = 30;
     for (i = 0; i < N_PAGES; i++) {
-        if (store_item_page(s, &q, &list, &err) != SYN_OK)
+        if (store_item_page(s, &q, &list, &err) != SYN_OK) {
             die("page", &err);
+        }
         q.before_time = list->more ? list->next_time : 0;
         q.before_id = list->more ? list->next_id : 0;
         store_item_list_free(list);

@@ -27,8 +27,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (cfg.excerpt_words < 5 || cfg.excerpt_words > 1000 ||
             cfg.fetch_interval_s < 60 || cfg.digest_weekly_day > 6 ||
             (cfg.site_base_url != NULL && cfg.site_base_url[0] != '\0' &&
-             cfg.site_base_url[strlen(cfg.site_base_url) - 1] == '/'))
+             cfg.site_base_url[strlen(cfg.site_base_url) - 1] == '/')) {
             abort();
+        }
         config_fini(&cfg);
     } else if (strncmp(err.msg, "fuzz", 4) != 0) {
         abort();

@@ -25,17 +25,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (discover_feeds((const char *)data, size,
                        "https://fuzz.example/dir/page.html", &l,
                        NULL) == SYN_OK) {
-        if (l.n_feeds > SYN_MAX_DISCOVER_FEEDS)
+        if (l.n_feeds > SYN_MAX_DISCOVER_FEEDS) {
             abort();
+        }
         for (i = 0; i < l.n_feeds; i++) {
             if (strncmp(l.feeds[i].url, "http://", 7) != 0 &&
-                strncmp(l.feeds[i].url, "https://", 8) != 0)
+                strncmp(l.feeds[i].url, "https://", 8) != 0) {
                 abort();
-            if (i > 0 && l.feeds[i - 1].rank > l.feeds[i].rank)
+            }
+            if (i > 0 && l.feeds[i - 1].rank > l.feeds[i].rank) {
                 abort();
+            }
             for (k = 0; k < i; k++) {
-                if (strcmp(l.feeds[k].url, l.feeds[i].url) == 0)
+                if (strcmp(l.feeds[k].url, l.feeds[i].url) == 0) {
                     abort();
+                }
             }
         }
     }

@@ -39,8 +39,9 @@ run(const char *in, size_t len, enum html_parser parser, struct outs *o)
     bool fast = false, ignored;
     size_t i;
 
-    for (i = 0; i < N_OUT; i++)
+    for (i = 0; i < N_OUT; i++) {
         buf_init(&o->b[i], 1u << 24);
+    }
     o->image = NULL;
     if (html_clean_with(in, len, &opts, &out, parser, &fast, &err) != SYN_OK)
         return false;
@@ -57,8 +58,9 @@ outs_fini(struct outs *o)
 {
     size_t i;
 
-    for (i = 0; i < N_OUT; i++)
+    for (i = 0; i < N_OUT; i++) {
         buf_fini(&o->b[i]);
+    }
     syn_free(o->image);
 }
 

@@ -21,8 +21,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (feed_parse((const char *)data, size, NULL, &f, &err) != SYN_OK)
         return 0;
     buf_init(&out, 64u << 20);
-    if (feed_to_json(f, &out) != SYN_OK || !utf8_valid(buf_cstr(&out), out.len))
+    if (feed_to_json(f, &out) != SYN_OK ||
+        !utf8_valid(buf_cstr(&out), out.len)) {
         abort();
+    }
     buf_fini(&out);
     feed_free(f);
     return 0;

@@ -30,8 +30,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf_init(&b, 8u * SYN_MAX_OPML_BYTES);
     if (opml_parse((const char *)data, size, &d, NULL) != SYN_OK)
         goto out;
-    if (opml_export(d->feeds, d->n_feeds, d->title, &b, NULL) != SYN_OK)
+    if (opml_export(d->feeds, d->n_feeds, d->title, &b, NULL) != SYN_OK) {
         abort();
+    }
     if (opml_parse(b.data, b.len, &again, NULL) != SYN_OK) {
         fprintf(stderr, "export does not parse:\n%s\n", b.data);
         abort();
@@ -40,8 +41,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (has_control(d->feeds[i].xml_url))
             goto out; /* dropped by export on purpose */
     }
-    if (again->n_feeds != d->n_feeds)
+    if (again->n_feeds != d->n_feeds) {
         abort();
+    }
     for (i = 0; i < d->n_feeds; i++) {
         if (strcmp(d->feeds[i].xml_url, again->feeds[i].xml_url) != 0) {
             fprintf(stderr, "url changed: '%s' -> '%s'\n", d->feeds[i].xml_url,

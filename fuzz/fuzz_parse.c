@@ -21,8 +21,9 @@ to_json(const uint8_t *data, size_t size, struct buf *out)
 
     if (feed_parse((const char *)data, size, &opts, &f, &err) != SYN_OK)
         return 0;
-    if (feed_to_json(f, out) != SYN_OK)
+    if (feed_to_json(f, out) != SYN_OK) {
         abort();
+    }
     feed_free(f);
     return 1;
 }
@@ -35,11 +36,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf_init(&a, 64u << 20);
     buf_init(&b, 64u << 20);
     if (to_json(data, size, &a)) {
-        if (!utf8_valid(buf_cstr(&a), a.len))
+        if (!utf8_valid(buf_cstr(&a), a.len)) {
             abort();
+        }
         if (!to_json(data, size, &b) || a.len != b.len ||
-            memcmp(a.data, b.data, a.len) != 0)
+            memcmp(a.data, b.data, a.len) != 0) {
             abort();
+        }
     }
     buf_fini(&a);
     buf_fini(&b);

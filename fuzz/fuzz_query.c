@@ -19,16 +19,19 @@ check_path(const char *p)
 {
     size_t n = strlen(p), i;
 
-    if (p[0] != '/' || !utf8_valid(p, n))
+    if (p[0] != '/' || !utf8_valid(p, n)) {
         __builtin_trap();
+    }
     for (i = 0; i < n; i++) {
-        if ((unsigned char)p[i] < 0x20 || p[i] == '\\')
+        if ((unsigned char)p[i] < 0x20 || p[i] == '\\') {
             __builtin_trap();
+        }
     }
     if (strstr(p, "/../") != NULL || strstr(p, "/./") != NULL ||
         (n >= 3 && strcmp(p + n - 3, "/..") == 0) ||
-        (n >= 2 && strcmp(p + n - 2, "/.") == 0))
+        (n >= 2 && strcmp(p + n - 2, "/.") == 0)) {
         __builtin_trap();
+    }
 }
 
 int
@@ -50,18 +53,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t n_args;
 
         check_path(path);
-        if (copy != NULL)
+        if (copy != NULL) {
             (void)web_route_match(copy, args, &n_args);
+        }
     }
     if (q != NULL &&
         web_params_parse(q + 1, size - path_len - 1, &a, &p, &err) == SYN_OK) {
-        if (p.n > SYN_MAX_PARAMS)
+        if (p.n > SYN_MAX_PARAMS) {
             __builtin_trap();
+        }
         for (i = 0; i < p.n; i++) {
             if (p.items[i].value_len > SYN_MAX_QUERY_BYTES ||
                 !utf8_valid(p.items[i].value, p.items[i].value_len) ||
-                strlen(p.items[i].value) != p.items[i].value_len)
+                strlen(p.items[i].value) != p.items[i].value_len) {
                 __builtin_trap();
+            }
         }
     }
     arena_fini(&a);

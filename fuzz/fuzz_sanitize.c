@@ -74,8 +74,9 @@ safe_url(const char *u)
     if (relative_ok) {
         while ((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= 'A' && u[i] <= 'Z') ||
                (i > 0 && ((u[i] >= '0' && u[i] <= '9') || u[i] == '+' ||
-                          u[i] == '-' || u[i] == '.')))
+                          u[i] == '-' || u[i] == '.'))) {
             i++;
+        }
         if (i == 0 || u[i] != ':')
             return 1;
     }
@@ -105,8 +106,9 @@ check_node(const GumboNode *n, const char *out)
               "disallowed attribute", out);
         CHECK(str_ncasecmp(a->name, "on", 2) != 0, "event handler", out);
         if (strcmp(a->name, "href") == 0 || strcmp(a->name, "src") == 0 ||
-            strcmp(a->name, "cite") == 0 || strcmp(a->name, "poster") == 0)
+            strcmp(a->name, "cite") == 0 || strcmp(a->name, "poster") == 0) {
             CHECK(safe_url(a->value), "unsafe URL", out);
+        }
         if (strcmp(a->name, "srcset") == 0) {
             const char *p = a->value;
 
@@ -119,8 +121,9 @@ check_node(const GumboNode *n, const char *out)
             }
         }
     }
-    for (i = 0; i < el->children.length; i++)
+    for (i = 0; i < el->children.length; i++) {
         check_node(el->children.data[i], out);
+    }
 }
 
 static void
@@ -133,8 +136,9 @@ check_allowlist(const char *out, size_t len)
     opts.fragment_context = GUMBO_TAG_DIV;
     opts.max_errors = 100;
     g = gumbo_parse_with_options(&opts, out, len);
-    for (i = 0; i < g->root->v.element.children.length; i++)
+    for (i = 0; i < g->root->v.element.children.length; i++) {
         check_node(g->root->v.element.children.data[i], out);
+    }
     gumbo_destroy_output(&opts, g);
 }
 
@@ -166,8 +170,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         relative_ok = 0;
     }
     buf_reset(&t);
-    if (html_text(in, size, &t, &err) == SYN_OK)
+    if (html_text(in, size, &t, &err) == SYN_OK) {
         CHECK(utf8_valid(buf_cstr(&t), t.len), "text UTF-8", buf_cstr(&t));
+    }
     buf_fini(&a);
     buf_fini(&b);
     buf_fini(&t);

@@ -26,12 +26,14 @@ open_store(void)
     if (fuzz_store != NULL)
         return fuzz_store;
     if (store_open(":memory:", &fuzz_store, &err) != SYN_OK ||
-        store_migrate(fuzz_store, NULL, &err) != SYN_OK)
+        store_migrate(fuzz_store, NULL, &err) != SYN_OK) {
         __builtin_trap();
+    }
     memset(&src, 0, sizeof(src));
     src.url = (char *)"https://example.org/feed";
-    if (store_source_add(fuzz_store, &src, 1, &sid, &err) != SYN_OK)
+    if (store_source_add(fuzz_store, &src, 1, &sid, &err) != SYN_OK) {
         __builtin_trap();
+    }
     memset(&item, 0, sizeof(item));
     item.source_id = sid;
     item.guid = (char *)"1";
@@ -39,8 +41,9 @@ open_store(void)
     item.content_hash = (char *)"h";
     item.title = (char *)"Water and 北京 news";
     item.text = (char *)"Москва السلام water near the river";
-    if (store_item_upsert(fuzz_store, &item, 1, NULL, NULL, &err) != SYN_OK)
+    if (store_item_upsert(fuzz_store, &item, 1, NULL, NULL, &err) != SYN_OK) {
         __builtin_trap();
+    }
     return fuzz_store;
 }
 
@@ -60,16 +63,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     buf_init(&b, 1 << 16);
     if (store_fts_prepare_text((const char *)data, size, &b) == SYN_OK) {
-        if (!utf8_valid(buf_cstr(&b), b.len))
+        if (!utf8_valid(buf_cstr(&b), b.len)) {
             __builtin_trap();
+        }
         for (i = 0; i < b.len; i++) {
-            if ((unsigned char)b.data[i] < 0x20)
+            if ((unsigned char)b.data[i] < 0x20) {
                 __builtin_trap();
+            }
         }
     }
     buf_fini(&b);
-    if (store_item_search(open_store(), query, 0, 5, &hits, &err) != SYN_OK)
+    if (store_item_search(open_store(), query, 0, 5, &hits, &err) != SYN_OK) {
         __builtin_trap();
+    }
     store_item_list_free(hits);
     syn_free(query);
     return 0;

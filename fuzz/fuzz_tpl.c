@@ -31,8 +31,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf_init(&out, 1u << 20);
     if (tpl_set_add(set, "f.html", (const char *)data, size, &err) == SYN_OK) {
         if (tpl_set_add(set, "p.html", "{{name}}{{#items}}{{.}}{{/items}}", 33,
-                        &err) != SYN_OK)
+                        &err) != SYN_OK) {
             __builtin_trap();
+        }
         if (tpl_set_link(set, &err) == SYN_OK) {
             SYN_IGNORE(tpl_render(set, "f.html", &t, &out, &err));
             /* the plain-text mode of mail templates, on the same input */

@@ -23,17 +23,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(s, data, size);
     s[size] = '\0';
     if (url_canon(s, &out, NULL) == SYN_OK) {
-        if (strncmp(out, "http://", 7) != 0 && strncmp(out, "https://", 8) != 0)
+        if (strncmp(out, "http://", 7) != 0 &&
+            strncmp(out, "https://", 8) != 0) {
             abort();
+        }
         /* Past the host, everything is escaped ASCII. */
         const char *path = strchr(out + 8, '/');
 
-        if (path == NULL)
+        if (path == NULL) {
             abort();
+        }
         for (i = 0; out[i] != '\0'; i++) {
             if ((unsigned char)out[i] <= ' ' || out[i] == '#' ||
-                ((unsigned char)out[i] >= 0x7f && out + i >= path))
+                ((unsigned char)out[i] >= 0x7f && out + i >= path)) {
                 abort();
+            }
         }
         if (url_canon(out, &again, NULL) != SYN_OK || strcmp(out, again) != 0) {
             fprintf(stderr, "not a fixed point:\n%s\n%s\n", out,

@@ -67,8 +67,9 @@ print_global_help(FILE *to)
     const struct cmd_def *c;
 
     fputs(global_usage, to);
-    for (c = cmd_table; c->name != NULL; c++)
+    for (c = cmd_table; c->name != NULL; c++) {
         fprintf(to, "  %-12s %s\n", c->name, c->summary);
+    }
     fputs("\nExit status: 0 ok, 1 runtime failure, 2 usage error.\n"
           "'syndic help COMMAND' shows the options of a command.\n",
           to);

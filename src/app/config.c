@@ -153,12 +153,13 @@ config_set_value(struct syn_config *cfg, const struct config_key *k,
         return SYN_OK;
     case KEY_LONG:
         if (str_to_long(value, k->min, k->max, &v) != SYN_OK) {
-            if (p != NULL)
+            if (p != NULL) {
                 syn_err_set(p->err, SYN_ECONFIG,
                             "%s:%d: [%s] %s must be a whole number from %ld "
                             "to %ld",
                             p->name, p->line, k->section, k->name, k->min,
                             k->max);
+            }
             return SYN_ECONFIG;
         }
         *(long *)field = v;
@@ -174,9 +175,10 @@ config_set_value(struct syn_config *cfg, const struct config_key *k,
         goto bad;
     }
 bad:
-    if (p != NULL)
+    if (p != NULL) {
         syn_err_set(p->err, SYN_ECONFIG, "%s:%d: bad value for [%s] %s",
                     p->name, p->line, k->section, k->name);
+    }
     return SYN_ECONFIG;
 }
 
@@ -230,8 +232,9 @@ keywords:
         struct str kw;
         char **kws, *copy;
 
-        if (end == NULL)
+        if (end == NULL) {
             end = s + strlen(s);
+        }
         kw = str_trim((struct str){s, (size_t)(end - s)});
         s = *end == ',' ? end + 1 : end;
         if (kw.len == 0)
@@ -243,8 +246,9 @@ keywords:
         copy = syn_strndup(kw.p, kw.len);
         if (copy == NULL)
             return SYN_ENOMEM;
-        for (i = 0; copy[i] != '\0'; i++)
+        for (i = 0; copy[i] != '\0'; i++) {
             copy[i] = (char)ascii_tolower((unsigned char)copy[i]);
+        }
         t->keywords[t->n_keywords++] = copy;
     }
     if (t->n_keywords == 0)
@@ -290,8 +294,9 @@ config_handler(void *user, const char *section, const char *name,
     p->failed = true;
     return 0;
 done:
-    if (st == SYN_ENOMEM)
+    if (st == SYN_ENOMEM) {
         syn_err_set(p->err, SYN_ENOMEM, "%s: out of memory", p->name);
+    }
     if (st != SYN_OK) {
         p->failed = true;
         return 0;
@@ -378,8 +383,9 @@ config_parse_stream(struct syn_config *cfg, struct config_parse *p)
     if (rc == 0 && !p->failed && cfg->site_base_url != NULL) {
         size_t n = strlen(cfg->site_base_url);
 
-        while (n > 0 && cfg->site_base_url[n - 1] == '/')
+        while (n > 0 && cfg->site_base_url[n - 1] == '/') {
             cfg->site_base_url[--n] = '\0';
+        }
     }
     if (p->failed) {
         config_fini(cfg);
@@ -438,8 +444,9 @@ config_fini(struct syn_config *cfg)
         }
     }
     for (i = 0; i < cfg->n_topics; i++) {
-        for (j = 0; j < cfg->topics[i].n_keywords; j++)
+        for (j = 0; j < cfg->topics[i].n_keywords; j++) {
             syn_free(cfg->topics[i].keywords[j]);
+        }
         syn_free(cfg->topics[i].keywords);
         syn_free(cfg->topics[i].slug);
         syn_free(cfg->topics[i].name);
@@ -457,7 +464,8 @@ config_describe(void (*line)(void *user, const char *section,
 {
     size_t i;
 
-    for (i = 0; i < SYN_ARRAY_LEN(config_keys); i++)
+    for (i = 0; i < SYN_ARRAY_LEN(config_keys); i++) {
         line(user, config_keys[i].section, config_keys[i].name,
              config_keys[i].def, config_keys[i].doc);
+    }
 }

@@ -24,13 +24,16 @@ ctx_log_level(const char *configured, int verbosity)
     enum log_level level = LOG_INFO;
     int l;
 
-    if (configured != NULL)
+    if (configured != NULL) {
         SYN_IGNORE(log_level_parse(configured, &level));
+    }
     l = (int)level + verbosity;
-    if (l < (int)LOG_ERROR)
+    if (l < (int)LOG_ERROR) {
         l = LOG_ERROR;
-    if (l > (int)LOG_DEBUG)
+    }
+    if (l > (int)LOG_DEBUG) {
         l = LOG_DEBUG;
+    }
     return (enum log_level)l;
 }
 
@@ -42,10 +45,11 @@ ctx_open(struct syn_ctx *ctx, const struct ctx_opts *opts,
     enum log_level level;
 
     memset(ctx, 0, sizeof(*ctx));
-    if (opts->config_path != NULL)
+    if (opts->config_path != NULL) {
         st = config_load(&ctx->cfg, opts->config_path, err);
-    else if ((st = config_init(&ctx->cfg)) != SYN_OK)
+    } else if ((st = config_init(&ctx->cfg)) != SYN_OK) {
         syn_err_set(err, st, "out of memory");
+    }
     if (st != SYN_OK)
         return st;
     if (ctx->cfg.log_level != NULL &&

@@ -116,8 +116,9 @@ app_discover(struct syn_ctx *ctx, const char *url, struct app_discovered *out,
         goto found;
     }
     st = discover_feeds(page.res.body, page.res.len, page_url, &list, err);
-    if (st == SYN_OK && list.n_feeds == 0 && url_is_http(page_url))
+    if (st == SYN_OK && list.n_feeds == 0 && url_is_http(page_url)) {
         st = discover_fallbacks(page_url, &list, err);
+    }
     if (st != SYN_OK)
         goto out;
     for (i = 0; i < list.n_feeds && tries < APP_DISCOVER_MAX_TRIES; i++) {

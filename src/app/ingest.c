@@ -104,12 +104,13 @@ json_strings(struct buf *b, const struct feed_strings *s)
         for (j = 0; p[j] != '\0'; j++) {
             enum syn_status st;
 
-            if (p[j] == '"' || p[j] == '\\')
+            if (p[j] == '"' || p[j] == '\\') {
                 st = buf_printf(b, "\\%c", p[j]);
-            else if (p[j] < 0x20)
+            } else if (p[j] < 0x20) {
                 st = buf_printf(b, "\\u%04x", p[j]);
-            else
+            } else {
                 st = buf_append_char(b, (char)p[j]);
+            }
             if (st != SYN_OK)
                 return NULL;
         }
@@ -157,8 +158,9 @@ match_topics(const struct syn_config *cfg, const char *title, const char *text,
     if (buf_printf(scratch, "%s\n%s", title ? title : "", text ? text : "") !=
         SYN_OK)
         return 0;
-    for (p = scratch->data; *p != '\0'; p++)
+    for (p = scratch->data; *p != '\0'; p++) {
         *p = (char)ascii_tolower((unsigned char)*p);
+    }
     for (i = 0; i < cfg->n_topics && n < INGEST_MAX_TOPICS; i++) {
         for (j = 0; j < cfg->topics[i].n_keywords; j++) {
             if (keyword_match(scratch->data, cfg->topics[i].keywords[j])) {
@@ -199,13 +201,15 @@ candidates_load(struct syn_ctx *ctx, int64_t now, struct cluster_candidates *c,
         if (it->simhash == 0)
             continue; /* no text: never a near-duplicate */
         st = simindex_add(c->index, it->simhash, it->id, it->source_id);
-        if (st != SYN_OK)
+        if (st != SYN_OK) {
             st = syn_err_set(err, st, "cluster candidates: %s",
                              syn_strerror(st));
+        }
     }
     store_item_list_free(list);
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         candidates_fini(c);
+    }
     return st;
 }
 
@@ -245,8 +249,9 @@ prep_fini(struct ingest_prep *p)
 {
     size_t i;
 
-    for (i = 0; i < p->n; i++)
+    for (i = 0; i < p->n; i++) {
         syn_free(p->items[i].canonical);
+    }
     syn_free(p->items);
     feed_free(p->f);
     memset(p, 0, sizeof(*p));
@@ -292,16 +297,18 @@ prepare_item(const struct syn_config *cfg, struct feed *f,
         return st;
     content_hash(it, pi->hash);
     st = json_in_arena(f, &bufs->json, &it->authors, &pi->authors);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = json_in_arena(f, &bufs->json, &it->categories, &pi->categories);
+    }
     if (st != SYN_OK)
         return syn_err_set(err, st, "out of memory");
     /* Partners retitle a wire story more than they edit its body: the
      * fingerprint is of the text, or of the title when there is none. */
-    if (pi->text[0] != '\0')
+    if (pi->text[0] != '\0') {
         pi->simhash = simhash_text(pi->text, strlen(pi->text));
-    else if (it->title != NULL)
+    } else if (it->title != NULL) {
         pi->simhash = simhash_text(it->title, strlen(it->title));
+    }
     pi->n_topics = match_topics(cfg, it->title, pi->text, scratch, pi->topics);
     /* The search entry too: tokenizing is the store thread's job, not
      * preparing the text. */
@@ -347,12 +354,14 @@ ingest_prepare(const struct syn_config *cfg, const struct ingest_fetch *fetched,
     if (st != SYN_OK)
         goto out;
     p->hints.ttl_min = p->f->ttl_min;
-    if (p->f->update_period_s > 0)
+    if (p->f->update_period_s > 0) {
         p->hints.update_period_s =
             p->f->update_period_s /
             (p->f->update_frequency > 0 ? p->f->update_frequency : 1);
-    for (it = p->f->items; it != NULL; it = it->next)
+    }
+    for (it = p->f->items; it != NULL; it = it->next) {
         cap++;
+    }
     p->items = syn_calloc(cap > 0 ? cap : 1, sizeof(*p->items));
     if (p->items == NULL) {
         st = syn_err_set(err, SYN_ENOMEM, "out of memory");
@@ -363,8 +372,9 @@ ingest_prepare(const struct syn_config *cfg, const struct ingest_fetch *fetched,
 
         pi->it = it;
         st = normalize_item(p->f, it, &nopts, &pi->text, err);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = prepare_item(cfg, p->f, pi, &bufs, err);
+        }
         if (st != SYN_OK)
             goto out;
     }
@@ -373,8 +383,9 @@ out:
     buf_fini(&bufs.json);
     buf_fini(&bufs.fts_title);
     buf_fini(&bufs.fts_body);
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         prep_fini(p);
+    }
     return st;
 }
 
@@ -474,9 +485,10 @@ ingest_store_items(struct syn_ctx *ctx, const struct store_source *src,
                 break;
         }
         st = simindex_add(cands->index, pi->simhash, ids[i], src->id);
-        if (st != SYN_OK)
+        if (st != SYN_OK) {
             st = syn_err_set(err, st, "cluster candidates: %s",
                              syn_strerror(st));
+        }
     }
 out:
     syn_free(in);
@@ -534,8 +546,9 @@ ingest_store_prep(struct syn_ctx *ctx, const struct store_source *src,
     state.next_fetch = outcome.next_fetch;
     st = store_source_update_fetch(ctx->store, src->id, &state, err);
 out:
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         simindex_truncate(cands->index, n_cands);
+    }
     return st;
 }
 
@@ -553,8 +566,9 @@ ingest_feed(struct syn_ctx *ctx, const struct store_source *src,
     if (st != SYN_OK)
         return st;
     st = ingest_prepare(&ctx->cfg, fetched, &prep, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = ingest_store_prep(ctx, src, fetched, &prep, &cands, r, err);
+    }
     prep_fini(&prep);
     candidates_fini(&cands);
     return st;
@@ -576,8 +590,9 @@ content_type_charset(const char *ct, char *out, size_t cap)
     if (*p == '\0')
         return NULL;
     p += 8;
-    if (*p == '"')
+    if (*p == '"') {
         p++;
+    }
     while (p[n] != '\0' && p[n] != '"' && p[n] != ';' &&
            !ascii_isspace((unsigned char)p[n]) && n + 1 < cap) {
         out[n] = p[n];
@@ -719,8 +734,9 @@ ingest_record_body(struct ingest_run_state *run, const struct store_source *src,
             syn_err_clear(&perr);
         }
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = store_commit(run->ctx->store, run->err);
+    }
     if (st == SYN_OK)
         return SYN_OK;
     SYN_IGNORE(store_rollback(run->ctx->store, NULL));
@@ -763,17 +779,19 @@ ingest_finish(struct ingest_run_state *run, struct ingest_task *t)
     }
     if (st != SYN_OK)
         return st;
-    if (r.failed)
+    if (r.failed) {
         run->stats->failed++;
-    else if (r.not_modified)
+    } else if (r.not_modified) {
         run->stats->not_modified++;
-    else
+    } else {
         run->stats->fetched++;
+    }
     run->stats->new_items += r.new_items;
     run->stats->updated_items += r.updated_items;
     run->stats->duplicates += r.duplicates;
-    if (run->opts->on_source != NULL)
+    if (run->opts->on_source != NULL) {
         run->opts->on_source(run->opts->user, &r);
+    }
     return SYN_OK;
 }
 
@@ -844,8 +862,9 @@ ingest_done(const struct fetch_job *job, struct fetch_result *res, void *user)
         st = ingest_finish(run, old);
         task_free(old);
     }
-    if (st == SYN_OK && workq_submit(run->queue, t) != SYN_OK)
+    if (st == SYN_OK && workq_submit(run->queue, t) != SYN_OK) {
         st = syn_err_set(run->err, SYN_EINVAL, "ingest: queue full");
+    }
     if (st != SYN_OK) {
         task_free(t);
         return st;
@@ -882,8 +901,9 @@ ingest_select(struct syn_ctx *ctx, const struct ingest_opts *opts, int64_t now,
     }
     if (!opts->all) {
         st = store_source_due(ctx->store, now, 0, out, err);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             *n_poll = (*out)->n;
+        }
         return st;
     }
     st = store_source_list(ctx->store, &list, err);
@@ -910,10 +930,12 @@ ingest_workers(const struct syn_config *cfg)
 {
     long n = cfg->fetch_workers;
 
-    if (n <= 0)
+    if (n <= 0) {
         n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 1)
+    }
+    if (n < 1) {
         n = 1;
+    }
     return n > SYN_MAX_INGEST_WORKERS ? SYN_MAX_INGEST_WORKERS : (size_t)n;
 }
 
@@ -973,8 +995,9 @@ ingest_run(struct syn_ctx *ctx, const struct ingest_opts *opts,
         goto out;
     /* One source needs no thread: parse it inline (workq's 0 workers). */
     workers = n > 1 ? ingest_workers(&ctx->cfg) : 0;
-    if (workers > 0)
+    if (workers > 0) {
         feed_parse_global_init();
+    }
     run.queue_cap = (workers > 0 ? workers : 1) * SYN_INGEST_QUEUE_PER_WORKER;
     st = workq_new(workers, run.queue_cap, task_prepare, NULL, &run.queue, err);
     if (st == SYN_EIO) /* no thread could start: parse inline */
@@ -983,15 +1006,17 @@ ingest_run(struct syn_ctx *ctx, const struct ingest_opts *opts,
         goto out;
     stats->sources = n;
     st = fetch_run(jobs, n, &fopts, ingest_done, &run, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = ingest_drain(&run, true);
+    }
 out:
     if (run.queue != NULL) {
         struct ingest_task *t;
 
         /* After a failure: answers not stored are dropped. */
-        while ((t = workq_take(run.queue, true)) != NULL)
+        while ((t = workq_take(run.queue, true)) != NULL) {
             task_free(t);
+        }
         workq_free(run.queue);
     }
     (void)clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -1008,11 +1033,12 @@ log_source(void *user, const struct ingest_source_report *r)
 {
     struct syn_ctx *ctx = user;
 
-    if (r->failed)
+    if (r->failed) {
         log_warn(&ctx->log,
                  "fetch failed source=%lld status=%ld disabled=%d msg=\"%s\"",
                  (long long)r->source->id, r->http_status, r->disabled,
                  r->error != NULL ? r->error : "");
+    }
 }
 
 enum syn_status
@@ -1026,11 +1052,12 @@ ingest_worker_step(struct syn_ctx *ctx, void *arg, long *sleep_s,
     (void)arg;
     *sleep_s = INGEST_POLL_S;
     st = ingest_run(ctx, &opts, &stats, err);
-    if (st == SYN_OK && stats.sources > 0)
+    if (st == SYN_OK && stats.sources > 0) {
         log_info(&ctx->log,
                  "fetch done sources=%zu fetched=%zu not_modified=%zu "
                  "failed=%zu new=%zu updated=%zu seconds=%.2f",
                  stats.sources, stats.fetched, stats.not_modified, stats.failed,
                  stats.new_items, stats.updated_items, stats.seconds);
+    }
     return st;
 }

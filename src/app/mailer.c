@@ -87,24 +87,28 @@ app_mailer_worker_step(struct syn_ctx *ctx, void *arg, long *sleep_s,
             continue;
         st = outbox_digest_create(ctx->store, &m.id, freqs[i], now, false,
                                   &ds, err);
-        if (st == SYN_OK && !ds.already && ds.queued > 0)
+        if (st == SYN_OK && !ds.already && ds.queued > 0) {
             log_info(&ctx->log,
                      "digest created frequency=%s period=%s queued=%zu "
                      "empty=%zu",
                      store_frequency_name(freqs[i]), ds.period, ds.queued,
                      ds.empty);
+        }
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = outbox_send_due(ctx->store, &m.send, now, &ss, err);
-    if (st == SYN_OK && ss.sent + ss.retry + ss.failed > 0)
+    }
+    if (st == SYN_OK && ss.sent + ss.retry + ss.failed > 0) {
         log_info(&ctx->log,
                  "mail done sent=%zu retry=%zu failed=%zu bouncing=%zu",
                  ss.sent, ss.retry, ss.failed, ss.bounced);
+    }
     /* Sleep until the next queued row is due (a retry), or the poll. */
-    if (st == SYN_OK && store_outbox_next_due(ctx->store, &next, NULL) ==
-                            SYN_OK && next > now &&
-        next - now < APP_MAILER_POLL_S)
+    if (st == SYN_OK &&
+        store_outbox_next_due(ctx->store, &next, NULL) == SYN_OK &&
+        next > now && next - now < APP_MAILER_POLL_S) {
         *sleep_s = (long)(next - now);
+    }
     app_mailer_fini(&m);
     return st;
 }

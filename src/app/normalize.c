@@ -22,8 +22,9 @@ arena_copy(struct feed *f, const struct buf *b, bool *oom)
     if (b->len == 0)
         return NULL;
     copy = arena_strndup(&f->arena, buf_cstr(b), b->len);
-    if (copy == NULL)
+    if (copy == NULL) {
         *oom = true;
+    }
     return copy;
 }
 
@@ -47,10 +48,12 @@ normalize_item(struct feed *f, struct feed_item *it,
     buf_init(&ex_html, 4u * SYN_MAX_FIELD_BYTES);
     buf_init(&ex_text, 4u * SYN_MAX_FIELD_BYTES);
     buf_init(&plain, 4u * SYN_MAX_FIELD_BYTES);
-    if (it->image == NULL)
+    if (it->image == NULL) {
         out.image = &image;
-    if (text != NULL)
+    }
+    if (text != NULL) {
         *text = "";
+    }
     it->excerpt_html = it->excerpt_text = NULL;
     if (body == &it->content_html && it->summary_html != NULL) {
         st = html_sanitize(it->summary_html, strlen(it->summary_html),
@@ -82,14 +85,18 @@ normalize_item(struct feed *f, struct feed_item *it,
     }
     it->excerpt_html = arena_copy(f, &ex_html, &oom);
     it->excerpt_text = arena_copy(f, &ex_text, &oom);
-    if (image != NULL)
+    if (image != NULL) {
         it->image = arena_strdup(&f->arena, image);
-    if (image != NULL && it->image == NULL)
+    }
+    if (image != NULL && it->image == NULL) {
         oom = true;
-    if (text != NULL && plain.len > 0)
+    }
+    if (text != NULL && plain.len > 0) {
         *text = arena_copy(f, &plain, &oom);
-    if (oom)
+    }
+    if (oom) {
         st = syn_err_set(err, SYN_ENOMEM, "out of memory");
+    }
 out:
     syn_free(image);
     buf_fini(&safe);

@@ -19,8 +19,9 @@ app_secret_get(struct store *s, const char *name,
     enum syn_status st;
     bool own_tx;
 
-    if (created != NULL)
+    if (created != NULL) {
         *created = false;
+    }
     if (sodium_init() < 0)
         return syn_err_set(err, SYN_EIO, "libsodium failed to initialize");
     /* Read-then-create under the write lock: two processes starting on a
@@ -30,10 +31,11 @@ app_secret_get(struct store *s, const char *name,
     own_tx = store_begin(s, NULL) == SYN_OK;
     st = secret_get_or_create(s, name, key, created, err);
     if (own_tx) {
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = store_commit(s, err);
-        else
+        } else {
             SYN_IGNORE(store_rollback(s, NULL));
+        }
     }
     return st;
 }
@@ -52,8 +54,9 @@ secret_get_or_create(struct store *s, const char *name,
     if (st == SYN_OK) {
         if (sodium_hex2bin(key, APP_SECRET_BYTES, value, strlen(value), NULL,
                            &n, NULL) != 0 ||
-            n != APP_SECRET_BYTES)
+            n != APP_SECRET_BYTES) {
             st = syn_err_set(err, SYN_EINVAL, "setting %s is corrupt", name);
+        }
         sodium_memzero(value, strlen(value));
         syn_free(value);
         return st;
@@ -64,7 +67,8 @@ secret_get_or_create(struct store *s, const char *name,
     sodium_bin2hex(hex, sizeof(hex), key, APP_SECRET_BYTES);
     st = store_setting_set(s, name, hex, err);
     sodium_memzero(hex, sizeof(hex));
-    if (st == SYN_OK && created != NULL)
+    if (st == SYN_OK && created != NULL) {
         *created = true;
+    }
     return st;
 }

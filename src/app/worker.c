@@ -37,13 +37,16 @@ worker_main(void *p)
         pthread_mutex_unlock(&w->lock);
         syn_err_clear(&err);
         st = w->step(&w->ctx, w->arg, &sleep_s, &err);
-        if (st != SYN_OK)
+        if (st != SYN_OK) {
             log_error(&w->ctx.log, "%s step failed status=%s msg=\"%s\"",
                       w->name, syn_status_name(st), err.msg);
-        if (sleep_s < 1)
+        }
+        if (sleep_s < 1) {
             sleep_s = 1;
-        if (sleep_s > 3600)
+        }
+        if (sleep_s > 3600) {
             sleep_s = 3600;
+        }
         (void)clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += sleep_s;
         pthread_mutex_lock(&w->lock);

@@ -76,10 +76,12 @@ digest_open(const struct cmd_env *env, struct digest_cmd *d)
 static void
 digest_close(struct digest_cmd *d)
 {
-    if (d->have_mailer)
+    if (d->have_mailer) {
         app_mailer_fini(&d->m);
-    if (d->have_ctx)
+    }
+    if (d->have_ctx) {
         ctx_close(&d->ctx);
+    }
 }
 
 static int
@@ -95,8 +97,9 @@ digest_preview(const struct cmd_env *env, struct digest_cmd *d,
     buf_init(&msg, SYN_MAX_MESSAGE_BYTES);
     st = outbox_digest_preview(d->ctx.store, &d->m.id, f, digest_now(), email,
                                &msg, &n, &err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         fwrite(msg.data, 1, msg.len, env->out);
+    }
     buf_fini(&msg);
     if (st != SYN_OK)
         return cmd_fail(env, "digest", "%s", err.msg);
@@ -117,16 +120,17 @@ digest_send(const struct cmd_env *env, struct digest_cmd *d,
     if (outbox_digest_create(d->ctx.store, &d->m.id, f, now, dry_run, &ds,
                              &err) != SYN_OK)
         return cmd_fail(env, "digest", "%s", err.msg);
-    if (ds.already)
+    if (ds.already) {
         fprintf(env->out, "digest %s %s: already created\n",
                 store_frequency_name(f), ds.period);
-    else
+    } else {
         fprintf(env->out,
                 "digest %s %s: %zu %s, %zu with nothing new, %zu "
                 "subscribers, %zu stories, %zu bytes\n",
                 store_frequency_name(f), ds.period, ds.queued,
                 dry_run ? "composed" : "queued", ds.empty, ds.subscribers,
                 ds.stories, ds.bytes);
+    }
     if (dry_run)
         return CMD_OK;
     if (cfg->mail_smtp_url == NULL || cfg->mail_smtp_url[0] == '\0')
@@ -189,10 +193,11 @@ cmd_digest(const struct cmd_env *env, int argc, char **argv)
     if (strcmp(action, "send") == 0 && email != NULL)
         return cmd_usage_error(env, "digest", "--email is for preview");
     rc = digest_open(env, &d);
-    if (rc == CMD_OK)
+    if (rc == CMD_OK) {
         rc = strcmp(action, "preview") == 0
                  ? digest_preview(env, &d, f, email)
                  : digest_send(env, &d, f, dry_run);
+    }
     digest_close(&d);
     return rc;
 }

@@ -67,8 +67,9 @@ cmd_excerpt(const struct cmd_env *env, int argc, char **argv)
                                    "--words needs a number from 1 to "
                                    "100000, not '%s'",
                                    it.value);
-        if (id == 2)
+        if (id == 2) {
             text = true;
+        }
     }
     buf_init(&in, SYN_MAX_HTML_BYTES);
     buf_init(&out, SYN_MAX_HTML_BYTES);
@@ -86,8 +87,9 @@ cmd_excerpt(const struct cmd_env *env, int argc, char **argv)
         goto out;
     }
     if (fwrite(buf_cstr(&out), 1, out.len, env->out) != out.len ||
-        fputc('\n', env->out) == EOF || fflush(env->out) != 0)
+        fputc('\n', env->out) == EOF || fflush(env->out) != 0) {
         rc = cmd_fail(env, "excerpt", "cannot write the output");
+    }
 out:
     buf_fini(&in);
     buf_fini(&out);

@@ -26,18 +26,19 @@ report_source(void *user, const struct ingest_source_report *r)
 {
     const struct cmd_env *env = user;
 
-    if (r->failed && env->verbosity >= 1)
+    if (r->failed && env->verbosity >= 1) {
         fprintf(env->err, "fetch: source %lld %s: failed%s: %s\n",
                 (long long)r->source->id, r->source->url,
                 r->disabled ? " (now disabled)" : "",
                 r->error != NULL ? r->error : "");
-    else if (!r->failed && env->verbosity >= 2)
+    } else if (!r->failed && env->verbosity >= 2) {
         fprintf(env->err,
                 "fetch: source %lld %s: %s, %zu new, %zu updated, %zu "
                 "duplicates\n",
                 (long long)r->source->id, r->source->url,
                 r->not_modified ? "not modified" : "ok", r->new_items,
                 r->updated_items, r->duplicates);
+    }
 }
 
 int

@@ -198,8 +198,9 @@ slugify(const char *name, char out[INQ_MAX_SLUG + 1])
         unsigned char c = (unsigned char)*name;
 
         if (ascii_isalnum(c)) {
-            if (dash && n > 0 && n < INQ_MAX_SLUG - 1)
+            if (dash && n > 0 && n < INQ_MAX_SLUG - 1) {
                 out[n++] = '-';
+            }
             dash = false;
             out[n++] = (char)ascii_tolower(c);
         } else {
@@ -224,11 +225,11 @@ inq_status(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
     const char *args[2] = {NULL, NULL};
 
     for (i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--create-partner") == 0)
+        if (strcmp(argv[i], "--create-partner") == 0) {
             create = true;
-        else if (n < 2)
+        } else if (n < 2) {
             args[n++] = argv[i];
-        else
+        } else
             return cmd_usage_error(env, "inquiries", "unexpected '%s'",
                                    argv[i]);
     }
@@ -262,9 +263,10 @@ inq_status(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
             q->website != NULL && url_is_http(q->website) ? q->website : NULL;
         if (store_partner_add(ctx->store, &p, (int64_t)time(NULL), &pid,
                               &err) != SYN_OK) {
-            if (err.code == SYN_EEXIST)
+            if (err.code == SYN_EEXIST) {
                 syn_err_set(&err, SYN_EEXIST, "partner '%s' already exists",
                             slug);
+            }
             goto fail;
         }
     }
@@ -272,8 +274,9 @@ inq_status(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
         goto fail;
     fprintf(env->out, "inquiry %" PRId64 ": %s", id,
             store_inquiry_status_name(st));
-    if (create)
+    if (create) {
         fprintf(env->out, ", partner %s created", slug);
+    }
     fputc('\n', env->out);
     store_inquiry_free(q);
     return CMD_OK;
@@ -297,12 +300,13 @@ cmd_inquiries(const struct cmd_env *env, int argc, char **argv)
     rc = cmd_open_ctx(env, "inquiries", CTX_STORE, &ctx);
     if (rc != CMD_OK)
         return rc;
-    if (strcmp(action, "show") == 0)
+    if (strcmp(action, "show") == 0) {
         rc = inq_show(env, &ctx, argc, argv);
-    else if (strcmp(action, "status") == 0)
+    } else if (strcmp(action, "status") == 0) {
         rc = inq_status(env, &ctx, argc, argv);
-    else
+    } else {
         rc = inq_list(env, &ctx, argc, argv, strcmp(action, "export") == 0);
+    }
     ctx_close(&ctx);
     return rc;
 }

@@ -46,8 +46,9 @@ slugify(const char *name, char out[OPML_SLUG_BYTES])
             out[o++] = '-';
         }
     }
-    while (o > 0 && out[o - 1] == '-')
+    while (o > 0 && out[o - 1] == '-') {
         o--;
+    }
     o = utf8_boundary(out, o);
     out[o] = '\0';
 }
@@ -62,12 +63,15 @@ read_file(const char *path, struct buf *b)
 
     if (f == NULL)
         return SYN_EIO;
-    while (st == SYN_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+    while (st == SYN_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         st = buf_append(b, chunk, n);
-    if (st == SYN_OK && ferror(f))
+    }
+    if (st == SYN_OK && ferror(f)) {
         st = SYN_EIO;
-    if (f != stdin)
+    }
+    if (f != stdin) {
         fclose(f);
+    }
     return st;
 }
 
@@ -192,19 +196,20 @@ cmd_opml(const struct cmd_env *env, int argc, char **argv)
     struct syn_ctx ctx;
     int rc;
 
-    if (argc == 3 && strcmp(argv[1], "import") == 0)
+    if (argc == 3 && strcmp(argv[1], "import") == 0) {
         ;
-    else if (argc == 2 && strcmp(argv[1], "export") == 0)
+    } else if (argc == 2 && strcmp(argv[1], "export") == 0) {
         ;
-    else
+    } else
         return cmd_usage_error(env, "opml", "import FILE or export");
     rc = cmd_open_ctx(env, "opml", CTX_STORE, &ctx);
     if (rc != CMD_OK)
         return rc;
-    if (argc == 3)
+    if (argc == 3) {
         rc = opml_import(env, &ctx, argv[2]);
-    else
+    } else {
         rc = opml_export_all(env, &ctx);
+    }
     ctx_close(&ctx);
     return rc;
 }

@@ -66,8 +66,9 @@ parse_one(const struct cmd_env *env, const char *path, bool raw,
     if (strcmp(path, "-") != 0 && (fp = fopen(path, "rb")) == NULL)
         return cmd_fail(env, "parse", "%s: %s", path, strerror(errno));
     st = read_all(fp, in);
-    if (fp != stdin)
+    if (fp != stdin) {
         fclose(fp);
+    }
     if (st == SYN_ETOOBIG)
         return cmd_fail(env, "parse", "%s: larger than %u bytes", path,
                         SYN_MAX_FEED_BYTES);
@@ -117,14 +118,15 @@ cmd_parse(const struct cmd_env *env, int argc, char **argv)
     while ((id = opt_next(&it, specs)) != OPT_END) {
         if (id == OPT_ERROR)
             return cmd_usage_error(env, "parse", "%s", it.error);
-        if (id == 1)
+        if (id == 1) {
             raw = true;
-        else if (id == 2)
+        } else if (id == 2) {
             opts.base_url = it.value;
-        else if (id == 3)
+        } else if (id == 3) {
             opts.http_charset = it.value;
-        else
+        } else {
             n_files++;
+        }
     }
     if (n_files == 0)
         return cmd_usage_error(env, "parse", "no FILE given (use - for stdin)");
@@ -134,12 +136,14 @@ cmd_parse(const struct cmd_env *env, int argc, char **argv)
     opt_init(&it, argc, argv, 1);
     while ((id = opt_next(&it, specs)) != OPT_END) {
         if (id == OPT_ARG &&
-            parse_one(env, it.value, raw, &opts, &in, &out) != CMD_OK)
+            parse_one(env, it.value, raw, &opts, &in, &out) != CMD_OK) {
             rc = CMD_RUNTIME;
+        }
     }
     buf_fini(&in);
     buf_fini(&out);
-    if (fflush(env->out) != 0)
+    if (fflush(env->out) != 0) {
         rc = cmd_fail(env, "parse", "writing output: %s", strerror(errno));
+    }
     return rc;
 }

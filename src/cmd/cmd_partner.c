@@ -157,8 +157,9 @@ partner_list(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
     syn_err_clear(&err);
     if (store_partner_list(ctx->store, &list, &err) != SYN_OK)
         return cmd_fail(env, "partner", "%s", err.msg);
-    if (json)
+    if (json) {
         a = json_array();
+    }
     for (i = 0; i < list->n; i++) {
         const struct store_partner *p = &list->v[i];
 
@@ -175,8 +176,9 @@ partner_list(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
                          json_string_or_null(p->description)));
     }
     if (json) {
-        if (a == NULL || json_dumpf(a, env->out, JSON_INDENT(2)) != 0)
+        if (a == NULL || json_dumpf(a, env->out, JSON_INDENT(2)) != 0) {
             rc = cmd_fail(env, "partner", "out of memory");
+        }
         fputc('\n', env->out);
         json_decref(a);
     }
@@ -196,8 +198,9 @@ partner_remove(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
         return cmd_usage_error(env, "partner", "remove needs one SLUG");
     syn_err_clear(&err);
     st = store_partner_get(ctx->store, argv[2], &p, &err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = store_partner_remove(ctx->store, p->id, &err);
+    }
     store_partner_free(p);
     if (st != SYN_OK)
         return cmd_fail(env, "partner", "%s: %s", argv[2],
@@ -221,12 +224,13 @@ cmd_partner(const struct cmd_env *env, int argc, char **argv)
     rc = cmd_open_ctx(env, "partner", CTX_STORE, &ctx);
     if (rc != CMD_OK)
         return rc;
-    if (strcmp(argv[1], "add") == 0)
+    if (strcmp(argv[1], "add") == 0) {
         rc = partner_add(env, &ctx, argc, argv);
-    else if (strcmp(argv[1], "list") == 0)
+    } else if (strcmp(argv[1], "list") == 0) {
         rc = partner_list(env, &ctx, argc, argv);
-    else
+    } else {
         rc = partner_remove(env, &ctx, argc, argv);
+    }
     ctx_close(&ctx);
     return rc;
 }

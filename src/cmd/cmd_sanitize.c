@@ -81,15 +81,17 @@ cmd_sanitize(const struct cmd_env *env, int argc, char **argv)
     while ((id = opt_next(&it, specs)) != OPT_END) {
         if (id == OPT_ERROR)
             return cmd_usage_error(env, "sanitize", "%s", it.error);
-        if (id == OPT_ARG)
+        if (id == OPT_ARG) {
             n_files++;
-        else
+        } else {
             base = it.value;
+        }
     }
     buf_init(&in, SYN_MAX_HTML_BYTES);
     buf_init(&out, 8 * (size_t)SYN_MAX_HTML_BYTES);
-    if (n_files == 0)
+    if (n_files == 0) {
         rc = sanitize_stream(env, stdin, "stdin", base, false, &in, &out);
+    }
     opt_init(&it, argc, argv, 1);
     for (i = 0;
          n_files > 0 && rc == CMD_OK && (id = opt_next(&it, specs)) != OPT_END;
@@ -110,8 +112,9 @@ cmd_sanitize(const struct cmd_env *env, int argc, char **argv)
         rc = sanitize_stream(env, f, it.value, base, true, &in, &out);
         fclose(f);
     }
-    if (rc == CMD_OK && fflush(env->out) != 0)
+    if (rc == CMD_OK && fflush(env->out) != 0) {
         rc = cmd_fail(env, "sanitize", "cannot write the output");
+    }
     buf_fini(&in);
     buf_fini(&out);
     return rc;

@@ -79,22 +79,30 @@ serve_opts_from_config(struct web_opts *o, const struct web_opts *cli,
                        const struct syn_config *cfg)
 {
     *o = *cli;
-    if (o->listen == NULL)
+    if (o->listen == NULL) {
         o->listen = cfg->server_listen;
-    if (o->threads == 0 && cfg->server_threads > 0)
+    }
+    if (o->threads == 0 && cfg->server_threads > 0) {
         o->threads = (unsigned)cfg->server_threads;
-    if (o->theme_dir == NULL)
+    }
+    if (o->theme_dir == NULL) {
         o->theme_dir = cfg->server_theme_dir;
-    if (o->site_title == NULL)
+    }
+    if (o->site_title == NULL) {
         o->site_title = cfg->site_title;
-    if (o->base_url == NULL)
+    }
+    if (o->base_url == NULL) {
         o->base_url = cfg->site_base_url;
-    if (o->language == NULL)
+    }
+    if (o->language == NULL) {
         o->language = cfg->site_language;
-    if (o->tagline == NULL)
+    }
+    if (o->tagline == NULL) {
         o->tagline = cfg->site_tagline;
-    if (o->team_addresses == NULL)
+    }
+    if (o->team_addresses == NULL) {
         o->team_addresses = cfg->mail_team_addresses;
+    }
 }
 
 /* SIGHUP: read the configuration file again (the one given at start) and
@@ -110,21 +118,23 @@ reload(const struct cmd_env *env, struct syn_ctx *ctx,
     enum syn_status st;
 
     syn_err_clear(&err);
-    if (env->config_path != NULL)
+    if (env->config_path != NULL) {
         st = config_load(&cfg, env->config_path, &err);
-    else
+    } else {
         st = config_init(&cfg);
+    }
     if (st != SYN_OK) {
         log_error(&ctx->log, "reload failed msg=\"%s\"", err.msg);
         return;
     }
     serve_opts_from_config(&o, cli, &cfg);
     st = web_server_reload(server, &o, &err);
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         log_error(&ctx->log, "reload failed msg=\"%s\"", err.msg);
-    else
+    } else {
         log_info(&ctx->log, "reloaded config=%s",
                  env->config_path != NULL ? env->config_path : "-");
+    }
     config_fini(&cfg);
 }
 

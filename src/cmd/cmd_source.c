@@ -70,8 +70,9 @@ cmd_source_add_url(struct syn_ctx *ctx, const char *url, const char *title,
     if (st == SYN_EEXIST)
         return syn_err_set(err, SYN_EEXIST, "%s is already source %lld", url,
                            (long long)*id);
-    if (st == SYN_OK && n_topics > 0)
+    if (st == SYN_OK && n_topics > 0) {
         st = store_source_set_topics(ctx->store, *id, topics, n_topics, err);
+    }
     return st;
 }
 
@@ -131,12 +132,14 @@ source_add(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
         enum syn_status st = app_discover(ctx, url, &found, &err);
 
         if (st == SYN_OK) {
-            if (strcmp(found.feed_url, url) != 0)
+            if (strcmp(found.feed_url, url) != 0) {
                 fprintf(env->out, "found feed %s (%s)\n", found.feed_url,
                         found.how);
+            }
             url = found.feed_url;
-            if (title == NULL)
+            if (title == NULL) {
                 title = found.title;
+            }
         } else if (st == SYN_EPARSE || st == SYN_EDENIED ||
                    st == SYN_ENOMEM) {
             rc = cmd_fail(env, "source", "%s", err.msg);
@@ -154,11 +157,12 @@ source_add(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
     if (partner_slug != NULL &&
         store_partner_get(ctx->store, partner_slug, &partner, &err) !=
             SYN_OK) {
-        if (err.code == SYN_ENOTFOUND)
+        if (err.code == SYN_ENOTFOUND) {
             syn_err_set(&err, SYN_ENOTFOUND,
                         "unknown partner '%s' (add it with 'syndic partner "
                         "add')",
                         partner_slug);
+        }
         goto fail;
     }
     if (cmd_source_add_url(ctx, url, title, partner ? partner->id : 0, topics,
@@ -194,8 +198,9 @@ topics_json(const char *topics)
         const char *end = strchr(p, ',');
         size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
 
-        if (n > 0)
+        if (n > 0) {
             json_array_append_new(a, json_stringn(p, n));
+        }
         p += n + (end != NULL);
     }
     return a;
@@ -274,11 +279,13 @@ source_list(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
                 (long long)s->n_items, s->last_status, s->errors,
                 s->next_fetch ? " next=" : "",
                 cmd_format_time(s->next_fetch, when));
-        if (!s->enabled)
+        if (!s->enabled) {
             fprintf(env->out, " disabled=\"%s\"",
                     s->disabled_reason ? s->disabled_reason : "");
-        if (s->last_error != NULL)
+        }
+        if (s->last_error != NULL) {
             fprintf(env->out, " error=\"%s\"", s->last_error);
+        }
         fputc('\n', env->out);
     }
     store_source_list_free(list);
@@ -328,12 +335,13 @@ cmd_source(const struct cmd_env *env, int argc, char **argv)
     rc = cmd_open_ctx(env, "source", CTX_STORE, &ctx);
     if (rc != CMD_OK)
         return rc;
-    if (strcmp(argv[1], "add") == 0)
+    if (strcmp(argv[1], "add") == 0) {
         rc = source_add(env, &ctx, argc, argv);
-    else if (strcmp(argv[1], "list") == 0)
+    } else if (strcmp(argv[1], "list") == 0) {
         rc = source_list(env, &ctx, argc, argv);
-    else
+    } else {
         rc = source_remove(env, &ctx, argc, argv);
+    }
     ctx_close(&ctx);
     return rc;
 }

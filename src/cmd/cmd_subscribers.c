@@ -72,8 +72,9 @@ csv_next(struct csv *c, char *msg, size_t cap)
     size_t i;
     int ch;
 
-    for (i = 0; i < SUBS_MAX_CSV_FIELDS; i++)
+    for (i = 0; i < SUBS_MAX_CSV_FIELDS; i++) {
         buf_reset(&c->field[i]);
+    }
     c->n = 1;
     c->line = c->next_line;
     for (;;) {
@@ -96,13 +97,15 @@ csv_next(struct csv *c, char *msg, size_t cap)
                     ch = '"';
                 } else {
                     in_quotes = false;
-                    if (nx != EOF)
+                    if (nx != EOF) {
                         ungetc(nx, c->f);
+                    }
                     continue;
                 }
             }
-            if (ch == '\n')
+            if (ch == '\n') {
                 c->next_line++;
+            }
         } else if (ch == '"' && fb->len == 0 && !quoted) {
             in_quotes = quoted = true;
             continue;
@@ -156,10 +159,12 @@ topics_to_store(const char *in, struct buf *out)
 
             if (!ascii_isalnum(ch) && ch != '-' && ch != '_')
                 return SYN_EINVAL;
-            if (i == 0 && out->len > 0)
+            if (i == 0 && out->len > 0) {
                 st = buf_append_char(out, ',');
-            if (st == SYN_OK)
+            }
+            if (st == SYN_OK) {
                 st = buf_append_char(out, (char)ascii_tolower(ch));
+            }
         }
         p = semi != NULL ? semi + 1 : p + strlen(p);
     }
@@ -176,14 +181,16 @@ import_check_header(const struct cmd_env *env, struct csv *c, int col[N_COLS])
 {
     size_t i, j;
 
-    for (j = 0; j < N_COLS; j++)
+    for (j = 0; j < N_COLS; j++) {
         col[j] = -1;
+    }
     for (i = 0; i < c->n; i++) {
         struct str h = str_trim(str_from_cstr(buf_cstr(&c->field[i])));
 
         for (j = 0; j < N_COLS; j++) {
-            if (str_eq_nocase(h, col_names[j]))
+            if (str_eq_nocase(h, col_names[j])) {
                 col[j] = (int)i;
+            }
         }
     }
     if (col[COL_EMAIL] < 0)
@@ -222,8 +229,9 @@ import_parse(struct csv *c, const int col[N_COLS], struct store_subscriber *in,
         }
     }
     /* Trim the address in place: it is ours. */
-    while (*email == ' ')
+    while (*email == ' ') {
         email++;
+    }
     if (mime_addr_check(email, &err) != SYN_OK) {
         snprintf(msg, cap, "%s", err.msg);
         return false;
@@ -264,8 +272,9 @@ subs_import(const struct cmd_env *env, struct syn_ctx *ctx, const char *path,
     bool in_tx = false;
 
     memset(&c, 0, sizeof(c));
-    for (i = 0; i < SUBS_MAX_CSV_FIELDS; i++)
+    for (i = 0; i < SUBS_MAX_CSV_FIELDS; i++) {
         buf_init(&c.field[i], SUBS_MAX_CSV_FIELD);
+    }
     buf_init(&topics, SUBS_MAX_CSV_FIELD);
     syn_err_clear(&err);
     c.next_line = 1;
@@ -350,14 +359,17 @@ subs_import(const struct cmd_env *env, struct syn_ctx *ctx, const char *path,
             known);
     goto out;
 fail:
-    if (in_tx)
+    if (in_tx) {
         SYN_IGNORE(store_rollback(ctx->store, NULL));
+    }
     rc = cmd_fail(env, "subscribers", "%s", err.msg);
 out:
-    if (c.f != NULL && c.f != stdin)
+    if (c.f != NULL && c.f != stdin) {
         fclose(c.f);
-    for (i = 0; i < SUBS_MAX_CSV_FIELDS; i++)
+    }
+    for (i = 0; i < SUBS_MAX_CSV_FIELDS; i++) {
         buf_fini(&c.field[i]);
+    }
     buf_fini(&topics);
     return rc;
 }
@@ -376,8 +388,9 @@ topics_json(const char *topics)
         const char *comma = strchr(p, ',');
         size_t n = comma != NULL ? (size_t)(comma - p) : strlen(p);
 
-        if (n > 0)
+        if (n > 0) {
             json_array_append_new(a, json_stringn(p, n));
+        }
         p = comma != NULL ? comma + 1 : NULL;
     }
     return a;
@@ -435,8 +448,9 @@ print_csv(const struct cmd_env *env, const struct store_subscriber_list *l)
         snprintf(topics, sizeof(topics), "%s",
                  s->topics != NULL ? s->topics : "");
         for (j = 0; topics[j] != '\0'; j++) {
-            if (topics[j] == ',')
+            if (topics[j] == ',') {
                 topics[j] = ';';
+            }
         }
         cmd_csv_field(env->out, s->email, false, false);
         cmd_csv_field(env->out, s->name, true, false);
@@ -534,8 +548,9 @@ subs_delete(const struct cmd_env *env, struct syn_ctx *ctx, int argc,
 
         syn_err_clear(&err);
         st = store_subscriber_get_by_email(ctx->store, argv[i], &s, &err);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = store_subscriber_delete(ctx->store, s->id, &err);
+        }
         store_subscriber_free(s);
         if (st == SYN_ENOTFOUND) {
             rc = cmd_fail(env, "subscribers", "%s: not a subscriber", argv[i]);
@@ -563,11 +578,11 @@ cmd_subscribers(const struct cmd_env *env, int argc, char **argv)
                                "list, export, import or delete?");
     if (strcmp(action, "import") == 0) {
         for (i = 2; i < argc; i++) {
-            if (strcmp(argv[i], "--confirmed") == 0)
+            if (strcmp(argv[i], "--confirmed") == 0) {
                 confirmed = true;
-            else if (file == NULL && (argv[i][0] != '-' || argv[i][1] == 0))
+            } else if (file == NULL && (argv[i][0] != '-' || argv[i][1] == 0)) {
                 file = argv[i];
-            else
+            } else
                 return cmd_usage_error(env, "subscribers", "unexpected '%s'",
                                        argv[i]);
         }
@@ -577,12 +592,13 @@ cmd_subscribers(const struct cmd_env *env, int argc, char **argv)
     rc = cmd_open_ctx(env, "subscribers", CTX_STORE, &ctx);
     if (rc != CMD_OK)
         return rc;
-    if (strcmp(action, "import") == 0)
+    if (strcmp(action, "import") == 0) {
         rc = subs_import(env, &ctx, file, confirmed);
-    else if (strcmp(action, "delete") == 0)
+    } else if (strcmp(action, "delete") == 0) {
         rc = subs_delete(env, &ctx, argc, argv);
-    else
+    } else {
         rc = subs_list(env, &ctx, argc, argv, strcmp(action, "export") == 0);
+    }
     ctx_close(&ctx);
     return rc;
 }

@@ -78,8 +78,9 @@ cmd_format_time(int64_t t, char out[32])
     time_t tt = (time_t)t;
 
     out[0] = '\0';
-    if (t != 0 && gmtime_r(&tt, &tm) != NULL)
+    if (t != 0 && gmtime_r(&tt, &tm) != NULL) {
         (void)strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
     return out;
 }
 
@@ -88,15 +89,18 @@ cmd_csv_field(FILE *out, const char *s, bool text, bool last)
 {
     const char *p;
 
-    if (s == NULL)
+    if (s == NULL) {
         s = "";
-    if (text && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
+    }
+    if (text && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) {
         fputc('\'', out);
+    }
     if (strpbrk(s, ",\"\r\n") != NULL || (text && s[0] == '\'')) {
         fputc('"', out);
         for (p = s; *p != '\0'; p++) {
-            if (*p == '"')
+            if (*p == '"') {
                 fputc('"', out);
+            }
             fputc(*p, out);
         }
         fputc('"', out);

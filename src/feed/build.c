@@ -68,16 +68,19 @@ fb_problem(struct feed_builder *fb, long line, const char *fmt, ...)
         fb->n_errors_dropped++; /* NOTE: truncates, SYN_MAX_FEED_ERRORS */
         return;
     }
-    if (line > 0)
+    if (line > 0) {
         n = snprintf(msg, sizeof(msg), "line %ld: ", line);
-    if (n < 0)
+    }
+    if (n < 0) {
         n = 0;
+    }
     va_start(ap, fmt);
     vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
     va_end(ap);
     fb->errors[fb->n_errors] = fb_text(fb, msg, strlen(msg));
-    if (fb->errors[fb->n_errors] != NULL)
+    if (fb->errors[fb->n_errors] != NULL) {
         fb->n_errors++;
+    }
 }
 
 /* Length of the valid UTF-8 sequence at p (a byte >= 0x80), or 0. */
@@ -148,8 +151,9 @@ text_copy(struct feed_builder *fb, const char *s, size_t len, bool clean)
 
     if (t.len == 0 || fb->status != SYN_OK)
         return NULL;
-    if (t.len > SYN_MAX_FIELD_BYTES)
+    if (t.len > SYN_MAX_FIELD_BYTES) {
         t.len = utf8_boundary(t.p, SYN_MAX_FIELD_BYTES);
+    }
     if ((clean || fb_utf8_clean(t.p, t.len)) && !utf8_has_c1(t.p, t.len)) {
         r = arena_strndup(&fb->f->arena, t.p, t.len);
     } else {
@@ -162,8 +166,9 @@ text_copy(struct feed_builder *fb, const char *s, size_t len, bool clean)
             return NULL;
         r = arena_strndup(&fb->f->arena, fb->tmp.data, fb->tmp.len);
     }
-    if (r == NULL)
+    if (r == NULL) {
         fb_fail(fb, SYN_ENOMEM, "out of memory for the feed model");
+    }
     return r;
 }
 
@@ -208,17 +213,20 @@ fb_url(struct feed_builder *fb, const char *base, const char *s, size_t len)
 
     if (text == NULL || is_absolute_http(text))
         return text;
-    if (base == NULL)
+    if (base == NULL) {
         base = fb->doc_base;
+    }
     st = url_resolve(base, text, &abs, &e);
-    if (st == SYN_ENOMEM)
+    if (st == SYN_ENOMEM) {
         fb_fail(fb, SYN_ENOMEM, "out of memory");
+    }
     if (st != SYN_OK)
         return text; /* kept as written: better than nothing */
     r = arena_strdup(&fb->f->arena, abs);
     syn_free(abs);
-    if (r == NULL)
+    if (r == NULL) {
         fb_fail(fb, SYN_ENOMEM, "out of memory for the feed model");
+    }
     return r;
 }
 
@@ -244,8 +252,9 @@ fb_item_begin(struct feed_builder *fb)
 uint64_t
 fb_hash(uint64_t h, const char *s)
 {
-    if (s == NULL)
+    if (s == NULL) {
         s = "";
+    }
     for (; *s != '\0'; s++) {
         h ^= (unsigned char)*s;
         h *= 0x100000001b3ull;
@@ -314,10 +323,11 @@ fb_item_end(struct feed_builder *fb)
         memcpy(it->enclosures, fb->encs, fb->n_encs * sizeof(*fb->encs));
         it->n_enclosures = fb->n_encs;
     }
-    if (fb->last == NULL)
+    if (fb->last == NULL) {
         fb->f->items = it;
-    else
+    } else {
         fb->last->next = it;
+    }
     fb->last = it;
     fb->f->n_items++;
 }
@@ -366,10 +376,12 @@ fb_add_enclosure(struct feed_builder *fb, const char *url, const char *type,
         return;
     for (i = 0; i < fb->n_encs; i++) {
         if (strcmp(fb->encs[i].url, url) == 0) {
-            if (fb->encs[i].type == NULL)
+            if (fb->encs[i].type == NULL) {
                 fb->encs[i].type = type;
-            if (fb->encs[i].length < 0)
+            }
+            if (fb->encs[i].length < 0) {
                 fb->encs[i].length = length;
+            }
             return;
         }
     }
@@ -383,8 +395,9 @@ fb_add_enclosure(struct feed_builder *fb, const char *url, const char *type,
     fb->encs[fb->n_encs].type = type;
     fb->encs[fb->n_encs].length = length;
     fb->n_encs++;
-    if (type != NULL && str_has_prefix_nocase(str_from_cstr(type), "image/"))
+    if (type != NULL && str_has_prefix_nocase(str_from_cstr(type), "image/")) {
         fb_offer_image(fb, url, FB_IMAGE_ENCLOSURE);
+    }
 }
 
 void
@@ -420,8 +433,9 @@ fb_finish(struct feed_builder *fb, struct feed **out)
     fb->f->errors.v = copy_list(fb, fb->errors, fb->n_errors);
     fb->f->errors.n = fb->f->errors.v != NULL ? fb->n_errors : 0;
     for (it = fb->f->items; it != NULL; it = it->next) {
-        if (it->language == NULL)
+        if (it->language == NULL) {
             it->language = fb->f->language;
+        }
     }
     if (fb->status != SYN_OK)
         return fb->status;

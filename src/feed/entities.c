@@ -119,14 +119,16 @@ feed_entity_find(const char *name, size_t len)
         size_t elen = strlen(e);
         int c = memcmp(name, e, len < elen ? len : elen);
 
-        if (c == 0)
+        if (c == 0) {
             c = len < elen ? -1 : len > elen;
+        }
         if (c == 0)
             return (long)mid;
-        if (c < 0)
+        if (c < 0) {
             hi = mid;
-        else
+        } else {
             lo = mid + 1;
+        }
     }
     return -1;
 }
@@ -180,19 +182,24 @@ feed_entities_decode(struct buf *out, const char *s, size_t len)
             k = j + 1 + hex;
             while (k < len && k - j < 10 &&
                    (hex ? ascii_isxdigit((unsigned char)s[k])
-                        : ascii_isdigit((unsigned char)s[k])))
+                        : ascii_isdigit((unsigned char)s[k]))) {
                 k++;
-            if (k < len && s[k] == ';' && k > j + 1 + hex)
+            }
+            if (k < len && s[k] == ';' && k > j + 1 + hex) {
                 cp = numeric_ref(s + j + 1 + hex, k - j - 1 - hex, hex);
+            }
         } else {
             long e;
 
             k = j;
-            while (k < len && k - j <= 8 && ascii_isalnum((unsigned char)s[k]))
+            while (k < len && k - j <= 8 &&
+                   ascii_isalnum((unsigned char)s[k])) {
                 k++;
+            }
             if (k < len && s[k] == ';' &&
-                (e = feed_entity_find(s + j, k - j)) >= 0)
+                (e = feed_entity_find(s + j, k - j)) >= 0) {
                 cp = entities[e].cp;
+            }
         }
         if (cp == 0) {
             i++;

@@ -104,13 +104,15 @@ fetch_slots_grow(struct fetch_loop *l)
 
     if (slots == NULL)
         return SYN_ENOMEM;
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         slots[i] = FETCH_NONE;
+    }
     for (i = 0; i < l->n_hosts; i++) {
         size_t k = (size_t)fetch_hash(l->hosts[i].name) & (n - 1);
 
-        while (slots[k] != FETCH_NONE)
+        while (slots[k] != FETCH_NONE) {
             k = (k + 1) & (n - 1);
+        }
         slots[k] = i;
     }
     syn_free(l->slots);
@@ -193,8 +195,9 @@ fetch_result_fail(struct fetch_result *r, enum syn_status st, const char *fmt,
 
     r->st = st;
     va_start(ap, fmt);
-    if (vsnprintf(r->error, sizeof(r->error), fmt, ap) < 0)
+    if (vsnprintf(r->error, sizeof(r->error), fmt, ap) < 0) {
         r->error[0] = '\0';
+    }
     va_end(ap);
 }
 
@@ -209,8 +212,9 @@ fetch_report_early(struct fetch_loop *l, size_t j, enum syn_status st,
     fetch_result_init(&r);
     fetch_result_fail(&r, st, "%s", msg);
     cb = l->done(&l->jobs[j], &r, l->user);
-    if (cb != SYN_OK && l->stop == SYN_OK)
+    if (cb != SYN_OK && l->stop == SYN_OK) {
         l->stop = cb;
+    }
     fetch_result_fini(&r);
 }
 
@@ -258,8 +262,9 @@ fetch_opensocket_cb(void *data, curlsocktype purpose,
             ip = &sin6.sin6_addr;
         }
         if (ip == NULL || inet_ntop(addr->family, ip, x->denied_ip,
-                                    sizeof(x->denied_ip)) == NULL)
+                                    sizeof(x->denied_ip)) == NULL) {
             SYN_IGNORE(str_copy(x->denied_ip, sizeof(x->denied_ip), "?"));
+        }
         return CURL_SOCKET_BAD;
     }
     return socket(addr->family, addr->socktype, addr->protocol);
@@ -272,15 +277,18 @@ fetch_opensocket_cb(void *data, curlsocktype purpose,
 static void
 fetch_xfer_detach(struct fetch_xfer *x)
 {
-    if (x->prev != NULL)
+    if (x->prev != NULL) {
         x->prev->next = x->next;
-    else if (x->loop->xfers == x)
+    } else if (x->loop->xfers == x) {
         x->loop->xfers = x->next;
-    if (x->next != NULL)
+    }
+    if (x->next != NULL) {
         x->next->prev = x->prev;
+    }
     x->prev = x->next = NULL;
-    if (x->easy != NULL)
+    if (x->easy != NULL) {
         SYN_IGNORE(curl_multi_remove_handle(x->loop->multi, x->easy));
+    }
     curl_slist_free_all(x->hdrs);
     x->hdrs = NULL;
     syn_free(x->url);
@@ -294,8 +302,9 @@ fetch_xfer_free(struct fetch_xfer *x)
     if (x == NULL)
         return;
     fetch_xfer_detach(x);
-    if (x->easy != NULL)
+    if (x->easy != NULL) {
         curl_easy_cleanup(x->easy);
+    }
     buf_fini(&x->body);
     syn_free(x);
 }
@@ -451,8 +460,9 @@ fetch_start(struct fetch_loop *l, size_t j, size_t h, bool is_file)
     l->hosts[h].active++;
     l->active++;
     x->next = l->xfers;
-    if (l->xfers != NULL)
+    if (l->xfers != NULL) {
         l->xfers->prev = x;
+    }
     l->xfers = x;
     return;
 fail:
@@ -506,16 +516,18 @@ fetch_classify_url(const struct fetch_loop *l, const char *url, char **host,
             st = SYN_EINVAL;
             goto out;
         }
-        for (i = 0; name[i] != '\0'; i++)
+        for (i = 0; name[i] != '\0'; i++) {
             name[i] = (char)ascii_tolower((unsigned char)name[i]);
+        }
         *host = syn_strdup(name);
     } else {
         *why = "only http, https and file URLs can be fetched";
         st = SYN_EINVAL;
         goto out;
     }
-    if (*host == NULL)
+    if (*host == NULL) {
         st = SYN_ENOMEM;
+    }
 out:
     curl_free(name);
     curl_free(scheme);
@@ -543,10 +555,11 @@ fetch_defer(struct fetch_loop *l, size_t j, size_t h)
     struct fetch_host *host = &l->hosts[h];
 
     l->next[j] = FETCH_NONE;
-    if (host->tail == FETCH_NONE)
+    if (host->tail == FETCH_NONE) {
         host->head = j;
-    else
+    } else {
         l->next[host->tail] = j;
+    }
     host->tail = j;
 }
 
@@ -572,8 +585,9 @@ fetch_fill(struct fetch_loop *l)
                 continue;
             j = host->head;
             host->head = l->next[j];
-            if (host->head == FETCH_NONE)
+            if (host->head == FETCH_NONE) {
                 host->tail = FETCH_NONE;
+            }
             /* A deferred job passed fetch_classify_url: only file:// jobs
              * live under the empty host name. */
             fetch_start(l, j, h, host->name[0] == '\0');
@@ -584,8 +598,9 @@ fetch_fill(struct fetch_loop *l)
             break;
         j = l->cursor++;
         st = fetch_classify_url(l, l->jobs[j].url, &name, &is_file, &why);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = fetch_host_get(l, name, &h);
+        }
         syn_free(name);
         if (st != SYN_OK) {
             fetch_report_early(l, j, st, why);
@@ -670,13 +685,16 @@ fetch_finish(struct fetch_xfer *x, CURLcode code, struct fetch_result *r)
         r->etag = fetch_header(x->easy, "ETag");
         r->last_modified = fetch_header(x->easy, "Last-Modified");
         v = fetch_header(x->easy, "Retry-After");
-        if (v != NULL &&
-            fetch_parse_retry_after(v, time(NULL), &r->retry_after_s) != SYN_OK)
+        if (v != NULL && fetch_parse_retry_after(v, time(NULL),
+                                                 &r->retry_after_s) != SYN_OK) {
             r->retry_after_s = -1;
+        }
         syn_free(v);
         v = fetch_header(x->easy, "Cache-Control");
-        if (v != NULL && fetch_parse_max_age(v, &r->cache_max_age_s) != SYN_OK)
+        if (v != NULL &&
+            fetch_parse_max_age(v, &r->cache_max_age_s) != SYN_OK) {
             r->cache_max_age_s = -1;
+        }
         syn_free(v);
         SYN_IGNORE(curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct));
         if (ct != NULL) {
@@ -800,8 +818,9 @@ fetch_done(struct fetch_loop *l, struct fetch_xfer *x, CURLcode code)
     l->hosts[x->host].active--;
     fetch_host_wake(l, x->host);
     cb = l->done(&l->jobs[x->job], &r, l->user);
-    if (cb != SYN_OK && l->stop == SYN_OK)
+    if (cb != SYN_OK && l->stop == SYN_OK) {
         l->stop = cb;
+    }
     fetch_result_fini(&r);
     fetch_xfer_release(x);
 }
@@ -812,8 +831,9 @@ fetch_loop_fini(struct fetch_loop *l)
     size_t i;
 
     /* Transfers still in flight (stopped run or loop failure). */
-    while (l->xfers != NULL)
+    while (l->xfers != NULL) {
         fetch_xfer_free(l->xfers);
+    }
     while (l->pool != NULL) {
         struct fetch_xfer *x = l->pool;
 
@@ -821,10 +841,12 @@ fetch_loop_fini(struct fetch_loop *l)
         x->next = NULL;
         fetch_xfer_free(x);
     }
-    if (l->multi != NULL)
+    if (l->multi != NULL) {
         SYN_IGNORE(curl_multi_cleanup(l->multi));
-    for (i = 0; i < l->n_hosts; i++)
+    }
+    for (i = 0; i < l->n_hosts; i++) {
         syn_free(l->hosts[i].name);
+    }
     syn_free(l->hosts);
     syn_free(l->slots);
     syn_free(l->ready);
@@ -847,19 +869,25 @@ fetch_run(const struct fetch_job *jobs, size_t n_jobs,
     l.opts = *opts;
     l.done = done;
     l.user = user;
-    if (l.opts.max_total <= 0)
+    if (l.opts.max_total <= 0) {
         l.opts.max_total = SYN_FETCH_MAX_TOTAL;
-    if (l.opts.max_per_host <= 0)
+    }
+    if (l.opts.max_per_host <= 0) {
         l.opts.max_per_host = SYN_FETCH_MAX_PER_HOST;
-    if (l.opts.connect_timeout_ms <= 0)
+    }
+    if (l.opts.connect_timeout_ms <= 0) {
         l.opts.connect_timeout_ms = SYN_FETCH_CONNECT_TIMEOUT_MS;
-    if (l.opts.timeout_ms <= 0)
+    }
+    if (l.opts.timeout_ms <= 0) {
         l.opts.timeout_ms = SYN_FETCH_TIMEOUT_MS;
-    if (l.opts.max_bytes == 0)
+    }
+    if (l.opts.max_bytes == 0) {
         l.opts.max_bytes = SYN_MAX_FEED_BYTES;
-    if (l.opts.user_agent == NULL)
+    }
+    if (l.opts.user_agent == NULL) {
         l.opts.user_agent =
             fetch_user_agent(l.opts.site_url, l.ua, sizeof(l.ua));
+    }
     if (n_jobs == 0)
         return SYN_OK;
     l.next = syn_malloc(n_jobs * sizeof(*l.next));
@@ -900,8 +928,9 @@ fetch_run(const struct fetch_job *jobs, size_t n_jobs,
             goto out;
         }
     }
-    if (l.stop != SYN_OK)
+    if (l.stop != SYN_OK) {
         st = syn_err_set(err, l.stop, "fetch run stopped by its caller");
+    }
 out:
     fetch_loop_fini(&l);
     return st;

@@ -19,12 +19,14 @@ fetch_user_agent(const char *site_url, char *dst, size_t cap)
 
     if (cap == 0)
         return dst;
-    if (site_url != NULL && site_url[0] != '\0')
+    if (site_url != NULL && site_url[0] != '\0') {
         n = snprintf(dst, cap, "syndic/%s (+%s)", SYNDIC_VERSION, site_url);
-    else
+    } else {
         n = snprintf(dst, cap, "syndic/%s", SYNDIC_VERSION);
-    if (n < 0)
+    }
+    if (n < 0) {
         dst[0] = '\0';
+    }
     return dst;
 }
 
@@ -41,10 +43,11 @@ sched_parse_digits(const char *s, size_t len, long max, long *out)
     for (i = 0; i < len; i++) {
         if (!ascii_isdigit((unsigned char)s[i]))
             return false;
-        if (v > (max - (s[i] - '0')) / 10)
+        if (v > (max - (s[i] - '0')) / 10) {
             v = max;
-        else
+        } else {
             v = v * 10 + (s[i] - '0');
+        }
     }
     *out = v;
     return true;
@@ -72,12 +75,13 @@ fetch_parse_retry_after(const char *value, time_t now, long *out_s)
     t = curl_getdate(date, NULL);
     if (t == (time_t)-1)
         return SYN_EINVAL;
-    if (t <= now)
+    if (t <= now) {
         secs = 0;
-    else if (t - now > SYN_FETCH_MAX_RETRY_AFTER_S)
+    } else if (t - now > SYN_FETCH_MAX_RETRY_AFTER_S) {
         secs = SYN_FETCH_MAX_RETRY_AFTER_S;
-    else
+    } else {
         secs = (long)(t - now);
+    }
     *out_s = secs;
     return SYN_OK;
 }
@@ -93,8 +97,9 @@ fetch_parse_max_age(const char *value, long *out_s)
         const char *end = strchr(p, ',');
         struct str d;
 
-        if (end == NULL)
+        if (end == NULL) {
             end = p + strlen(p);
+        }
         d = str_trim((struct str){p, (size_t)(end - p)});
         if (str_has_prefix_nocase(d, "max-age") &&
             (d.len == 7 || d.p[7] == '=' || ascii_isspace(d.p[7]))) {
@@ -104,8 +109,9 @@ fetch_parse_max_age(const char *value, long *out_s)
             if (n.len == 0 || n.p[0] != '=')
                 return SYN_EINVAL;
             n = str_trim((struct str){n.p + 1, n.len - 1});
-            if (n.len >= 2 && n.p[0] == '"' && n.p[n.len - 1] == '"')
+            if (n.len >= 2 && n.p[0] == '"' && n.p[n.len - 1] == '"') {
                 n = (struct str){n.p + 1, n.len - 2};
+            }
             /* RFC 9111 1.2.2: delta-seconds past 2^31 saturate. */
             if (!sched_parse_digits(n.p, n.len, 2147483647L, out_s))
                 return SYN_EINVAL;
@@ -130,10 +136,12 @@ fetch_policy_default(struct fetch_policy *p)
 static long
 sched_clamp(long v, long lo, long hi)
 {
-    if (hi > 0 && v > hi)
+    if (hi > 0 && v > hi) {
         v = hi;
-    if (v < lo)
+    }
+    if (v < lo) {
         v = lo;
+    }
     return v;
 }
 
@@ -149,12 +157,15 @@ fetch_next_interval(const struct fetch_policy *p,
                          ? hints->ttl_min * 60
                          : 0;
 
-        if (ttl_s > v)
+        if (ttl_s > v) {
             v = ttl_s;
-        if (hints->update_period_s > v)
+        }
+        if (hints->update_period_s > v) {
             v = hints->update_period_s;
-        if (hints->cache_max_age_s > v)
+        }
+        if (hints->cache_max_age_s > v) {
             v = hints->cache_max_age_s;
+        }
     }
     return sched_clamp(v, p->min_interval_s > 0 ? p->min_interval_s : 1,
                        p->max_interval_s);
@@ -169,19 +180,24 @@ fetch_backoff_delay(const struct fetch_policy *p, int errors,
     long half;
     int i;
 
-    for (i = 1; i < errors && d < cap; i++)
+    for (i = 1; i < errors && d < cap; i++) {
         d = d > cap / 2 ? cap : d * 2;
-    if (d > cap)
+    }
+    if (d > cap) {
         d = cap;
+    }
     /* Equal jitter: keep half, draw the other half uniformly. */
     half = d / 2;
     d = (d - half) + (long)(rnd % (uint32_t)(half + 1));
-    if (retry_after_s > SYN_FETCH_MAX_RETRY_AFTER_S)
+    if (retry_after_s > SYN_FETCH_MAX_RETRY_AFTER_S) {
         retry_after_s = SYN_FETCH_MAX_RETRY_AFTER_S;
-    if (retry_after_s > d)
+    }
+    if (retry_after_s > d) {
         d = retry_after_s;
-    if (d < p->min_interval_s)
+    }
+    if (d < p->min_interval_s) {
         d = p->min_interval_s;
+    }
     return d;
 }
 
@@ -192,18 +208,21 @@ fetch_should_disable(const struct fetch_policy *p, long status, int errors,
     int n = -1;
 
     if (status == 410) {
-        if (reason != NULL && cap > 0)
+        if (reason != NULL && cap > 0) {
             n = snprintf(reason, cap,
                          "the server says the feed is gone "
                          "(HTTP 410)");
+        }
     } else if (p->max_errors > 0 && errors >= p->max_errors) {
-        if (reason != NULL && cap > 0)
+        if (reason != NULL && cap > 0) {
             n = snprintf(reason, cap, "%d consecutive failed fetches", errors);
+        }
     } else {
         return false;
     }
-    if (n < 0 && reason != NULL && cap > 0)
+    if (n < 0 && reason != NULL && cap > 0) {
         reason[0] = '\0';
+    }
     return true;
 }
 
@@ -220,8 +239,9 @@ fetch_sy_period_s(const char *period, long frequency)
     struct str p = str_trim(str_from_cstr(period));
     size_t i;
 
-    if (frequency <= 0)
+    if (frequency <= 0) {
         frequency = 1;
+    }
     if (p.len == 0)
         return 86400 / frequency;
     for (i = 0; i < SYN_ARRAY_LEN(periods); i++) {
@@ -249,10 +269,12 @@ fetch_outcome_decide(const struct fetch_result *res, enum syn_status parse_st,
     if (out->ok) {
         struct fetch_hints h = {0, 0, 0};
 
-        if (hints != NULL)
+        if (hints != NULL) {
             h = *hints;
-        if (res->cache_max_age_s > h.cache_max_age_s)
+        }
+        if (res->cache_max_age_s > h.cache_max_age_s) {
             h.cache_max_age_s = res->cache_max_age_s;
+        }
         out->errors = 0;
         delay = fetch_next_interval(p, &h);
     } else {
@@ -265,6 +287,7 @@ fetch_outcome_decide(const struct fetch_result *res, enum syn_status parse_st,
     out->disable =
         fetch_should_disable(p, res->status, out->ok ? 0 : out->errors,
                              out->reason, sizeof(out->reason));
-    if (!out->disable)
+    if (!out->disable) {
         out->reason[0] = '\0';
+    }
 }

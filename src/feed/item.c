@@ -203,10 +203,11 @@ json_item(struct buf *b, const struct feed_item *it)
         TRY(json_str(b, e->url));
         TRY(json_kv(b, "type", e->type));
         TRY(json_key(b, "length", false));
-        if (e->length >= 0)
+        if (e->length >= 0) {
             TRY(buf_printf(b, "%lld", (long long)e->length));
-        else
+        } else {
             TRY(buf_append_str(b, "null"));
+        }
         TRY(buf_append_char(b, '}'));
     }
     TRY(buf_append(b, "]}", 2));
@@ -235,8 +236,9 @@ json_feed(struct buf *b, const struct feed *f)
     TRY(json_key(b, "items", false));
     TRY(buf_append_char(b, '['));
     for (it = f->items; it != NULL; it = it->next) {
-        if (it != f->items)
+        if (it != f->items) {
             TRY(buf_append_char(b, ','));
+        }
         TRY(json_item(b, it));
     }
     TRY(buf_append(b, "]}", 2));
@@ -250,7 +252,8 @@ feed_to_json(const struct feed *f, struct buf *out)
     size_t mark = out->len;
     enum syn_status st = json_feed(out, f);
 
-    if (st != SYN_OK && out->data != NULL)
+    if (st != SYN_OK && out->data != NULL) {
         buf_truncate(out, mark);
+    }
     return st;
 }

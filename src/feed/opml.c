@@ -36,10 +36,12 @@ opml_dup(struct opml_doc *d, const char *s, size_t len)
         uint32_t cp;
         size_t n = utf8_decode(s + i, len - i, &cp);
 
-        if (n == 0)
+        if (n == 0) {
             n = 1; /* cp is U+FFFD */
-        if (cp == 0xfffe || cp == 0xffff)
+        }
+        if (cp == 0xfffe || cp == 0xffff) {
             cp = 0xfffd;
+        }
         i += n;
         /* U+FFFD is 3 bytes: at most 3 per input byte. */
         o += utf8_encode(cp, copy + o);
@@ -75,8 +77,9 @@ opml_attr(struct opml_walk *w, xmlNodePtr node, const char *name, bool *oom)
         copy = NULL;
         if (s.len > 0) {
             copy = opml_dup(w->doc, s.p, s.len);
-            if (copy == NULL)
+            if (copy == NULL) {
                 *oom = true;
+            }
         }
         xmlFree(v);
         return copy;
@@ -135,12 +138,14 @@ opml_add_feed(struct opml_walk *w, xmlNodePtr node, const char *xml_url)
     f->xml_url = xml_url;
     f->html_url = opml_attr(w, node, "htmlUrl", &oom);
     f->title = opml_attr(w, node, "title", &oom);
-    if (f->title == NULL)
+    if (f->title == NULL) {
         f->title = opml_attr(w, node, "text", &oom);
+    }
     /* Exporters (ours included) put the URL in the required text
      * attribute when there is no title: that is no title. */
-    if (f->title != NULL && strcmp(f->title, xml_url) == 0)
+    if (f->title != NULL && strcmp(f->title, xml_url) == 0) {
         f->title = NULL;
+    }
     cat = opml_attr(w, node, "category", &oom);
     if (oom)
         return SYN_ENOMEM;
@@ -148,24 +153,28 @@ opml_add_feed(struct opml_walk *w, xmlNodePtr node, const char *xml_url)
     if (topics == NULL)
         return SYN_ENOMEM;
     for (i = 0; i < w->n_folders && st == SYN_OK; i++) {
-        if (w->folders[i] != NULL)
+        if (w->folders[i] != NULL) {
             st = opml_topic_add(w, topics, &n, w->folders[i],
                                 strlen(w->folders[i]));
+        }
     }
     /* category="/Boston/Weather,news": entries are paths; keep the leaf. */
     for (p = cat; p != NULL && *p != '\0' && st == SYN_OK;) {
         const char *end = strchr(p, ',');
         const char *leaf = p, *q;
 
-        if (end == NULL)
+        if (end == NULL) {
             end = p + strlen(p);
+        }
         for (q = p; q < end; q++) {
-            if (*q == '/' && q + 1 < end)
+            if (*q == '/' && q + 1 < end) {
                 leaf = q + 1;
+            }
         }
         q = end;
-        while (q > leaf && q[-1] == '/')
+        while (q > leaf && q[-1] == '/') {
             q--;
+        }
         st = opml_topic_add(w, topics, &n, leaf, (size_t)(q - leaf));
         p = *end == ',' ? end + 1 : end;
     }
@@ -203,8 +212,9 @@ opml_walk_outlines(struct opml_walk *w, xmlNodePtr parent, size_t depth)
             continue;
         }
         folder = opml_attr(w, c, "title", &oom);
-        if (folder == NULL)
+        if (folder == NULL) {
             folder = opml_attr(w, c, "text", &oom);
+        }
         if (oom)
             return SYN_ENOMEM;
         w->folders[w->n_folders++] = folder;
@@ -291,16 +301,19 @@ opml_parse(const char *buf, size_t len, struct opml_doc **out,
 
             if (s.len > 0) {
                 doc->title = opml_dup(doc, s.p, s.len);
-                if (doc->title == NULL)
+                if (doc->title == NULL) {
                     st = SYN_ENOMEM;
+                }
             }
             xmlFree(t);
         }
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = opml_walk_outlines(w, body, 0);
-    if (st == SYN_ENOMEM)
+    }
+    if (st == SYN_ENOMEM) {
         syn_err_set(err, st, "out of memory");
+    }
     if (st == SYN_OK) {
         *out = doc;
         doc = NULL;
@@ -339,8 +352,9 @@ opml_escape(struct buf *b, const char *s, bool topic)
             char enc[4];
 
             n = utf8_decode(s + i, len - i, &cp);
-            if (n == 0)
+            if (n == 0) {
                 n = 1; /* cp is U+FFFD */
+            }
             i += n;
             /* XML 1.0 excludes U+FFFE and U+FFFF. */
             if (cp == 0xfffe || cp == 0xffff)
@@ -374,8 +388,9 @@ opml_escape(struct buf *b, const char *s, bool topic)
         default:
             if (c < 0x20)
                 break; /* not allowed in XML 1.0 (DEL is) */
-            if (topic && (c == ',' || c == '/'))
+            if (topic && (c == ',' || c == '/')) {
                 c = '-';
+            }
             st = buf_append_char(b, (char)c);
         }
     }
@@ -390,10 +405,12 @@ opml_attr_out(struct buf *b, const char *name, const char *value)
     if (value == NULL)
         return SYN_OK;
     st = buf_printf(b, " %s=\"", name);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = opml_escape(b, value, false);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = buf_append_char(b, '"');
+    }
     return st;
 }
 
@@ -406,39 +423,50 @@ opml_export(const struct opml_feed *feeds, size_t n, const char *title,
 
     st = buf_append_str(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                              "<opml version=\"2.0\">\n<head>\n<title>");
-    if (st == SYN_OK && title != NULL)
+    if (st == SYN_OK && title != NULL) {
         st = opml_escape(out, title, false);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = buf_append_str(out, "</title>\n</head>\n<body>\n");
+    }
     for (i = 0; i < n && st == SYN_OK; i++) {
         const struct opml_feed *f = &feeds[i];
         const char *text = f->title != NULL ? f->title : f->xml_url;
 
         st = buf_append_str(out, "<outline type=\"rss\"");
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = opml_attr_out(out, "text", text);
-        if (st == SYN_OK)
+        }
+        if (st == SYN_OK) {
             st = opml_attr_out(out, "title", f->title);
-        if (st == SYN_OK)
+        }
+        if (st == SYN_OK) {
             st = opml_attr_out(out, "xmlUrl", f->xml_url);
-        if (st == SYN_OK)
+        }
+        if (st == SYN_OK) {
             st = opml_attr_out(out, "htmlUrl", f->html_url);
+        }
         if (st == SYN_OK && f->n_topics > 0) {
             st = buf_append_str(out, " category=\"");
             for (k = 0; k < f->n_topics && st == SYN_OK; k++) {
-                if (k > 0)
+                if (k > 0) {
                     st = buf_append_char(out, ',');
-                if (st == SYN_OK)
+                }
+                if (st == SYN_OK) {
                     st = opml_escape(out, f->topics[k], true);
+                }
             }
-            if (st == SYN_OK)
+            if (st == SYN_OK) {
                 st = buf_append_char(out, '"');
+            }
         }
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = buf_append_str(out, "/>\n");
+        }
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_append_str(out, "</body>\n</opml>\n");
+    }
     if (st != SYN_OK)
         return syn_err_set(err, st,
                            st == SYN_ETOOBIG ? "OPML export too large"

@@ -111,12 +111,14 @@ declared_encoding(const char *s, size_t len)
         if (memcmp(p, "encoding", 8) != 0)
             continue;
         p += 8;
-        while (p < end && (ascii_isspace((unsigned char)*p) || *p == '='))
+        while (p < end && (ascii_isspace((unsigned char)*p) || *p == '=')) {
             p++;
+        }
         if (p >= end || (*p != '"' && *p != '\''))
             return none;
-        for (i = 1; p + i < end && p[i] != p[0]; i++)
+        for (i = 1; p + i < end && p[i] != p[0]; i++) {
             ;
+        }
         if (p + i >= end)
             return none;
         return str_trim((struct str){p + 1, i - 1});
@@ -149,8 +151,9 @@ set_encoding(struct feed_builder *fb, struct str name)
 
     if (name.len == 0 || name.len >= sizeof(low))
         return;
-    for (i = 0; i < name.len; i++)
+    for (i = 0; i < name.len; i++) {
         low[i] = (char)ascii_tolower((unsigned char)name.p[i]);
+    }
     fb->f->encoding = fb_text(fb, low, name.len);
 }
 
@@ -188,26 +191,30 @@ to_utf8(struct feed_builder *fb, const struct feed_parse_opts *opts,
     }
     from_bom = enc.len > 0;
     if (!from_bom && opts != NULL && opts->http_charset != NULL &&
-        opts->http_charset[0] != '\0')
+        opts->http_charset[0] != '\0') {
         enc = str_trim(str_from_cstr(opts->http_charset));
+    }
     if (enc.len == 0 && n >= 4) {
-        if (u[0] == '<' && u[1] == 0 && u[2] == 0 && u[3] == 0)
+        if (u[0] == '<' && u[1] == 0 && u[2] == 0 && u[3] == 0) {
             enc = str_from_cstr("UTF-32LE");
-        else if (u[0] == 0 && u[1] == 0 && u[2] == 0 && u[3] == '<')
+        } else if (u[0] == 0 && u[1] == 0 && u[2] == 0 && u[3] == '<') {
             enc = str_from_cstr("UTF-32BE");
-        else if (u[0] == '<' && u[1] == 0)
+        } else if (u[0] == '<' && u[1] == 0) {
             enc = str_from_cstr("UTF-16LE");
-        else if (u[0] == 0 && u[1] == '<')
+        } else if (u[0] == 0 && u[1] == '<') {
             enc = str_from_cstr("UTF-16BE");
+        }
     }
     if (enc.len == 0 || (from_bom && skip == 3)) {
         /* whitespace before "<?xml" is a common producer slip: skip it so
          * that the declaration counts (only for ASCII-compatible input) */
-        while (skip < n && ascii_isspace(u[skip]))
+        while (skip < n && ascii_isspace(u[skip])) {
             skip++;
+        }
     }
-    if (enc.len == 0)
+    if (enc.len == 0) {
         enc = declared_encoding(*data + skip, n - skip);
+    }
     *data += skip;
     *len -= skip;
     if (enc.len == 0 || str_eq_nocase(enc, "utf-8") ||
@@ -241,8 +248,9 @@ to_utf8(struct feed_builder *fb, const struct feed_parse_opts *opts,
     memcpy(name, enc.p, enc.len);
     name[enc.len] = '\0';
     /* "UTF-16" declared without a BOM: the byte pattern decides */
-    if (str_casecmp(name, "utf-16") == 0 && *len >= 2)
+    if (str_casecmp(name, "utf-16") == 0 && *len >= 2) {
         (void)str_copy(name, sizeof(name), u[0] == 0 ? "UTF-16BE" : "UTF-16LE");
+    }
     cd = iconv_open("UTF-8", name);
     if (cd == (iconv_t)-1) {
         fb_problem(fb, 0, "unknown encoding '%s'", name);
@@ -359,8 +367,9 @@ escape_bare_amps(struct feed_builder *fb, const char **data, size_t *len,
             if (close == NULL)
                 break; /* unterminated: the rest is literal */
             lit = next_literal(close + 3, end, &close_tok);
-            if (close + 3 > p)
+            if (close + 3 > p) {
                 p = close + 3; /* this '&' was inside */
+            }
             continue;
         }
         if (reference_len(p, (size_t)(end - p)) == 0) {
@@ -390,10 +399,12 @@ looks_like_json(const char *s, size_t len)
 {
     size_t i = 0;
 
-    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
         i = 3;
-    while (i < len && ascii_isspace((unsigned char)s[i]))
+    }
+    while (i < len && ascii_isspace((unsigned char)s[i])) {
         i++;
+    }
     return i < len && (s[i] == '{' || s[i] == '[');
 }
 
@@ -422,13 +433,16 @@ feed_parse(const char *buf, size_t len, const struct feed_parse_opts *opts,
     } else {
         st = to_utf8(&fb, opts, &buf, &len, &conv);
         if (st == SYN_OK &&
-            (st = escape_bare_amps(&fb, &buf, &len, &amps)) != SYN_OK)
+            (st = escape_bare_amps(&fb, &buf, &len, &amps)) != SYN_OK) {
             st = fb_fail(&fb, st, "out of memory");
-        if (st == SYN_OK)
+        }
+        if (st == SYN_OK) {
             st = feed_read_xml(&fb, buf, len);
+        }
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = fb_finish(&fb, out);
+    }
 out:
     fb_fini(&fb);
     buf_fini(&conv);

@@ -98,8 +98,9 @@ read_authors(struct feed_builder *fb, json_t *item)
         fb_add_author(fb, jstr(fb, a, "name"));
     }
     a = json_object_get(item, "author");
-    if (json_is_object(a))
+    if (json_is_object(a)) {
         fb_add_author(fb, jstr(fb, a, "name"));
+    }
 }
 
 static void
@@ -113,23 +114,26 @@ read_item(struct feed_builder *fb, json_t *o)
     if ((it = fb->cur) == NULL)
         return;
     v = json_object_get(o, "id");
-    if (json_is_string(v))
+    if (json_is_string(v)) {
         it->id = fb_text(fb, json_string_value(v), json_string_length(v));
-    else if (json_is_integer(v)) {
+    } else if (json_is_integer(v)) {
         char num[32];
         int n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
                          json_integer_value(v));
 
-        if (n > 0)
+        if (n > 0) {
             it->id = fb_text(fb, num, (size_t)n);
+        }
     }
     it->url = jurl(fb, o, "url");
-    if (it->url == NULL)
+    if (it->url == NULL) {
         it->url = jurl(fb, o, "external_url");
+    }
     it->title = jstr(fb, o, "title");
     it->content_html = jstr(fb, o, "content_html");
-    if (it->content_html == NULL)
+    if (it->content_html == NULL) {
         it->content_html = jtext_html(fb, o, "content_text");
+    }
     it->summary_html = jtext_html(fb, o, "summary");
     it->published = jtime(o, "date_published");
     it->updated = jtime(o, "date_modified");
@@ -139,9 +143,10 @@ read_item(struct feed_builder *fb, json_t *o)
     list = json_object_get(o, "tags");
     json_array_foreach(list, i, v)
     {
-        if (json_is_string(v))
+        if (json_is_string(v)) {
             fb_add_category(
                 fb, fb_text(fb, json_string_value(v), json_string_length(v)));
+        }
     }
     list = json_object_get(o, "attachments");
     json_array_foreach(list, i, v)
@@ -190,16 +195,18 @@ feed_read_json(struct feed_builder *fb, const char *buf, size_t len)
     fb_offer_image(fb, jurl(fb, root, "favicon"), FB_IMAGE_ENCLOSURE);
     fb_offer_image(fb, jurl(fb, root, "icon"), FB_IMAGE_THUMBNAIL);
     items = json_object_get(root, "items");
-    if (items != NULL && !json_is_array(items))
+    if (items != NULL && !json_is_array(items)) {
         fb_problem(fb, 0, "\"items\" is not an array");
+    }
     json_array_foreach(items, i, v)
     {
         if (fb->status != SYN_OK)
             break;
-        if (json_is_object(v))
+        if (json_is_object(v)) {
             read_item(fb, v);
-        else
+        } else {
             fb_problem(fb, 0, "items[%zu] is not an object", i);
+        }
     }
     json_decref(root);
     return fb->status;

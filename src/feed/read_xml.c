@@ -141,8 +141,9 @@ line_of(struct xml_state *st)
 static void
 stop(struct xml_state *st)
 {
-    if (st->ctxt != NULL)
+    if (st->ctxt != NULL) {
         xmlStopParser(st->ctxt);
+    }
 }
 
 static enum xml_tok
@@ -562,8 +563,9 @@ rss_author(struct xml_state *st)
 static void
 set_str(const char **dst, const char *v)
 {
-    if (*dst == NULL && v != NULL)
+    if (*dst == NULL && v != NULL) {
         *dst = v;
+    }
 }
 
 /* Dates: the last readable one wins (as feedparser does), so a feed that
@@ -571,8 +573,9 @@ set_str(const char **dst, const char *v)
 static void
 set_time(struct syn_time *dst, struct syn_time v)
 {
-    if (v.known)
+    if (v.known) {
         *dst = v;
+    }
 }
 
 /* Replace the captured text by its base64 decoding. */
@@ -646,8 +649,9 @@ cap_end(struct xml_state *st)
                        FB_IMAGE_ENCLOSURE);
         break;
     case F_TTL:
-        if (f->ttl_min == 0)
+        if (f->ttl_min == 0) {
             f->ttl_min = text_long(st, 366L * 24 * 60);
+        }
         break;
     case F_SY_PERIOD: {
         static const struct {
@@ -662,8 +666,9 @@ cap_end(struct xml_state *st)
         size_t i;
 
         for (i = 0; i < SYN_ARRAY_LEN(periods); i++) {
-            if (str_eq_nocase(p, periods[i].name))
+            if (str_eq_nocase(p, periods[i].name)) {
                 f->update_period_s = periods[i].s;
+            }
         }
         break;
     }
@@ -687,8 +692,9 @@ cap_end(struct xml_state *st)
         }
         break;
     case F_LINK:
-        if (it != NULL)
+        if (it != NULL) {
             set_str(&it->url, fb_url(fb, base_here(st), s, len));
+        }
         break;
     case F_SUMMARY:
         if (it != NULL && (it->summary_html == NULL || st->summary_weak)) {
@@ -697,8 +703,9 @@ cap_end(struct xml_state *st)
             if (h != NULL) {
                 it->summary_html = h;
                 st->summary_weak = false;
-                if (it->content_html == NULL)
+                if (it->content_html == NULL) {
                     it->base_url = base_here(st);
+                }
             }
         }
         break;
@@ -719,21 +726,25 @@ cap_end(struct xml_state *st)
             it->id = fb_text(fb, s, len);
             if (it->id != NULL && st->guid_link == NULL &&
                 (str_has_prefix_nocase(str_from_cstr(it->id), "http://") ||
-                 str_has_prefix_nocase(str_from_cstr(it->id), "https://")))
+                 str_has_prefix_nocase(str_from_cstr(it->id), "https://"))) {
                 st->guid_link = it->id;
+            }
         }
         break;
     case F_ID:
-        if (it != NULL)
+        if (it != NULL) {
             set_str(&it->id, fb_text(fb, s, len));
+        }
         break;
     case F_PUBLISHED:
-        if (it != NULL)
+        if (it != NULL) {
             set_time(&it->published, text_time(st));
+        }
         break;
     case F_UPDATED:
-        if (it != NULL)
+        if (it != NULL) {
             set_time(&it->updated, text_time(st));
+        }
         break;
     case F_AUTHOR:
         fb_add_author(fb, fb_text(fb, s, len));
@@ -751,12 +762,14 @@ cap_end(struct xml_state *st)
         fb_add_category(fb, fb_text(fb, s, len));
         break;
     case F_ITEM_LANG:
-        if (it != NULL)
+        if (it != NULL) {
             set_str(&it->language, fb_text(fb, s, len));
+        }
         break;
     }
-    if (fb->status != SYN_OK)
+    if (fb->status != SYN_OK) {
         stop(st);
+    }
 }
 
 static bool
@@ -801,8 +814,9 @@ atom_mode(struct xml_state *st, int n_attrs, const xmlChar **attrs,
         *b64 = true;
     }
     /* Atom 0.3 escaped content with no type is HTML in practice */
-    if (str_eq_nocase(mode, "escaped") && type.len == 0)
+    if (str_eq_nocase(mode, "escaped") && type.len == 0) {
         *m = M_HTML;
+    }
     return true;
 }
 
@@ -848,17 +862,19 @@ atom_link(struct xml_state *st, enum ctx parent, int n, const xmlChar **attrs)
         return;
     if (href.len == 0) {
         /* <link>URL</link> in an Atom feed: read the text */
-        if (rel.len == 0 || str_eq_nocase(rel, "alternate"))
+        if (rel.len == 0 || str_eq_nocase(rel, "alternate")) {
             cap_begin(st, parent == C_FEED ? F_FEED_LINK : F_LINK, M_TEXT);
+        }
         return;
     }
     url = fb_url(fb, base_here(st), href.p, href.len);
     if (url == NULL)
         return;
     if (str_eq_nocase(rel, "enclosure")) {
-        if (parent == C_ITEM)
+        if (parent == C_ITEM) {
             fb_add_enclosure(fb, url, fb_text(fb, type.p, type.len),
                              parse_length(attr_get(st, n, attrs, "length")));
+        }
         return;
     }
     if (parent == C_FEED) {
@@ -882,8 +898,9 @@ rss_enclosure(struct xml_state *st, int n, const xmlChar **attrs)
     struct str url = attr_get(st, n, attrs, "url");
     struct str type = attr_get(st, n, attrs, "type");
 
-    if (url.len == 0)
+    if (url.len == 0) {
         url = attr_get(st, n, attrs, "href");
+    }
     fb_add_enclosure(fb, fb_url(fb, base_here(st), url.p, url.len),
                      fb_text(fb, type.p, type.len),
                      parse_length(attr_get(st, n, attrs, "length")));
@@ -915,8 +932,9 @@ offer_image_attr(struct xml_state *st, int n, const xmlChar **attrs,
 {
     struct str u = attr_get(st, n, attrs, name);
 
-    if (u.len == 0 && prio == FB_IMAGE_ITUNES)
+    if (u.len == 0 && prio == FB_IMAGE_ITUNES) {
         u = attr_get(st, n, attrs, "url"); /* a common misspelling */
+    }
     fb_offer_image(st->fb, fb_url(st->fb, base_here(st), u.p, u.len), prio);
 }
 
@@ -985,8 +1003,9 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         st->url_from_alternate = false;
         if (st->fb->cur != NULL) {
             st->fb->cur->base_url = base_here(st);
-            if (st->lang_at[st->depth] != st->lang_at[st->depth - 1])
+            if (st->lang_at[st->depth] != st->lang_at[st->depth - 1]) {
                 st->fb->cur->language = st->lang_at[st->depth];
+            }
         }
         return;
     }
@@ -1063,18 +1082,19 @@ static void
 start_media(struct xml_state *st, enum xml_tok tok, int n,
             const xmlChar **attrs)
 {
-    if (tok == T_CONTENT)
+    if (tok == T_CONTENT) {
         media_content(st, n, attrs);
-    else if (tok == T_THUMBNAIL)
+    } else if (tok == T_THUMBNAIL) {
         offer_image_attr(st, n, attrs, "url", FB_IMAGE_THUMBNAIL);
-    else if (tok == T_TITLE)
+    } else if (tok == T_TITLE) {
         cap_begin(st, F_WEAK_TITLE, M_TEXT);
-    else if (tok == T_DESCRIPTION)
+    } else if (tok == T_DESCRIPTION) {
         cap_begin(
             st, F_WEAK_SUMMARY,
             str_eq_nocase(str_trim(attr_get(st, n, attrs, "type")), "html")
                 ? M_HTML
                 : M_TEXT);
+    }
 }
 
 static void
@@ -1092,10 +1112,11 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             cap_text_construct(st, F_TITLE, as_atom, n, attrs, M_TEXT);
             return;
         case T_LINK:
-            if (as_atom || attr_get(st, n, attrs, "href").len > 0)
+            if (as_atom || attr_get(st, n, attrs, "href").len > 0) {
                 atom_link(st, C_ITEM, n, attrs);
-            else
+            } else {
                 cap_begin(st, F_LINK, M_TEXT);
+            }
             return;
         case T_DESCRIPTION:
             cap_begin(st, F_SUMMARY, M_HTML);
@@ -1104,14 +1125,16 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             cap_text_construct(st, F_SUMMARY, as_atom, n, attrs, M_HTML);
             return;
         case T_CONTENT:
-            if (attr_get(st, n, attrs, "src").len == 0)
+            if (attr_get(st, n, attrs, "src").len == 0) {
                 cap_text_construct(st, F_CONTENT, true, n, attrs, M_HTML);
+            }
             return;
         case T_GUID:
             cap_begin(st, F_GUID, M_TEXT);
             if (str_eq_nocase(str_trim(attr_get(st, n, attrs, "isPermaLink")),
-                              "false"))
+                              "false")) {
                 st->guid_link = ""; /* not a link: never the url */
+            }
             return;
         case T_ID:
             cap_begin(st, F_ID, M_TEXT);
@@ -1157,48 +1180,54 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
     }
     switch (ns) {
     case NS_DC:
-        if (tok == T_CREATOR)
+        if (tok == T_CREATOR) {
             cap_begin(st, F_AUTHOR, M_TEXT);
-        else if (tok == T_DATE)
+        } else if (tok == T_DATE) {
             cap_begin(st, F_PUBLISHED, M_TEXT);
-        else if (tok == T_SUBJECT)
+        } else if (tok == T_SUBJECT) {
             cap_begin(st, F_CATEGORY, M_TEXT);
-        else if (tok == T_LANGUAGE)
+        } else if (tok == T_LANGUAGE) {
             cap_begin(st, F_ITEM_LANG, M_TEXT);
-        else if (tok == T_TITLE)
+        } else if (tok == T_TITLE) {
             cap_begin(st, F_TITLE, M_TEXT);
-        else if (tok == T_DESCRIPTION)
+        } else if (tok == T_DESCRIPTION) {
             cap_begin(st, F_SUMMARY, M_HTML);
+        }
         return;
     case NS_DCTERMS:
-        if (tok == T_MODIFIED)
+        if (tok == T_MODIFIED) {
             cap_begin(st, F_UPDATED, M_TEXT);
-        else if (tok == T_ISSUED || tok == T_CREATED)
+        } else if (tok == T_ISSUED || tok == T_CREATED) {
             cap_begin(st, F_PUBLISHED, M_TEXT);
+        }
         return;
     case NS_CONTENT:
-        if (tok == T_ENCODED)
+        if (tok == T_ENCODED) {
             cap_begin(st, F_CONTENT, M_HTML);
+        }
         return;
     case NS_XHTML:
-        if (tok == T_BODY)
+        if (tok == T_BODY) {
             cap_begin(st, F_CONTENT, M_XHTML);
+        }
         return;
     case NS_ITUNES:
-        if (tok == T_AUTHOR)
+        if (tok == T_AUTHOR) {
             cap_begin(st, F_AUTHOR, M_TEXT);
-        else if (tok == T_SUMMARY)
+        } else if (tok == T_SUMMARY) {
             cap_begin(st, F_WEAK_SUMMARY, M_TEXT);
-        else if (tok == T_IMAGE)
+        } else if (tok == T_IMAGE) {
             offer_image_attr(st, n, attrs, "href", FB_IMAGE_ITUNES);
-        else if (tok == T_CATEGORY)
+        } else if (tok == T_CATEGORY) {
             itunes_category(st, n, attrs);
+        }
         return;
     case NS_MEDIA:
-        if (tok == T_GROUP)
+        if (tok == T_GROUP) {
             st->ctx_at[st->depth] = C_MGROUP;
-        else
+        } else {
             start_media(st, tok, n, attrs);
+        }
         return;
     default:
         return;
@@ -1228,8 +1257,9 @@ dispatch(struct xml_state *st, const xmlChar *name, const xmlChar *prefix,
             st->ctx_at[st->depth] = C_FEED;
             if (uri != NULL &&
                 str_casecmp((const char *)uri,
-                            "http://my.netscape.com/rdf/simple/0.9/") == 0)
+                            "http://my.netscape.com/rdf/simple/0.9/") == 0) {
                 st->fb->f->format = FEED_FORMAT_RSS09X;
+            }
         } else if (ns == NS_RSS && tok == T_ITEM) {
             start_in_feed(st, ns, tok, n, attrs); /* RSS 1.0: a sibling */
         } else if (ns == NS_RSS && tok == T_IMAGE) {
@@ -1243,22 +1273,26 @@ dispatch(struct xml_state *st, const xmlChar *name, const xmlChar *prefix,
         start_in_item(st, ns, tok, n, attrs);
         return;
     case C_IMAGE:
-        if (ns == NS_RSS && tok == T_URL)
+        if (ns == NS_RSS && tok == T_URL) {
             cap_begin(st, F_FEED_IMAGE, M_TEXT);
+        }
         return;
     case C_AUTHOR:
-        if (tok == T_NAME)
+        if (tok == T_NAME) {
             cap_begin(st, F_AUTHOR_NAME, M_TEXT);
-        else if (tok == T_EMAIL)
+        } else if (tok == T_EMAIL) {
             cap_begin(st, F_AUTHOR_EMAIL, M_TEXT);
+        }
         return;
     case C_ICAT:
-        if (ns == NS_ITUNES && tok == T_CATEGORY)
+        if (ns == NS_ITUNES && tok == T_CATEGORY) {
             itunes_category(st, n, attrs);
+        }
         return;
     case C_MGROUP:
-        if (ns == NS_MEDIA)
+        if (ns == NS_MEDIA) {
             start_media(st, tok, n, attrs);
+        }
         return;
     case C_SKIP:
     case C_CAPTURE:
@@ -1300,8 +1334,9 @@ text_to_markup(struct xml_state *st)
 static void
 keep_reading(struct xml_state *st)
 {
-    if (st->ctxt != NULL && st->fb->status == SYN_OK)
+    if (st->ctxt != NULL && st->fb->status == SYN_OK) {
         st->ctxt->wellFormed = 1;
+    }
 }
 
 static void
@@ -1340,24 +1375,28 @@ on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
         if (a[1] == NULL || strcmp((const char *)a[1], "xml") != 0)
             continue;
         v = attr_value(st, a);
-        if (strcmp((const char *)a[0], "base") == 0)
+        if (strcmp((const char *)a[0], "base") == 0) {
             st->base_at[d] = fb_url(st->fb, st->base_at[d - 1], v.p, v.len);
-        else if (strcmp((const char *)a[0], "lang") == 0)
+        } else if (strcmp((const char *)a[0], "lang") == 0) {
             st->lang_at[d] = fb_text(st->fb, v.p, v.len);
+        }
     }
     if (st->cap_depth > 0) {
         st->ctx_at[d] = C_CAPTURE;
-        if (st->mode == M_TEXT && is_html_field(st->field))
+        if (st->mode == M_TEXT && is_html_field(st->field)) {
             text_to_markup(st);
-        if (st->mode != M_TEXT)
+        }
+        if (st->mode != M_TEXT) {
             cap_start_tag(st, name, uri, n_attrs, attrs);
+        }
     } else if (st->ctx_at[d - 1] == C_SKIP) {
         st->ctx_at[d] = C_SKIP;
     } else {
         dispatch(st, name, prefix, uri, n_attrs, attrs);
     }
-    if (st->fb->status != SYN_OK)
+    if (st->fb->status != SYN_OK) {
         stop(st);
+    }
     keep_reading(st);
 }
 
@@ -1373,23 +1412,26 @@ on_end(void *ud, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
     if (fb->status != SYN_OK || d <= 0)
         return;
     if (st->cap_depth > 0) {
-        if (d == st->cap_depth)
+        if (d == st->cap_depth) {
             cap_end(st);
-        else if (st->mode != M_TEXT)
+        } else if (st->mode != M_TEXT) {
             cap_end_tag(st, name);
+        }
     } else if (st->ctx_at[d] == C_ITEM) {
         if (fb->cur != NULL && fb->cur->url == NULL && st->guid_link != NULL &&
-            st->guid_link[0] != '\0')
+            st->guid_link[0] != '\0') {
             fb->cur->url = fb_url(fb, st->base_at[d], st->guid_link,
                                   strlen(st->guid_link));
+        }
         fb_item_end(fb);
     } else if (st->ctx_at[d] == C_AUTHOR) {
         fb_add_author(fb, st->author_name != NULL ? st->author_name
                                                   : st->author_email);
     }
     st->depth--;
-    if (fb->status != SYN_OK)
+    if (fb->status != SYN_OK) {
         stop(st);
+    }
     keep_reading(st);
 }
 
@@ -1399,10 +1441,11 @@ on_text(void *ud, const xmlChar *s, int len)
     struct xml_state *st = ud;
 
     if (st->cap_depth > 0 && st->fb->status == SYN_OK && len > 0) {
-        if (st->mode == M_XHTML)
+        if (st->mode == M_XHTML) {
             cap_escaped(st, (const char *)s, (size_t)len);
-        else
+        } else {
             cap_append(st, (const char *)s, (size_t)len);
+        }
     }
     keep_reading(st);
 }
@@ -1451,13 +1494,14 @@ on_get_entity(void *ud, const xmlChar *name)
         stop(st);
         return NULL;
     }
-    if (first && kind == XML_ENT_HTML)
+    if (first && kind == XML_ENT_HTML) {
         fb_problem(st->fb, line_of(st), "undefined entity &%s; (recovered)",
                    (const char *)name);
-    else if (first)
+    } else if (first) {
         fb_problem(st->fb, line_of(st),
                    "undefined entity &%s; kept as text (recovered)",
                    (const char *)name);
+    }
     return e;
 }
 
@@ -1495,8 +1539,9 @@ feed_read_xml(struct feed_builder *fb, const char *buf, size_t len)
     st->base_at[0] = fb->doc_base;
     buf_init(&st->text, SYN_MAX_FIELD_BYTES);
     buf_init(&st->scratch, SYN_MAX_FIELD_BYTES * 2);
-    for (i = 0; i < ATTR_BUFS; i++)
+    for (i = 0; i < ATTR_BUFS; i++) {
         buf_init(&st->attr_bufs[i], SYN_MAX_FIELD_BYTES);
+    }
     memset(&sax, 0, sizeof(sax));
     sax.initialized = XML_SAX2_MAGIC;
     sax.startElementNs = on_start;
@@ -1523,28 +1568,34 @@ feed_read_xml(struct feed_builder *fb, const char *buf, size_t len)
         buf += chunk;
         len -= (size_t)chunk;
     }
-    if (fb->status == SYN_OK)
+    if (fb->status == SYN_OK) {
         SYN_IGNORE(xmlParseChunk(st->ctxt, NULL, 0, 1));
-    if (fb->status == SYN_OK && !st->root_seen)
+    }
+    if (fb->status == SYN_OK && !st->root_seen) {
         fb_fail(fb, SYN_EPARSE, "no XML element found");
-    if (fb->status == SYN_OK && fb->cur != NULL)
+    }
+    if (fb->status == SYN_OK && fb->cur != NULL) {
         fb_item_end(fb); /* truncated document: keep the last item */
-    if (fb->status == SYN_OK && fb->f->language == NULL)
+    }
+    if (fb->status == SYN_OK && fb->f->language == NULL) {
         fb->f->language = st->lang_at[1];
+    }
     rc = fb->status;
 out:
     if (st->ctxt != NULL) {
         /* libxml2 builds a stand-in document to hold entity declarations
          * ("expat compatibility in SAX mode"); it is ours to free */
-        if (st->ctxt->myDoc != NULL)
+        if (st->ctxt->myDoc != NULL) {
             xmlFreeDoc(st->ctxt->myDoc);
+        }
         xmlFreeParserCtxt(st->ctxt);
     }
     xml_entities_fini(&st->ents);
     buf_fini(&st->text);
     buf_fini(&st->scratch);
-    for (i = 0; i < ATTR_BUFS; i++)
+    for (i = 0; i < ATTR_BUFS; i++) {
         buf_fini(&st->attr_bufs[i]);
+    }
     syn_free(st);
     return rc;
 }

@@ -43,8 +43,9 @@ lit_free(struct lit_entity *le)
 {
     if (le == NULL)
         return;
-    if (le->e.orig != NULL)
+    if (le->e.orig != NULL) {
         xmlFree(le->e.orig);
+    }
     syn_free(le);
 }
 
@@ -53,13 +54,16 @@ xml_entities_fini(struct xml_entities *e)
 {
     size_t i;
 
-    for (i = 0; i < e->n_decl; i++)
+    for (i = 0; i < e->n_decl; i++) {
         lit_free(e->decl[i]);
-    for (i = 0; i < e->n_unknown; i++)
+    }
+    for (i = 0; i < e->n_unknown; i++) {
         lit_free(e->unknown[i]);
+    }
     if (e->html != NULL) {
-        for (i = 0; i < feed_entity_count(); i++)
+        for (i = 0; i < feed_entity_count(); i++) {
             lit_free(e->html[i]);
+        }
         syn_free(e->html);
     }
     memset(e, 0, sizeof(*e));

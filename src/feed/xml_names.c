@@ -76,10 +76,11 @@ xml_tok_lookup(const char *name)
 
         if (c == 0)
             return tokens[mid].tok;
-        if (c < 0)
+        if (c < 0) {
             hi = mid;
-        else
+        } else {
             lo = mid + 1;
+        }
     }
     return T_UNKNOWN;
 }

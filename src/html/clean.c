@@ -14,8 +14,9 @@ clean_undo(const struct html_clean_out *out, const size_t start[4])
     size_t i;
 
     for (i = 0; i < 4; i++) {
-        if (bufs[i] != NULL)
+        if (bufs[i] != NULL) {
             buf_truncate(bufs[i], start[i]);
+        }
     }
     if (out->image != NULL) {
         syn_free(*out->image);
@@ -43,24 +44,29 @@ html_clean_with(const char *html, size_t len, const struct html_clean_opts *o,
     size_t start[4], i;
     enum syn_status st;
 
-    for (i = 0; i < 4; i++)
+    for (i = 0; i < 4; i++) {
         start[i] = bufs[i] != NULL ? bufs[i]->len : 0;
-    if (out->image != NULL)
+    }
+    if (out->image != NULL) {
         *out->image = NULL;
+    }
     st = html_doc_parse_with(html, len, parser, &doc, fast_used, err);
     if (st != SYN_OK)
         return st;
-    if (out->safe_html != NULL)
+    if (out->safe_html != NULL) {
         st = html_doc_walk(doc, &w, err);
-    if (st == SYN_OK && o->html_words == o->text_words)
+    }
+    if (st == SYN_OK && o->html_words == o->text_words) {
         st = html_excerpt_doc(doc, o->base_url, o->html_words,
                               out->excerpt_html, out->excerpt_text, err);
-    else if (st == SYN_OK)
+    } else if (st == SYN_OK) {
         st = html_excerpt_doc(doc, o->base_url, o->html_words,
                               out->excerpt_html, NULL, err);
-    if (st == SYN_OK && o->html_words != o->text_words)
+    }
+    if (st == SYN_OK && o->html_words != o->text_words) {
         st = html_excerpt_doc(doc, o->base_url, o->text_words, NULL,
                               out->excerpt_text, err);
+    }
     if (st == SYN_OK && out->text != NULL) {
         w.mode = WALK_TEXT;
         w.html = NULL;
@@ -78,7 +84,8 @@ html_clean_with(const char *html, size_t len, const struct html_clean_opts *o,
         }
     }
     html_doc_free(doc);
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         clean_undo(out, start);
+    }
     return st;
 }

@@ -92,11 +92,13 @@ disc_has_token(const char *list, const char *token)
     while (p != NULL && *p != '\0') {
         const char *start;
 
-        while (ascii_isspace((unsigned char)*p))
+        while (ascii_isspace((unsigned char)*p)) {
             p++;
+        }
         start = p;
-        while (*p != '\0' && !ascii_isspace((unsigned char)*p))
+        while (*p != '\0' && !ascii_isspace((unsigned char)*p)) {
             p++;
+        }
         if ((size_t)(p - start) == n && str_ncasecmp(start, token, n) == 0)
             return true;
     }
@@ -126,8 +128,9 @@ disc_type_rank(const char *type, const char *href, const char *title, char **mt)
     size_t i;
 
     *mt = NULL;
-    if (semi != NULL)
+    if (semi != NULL) {
         t = str_trim((struct str){t.p, (size_t)(semi - t.p)});
+    }
     for (i = 0; i < SYN_ARRAY_LEN(types); i++) {
         int rank = types[i].rank;
 
@@ -138,8 +141,9 @@ disc_type_rank(const char *type, const char *href, const char *title, char **mt)
               disc_mentions(href, "atom") || disc_mentions(title, "feed") ||
               disc_mentions(title, "rss") || disc_mentions(title, "atom")))
             return -1;
-        if (disc_mentions(title, "comment") || disc_mentions(href, "comment"))
+        if (disc_mentions(title, "comment") || disc_mentions(href, "comment")) {
             rank += 3;
+        }
         *mt = syn_strdup(types[i].type);
         return *mt != NULL ? rank : -2;
     }
@@ -173,8 +177,9 @@ disc_collect(struct disc_walk *w, const GumboNode *node, size_t depth)
 
             /* HTML: only the first <base> with an href counts. */
             w->base_seen = true;
-            if (url_resolve(w->page_url, href->value, &b, NULL) == SYN_OK)
+            if (url_resolve(w->page_url, href->value, &b, NULL) == SYN_OK) {
                 w->base = b;
+            }
         }
     }
     if (node->v.element.tag == GUMBO_TAG_LINK &&
@@ -193,8 +198,9 @@ disc_collect(struct disc_walk *w, const GumboNode *node, size_t depth)
         w->links[w->n_links++] = &node->v.element;
     }
     kids = &node->v.element.children;
-    for (i = 0; i < kids->length; i++)
+    for (i = 0; i < kids->length; i++) {
         disc_collect(w, kids->data[i], depth + 1);
+    }
 }
 
 static int
@@ -231,8 +237,9 @@ discover_feeds(const char *html, size_t len, const char *page_url,
         !(url_is_http(page_url) || disc_scheme_is(page_url, "file")))
         return syn_err_set(err, SYN_EINVAL, "page URL must be absolute");
     page_is_file = disc_scheme_is(page_url, "file");
-    if (len > SYN_MAX_HTML_BYTES)
+    if (len > SYN_MAX_HTML_BYTES) {
         len = SYN_MAX_HTML_BYTES; /* NOTE: truncates, SYN_MAX_HTML_BYTES */
+    }
     opts.max_errors = SYN_MAX_HTML_ERRORS;
     doc = gumbo_parse_with_options(&opts, html, len);
     if (doc == NULL)
@@ -307,16 +314,18 @@ discover_feeds(const char *html, size_t len, const char *page_url,
             }
         }
         st = disc_push(out, url, t, mt, rank);
-        if (st != SYN_OK)
+        if (st != SYN_OK) {
             st = syn_err_set(err, st, "out of memory");
+        }
     }
     /* Stable sort of the new entries by rank (qsort is not stable:
      * insertion sort over a few dozen entries). */
     for (i = first + 1; i < out->n_feeds; i++) {
         struct discover_feed f = out->feeds[i];
 
-        for (k = i; k > first && disc_cmp(&out->feeds[k - 1], &f) > 0; k--)
+        for (k = i; k > first && disc_cmp(&out->feeds[k - 1], &f) > 0; k--) {
             out->feeds[k] = out->feeds[k - 1];
+        }
         out->feeds[k] = f;
     }
 out:
@@ -347,10 +356,11 @@ discover_fallbacks(const char *page_url, struct discover_list *out,
         char *u = NULL;
 
         st = url_resolve(page_url, root_paths[i], &u, err);
-        if (st == SYN_OK && disc_has(out, u))
+        if (st == SYN_OK && disc_has(out, u)) {
             syn_free(u);
-        else if (st == SYN_OK)
+        } else if (st == SYN_OK) {
             st = disc_push(out, u, NULL, NULL, 10);
+        }
     }
     /* The page's directory, when it is not the root. */
     path = strstr(page_url, "://");
@@ -361,15 +371,17 @@ discover_fallbacks(const char *page_url, struct discover_list *out,
             char *u = NULL;
 
             st = url_resolve(dir, dir_paths[i], &u, err);
-            if (st == SYN_OK && disc_has(out, u))
+            if (st == SYN_OK && disc_has(out, u)) {
                 syn_free(u);
-            else if (st == SYN_OK)
+            } else if (st == SYN_OK) {
                 st = disc_push(out, u, NULL, NULL, 10);
+            }
         }
     }
     syn_free(dir);
-    if (st == SYN_ENOMEM)
+    if (st == SYN_ENOMEM) {
         syn_err_set(err, st, "out of memory");
+    }
     return st;
 }
 
@@ -383,8 +395,9 @@ discover_sniff(const char *content_type, const char *body, size_t len)
     struct str ct = str_trim(str_from_cstr(content_type));
     size_t i;
 
-    if (b.len >= 3 && memcmp(b.p, "\xef\xbb\xbf", 3) == 0)
+    if (b.len >= 3 && memcmp(b.p, "\xef\xbb\xbf", 3) == 0) {
         b = (struct str){b.p + 3, b.len - 3};
+    }
     b = str_trim(b);
     /* An XML prolog may precede an XHTML page: look past it. */
     if (str_has_prefix_nocase(b, "<?xml")) {

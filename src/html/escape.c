@@ -68,16 +68,20 @@ html_escape_append(struct buf *b, const char *s, size_t len)
             break;
         }
         }
-        if (i > run)
+        if (i > run) {
             st = buf_append(b, s + run, i - run);
-        if (st == SYN_OK && rep[0] != '\0')
+        }
+        if (st == SYN_OK && rep[0] != '\0') {
             st = buf_append_str(b, rep);
+        }
         i += skip;
         run = i;
     }
-    if (st == SYN_OK && len > run)
+    if (st == SYN_OK && len > run) {
         st = buf_append(b, s + run, len - run);
-    if (st != SYN_OK)
+    }
+    if (st != SYN_OK) {
         buf_truncate(b, start_len);
+    }
     return st;
 }

@@ -35,8 +35,9 @@ html_excerpt_doc(const struct html_doc *doc, const char *base_url,
 
     if (max_words == 0 || (out_html == NULL && out_text == NULL))
         return SYN_OK;
-    if (max_words > SIZE_MAX / 4)
+    if (max_words > SIZE_MAX / 4) {
         max_words = SIZE_MAX / 4;
+    }
     o.limit_units = max_words * 2;
     st = html_doc_walk(doc, &o, err);
     if (st == SYN_OK) {
@@ -47,10 +48,12 @@ html_excerpt_doc(const struct html_doc *doc, const char *base_url,
         st = html_doc_walk(doc, &o, err);
     }
     if (st != SYN_OK) {
-        if (out_html != NULL)
+        if (out_html != NULL) {
             buf_truncate(out_html, html_start);
-        if (out_text != NULL)
+        }
+        if (out_text != NULL) {
             buf_truncate(out_text, text_start);
+        }
     }
     return st;
 }

@@ -307,8 +307,9 @@ is_ws(char c)
 static void
 fp_fail(struct fp *p, enum syn_status st)
 {
-    if (p->st == SYN_OK)
+    if (p->st == SYN_OK) {
         p->st = st;
+    }
 }
 
 static void
@@ -316,8 +317,9 @@ fp_append(struct fp *p, struct buf *b, const char *s, size_t n)
 {
     enum syn_status st = buf_append(b, s, n);
 
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         fp_fail(p, st);
+    }
 }
 
 enum ref_result { REF_LITERAL, REF_DECODED, REF_BAIL };
@@ -360,8 +362,9 @@ ref_decode(const char *s, size_t len, size_t i, bool in_attr, char out[4],
     }
     if (!ascii_isalnum((unsigned char)s[j]))
         return REF_LITERAL;
-    for (k = j; k < len && ascii_isalnum((unsigned char)s[k]); k++)
+    for (k = j; k < len && ascii_isalnum((unsigned char)s[k]); k++) {
         ;
+    }
     if (k < len && s[k] == ';') {
         size_t n = k - j, lo = 0, hi = SYN_ARRAY_LEN(named_refs);
 
@@ -375,10 +378,11 @@ ref_decode(const char *s, size_t len, size_t i, bool in_attr, char out[4],
                 *end = k + 1;
                 return REF_DECODED;
             }
-            if (c < 0)
+            if (c < 0) {
                 lo = mid + 1;
-            else
+            } else {
                 hi = mid; /* greater, or longer with s[j..k) as prefix */
+            }
         }
         return REF_BAIL;
     }
@@ -496,8 +500,9 @@ text_add(struct fp *p, size_t from, size_t to)
         p->bail = true;
         return;
     }
-    for (i = start; i < p->text.len && p->text_ws; i++)
+    for (i = start; i < p->text.len && p->text_ws; i++) {
         p->text_ws = is_ws(p->text.data[i]);
+    }
 }
 
 static void
@@ -516,8 +521,9 @@ el_push(struct fp *p, GumboNode *n, GumboTag tag, const char *name,
     e->name = name;
     e->name_len = name_len;
     e->kid0 = p->n_kids;
-    if (p->depth > 1)
+    if (p->depth > 1) {
         p->n_open[tag]++;
+    }
 }
 
 /* Close the current element: its children move into the arena. */
@@ -528,8 +534,9 @@ el_pop(struct fp *p)
     size_t n = p->n_kids - e->kid0;
     GumboVector *v = &e->node->v.element.children;
 
-    if (p->depth > 0)
+    if (p->depth > 0) {
         p->n_open[e->tag]--;
+    }
     v->length = v->capacity = (unsigned)n;
     if (n > 0) {
         v->data = arena_alloc(p->a, n * sizeof(void *));
@@ -633,8 +640,9 @@ close_item(struct fp *p, GumboTag a, GumboTag b)
                 if (ck == FC_FORMAT || ck == FC_A)
                     return false;
             }
-            while (p->depth >= i)
+            while (p->depth >= i) {
                 el_pop(p);
+            }
             return true;
         }
         if (tag_kind(t) == FC_NO_P)
@@ -657,8 +665,9 @@ close_cell(struct fp *p)
         enum fp_class c = tag_kind(p->stack[i - 1].tag);
 
         if (c == FC_CELL) {
-            while (p->depth >= i)
+            while (p->depth >= i) {
                 el_pop(p);
+            }
             return;
         }
         if (c >= FC_TABLE && c <= FC_TR)
@@ -693,11 +702,13 @@ table_part_start(struct fp *p, enum fp_class c)
     if (c == FC_COL)
         return current_tag(p) == GUMBO_TAG_COLGROUP;
     close_cell(p);
-    if (current_tag(p) == GUMBO_TAG_TR && c != FC_CELL)
+    if (current_tag(p) == GUMBO_TAG_TR && c != FC_CELL) {
         el_pop(p);
+    }
     if (tag_kind(current_tag(p)) == FC_TSECTION && p->depth > 1 &&
-        c == FC_TSECTION)
+        c == FC_TSECTION) {
         el_pop(p);
+    }
     if (c == FC_TSECTION)
         return current_tag(p) == GUMBO_TAG_TABLE;
     if (current_tag(p) == GUMBO_TAG_TABLE &&
@@ -829,8 +840,9 @@ close_through(struct fp *p, GumboTag tag, enum fp_class c)
         if (ck == FC_FORMAT || ck == FC_A)
             return false;
     }
-    while (p->depth >= i)
+    while (p->depth >= i) {
         el_pop(p);
+    }
     return true;
 }
 
@@ -841,11 +853,13 @@ static bool
 close_table_part(struct fp *p, GumboTag tag, enum fp_class c)
 {
     close_cell(p);
-    if (c != FC_TR && current_tag(p) == GUMBO_TAG_TR)
+    if (c != FC_TR && current_tag(p) == GUMBO_TAG_TR) {
         el_pop(p);
+    }
     if (c == FC_TABLE && tag_kind(current_tag(p)) == FC_TSECTION &&
-        p->depth > 1)
+        p->depth > 1) {
         el_pop(p);
+    }
     if (p->depth <= 1 || current_tag(p) != tag)
         return false;
     el_pop(p);
@@ -932,8 +946,9 @@ raw_text(struct fp *p, GumboTag tag, const char *name, size_t name_len)
         size_t k;
 
         fp_append(p, &p->text, s + p->i, end - p->i);
-        for (k = p->i; k < end && p->text_ws; k++)
+        for (k = p->i; k < end && p->text_ws; k++) {
             p->text_ws = is_ws(s[k]);
+        }
         text_flush(p);
     }
     el_pop(p);
@@ -957,8 +972,9 @@ attribute(struct fp *p)
     GumboAttribute *at;
     char *name;
 
-    while (i < len && is_name_char(s[i]))
+    while (i < len && is_name_char(s[i])) {
         i++;
+    }
     name_len = i - name0;
     if (i >= len || (!is_ws(s[i]) && s[i] != '/' && s[i] != '>' && s[i] != '='))
         return false;
@@ -969,13 +985,15 @@ attribute(struct fp *p)
             str_ncasecmp(p->attrs[j]->name, s + name0, name_len) == 0)
             return false; /* duplicate: dropped with an error */
     }
-    while (i < len && is_ws(s[i]))
+    while (i < len && is_ws(s[i])) {
         i++;
+    }
     buf_reset(&p->value);
     if (i < len && s[i] == '=') {
         i++;
-        while (i < len && is_ws(s[i]))
+        while (i < len && is_ws(s[i])) {
             i++;
+        }
         if (i >= len || s[i] == '>')
             return false;
         if (s[i] == '"' || s[i] == '\'') {
@@ -1009,8 +1027,9 @@ attribute(struct fp *p)
         fp_fail(p, SYN_ENOMEM);
         return true;
     }
-    for (j = 0; j < name_len; j++)
+    for (j = 0; j < name_len; j++) {
         name[j] = (char)ascii_tolower((unsigned char)name[j]);
+    }
     at->attr_namespace = GUMBO_ATTR_NAMESPACE_NONE;
     at->name = name;
     at->value = arena_strndup(p->a, p->value.data != NULL ? p->value.data : "",
@@ -1034,27 +1053,31 @@ tag(struct fp *p)
     char lower[32];
     GumboTag t;
 
-    if (end)
+    if (end) {
         i++;
+    }
     name0 = i;
-    while (i < len && is_name_char(s[i]))
+    while (i < len && is_name_char(s[i])) {
         i++;
+    }
     name_len = i - name0;
     if (i >= len || (!is_ws(s[i]) && s[i] != '/' && s[i] != '>'))
         return false;
     if (name_len < sizeof(lower)) {
         size_t k;
 
-        for (k = 0; k < name_len; k++)
+        for (k = 0; k < name_len; k++) {
             lower[k] = (char)ascii_tolower((unsigned char)s[name0 + k]);
+        }
         t = gumbo_tagn_enum(lower, (unsigned)name_len);
     } else {
         t = GUMBO_TAG_UNKNOWN;
     }
     p->n_attrs = 0;
     for (;;) {
-        while (i < len && is_ws(s[i]))
+        while (i < len && is_ws(s[i])) {
             i++;
+        }
         if (i >= len)
             return false;
         if (s[i] == '>')
@@ -1180,14 +1203,17 @@ html_fast_parse(const char *html, size_t len, struct arena *a, GumboNode **root,
     for (i = 1; i < p->depth; i++) {
         enum fp_class c = tag_kind(p->stack[i].tag);
 
-        if (c >= FC_TABLE && c <= FC_CELL)
+        if (c >= FC_TABLE && c <= FC_CELL) {
             p->bail = true; /* table parts left open: not tried */
+        }
     }
-    while (p->depth > 0 && p->st == SYN_OK)
+    while (p->depth > 0 && p->st == SYN_OK) {
         el_pop(p); /* what is open at the end is closed there */
+    }
     st = p->st;
-    if (st == SYN_OK && !p->bail)
+    if (st == SYN_OK && !p->bail) {
         *root = r;
+    }
     buf_fini(&p->text);
     buf_fini(&p->value);
     syn_free(p->kids);

@@ -25,20 +25,24 @@ media_image(const char *media_url, const char *base_url, char **out,
         size_t i;
 
         for (i = 0; media_url[i] != '\0' && st == SYN_OK; i++) {
-            if (media_url[i] == '"')
+            if (media_url[i] == '"') {
                 st = buf_append_str(&html, "&quot;");
-            else if (media_url[i] == '&')
+            } else if (media_url[i] == '&') {
                 st = buf_append_str(&html, "&amp;");
-            else
+            } else {
                 st = buf_append_char(&html, media_url[i]);
+            }
         }
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_append_str(&html, "\">");
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = html_doc_parse(html.data, html.len, &doc, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = html_doc_walk(doc, &o, err);
+    }
     html_doc_free(doc);
     buf_fini(&html);
     if (st == SYN_OK && *out != NULL && !url_is_http(*out)) {
@@ -65,8 +69,9 @@ html_lead_image(const char *html, size_t len, const char *media_url,
     if (html == NULL || len == 0)
         return SYN_OK;
     st = html_doc_parse(html, len, &doc, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = html_doc_walk(doc, &o, err);
+    }
     html_doc_free(doc);
     if (st == SYN_OK && *out != NULL && !url_is_http(*out)) {
         syn_free(*out);

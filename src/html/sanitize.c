@@ -40,8 +40,9 @@ html_sanitize_with(const char *html, size_t len, const char *base_url,
     size_t start = out->len;
     enum syn_status st;
 
-    if (fast_used != NULL)
+    if (fast_used != NULL) {
         *fast_used = false;
+    }
     if (parser == HTML_PARSER_AUTO && len <= SYN_MAX_HTML_BYTES &&
         is_plain_text(html, len)) {
         st = html_escape_append(out, html, len);
@@ -57,7 +58,8 @@ html_sanitize_with(const char *html, size_t len, const char *base_url,
         return st;
     st = html_doc_walk(doc, &o, err);
     html_doc_free(doc);
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         buf_truncate(out, start);
+    }
     return st;
 }

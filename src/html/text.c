@@ -16,7 +16,8 @@ html_text(const char *html, size_t len, struct buf *out, struct syn_err *err)
         return st;
     st = html_doc_walk(doc, &o, err);
     html_doc_free(doc);
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         buf_truncate(out, start);
+    }
     return st;
 }

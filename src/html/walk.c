@@ -354,10 +354,11 @@ walk_fail(struct walker *w, enum syn_status st)
 {
     if (w->st == SYN_OK) {
         w->st = st;
-        if (st == SYN_ENOMEM)
+        if (st == SYN_ENOMEM) {
             syn_err_set(w->err, st, "out of memory while walking HTML");
-        else if (st == SYN_ETOOBIG)
+        } else if (st == SYN_ETOOBIG) {
             syn_err_set(w->err, st, "HTML output past its size limit");
+        }
     }
 }
 
@@ -369,8 +370,9 @@ out_str(struct walker *w, const char *s)
     if (w->html == NULL || w->st != SYN_OK)
         return;
     st = buf_append_str(w->html, s);
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         walk_fail(w, st);
+    }
 }
 
 static void
@@ -381,8 +383,9 @@ out_esc(struct walker *w, struct buf *b, const char *s, size_t len)
     if (b == NULL || w->st != SYN_OK)
         return;
     st = html_escape_append(b, s, len);
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         walk_fail(w, st);
+    }
 }
 
 static void
@@ -393,8 +396,9 @@ out_raw(struct walker *w, struct buf *b, const char *s, size_t len)
     if (b == NULL || w->st != SYN_OK)
         return;
     st = buf_append(b, s, len);
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         walk_fail(w, st);
+    }
 }
 
 /* ---- URLs --------------------------------------------------------------- */
@@ -433,10 +437,12 @@ clean_url(struct walker *w, const char *raw, size_t len)
     struct syn_err ignored;
 
     buf_reset(&w->url);
-    while (start < end && (unsigned char)raw[start] <= 0x20)
+    while (start < end && (unsigned char)raw[start] <= 0x20) {
         start++;
-    while (end > start && (unsigned char)raw[end - 1] <= 0x20)
+    }
+    while (end > start && (unsigned char)raw[end - 1] <= 0x20) {
         end--;
+    }
     if (end - start > SYN_MAX_URL_BYTES)
         return false;
     for (i = start; i < end; i++) {
@@ -468,8 +474,9 @@ clean_url(struct walker *w, const char *raw, size_t len)
     buf_reset(&w->url);
     if (url_is_safe_scheme(resolved)) {
         st = buf_append_str(&w->url, resolved);
-        if (st != SYN_OK)
+        if (st != SYN_OK) {
             walk_fail(w, st);
+        }
     }
     syn_free(resolved);
     return w->url.len > 0 && w->st == SYN_OK;
@@ -484,23 +491,29 @@ attr_out(struct walker *w, const char *name, const char *value, size_t len)
     if (w->st != SYN_OK)
         return;
     st = buf_append_char(&w->scratch, ' ');
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_append_str(&w->scratch, name);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = buf_append(&w->scratch, "=\"", 2);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = html_escape_append(&w->scratch, value, len);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = buf_append_char(&w->scratch, '"');
-    if (st != SYN_OK)
+    }
+    if (st != SYN_OK) {
         walk_fail(w, st);
+    }
 }
 
 static void
 attr_url(struct walker *w, const char *name, const char *value)
 {
-    if (clean_url(w, value, strlen(value)))
+    if (clean_url(w, value, strlen(value))) {
         attr_out(w, name, w->url.data, w->url.len);
+    }
 }
 
 /* srcset: "url [descriptor], url [descriptor]..." (HTML 4.8.4.3.10);
@@ -518,11 +531,13 @@ attr_srcset(struct walker *w, const char *name, const char *v)
         size_t u0, u1, d0, d1;
         bool desc_ok = true, last = false;
 
-        while (i < n && (ascii_isspace((unsigned char)v[i]) || v[i] == ','))
+        while (i < n && (ascii_isspace((unsigned char)v[i]) || v[i] == ',')) {
             i++;
+        }
         u0 = i;
-        while (i < n && !ascii_isspace((unsigned char)v[i]))
+        while (i < n && !ascii_isspace((unsigned char)v[i])) {
             i++;
+        }
         u1 = i;
         while (u1 > u0 && v[u1 - 1] == ',') {
             u1--;
@@ -532,24 +547,29 @@ attr_srcset(struct walker *w, const char *name, const char *v)
             break;
         d0 = d1 = i;
         if (!last) {
-            while (i < n && ascii_isspace((unsigned char)v[i]))
+            while (i < n && ascii_isspace((unsigned char)v[i])) {
                 i++;
+            }
             d0 = i;
-            while (i < n && v[i] != ',')
+            while (i < n && v[i] != ',') {
                 i++;
+            }
             d1 = i;
-            while (d1 > d0 && ascii_isspace((unsigned char)v[d1 - 1]))
+            while (d1 > d0 && ascii_isspace((unsigned char)v[d1 - 1])) {
                 d1--;
+            }
         }
         if (d1 > d0) {
             size_t k;
 
             for (k = d0; k < d1 - 1; k++) {
-                if (!ascii_isdigit((unsigned char)v[k]) && v[k] != '.')
+                if (!ascii_isdigit((unsigned char)v[k]) && v[k] != '.') {
                     desc_ok = false;
+                }
             }
-            if (d1 - d0 < 2 || (v[d1 - 1] != 'w' && v[d1 - 1] != 'x'))
+            if (d1 - d0 < 2 || (v[d1 - 1] != 'w' && v[d1 - 1] != 'x')) {
                 desc_ok = false;
+            }
         }
         if (!desc_ok || !clean_url(w, v + u0, u1 - u0))
             continue;
@@ -558,19 +578,24 @@ attr_srcset(struct walker *w, const char *name, const char *v)
         if (memchr(w->url.data, ',', w->url.len) != NULL ||
             memchr(w->url.data, ' ', w->url.len) != NULL)
             continue;
-        if (out.len > 0)
+        if (out.len > 0) {
             st = buf_append(&out, ", ", 2);
-        if (st == SYN_OK)
+        }
+        if (st == SYN_OK) {
             st = buf_append(&out, w->url.data, w->url.len);
-        if (st == SYN_OK && d1 > d0)
+        }
+        if (st == SYN_OK && d1 > d0) {
             st = buf_append_char(&out, ' ');
-        if (st == SYN_OK && d1 > d0)
+        }
+        if (st == SYN_OK && d1 > d0) {
             st = buf_append(&out, v + d0, d1 - d0);
+        }
     }
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         walk_fail(w, st);
-    else if (out.len > 0)
+    } else if (out.len > 0) {
         attr_out(w, name, out.data, out.len);
+    }
     buf_fini(&out);
 }
 
@@ -580,8 +605,9 @@ is_small_number(const char *v, bool allow_minus)
 {
     size_t i = 0, n = strlen(v);
 
-    if (allow_minus && n > 0 && v[0] == '-')
+    if (allow_minus && n > 0 && v[0] == '-') {
         i = 1;
+    }
     if (n == i || n - i > 6)
         return false;
     for (; i < n; i++) {
@@ -635,64 +661,81 @@ write_attrs(struct walker *w, GumboTag t, const GumboElement *el)
         if (strcmp(n, "title") == 0) {
             attr_out(w, n, v, strlen(v));
         } else if (strcmp(n, "lang") == 0) {
-            if (is_lang(v))
+            if (is_lang(v)) {
                 attr_out(w, n, v, strlen(v));
+            }
         } else if (strcmp(n, "dir") == 0) {
-            if (is_one_of(v, dirs, SYN_ARRAY_LEN(dirs)))
+            if (is_one_of(v, dirs, SYN_ARRAY_LEN(dirs))) {
                 attr_out(w, n, v, strlen(v));
+            }
         } else if (strcmp(n, "href") == 0) {
             /* walk_element() already cleaned it into w->url (a link's only
              * URL attribute): resolving costs a libcurl parse */
-            if (t == GUMBO_TAG_A)
+            if (t == GUMBO_TAG_A) {
                 attr_out(w, n, w->url.data, w->url.len);
+            }
         } else if (strcmp(n, "cite") == 0) {
             if (t == GUMBO_TAG_BLOCKQUOTE || t == GUMBO_TAG_Q ||
-                t == GUMBO_TAG_DEL || t == GUMBO_TAG_INS)
+                t == GUMBO_TAG_DEL || t == GUMBO_TAG_INS) {
                 attr_url(w, n, v);
+            }
         } else if (strcmp(n, "datetime") == 0) {
-            if (t == GUMBO_TAG_TIME || t == GUMBO_TAG_DEL || t == GUMBO_TAG_INS)
+            if (t == GUMBO_TAG_TIME || t == GUMBO_TAG_DEL ||
+                t == GUMBO_TAG_INS) {
                 attr_out(w, n, v, strlen(v));
+            }
         } else if (strcmp(n, "alt") == 0) {
-            if (t == GUMBO_TAG_IMG)
+            if (t == GUMBO_TAG_IMG) {
                 attr_out(w, n, v, strlen(v));
+            }
         } else if (strcmp(n, "width") == 0 || strcmp(n, "height") == 0) {
             if ((t == GUMBO_TAG_IMG || t == GUMBO_TAG_VIDEO) &&
-                is_small_number(v, false))
+                is_small_number(v, false)) {
                 attr_out(w, n, v, strlen(v));
+            }
         } else if (strcmp(n, "poster") == 0) {
-            if (t == GUMBO_TAG_VIDEO)
+            if (t == GUMBO_TAG_VIDEO) {
                 attr_url(w, n, v);
+            }
         } else if (strcmp(n, "src") == 0) {
             /* img writes its own src (lazy loading, pixels) */
             if (t == GUMBO_TAG_VIDEO || t == GUMBO_TAG_AUDIO ||
-                t == GUMBO_TAG_SOURCE)
+                t == GUMBO_TAG_SOURCE) {
                 attr_url(w, n, v);
+            }
         } else if (strcmp(n, "type") == 0) {
-            if (t == GUMBO_TAG_SOURCE)
+            if (t == GUMBO_TAG_SOURCE) {
                 attr_out(w, n, v, strlen(v));
-            else if (t == GUMBO_TAG_OL && strlen(v) == 1 &&
-                     strchr("1aAiI", v[0]) != NULL)
+            } else if (t == GUMBO_TAG_OL && strlen(v) == 1 &&
+                       strchr("1aAiI", v[0]) != NULL) {
                 attr_out(w, n, v, 1);
+            }
         } else if (strcmp(n, "colspan") == 0 || strcmp(n, "rowspan") == 0) {
             if ((t == GUMBO_TAG_TD || t == GUMBO_TAG_TH) &&
-                is_small_number(v, false))
+                is_small_number(v, false)) {
                 attr_out(w, n, v, strlen(v));
+            }
         } else if (strcmp(n, "scope") == 0) {
-            if (t == GUMBO_TAG_TH && is_one_of(v, scopes, 4))
+            if (t == GUMBO_TAG_TH && is_one_of(v, scopes, 4)) {
                 attr_out(w, n, v, strlen(v));
+            }
         } else if (strcmp(n, "span") == 0) {
             if ((t == GUMBO_TAG_COL || t == GUMBO_TAG_COLGROUP) &&
-                is_small_number(v, false))
+                is_small_number(v, false)) {
                 attr_out(w, n, v, strlen(v));
+            }
         } else if (strcmp(n, "start") == 0) {
-            if (t == GUMBO_TAG_OL && is_small_number(v, true))
+            if (t == GUMBO_TAG_OL && is_small_number(v, true)) {
                 attr_out(w, n, v, strlen(v));
+            }
         } else if (strcmp(n, "reversed") == 0) {
-            if (t == GUMBO_TAG_OL)
+            if (t == GUMBO_TAG_OL) {
                 attr_out(w, n, "", 0);
+            }
         } else if (strcmp(n, "value") == 0) {
-            if (t == GUMBO_TAG_LI && is_small_number(v, true))
+            if (t == GUMBO_TAG_LI && is_small_number(v, true)) {
                 attr_out(w, n, v, strlen(v));
+            }
         }
     }
 }
@@ -754,8 +797,9 @@ dim_at_most(const char *v, long max)
 
     if (v == NULL || !ascii_isdigit((unsigned char)v[0]))
         return false;
-    for (i = 0; ascii_isdigit((unsigned char)v[i]) && n <= max; i++)
+    for (i = 0; ascii_isdigit((unsigned char)v[i]) && n <= max; i++) {
         n = n * 10 + (v[i] - '0');
+    }
     return n <= max;
 }
 
@@ -784,10 +828,12 @@ image_is_pixel(const GumboElement *el, const char *url)
 
     /* judge the sizes that would be written, so that the output is judged
      * the same way when sanitized again */
-    if (wd != NULL && !is_small_number(wd, false))
+    if (wd != NULL && !is_small_number(wd, false)) {
         wd = NULL;
-    if (ht != NULL && !is_small_number(ht, false))
+    }
+    if (ht != NULL && !is_small_number(ht, false)) {
         ht = NULL;
+    }
     if ((dim_at_most(wd, 1) && (ht == NULL || dim_at_most(ht, 1))) ||
         (dim_at_most(ht, 1) && wd == NULL) || dim_at_most(wd, 0) ||
         dim_at_most(ht, 0))
@@ -832,8 +878,9 @@ url_host(const char *u, char *host, size_t cap)
     n = (size_t)(e - p);
     if (n == 0 || n >= cap)
         return false;
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         host[i] = (char)ascii_tolower((unsigned char)p[i]);
+    }
     host[n] = '\0';
     return true;
 }
@@ -845,8 +892,9 @@ id_len(const char *p)
 {
     size_t n = 0;
 
-    while (ascii_isalnum((unsigned char)p[n]) || p[n] == '-' || p[n] == '_')
+    while (ascii_isalnum((unsigned char)p[n]) || p[n] == '-' || p[n] == '_') {
         n++;
+    }
     return p[n] == '\0' || strchr("/?#&", p[n]) != NULL ? n : 0;
 }
 
@@ -976,8 +1024,9 @@ token_end(struct walker *w)
     sentence =
         w->tok_all_closers ? w->tok_sentence : is_sentence_end(w->tok_last);
     w->tok_sentence = sentence;
-    if (sentence && w->o->mode == WALK_COUNT && w->units <= w->o->limit_units)
+    if (sentence && w->o->mode == WALK_COUNT && w->units <= w->o->limit_units) {
         w->o->plan->best_sentence = w->units;
+    }
 }
 
 static void
@@ -987,8 +1036,9 @@ block_boundary(struct walker *w, bool at_end)
     w->space_pending = false;
     w->sep_pending = w->any_token;
     if (at_end && w->o->mode == WALK_COUNT && w->units > 0 &&
-        w->units <= w->o->limit_units)
+        w->units <= w->o->limit_units) {
         w->o->plan->best_block = w->units;
+    }
 }
 
 /* Before text is written inside the open elements: they are not empty. */
@@ -997,8 +1047,9 @@ mark_content(struct walker *w)
 {
     size_t i;
 
-    for (i = w->depth; i > 0 && !w->stack[i - 1].has_content; i--)
+    for (i = w->depth; i > 0 && !w->stack[i - 1].has_content; i--) {
         w->stack[i - 1].has_content = true;
+    }
 }
 
 static void stop_excerpt(struct walker *w);
@@ -1014,8 +1065,9 @@ space_before_empty(struct walker *w)
 
     if (w->html == NULL)
         return;
-    while (i > 0 && !w->stack[i - 1].has_content)
+    while (i > 0 && !w->stack[i - 1].has_content) {
         i--;
+    }
     at = i < w->depth ? w->stack[i].start_pos : w->html->len;
     st = buf_append_char(w->html, ' ');
     if (st != SYN_OK) {
@@ -1024,8 +1076,9 @@ space_before_empty(struct walker *w)
     }
     memmove(w->html->data + at + 1, w->html->data + at, w->html->len - 1 - at);
     w->html->data[at] = ' ';
-    for (; i < w->depth; i++)
+    for (; i < w->depth; i++) {
         w->stack[i].start_pos++;
+    }
 }
 
 /* Text in a normalizing mode: tokens counted, whitespace collapsed. */
@@ -1073,8 +1126,9 @@ text_measure(struct walker *w, const char *s, size_t len)
             w->tok_all_closers = true;
             if (w->sep_pending || w->space_pending) {
                 /* between blocks the HTML needs no space; the text does */
-                if (w->space_pending && !w->sep_pending)
+                if (w->space_pending && !w->sep_pending) {
                     space_before_empty(w);
+                }
                 out_raw(w, w->text, " ", 1);
             }
             w->sep_pending = w->space_pending = false;
@@ -1221,8 +1275,9 @@ insert_before_end_tags(struct walker *w, const char *s)
     while (at >= 4 && d != NULL && d[at - 1] == '>') {
         size_t k = at - 1;
 
-        while (k > 0 && ascii_isalnum((unsigned char)d[k - 1]))
+        while (k > 0 && ascii_isalnum((unsigned char)d[k - 1])) {
             k--;
+        }
         if (k < 2 || k == at - 1 || d[k - 1] != '/' || d[k - 2] != '<')
             break;
         at = k - 2;
@@ -1253,8 +1308,9 @@ stop_excerpt(struct walker *w)
 
     w->stopped = true;
     for (i = w->depth; i > 0 && !w->stack[i - 1].has_content; i--) {
-        if (w->html != NULL && !w->stack[i - 1].discarded)
+        if (w->html != NULL && !w->stack[i - 1].discarded) {
             buf_truncate(w->html, w->stack[i - 1].start_pos);
+        }
         w->stack[i - 1].discarded = true;
     }
     /* "...end of a sentence. …" but "...mid-senten…" and "…。…" */
@@ -1264,8 +1320,9 @@ stop_excerpt(struct walker *w)
         insert_before_end_tags(w, ell);
     }
     out_raw(w, w->text, ell, strlen(ell));
-    if (w->o->plan != NULL)
+    if (w->o->plan != NULL) {
         w->o->plan->last_is_sentence = w->tok_sentence;
+    }
 }
 
 static void walk_node(struct walker *w, const GumboNode *n, size_t depth);
@@ -1279,8 +1336,9 @@ block_separator(struct walker *w)
     if (w->o->mode != WALK_SANITIZE || w->html == NULL || w->html->len == 0 ||
         w->html->data[w->html->len - 1] == '\n')
         return;
-    if (w->pre_start)
+    if (w->pre_start) {
         out_raw(w, w->html, "\n", 1); /* the parser eats one after <pre> */
+    }
     w->pre_start = false;
     out_raw(w, w->html, "\n", 1);
 }
@@ -1352,8 +1410,9 @@ walk_img(struct walker *w, const GumboElement *el)
     if (w->o->mode == WALK_IMAGE) {
         if (!image_is_icon(el, w->url.data)) {
             *w->o->image = syn_strndup(w->url.data, w->url.len);
-            if (*w->o->image == NULL)
+            if (*w->o->image == NULL) {
                 walk_fail(w, SYN_ENOMEM);
+            }
             w->stopped = true;
         }
         return;
@@ -1362,15 +1421,19 @@ walk_img(struct walker *w, const GumboElement *el)
         return;
     buf_reset(&w->scratch);
     attr_out(w, "src", w->url.data, w->url.len);
-    for (i = 0, v = NULL; i < SYN_ARRAY_LEN(lazy_srcset_attrs) && !v; i++)
+    for (i = 0, v = NULL; i < SYN_ARRAY_LEN(lazy_srcset_attrs) && !v; i++) {
         v = attr_get(el, lazy_srcset_attrs[i]);
-    if (v == NULL)
+    }
+    if (v == NULL) {
         v = attr_get(el, "srcset");
-    if (v != NULL)
+    }
+    if (v != NULL) {
         attr_srcset(w, "srcset", v);
+    }
     write_attrs(w, GUMBO_TAG_IMG, el);
-    if (w->st == SYN_OK)
+    if (w->st == SYN_OK) {
         open_el(w, GUMBO_TAG_IMG, true);
+    }
 }
 
 static void
@@ -1386,8 +1449,10 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
     bool written = false;
 
     if (el->tag_namespace != GUMBO_NAMESPACE_HTML || r.action == TAG_DROP) {
-        if (t == GUMBO_TAG_IFRAME && el->tag_namespace == GUMBO_NAMESPACE_HTML)
+        if (t == GUMBO_TAG_IFRAME &&
+            el->tag_namespace == GUMBO_NAMESPACE_HTML) {
             walk_iframe(w, el);
+        }
         return;
     }
     if ((excerpt || w->o->mode == WALK_TEXT) && t == GUMBO_TAG_BR) {
@@ -1397,8 +1462,9 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
     }
     if (excerpt && (r.flags & F_MEDIA))
         return;
-    if (text && (r.flags & F_BLOCK))
+    if (text && (r.flags & F_BLOCK)) {
         block_boundary(w, false);
+    }
     if (t == GUMBO_TAG_IMG) {
         walk_img(w, el);
         return;
@@ -1407,39 +1473,47 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
         (w->depth == 0 || (w->stack[w->depth - 1].tag != GUMBO_TAG_VIDEO &&
                            w->stack[w->depth - 1].tag != GUMBO_TAG_AUDIO)))
         return;
-    if (t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2)
+    if (t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2) {
         as = GUMBO_TAG_H3; /* below the page's own title */
+    }
     if (t == GUMBO_TAG_A) {
         const char *href = attr_get(el, "href");
         bool ok = href != NULL && clean_url(w, href, strlen(href));
 
         if (ok && is_ad_link(w->url.data))
             return; /* an ad: no text worth keeping */
-        if (!ok)
+        if (!ok) {
             r.action = TAG_UNWRAP; /* no usable href: keep the text only */
+        }
     }
     if (r.action == TAG_KEEP && !nest_conflict(w, as)) {
         buf_reset(&w->scratch);
         write_attrs(w, t, el);
-        if (t == GUMBO_TAG_A)
+        if (t == GUMBO_TAG_A) {
             attr_out(w, "rel", "nofollow noopener noreferrer", 28);
-        else if (t == GUMBO_TAG_VIDEO || t == GUMBO_TAG_AUDIO)
+        } else if (t == GUMBO_TAG_VIDEO || t == GUMBO_TAG_AUDIO) {
             attr_out(w, "controls", "", 0);
+        }
         if (w->st != SYN_OK)
             return;
         open_el(w, as, (r.flags & F_VOID) != 0);
         written = true;
     }
-    if (!written && (r.flags & F_BLOCK))
+    if (!written && (r.flags & F_BLOCK)) {
         block_separator(w); /* unwrapped block: keep its text apart */
-    if (!(r.flags & F_VOID))
+    }
+    if (!(r.flags & F_VOID)) {
         walk_children(w, n, depth);
-    if (w->depth > mark && w->st == SYN_OK)
+    }
+    if (w->depth > mark && w->st == SYN_OK) {
         close_el(w);
-    if (!written && (r.flags & F_BLOCK))
+    }
+    if (!written && (r.flags & F_BLOCK)) {
         block_separator(w);
-    if (text && (r.flags & F_BLOCK) && !w->stopped)
+    }
+    if (text && (r.flags & F_BLOCK) && !w->stopped) {
         block_boundary(w, true);
+    }
 }
 
 static void
@@ -1468,8 +1542,9 @@ walk_node(struct walker *w, const GumboNode *n, size_t depth)
         if (w->depth > 0 &&
             (tag_policy[w->stack[w->depth - 1].tag].flags & F_TABLE) && !ws)
             break; /* would be foster-parented: never written there */
-        if (w->pre_start && len > 0 && s[0] == '\n')
+        if (w->pre_start && len > 0 && s[0] == '\n') {
             out_raw(w, w->html, "\n", 1); /* the parser eats one */
+        }
         w->pre_start = false;
         out_esc(w, w->html, s, len);
         break;
@@ -1535,20 +1610,23 @@ scan_depth(const char *s, size_t len)
             break;
         j = (size_t)(lt - s) + 1;
         end = j < len && s[j] == '/';
-        if (end)
+        if (end) {
             j++;
+        }
         if (j >= len || !ascii_isalpha((unsigned char)s[j])) {
             i = j;
             continue;
         }
-        for (k = j; k < len && ascii_isalnum((unsigned char)s[k]); k++)
+        for (k = j; k < len && ascii_isalnum((unsigned char)s[k]); k++) {
             ;
+        }
         n = k - j;
         same = depth > 0 && open[depth - 1].n == n &&
                str_ncasecmp(open[depth - 1].p, s + j, n) == 0;
         if (end) {
-            if (same)
+            if (same) {
                 depth--;
+            }
         } else if (is_void_name(s + j, n)) {
             /* no content */
         } else if (same && is_self_closing_kind(s + j, n)) {
@@ -1578,8 +1656,9 @@ html_doc_parse_with(const char *html, size_t len, enum html_parser parser,
     struct html_doc *doc;
     size_t n;
 
-    if (fast_used != NULL)
+    if (fast_used != NULL) {
         *fast_used = false;
+    }
     if (len > SYN_MAX_HTML_BYTES)
         return syn_err_set(err, SYN_ETOOBIG, "HTML longer than %u bytes",
                            SYN_MAX_HTML_BYTES);
@@ -1600,8 +1679,9 @@ html_doc_parse_with(const char *html, size_t len, enum html_parser parser,
         }
         if (root != NULL) {
             doc->root = root;
-            if (fast_used != NULL)
+            if (fast_used != NULL) {
                 *fast_used = true;
+            }
             *out = doc;
             return SYN_OK;
         }
@@ -1659,21 +1739,27 @@ html_doc_walk(const struct html_doc *doc, const struct walk_opts *o,
     w.err = err;
     w.base =
         o->base_url != NULL && url_is_http(o->base_url) ? o->base_url : NULL;
-    if (o->mode == WALK_SANITIZE || o->mode == WALK_EXCERPT)
+    if (o->mode == WALK_SANITIZE || o->mode == WALK_EXCERPT) {
         w.html = o->html;
-    if (o->mode == WALK_EXCERPT || o->mode == WALK_TEXT)
+    }
+    if (o->mode == WALK_EXCERPT || o->mode == WALK_TEXT) {
         w.text = o->text;
+    }
     buf_init(&w.scratch, SYN_MAX_FIELD_BYTES);
     buf_init(&w.url, SYN_MAX_URL_BYTES + 1);
-    if (o->mode == WALK_IMAGE)
+    if (o->mode == WALK_IMAGE) {
         *o->image = NULL;
-    if (root->type == GUMBO_NODE_ELEMENT)
+    }
+    if (root->type == GUMBO_NODE_ELEMENT) {
         walk_children(&w, root, 0);
+    }
     token_end(&w);
-    while (w.depth > 0 && w.st == SYN_OK)
+    while (w.depth > 0 && w.st == SYN_OK) {
         close_el(&w); /* only after a stop: the walk closes what it opens */
-    if (o->mode == WALK_COUNT)
+    }
+    if (o->mode == WALK_COUNT) {
         o->plan->total = w.units;
+    }
     buf_fini(&w.scratch);
     buf_fini(&w.url);
     return w.st;

@@ -48,8 +48,9 @@ static void
 set_some(struct tpl_tree *t, struct tpl_val *map, const char *key,
          const char *s)
 {
-    if (s != NULL && s[0] != '\0')
+    if (s != NULL && s[0] != '\0') {
         SYN_IGNORE(tpl_set_str(t, map, key, s));
+    }
 }
 
 /* Render `<base>.txt` (no HTML escaping) into text and `<base>.html` into
@@ -179,11 +180,13 @@ set_paragraphs(struct tpl_tree *t, const char *body)
         struct tpl_val *line;
 
         /* A form's textarea sends CRLF: the CR is part of the line end. */
-        if (len > 0 && p[len - 1] == '\r')
+        if (len > 0 && p[len - 1] == '\r') {
             len--;
+        }
         if (len > 0) {
-            if (lines == NULL)
+            if (lines == NULL) {
                 lines = tpl_set_list(t, tpl_list_add_map(t, paras), "lines");
+            }
             line = tpl_list_add_map(t, lines);
             SYN_IGNORE(tpl_set_bool(t, line, "br", tpl_list_len(lines) > 1));
             SYN_IGNORE(tpl_set_strn(t, line, "text", p, len));
@@ -191,8 +194,9 @@ set_paragraphs(struct tpl_tree *t, const char *body)
             lines = NULL; /* a blank line ends the paragraph */
         }
         p += n;
-        if (*p == '\n')
+        if (*p == '\n') {
             p++;
+        }
     }
 }
 
@@ -288,9 +292,10 @@ digest_cache_new(void)
     sodium_bin2hex(c->mark + 1, 17, r, sizeof(r));
     c->mark[MARK_LEN - 1] = '@';
     c->mark[MARK_LEN] = '\0';
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 3; i++) {
         snprintf(c->stand_in[i], sizeof(c->stand_in[i]), "%s%c", c->mark,
                  "NPU"[i]);
+    }
     for (i = 0; i < DIGEST_CACHE_SLOTS; i++) {
         buf_init(&c->slot[i].key, SYN_MAX_MESSAGE_BYTES);
         buf_init(&c->slot[i].text, SYN_MAX_MESSAGE_BYTES);
@@ -308,8 +313,9 @@ digest_cache_reset(struct digest_cache *c)
 {
     size_t i;
 
-    for (i = 0; c != NULL && i < DIGEST_CACHE_SLOTS; i++)
+    for (i = 0; c != NULL && i < DIGEST_CACHE_SLOTS; i++) {
         c->slot[i].used = false;
+    }
 }
 
 void
@@ -359,8 +365,9 @@ cache_key(struct digest_cache *c, const struct digest_view *v)
                     v->intro != NULL ? v->intro : "", named);
     for (i = 0; st == SYN_OK && i < v->n_stories; i++) {
         st = buf_append_char(&c->key, '\x1f');
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = buf_append_str(&c->key, v->stories[i].article_url);
+        }
     }
     return st;
 }
@@ -381,19 +388,22 @@ splice(const struct digest_cache *c, const char *p, bool html,
         st = buf_append(out, p, (size_t)(q - p));
         if (which == NULL || q[MARK_LEN] == '\0') {
             /* not ours after all: keep it as it is */
-            if (st == SYN_OK)
+            if (st == SYN_OK) {
                 st = buf_append(out, q, MARK_LEN);
+            }
             p = q + MARK_LEN;
             continue;
         }
         v = values[which - "NPU"];
-        if (st == SYN_OK && v != NULL)
+        if (st == SYN_OK && v != NULL) {
             st = html ? tpl_escape_html(out, v, strlen(v))
                       : tpl_escape_text(out, v, strlen(v));
+        }
         p = q + MARK_LEN + 1;
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_append_str(out, p);
+    }
     return st;
 }
 
@@ -451,8 +461,9 @@ plan_part(const struct digest_cache *c, const struct buf *body,
             }
             off = pl->data.len;
             st = buf_append(&pl->data, p, (size_t)(lend - p));
-            if (st == SYN_OK)
+            if (st == SYN_OK) {
                 st = buf_append_char(&pl->data, '\0');
+            }
             if (st != SYN_OK)
                 break;
             pl->seg[pl->n].raw = true;
@@ -464,8 +475,9 @@ plan_part(const struct digest_cache *c, const struct buf *body,
         }
         p = lend;
     }
-    if (st == SYN_OK && pl->ok)
+    if (st == SYN_OK && pl->ok) {
         st = plan_encoded(pl, run, end);
+    }
     return st;
 }
 
@@ -488,9 +500,10 @@ plan_emit(const struct digest_cache *c, const struct part_plan *pl,
         }
         buf_reset(scratch);
         st = splice(c, p, html, values, scratch);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = mime_qp_encode(out, scratch->len > 0 ? scratch->data : "",
                                 scratch->len);
+        }
     }
     return st;
 }
@@ -535,17 +548,21 @@ cache_slot_get(struct digest_cache *c, const struct tpl_set *tpl,
     buf_reset(&s->html);
     buf_reset(&s->key);
     w = *v;
-    if (w.recipient_name != NULL && w.recipient_name[0] != '\0')
+    if (w.recipient_name != NULL && w.recipient_name[0] != '\0') {
         w.recipient_name = c->stand_in[0];
+    }
     w.preferences_url = c->stand_in[1];
     w.unsubscribe_url = c->stand_in[2];
     st = digest_render(tpl, &w, &s->text, &s->html, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_append(&s->key, c->key.data, c->key.len);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = plan_part(c, &s->text, &s->qtext);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = plan_part(c, &s->html, &s->qhtml);
+    }
     if (st != SYN_OK)
         return syn_err_set(err, st, "render: %s", syn_strerror(st));
     s->hash = h;
@@ -574,8 +591,9 @@ digest_render_cached(struct digest_cache *c, const struct tpl_set *tpl,
     values[1] = v->preferences_url;
     values[2] = v->unsubscribe_url;
     st = splice(c, buf_cstr(&s->text), false, values, text);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = splice(c, buf_cstr(&s->html), true, values, html);
+    }
     if (st != SYN_OK) {
         buf_truncate(text, tlen);
         buf_truncate(html, hlen);
@@ -605,14 +623,16 @@ render_encoded(struct digest_cache *c, const struct tpl_set *tpl,
     values[1] = v->preferences_url;
     values[2] = v->unsubscribe_url;
     for (i = 0; s != NULL && i < 3; i++) {
-        if (values[i] != NULL && !utf8_valid(values[i], strlen(values[i])))
+        if (values[i] != NULL && !utf8_valid(values[i], strlen(values[i]))) {
             s = NULL; /* mime_build() will say what is wrong */
+        }
     }
     if (s == NULL || !s->qtext.ok || !s->qhtml.ok)
         return digest_render_cached(c, tpl, v, text, html, err);
     st = plan_emit(c, &s->qtext, false, values, &c->scratch, text);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = plan_emit(c, &s->qhtml, true, values, &c->scratch, html);
+    }
     if (st != SYN_OK) {
         buf_truncate(text, tlen);
         buf_truncate(html, hlen);
@@ -639,9 +659,10 @@ digest_signed_link(const struct mail_identity *id, const char *path,
         return syn_err_set(err, SYN_EINVAL, "signed link needs a subscriber");
     snprintf(subject, sizeof(subject), "%" PRId64, subscriber_id);
     st = buf_printf(out, "%s%s?t=", id->base_url, path);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = token_sign(id->key, id->key_len, (enum token_purpose)purpose,
                         subject, expires, out, err);
+    }
     if (st != SYN_OK) {
         buf_truncate(out, len0);
         return syn_err_set(err, st, "signed link: %s", syn_strerror(st));
@@ -659,11 +680,13 @@ list_label(const char *base_url, char out[128])
 
     h = h != NULL ? h + 3 : base_url;
     n = strcspn(h, ":/?#");
-    if (n > 100)
+    if (n > 100) {
         n = 100;
+    }
     snprintf(out, 128, "digest.%.*s", (int)n, h);
-    if (n == 0)
+    if (n == 0) {
         snprintf(out, 128, "digest.localhost");
+    }
 }
 
 /* Fill the From fields of m from id->from, copying into name/addr. */
@@ -729,15 +752,18 @@ digest_compose_cached(struct digest_cache *c, const struct mail_identity *id,
     buf_init(&text, SYN_MAX_MESSAGE_BYTES);
     buf_init(&html, SYN_MAX_MESSAGE_BYTES);
     st = set_from(id, &m, from_name, from_addr, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = digest_signed_link(id, "/preferences", TOKEN_PREFERENCES, r->id,
                                 now + DIGEST_PREFERENCES_TTL_S, &prefs, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = digest_signed_link(id, "/unsubscribe", TOKEN_UNSUBSCRIBE, r->id,
                                 now + DIGEST_UNSUBSCRIBE_TTL_S, &unsub, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = buf_printf(&mailto, "mailto:%s?subject=unsubscribe",
                         m.reply_to != NULL ? m.reply_to : from_addr);
+    }
     if (st == SYN_OK) {
         snprintf(heading, sizeof(heading), "Your %s digest", frequency_name);
         snprintf(intro, sizeof(intro), "%zu new %s from our partners.", n,
@@ -755,9 +781,10 @@ digest_compose_cached(struct digest_cache *c, const struct mail_identity *id,
         st = render_encoded(c, id->templates, &v, &text, &html, &m.encoded,
                             err);
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_printf(&subject, "%s: %s (%zu new %s)", id->site_title,
                         heading, n, n == 1 ? "story" : "stories");
+    }
     if (st == SYN_OK) {
         list_label(id->base_url, label);
         m.to_name = r->name;
@@ -796,9 +823,10 @@ digest_compose_confirm(const struct mail_identity *id,
     buf_init(&text, SYN_MAX_MESSAGE_BYTES);
     buf_init(&html, SYN_MAX_MESSAGE_BYTES);
     st = set_from(id, &m, from_name, from_addr, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = digest_signed_link(id, "/subscribe/confirm", TOKEN_CONFIRM, r->id,
                                 now + DIGEST_CONFIRM_TTL_S, &link, err);
+    }
     if (st == SYN_OK) {
         memset(&v, 0, sizeof(v));
         v.site_title = id->site_title;
@@ -808,9 +836,10 @@ digest_compose_confirm(const struct mail_identity *id,
         v.valid_days = DIGEST_CONFIRM_TTL_S / 86400;
         st = digest_render_confirm(id->templates, &v, &text, &html, err);
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_printf(&subject, "%s: please confirm your subscription",
                         id->site_title);
+    }
     if (st == SYN_OK) {
         m.to_name = r->name;
         m.to_addr = r->email;
@@ -841,16 +870,18 @@ digest_compose_notice(const struct mail_identity *id,
     buf_init(&text, SYN_MAX_MESSAGE_BYTES);
     buf_init(&html, SYN_MAX_MESSAGE_BYTES);
     st = set_from(id, &m, from_name, from_addr, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = digest_render_notice(id->templates, v, &text, &html, err);
+    }
     if (st == SYN_OK) {
         m.to_name = r->name;
         m.to_addr = r->email;
         m.subject = subject;
         m.date = now;
         m.auto_submitted = true;
-        if (v->reply_to != NULL)
+        if (v->reply_to != NULL) {
             m.reply_to = v->reply_to;
+        }
         st = build(&m, &text, &html, out, err);
     }
     buf_fini(&text);
@@ -873,10 +904,11 @@ digest_compose_already(const struct mail_identity *id,
     buf_init(&subject, SYN_MAX_HEADER_VALUE);
     st = digest_signed_link(id, "/preferences", TOKEN_PREFERENCES, r->id,
                             now + DIGEST_PREFERENCES_TTL_S, &prefs, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = digest_signed_link(id, "/unsubscribe", TOKEN_UNSUBSCRIBE, r->id,
                                 now + DIGEST_UNSUBSCRIBE_TTL_S, &unsub, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = buf_printf(&body,
                         "Someone, hopefully you, asked to join the partner "
                         "mailing list of %s with this address. It is "
@@ -885,9 +917,11 @@ digest_compose_already(const struct mail_identity *id,
                         "us, use the link below. To stop receiving our "
                         "mail: %s",
                         id->site_title, buf_cstr(&unsub));
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = buf_printf(&subject, "%s: you are already subscribed",
                         id->site_title);
+    }
     if (st == SYN_OK) {
         memset(&v, 0, sizeof(v));
         v.site_title = id->site_title;

@@ -154,10 +154,12 @@ needs_encoding(const char *v, size_t first_room)
     for (p = v; *p != '\0';) {
         const char *q = p;
 
-        while (*q == ' ')
+        while (*q == ' ') {
             q++;
-        while (*q != '\0' && *q != ' ')
+        }
+        while (*q != '\0' && *q != ' ') {
             q++;
+        }
         if ((size_t)(q - p) > room)
             return 1;
         room = SYN_MAIL_LINE_MAX;
@@ -181,8 +183,9 @@ append_encoded_words(struct buf *out, const char *v, size_t *col)
 
         room = SYN_MAIL_LINE_MAX - *col - 1 - EW_OVERHEAD; /* 1: the space */
         chunk = room / 4 * 3;
-        if (chunk > n - off)
+        if (chunk > n - off) {
             chunk = n - off;
+        }
         chunk = utf8_boundary(v + off, chunk);
         if (chunk == 0) /* cannot happen for valid UTF-8 and room >= 4 */
             return SYN_EINVAL;
@@ -213,10 +216,12 @@ append_folded_ascii(struct buf *out, const char *v, size_t *col)
         const char *q = p;
         size_t seg;
 
-        while (*q == ' ')
+        while (*q == ' ') {
             q++;
-        while (*q != '\0' && *q != ' ')
+        }
+        while (*q != '\0' && *q != ' ') {
             q++;
+        }
         seg = (size_t)(q - p);
         if (first) {
             st = buf_append_char(out, ' ');
@@ -226,13 +231,15 @@ append_folded_ascii(struct buf *out, const char *v, size_t *col)
             st = buf_append_str(out, "\r\n");
             *col = 0;
         }
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = buf_append(out, p, seg);
+        }
         *col += seg;
         p = q;
     }
-    if (st == SYN_OK && first)
+    if (st == SYN_OK && first) {
         st = buf_append_char(out, ' ');
+    }
     return st;
 }
 
@@ -248,12 +255,14 @@ mime_header_text(struct buf *out, const char *name, const char *value,
         return st;
     col = strlen(name) + 1;
     st = buf_printf(out, "%s:", name);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = needs_encoding(value, SYN_MAIL_LINE_MAX - col - 1)
                  ? append_encoded_words(out, value, &col)
                  : append_folded_ascii(out, value, &col);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = buf_append_str(out, "\r\n");
+    }
     if (st != SYN_OK) {
         buf_truncate(out, len0);
         return syn_err_set(err, st, "header %s: %s", name, syn_strerror(st));
@@ -272,8 +281,9 @@ quotable(const char *d)
 
         if (c >= 0x80 || ascii_iscntrl(c))
             return 0;
-        if (c == '"' || c == '\\')
+        if (c == '"' || c == '\\') {
             n++; /* escaped with a backslash */
+        }
     }
     /* Quoted, it fits on the first line of any header we write. */
     return n <= 40;
@@ -302,12 +312,14 @@ mime_header_address(struct buf *out, const char *name, const char *display,
     size_t col, len0 = out->len;
     enum syn_status st;
 
-    if (strcmp(name, "List-Id") == 0)
+    if (strcmp(name, "List-Id") == 0) {
         st = label_check(addr, err);
-    else
+    } else {
         st = mime_addr_check(addr, err);
-    if (st == SYN_OK && display != NULL)
+    }
+    if (st == SYN_OK && display != NULL) {
         st = mime_header_value_check(display, err);
+    }
     if (st != SYN_OK)
         return st;
     col = strlen(name) + 1;
@@ -318,14 +330,17 @@ mime_header_address(struct buf *out, const char *name, const char *display,
 
             st = buf_append_str(out, " \"");
             for (p = display; st == SYN_OK && *p != '\0'; p++) {
-                if (*p == '"' || *p == '\\')
+                if (*p == '"' || *p == '\\') {
                     st = buf_append_char(out, '\\');
-                if (st == SYN_OK)
+                }
+                if (st == SYN_OK) {
                     st = buf_append_char(out, *p);
+                }
                 col++;
             }
-            if (st == SYN_OK)
+            if (st == SYN_OK) {
                 st = buf_append_char(out, '"');
+            }
             col += 3;
         } else {
             st = append_encoded_words(out, display, &col);
@@ -336,8 +351,9 @@ mime_header_address(struct buf *out, const char *name, const char *display,
         st = buf_append_str(out, "\r\n");
         col = 0;
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_printf(out, " <%s>\r\n", addr);
+    }
     if (st != SYN_OK) {
         buf_truncate(out, len0);
         return syn_err_set(err, st, "header %s: %s", name, syn_strerror(st));
@@ -369,8 +385,9 @@ static void
 qp_put(struct qp_out *q, const char *p, size_t n)
 {
     if (q->n + n > sizeof(q->chunk)) {
-        if (q->st == SYN_OK)
+        if (q->st == SYN_OK) {
             q->st = buf_append(q->b, q->chunk, q->n);
+        }
         q->n = 0;
     }
     memcpy(q->chunk + q->n, p, n);
@@ -419,10 +436,10 @@ mime_qp_encode(struct buf *out, const char *s, size_t len)
              * end follows it (rule 3 is then moot). */
             while (n < room && i + n < len &&
                    (qp_plain((unsigned char)s[i + n]) ||
-                    ((s[i + n] == ' ' || s[i + n] == '\t') &&
-                     i + n + 1 < len && s[i + n + 1] != '\n' &&
-                     s[i + n + 1] != '\r')))
+                    ((s[i + n] == ' ' || s[i + n] == '\t') && i + n + 1 < len &&
+                     s[i + n + 1] != '\n' && s[i + n + 1] != '\r'))) {
                 n++;
+            }
             qp_put(&q, s + i, n);
             col += n;
             i += n;
@@ -436,11 +453,13 @@ mime_qp_encode(struct buf *out, const char *s, size_t len)
              * rule 3); so are a leading '.' (SMTP dot-stuffing) and the 'F'
              * of a leading "From " (mbox escaping). */
             if ((c == ' ' || c == '\t') &&
-                (i + 1 == len || eol_at(s, len, i + 1) > 0))
+                (i + 1 == len || eol_at(s, len, i + 1) > 0)) {
                 lit = 0;
+            }
             if (col == 0 && (c == '.' || (c == 'F' && len - i >= 5 &&
-                                          memcmp(s + i, "From ", 5) == 0)))
+                                          memcmp(s + i, "From ", 5) == 0))) {
                 lit = 0;
+            }
             if (lit) {
                 rep[0] = (char)c;
                 rlen = 1;
@@ -462,10 +481,12 @@ mime_qp_encode(struct buf *out, const char *s, size_t len)
         col += rlen;
         i++;
     }
-    if (q.st == SYN_OK && q.n > 0)
+    if (q.st == SYN_OK && q.n > 0) {
         q.st = buf_append(out, q.chunk, q.n);
-    if (q.st != SYN_OK)
+    }
+    if (q.st != SYN_OK) {
         buf_truncate(out, len0);
+    }
     return q.st;
 }
 
@@ -486,8 +507,9 @@ mime_date(int64_t t, char out[MIME_DATE_LEN])
         SYN_IGNORE(gmtime_r(&tt, &tm) == NULL);
     }
     /* Years past 9999 do not fit the format; they are not dates of mail. */
-    if (tm.tm_year > 9999 - 1900 || tm.tm_year < -1900)
+    if (tm.tm_year > 9999 - 1900 || tm.tm_year < -1900) {
         tm.tm_year = 9999 - 1900;
+    }
     snprintf(tmp, sizeof(tmp), "%s, %02d %s %04d %02d:%02d:%02d +0000",
              days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
              tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
@@ -499,8 +521,9 @@ random_hex(char *out, size_t nbytes)
 {
     unsigned char r[32];
 
-    if (nbytes > sizeof(r))
+    if (nbytes > sizeof(r)) {
         nbytes = sizeof(r);
+    }
     randombytes_buf(r, nbytes);
     sodium_bin2hex(out, 2 * nbytes + 1, r, nbytes);
 }
@@ -531,14 +554,15 @@ append_list_unsubscribe(struct buf *out, const struct mime_message *m,
 
     if (m->unsub_url != NULL) {
         st = bracket_url_check(m->unsub_url, "unsubscribe URL", err);
-        if (st == SYN_OK &&
-            str_ncasecmp(m->unsub_url, "http", 4) != 0)
+        if (st == SYN_OK && str_ncasecmp(m->unsub_url, "http", 4) != 0) {
             st = syn_err_set(err, SYN_EINVAL, "unsubscribe URL not http(s)");
+        }
     }
     if (st == SYN_OK && m->unsub_mailto != NULL) {
         st = bracket_url_check(m->unsub_mailto, "unsubscribe mailto", err);
-        if (st == SYN_OK && str_ncasecmp(m->unsub_mailto, "mailto:", 7) != 0)
+        if (st == SYN_OK && str_ncasecmp(m->unsub_mailto, "mailto:", 7) != 0) {
             st = syn_err_set(err, SYN_EINVAL, "unsubscribe mailto bad");
+        }
     }
     if (st != SYN_OK)
         return st;
@@ -548,14 +572,17 @@ append_list_unsubscribe(struct buf *out, const struct mime_message *m,
         st = buf_printf(out, "%s<%s>", sep, m->unsub_url);
         sep = ",\r\n ";
     }
-    if (st == SYN_OK && m->unsub_mailto != NULL)
+    if (st == SYN_OK && m->unsub_mailto != NULL) {
         st = buf_printf(out, "%s<%s>", sep, m->unsub_mailto);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = buf_append_str(out, "\r\n");
+    }
     /* RFC 8058: the POST body a mail client sends for one click. */
-    if (st == SYN_OK && m->unsub_url != NULL)
+    if (st == SYN_OK && m->unsub_url != NULL) {
         st = buf_append_str(out, "List-Unsubscribe-Post: "
                                  "List-Unsubscribe=One-Click\r\n");
+    }
     return st;
 }
 
@@ -566,16 +593,19 @@ append_part(struct buf *out, const char *boundary, const char *type,
     enum syn_status st = SYN_OK;
     size_t n = strlen(body);
 
-    if (boundary != NULL)
+    if (boundary != NULL) {
         st = buf_printf(out, "\r\n--%s\r\n", boundary);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = buf_printf(out,
                         "Content-Type: %s; charset=UTF-8\r\n"
                         "Content-Transfer-Encoding: quoted-printable\r\n"
                         "\r\n",
                         type);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = encoded ? buf_append(out, body, n) : mime_qp_encode(out, body, n);
+    }
     return st;
 }
 
@@ -640,15 +670,19 @@ mime_build(const struct mime_message *m, struct buf *out, struct syn_err *err)
         return syn_err_set(err, SYN_EINVAL, "libsodium unavailable");
     mime_date(m->date, date);
     st = buf_printf(out, "Date: %s\r\n", date);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = mime_header_address(out, "From", m->from_name, m->from_addr,
                                  err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = mime_header_address(out, "To", m->to_name, m->to_addr, err);
-    if (st == SYN_OK && m->reply_to != NULL)
+    }
+    if (st == SYN_OK && m->reply_to != NULL) {
         st = mime_header_address(out, "Reply-To", NULL, m->reply_to, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = mime_header_text(out, "Subject", m->subject, err);
+    }
     if (st == SYN_OK && m->message_id != NULL) {
         st = buf_printf(out, "Message-ID: %s\r\n", m->message_id);
     } else if (st == SYN_OK) {
@@ -658,19 +692,24 @@ mime_build(const struct mime_message *m, struct buf *out, struct syn_err *err)
         st = buf_printf(out, "Message-ID: <%s.%lld@%s>\r\n", rnd,
                         (long long)m->date, domain);
     }
-    if (st == SYN_OK && m->list_id != NULL)
+    if (st == SYN_OK && m->list_id != NULL) {
         st = mime_header_address(out, "List-Id", m->list_name, m->list_id,
                                  err);
-    if (st == SYN_OK && (m->unsub_url != NULL || m->unsub_mailto != NULL))
+    }
+    if (st == SYN_OK && (m->unsub_url != NULL || m->unsub_mailto != NULL)) {
         st = append_list_unsubscribe(out, m, err);
-    if (st == SYN_OK && m->auto_submitted)
+    }
+    if (st == SYN_OK && m->auto_submitted) {
         st = buf_append_str(out, "Auto-Submitted: auto-generated\r\n");
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = buf_append_str(out, "MIME-Version: 1.0\r\n");
+    }
     if (st == SYN_OK && m->html == NULL) {
         st = append_part(out, NULL, "text/plain", m->text, m->encoded);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = buf_append_str(out, "\r\n");
+        }
     } else if (st == SYN_OK) {
         /* "=_" never occurs in quoted-printable text, so the boundary
          * cannot collide with a body line (RFC 2045 section 6.7 note). */
@@ -686,19 +725,23 @@ mime_build(const struct mime_message *m, struct buf *out, struct syn_err *err)
                         "\r\n"
                         "This is a multi-part message in MIME format.\r\n",
                         boundary);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = append_part(out, boundary, "text/plain", m->text,
                              m->encoded);
-        if (st == SYN_OK)
+        }
+        if (st == SYN_OK) {
             st = append_part(out, boundary, "text/html", m->html,
                              m->encoded);
-        if (st == SYN_OK)
+        }
+        if (st == SYN_OK) {
             st = buf_printf(out, "\r\n--%s--\r\n", boundary);
+        }
     }
     if (st != SYN_OK) {
         buf_truncate(out, len0);
-        if (err != NULL && err->code != st)
+        if (err != NULL && err->code != st) {
             syn_err_set(err, st, "message: %s", syn_strerror(st));
+        }
     }
     return st;
 }

@@ -48,8 +48,9 @@ outbox_period_key(enum store_frequency f, int64_t now, char out[24])
                       : f == STORE_FREQ_DAILY ? "%Y-%m-%d"
                                               : "%Y-%m-%dT%H:%M";
 
-    if (gmtime_r(&t, &tm) == NULL || strftime(out, 24, fmt, &tm) == 0)
+    if (gmtime_r(&t, &tm) == NULL || strftime(out, 24, fmt, &tm) == 0) {
         snprintf(out, 24, "t%" PRId64, now);
+    }
 }
 
 bool
@@ -74,8 +75,9 @@ outbox_backoff(int attempts, int max_attempts)
 
     if (attempts >= max_attempts)
         return 0;
-    for (i = 1; i < attempts && d < OUTBOX_MAX_BACKOFF_S; i++)
+    for (i = 1; i < attempts && d < OUTBOX_MAX_BACKOFF_S; i++) {
         d *= 2;
+    }
     return d < OUTBOX_MAX_BACKOFF_S ? d : OUTBOX_MAX_BACKOFF_S;
 }
 
@@ -114,8 +116,9 @@ topics_split(const char *s, struct topics *t)
         one.p = s;
         one.len = c != NULL ? (size_t)(c - s) : strlen(s);
         one = str_trim(one);
-        if (one.len > 0)
+        if (one.len > 0) {
             t->v[t->n++] = one;
+        }
         s = c != NULL ? c + 1 : NULL;
     }
 }
@@ -148,16 +151,18 @@ article_url(struct arena *a, const char *base, const struct store_item *it)
         unsigned char c = (unsigned char)*p;
 
         if (ascii_isalnum(c)) {
-            if (dash && n > 0 && n < SLUG_MAX - 1)
+            if (dash && n > 0 && n < SLUG_MAX - 1) {
                 slug[n++] = '-';
+            }
             dash = false;
             slug[n++] = (char)ascii_tolower(c);
         } else if (c != '\'') {
             dash = true;
         }
     }
-    while (n > 0 && slug[n - 1] == '-')
+    while (n > 0 && slug[n - 1] == '-') {
         n--;
+    }
     slug[n] = '\0';
     snprintf(url, sizeof(url), "%s/a/%" PRId64 "/%s", base, it->id,
              n > 0 ? slug : "story");
@@ -169,8 +174,9 @@ cands_fini(struct cands *c)
 {
     size_t i;
 
-    for (i = 0; i < c->n_pages; i++)
+    for (i = 0; i < c->n_pages; i++) {
         store_item_list_free(c->pages[i]);
+    }
     syn_free(c->pages);
     syn_free(c->v);
     arena_fini(&c->arena);
@@ -201,10 +207,12 @@ cands_load(struct store *s, const char *base_url, int64_t since,
         pages = syn_realloc(c->pages, (c->n_pages + 1) * sizeof(*pages));
         v = pages == NULL ? NULL
                           : syn_realloc(c->v, (c->n + page->n + 1) * sizeof(*v));
-        if (pages != NULL)
+        if (pages != NULL) {
             c->pages = pages;
-        if (v != NULL)
+        }
+        if (v != NULL) {
             c->v = v;
+        }
         if (pages == NULL || v == NULL) {
             store_item_list_free(page);
             st = syn_err_set(err, SYN_ENOMEM, "digest: out of memory");
@@ -237,8 +245,9 @@ cands_load(struct store *s, const char *base_url, int64_t since,
         q.before_time = page->next_time;
         q.before_id = page->next_id;
     }
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         cands_fini(c);
+    }
     return st;
 }
 
@@ -252,8 +261,9 @@ window_since(const struct store_subscriber *sub, enum store_frequency f,
     int64_t since = sub->last_digest[f];
     int64_t floor = now - OUTBOX_MAX_LOOKBACK * outbox_period_seconds(f);
 
-    if (since <= 0)
+    if (since <= 0) {
         since = now - outbox_period_seconds(f);
+    }
     return since < floor ? floor : since;
 }
 
@@ -337,17 +347,21 @@ outbox_digest_create(struct store *s, const struct mail_identity *id,
             goto out;
         }
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = confirmed_of(s, f, &subs, err);
-    if (st == SYN_OK && dry_run && (cache = digest_cache_new()) == NULL)
+    }
+    if (st == SYN_OK && dry_run && (cache = digest_cache_new()) == NULL) {
         st = syn_err_set(err, SYN_ENOMEM, "digest: out of memory");
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = cands_load(s, id->base_url,
                         now - OUTBOX_MAX_LOOKBACK * outbox_period_seconds(f),
                         &c, err);
+    }
     have_cands = st == SYN_OK;
-    if (have_cands)
+    if (have_cands) {
         stats->stories = c.n;
+    }
     for (i = 0; st == SYN_OK && i < subs->n; i++) {
         const struct store_subscriber *sub = &subs->v[i];
         int64_t since = window_since(sub, f, now);
@@ -383,8 +397,9 @@ outbox_digest_create(struct store *s, const struct mail_identity *id,
         row.subject = subject;
         row.body = (char *)"";
         st = store_outbox_enqueue(s, &row, now, NULL, NULL, err);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = store_subscriber_set_last_digest(s, sub->id, f, now, err);
+        }
     }
 out:
     if (in_tx) {
@@ -392,13 +407,15 @@ out:
          * the serve worker would record a period every minute. */
         bool keep = !(f == STORE_FREQ_INSTANT && stats->queued == 0);
 
-        if (st == SYN_OK && !dry_run && !stats->already && keep)
+        if (st == SYN_OK && !dry_run && !stats->already && keep) {
             st = store_commit(s, err);
-        else
+        } else {
             SYN_IGNORE(store_rollback(s, NULL));
+        }
     }
-    if (have_cands)
+    if (have_cands) {
         cands_fini(&c);
+    }
     digest_cache_free(cache);
     store_subscriber_list_free(subs);
     buf_fini(&msg);
@@ -427,8 +444,9 @@ outbox_digest_preview(struct store *s, const struct mail_identity *id,
         if (st == SYN_OK) {
             n = pick_stories(&c, one->topics, window_since(one, f, now), now,
                              stories);
-            if (n > 0)
+            if (n > 0) {
                 st = compose_for(NULL, id, one, f, stories, n, now, out, err);
+            }
         }
     } else {
         st = confirmed_of(s, f, &subs, err);
@@ -442,11 +460,13 @@ outbox_digest_preview(struct store *s, const struct mail_identity *id,
             }
         }
     }
-    if (st == SYN_OK && n == 0)
+    if (st == SYN_OK && n == 0) {
         st = syn_err_set(err, SYN_ENOTFOUND,
                          "no subscriber with new stories for this digest");
-    if (st == SYN_OK && n_stories != NULL)
+    }
+    if (st == SYN_OK && n_stories != NULL) {
         *n_stories = n;
+    }
     store_subscriber_free(one);
     store_subscriber_list_free(subs);
     cands_fini(&c);
@@ -491,8 +511,9 @@ batch_free(struct batch *b)
 
     if (b == NULL)
         return;
-    for (i = 0; b->bodies != NULL && i < b->list->n; i++)
+    for (i = 0; b->bodies != NULL && i < b->list->n; i++) {
         buf_fini(&b->bodies[i]);
+    }
     syn_free(b->bodies);
     store_mail_list_free(b->list);
     syn_free(b);
@@ -509,8 +530,9 @@ key_inquiry(const char *key)
 
     if (p == NULL)
         return 0;
-    for (p += 8; ascii_isdigit(*p) && n + 1 < sizeof(digits); p++)
+    for (p += 8; ascii_isdigit(*p) && n + 1 < sizeof(digits); p++) {
         digits[n++] = *p;
+    }
     digits[n] = '\0';
     if (str_to_long(digits, 1, 0x7fffffffL, &v) != SYN_OK)
         return 0;
@@ -534,14 +556,14 @@ compose_inquiry(struct sender *sd, const struct store_mail *row,
         return st;
     buf_init(&body, SYN_MAX_MESSAGE_BYTES);
     buf_init(&subject, SYN_MAX_HEADER_VALUE);
-    if (ack)
+    if (ack) {
         st = buf_printf(&body,
                         "Thank you for your interest in building a "
                         "partnership with %s.\n\nWe have received your "
                         "message on behalf of %s and will reply soon.\n\n"
                         "Your message:\n\n%s",
                         id->site_title, inq->organization, inq->message);
-    else
+    } else {
         st = buf_printf(&body,
                         "Organization: %s\nName: %s\nEmail: %s\nWebsite: %s\n"
                         "Country: %s\nKind: %s\n\n%s",
@@ -549,19 +571,22 @@ compose_inquiry(struct sender *sd, const struct store_mail *row,
                         inq->website != NULL ? inq->website : "-",
                         inq->country != NULL ? inq->country : "-", inq->kind,
                         inq->message);
+    }
     /* Subjects are headers: the organization is user input, and a line
      * break in it is turned into a space rather than refused. */
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = ack ? buf_printf(&subject, "%s: we received your message",
                               id->site_title)
                  : buf_printf(&subject, "New partnership inquiry: %s",
                               inq->organization);
+    }
     if (st == SYN_OK) {
         size_t i;
 
         for (i = 0; i < subject.len; i++) {
-            if (ascii_iscntrl(subject.data[i]))
+            if (ascii_iscntrl(subject.data[i])) {
                 subject.data[i] = ' ';
+            }
         }
         memset(&v, 0, sizeof(v));
         v.site_title = id->site_title;
@@ -640,8 +665,9 @@ compose_digest_late(struct sender *sd, const struct store_mail *row,
         goto out;
     }
     if (!sd->have_cache || sd->cache_f != f || sd->cache_until != until) {
-        if (sd->have_cache)
+        if (sd->have_cache) {
             cands_fini(&sd->cache);
+        }
         sd->have_cache = false;
         digest_cache_reset(sd->dcache); /* its stories are gone */
         st = cands_load(sd->s, sd->o->id->base_url,
@@ -684,11 +710,11 @@ compose_late(struct sender *sd, const struct store_mail *row, struct buf *out,
         r.id = sub->id;
         r.email = sub->email;
         r.name = sub->name;
-        if (sub->status == STORE_SUB_CONFIRMED)
+        if (sub->status == STORE_SUB_CONFIRMED) {
             st = digest_compose_already(sd->o->id, &r, sd->now, out, err);
-        else if (sub->status == STORE_SUB_PENDING)
+        } else if (sub->status == STORE_SUB_PENDING) {
             st = digest_compose_confirm(sd->o->id, &r, sd->now, out, err);
-        else /* unsubscribed or bouncing since it was queued */
+        } else /* unsubscribed or bouncing since it was queued */
             st = syn_err_set(err, SYN_EDENIED, "not pending (%s)",
                              store_sub_status_name(sub->status));
         store_subscriber_free(sub);
@@ -715,8 +741,9 @@ sender_claim(struct sender *sd)
     if (sd->o->max_messages > 0) {
         size_t left = sd->o->max_messages - sd->started;
 
-        if (left < limit)
+        if (left < limit) {
             limit = left;
+        }
         if (limit == 0) {
             sd->drained = true;
             return SYN_OK;
@@ -732,18 +759,20 @@ sender_claim(struct sender *sd)
         return SYN_OK;
     }
     b = syn_calloc(1, sizeof(*b));
-    if (b != NULL)
+    if (b != NULL) {
         b->bodies = syn_calloc(list->n, sizeof(*b->bodies));
+    }
     if (b == NULL || b->bodies == NULL) {
         syn_free(b);
         store_mail_list_free(list);
         return syn_err_set(&sd->err, SYN_ENOMEM, "outbox: out of memory");
     }
     b->list = list;
-    if (sd->tail != NULL)
+    if (sd->tail != NULL) {
         sd->tail->next = b;
-    else
+    } else {
         sd->head = b;
+    }
     sd->tail = b;
     return SYN_OK;
 }
@@ -756,8 +785,9 @@ sender_reap(struct sender *sd)
         struct batch *b = sd->head;
 
         sd->head = b->next;
-        if (sd->tail == b)
+        if (sd->tail == b) {
             sd->tail = NULL;
+        }
         batch_free(b);
     }
 }
@@ -776,19 +806,22 @@ record(struct sender *sd, const struct store_mail *row,
     /* No SMTP reply at all (refused, timed out, TLS): the server is the
      * problem, not this mail; trying the rest now would only fail them
      * one by one. */
-    if (res->code == 0 && res->result == SMTP_TEMPFAIL)
+    if (res->code == 0 && res->result == SMTP_TEMPFAIL) {
         sd->stop = true;
+    }
     delay = res->result == SMTP_TEMPFAIL
                 ? outbox_backoff(row->attempts, sd->o->max_attempts)
                 : 0;
-    if (sd->o->log != NULL)
+    if (sd->o->log != NULL) {
         log_warn(sd->o->log, "mail failed mail=%" PRId64 " attempt=%d "
                              "code=%ld retry_in=%" PRId64 " reply=\"%s\"",
                  row->id, row->attempts, res->code, delay, res->reply);
-    if (delay > 0)
+    }
+    if (delay > 0) {
         sd->stats->retry++;
-    else
+    } else {
         sd->stats->failed++;
+    }
     st = store_outbox_mark_failed(sd->s, row->id, res->reply,
                                   delay > 0 ? sd->now + delay : 0, &sd->err);
     if (st == SYN_OK && res->result == SMTP_PERMFAIL) {
@@ -799,8 +832,9 @@ record(struct sender *sd, const struct store_mail *row,
                                           &sd->err);
         if (st == SYN_ENOTFOUND) /* a team address, an inquirer */
             st = SYN_OK;
-        else if (st == SYN_OK && sub_st == STORE_SUB_BOUNCING)
+        else if (st == SYN_OK && sub_st == STORE_SUB_BOUNCING) {
             sd->stats->bounced++;
+        }
     }
     return st;
 }
@@ -961,12 +995,14 @@ outbox_send_due(struct store *s, const struct outbox_send_options *o,
     }
     st = smtp_client_run(client, sender_next, sender_done, sender_round, &sd,
                          err);
-    if (st != SYN_OK && sd.err.code != SYN_OK)
+    if (st != SYN_OK && sd.err.code != SYN_OK) {
         *err = sd.err;
+    }
     /* The client ends every round it starts; should an error have cut
      * one short, what was recorded is still true: keep it. */
-    if (sd.in_tx && store_commit(s, NULL) != SYN_OK)
+    if (sd.in_tx && store_commit(s, NULL) != SYN_OK) {
         SYN_IGNORE(store_rollback(s, NULL));
+    }
     smtp_client_free(client);
     while (sd.head != NULL) {
         struct batch *b = sd.head;
@@ -983,8 +1019,9 @@ outbox_send_due(struct store *s, const struct outbox_send_options *o,
         sd.head = b->next;
         batch_free(b);
     }
-    if (sd.have_cache)
+    if (sd.have_cache) {
         cands_fini(&sd.cache);
+    }
     digest_cache_free(sd.dcache);
     if (st == SYN_OK && sd.stop)
         return syn_err_set(err, SYN_ENET, "mail server unreachable; %zu "

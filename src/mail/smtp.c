@@ -48,8 +48,9 @@ read_cb(char *dst, size_t size, size_t nitems, void *userp)
     struct smtp_slot *s = userp;
     size_t want = size * nitems, left = s->msg.len - s->off;
 
-    if (want > left)
+    if (want > left) {
         want = left;
+    }
     memcpy(dst, s->msg.data + s->off, want);
     s->off += want;
     return want;
@@ -97,8 +98,9 @@ header_cb(char *line, size_t size, size_t nitems, void *userp)
     }
     s->reply[j] = '\0';
     if (j >= 3 && (s->reply[0] == '4' || s->reply[0] == '5') &&
-        ascii_isdigit(s->reply[1]) && ascii_isdigit(s->reply[2]))
+        ascii_isdigit(s->reply[1]) && ascii_isdigit(s->reply[2])) {
         memcpy(s->bad_reply, s->reply, j + 1);
+    }
     return n;
 }
 
@@ -113,8 +115,9 @@ client_fini_slots(struct smtp_client *c)
         struct smtp_slot *s = &c->slots[i];
 
         if (s->easy != NULL) {
-            if (s->busy)
+            if (s->busy) {
                 curl_multi_remove_handle(c->multi, s->easy);
+            }
             curl_easy_cleanup(s->easy);
         }
         curl_slist_free_all(s->rcpt);
@@ -129,8 +132,9 @@ smtp_client_free(struct smtp_client *c)
     if (c == NULL)
         return;
     client_fini_slots(c);
-    if (c->multi != NULL)
+    if (c->multi != NULL) {
         curl_multi_cleanup(c->multi);
+    }
     syn_free(c->url);
     syn_free(c->username);
     syn_free(c->ca_file);
@@ -172,16 +176,18 @@ slot_setup(struct smtp_client *c, struct smtp_slot *s)
      * password goes out only over TLS: with AUTH to another host, a
      * server (or a man in the middle stripping the offer) that does not
      * do STARTTLS gets no mail rather than the password in clear. */
-    if (!c->smtps)
+    if (!c->smtps) {
         SET(CURLOPT_USE_SSL,
             (long)(c->username != NULL && !c->loopback ? CURLUSESSL_ALL
                                                        : CURLUSESSL_TRY));
+    }
     /* Verification stays on (libcurl's default, set anyway so that no
      * build default can turn it off); a private CA is trusted by file. */
     SET(CURLOPT_SSL_VERIFYPEER, 1L);
     SET(CURLOPT_SSL_VERIFYHOST, 2L);
-    if (c->ca_file != NULL)
+    if (c->ca_file != NULL) {
         SET(CURLOPT_CAINFO, c->ca_file);
+    }
     if (c->username != NULL) {
         SET(CURLOPT_USERNAME, c->username);
         SET(CURLOPT_PASSWORD, c->password != NULL ? c->password : "");
@@ -221,25 +227,30 @@ smtp_client_new(const struct smtp_config *cfg, struct smtp_client **out,
     c->loopback = smtp_url_is_loopback(cfg->url);
     c->multi = curl_multi_init();
     c->slots = syn_calloc((size_t)c->n_slots, sizeof(*c->slots));
-    if (c->url == NULL || c->multi == NULL || c->slots == NULL)
+    if (c->url == NULL || c->multi == NULL || c->slots == NULL) {
         st = SYN_ENOMEM;
+    }
     if (st == SYN_OK && cfg->username != NULL && *cfg->username != '\0') {
         c->username = syn_strdup(cfg->username);
         c->password = syn_strdup(cfg->password != NULL ? cfg->password : "");
-        if (c->username == NULL || c->password == NULL)
+        if (c->username == NULL || c->password == NULL) {
             st = SYN_ENOMEM;
+        }
     }
     if (st == SYN_OK && cfg->ca_file != NULL && *cfg->ca_file != '\0' &&
-        (c->ca_file = syn_strdup(cfg->ca_file)) == NULL)
+        (c->ca_file = syn_strdup(cfg->ca_file)) == NULL) {
         st = SYN_ENOMEM;
+    }
     if (st == SYN_OK &&
         (curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
                            (long)c->n_slots) != CURLM_OK ||
          curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->n_slots) !=
-             CURLM_OK))
+             CURLM_OK)) {
         st = SYN_EINVAL;
-    for (i = 0; st == SYN_OK && i < c->n_slots; i++)
+    }
+    for (i = 0; st == SYN_OK && i < c->n_slots; i++) {
         st = slot_setup(c, &c->slots[i]);
+    }
     if (st != SYN_OK) {
         smtp_client_free(c);
         return syn_err_set(err, st, "smtp client: %s", syn_strerror(st));
@@ -271,13 +282,14 @@ classify(struct smtp_slot *s, CURLcode rc, struct smtp_outcome *res)
     } else {
         res->result = SMTP_TEMPFAIL;
     }
-    if (rc != CURLE_OK && code >= 400 && s->bad_reply[0] != '\0')
+    if (rc != CURLE_OK && code >= 400 && s->bad_reply[0] != '\0') {
         snprintf(res->reply, sizeof(res->reply), "%s", s->bad_reply);
-    else if (rc != CURLE_OK)
+    } else if (rc != CURLE_OK) {
         snprintf(res->reply, sizeof(res->reply), "%s",
                  s->errbuf[0] != '\0' ? s->errbuf : curl_easy_strerror(rc));
-    else
+    } else {
         snprintf(res->reply, sizeof(res->reply), "%s", s->reply);
+    }
 }
 
 /* Put msg on the idle slot s. SYN_OK when it is in flight; else *res says
@@ -312,11 +324,13 @@ slot_start(struct smtp_client *c, struct smtp_slot *s,
     s->bad_reply[0] = '\0';
     s->errbuf[0] = '\0';
     rc = curl_easy_setopt(s->easy, CURLOPT_MAIL_FROM, s->from);
-    if (rc == CURLE_OK)
+    if (rc == CURLE_OK) {
         rc = curl_easy_setopt(s->easy, CURLOPT_MAIL_RCPT, s->rcpt);
-    if (rc == CURLE_OK)
+    }
+    if (rc == CURLE_OK) {
         rc = curl_easy_setopt(s->easy, CURLOPT_INFILESIZE_LARGE,
                               (curl_off_t)msg->len);
+    }
     if (rc != CURLE_OK ||
         curl_multi_add_handle(c->multi, s->easy) != CURLM_OK) {
         res->result = SMTP_TEMPFAIL;
@@ -338,8 +352,9 @@ end_round(smtp_round_fn round, void *user, bool *open, enum syn_status *first,
         return;
     *open = false;
     st = round(user);
-    if (st != SYN_OK && *first == SYN_OK)
+    if (st != SYN_OK && *first == SYN_OK) {
         *first = syn_err_set(err, st, "smtp: round: %s", syn_strerror(st));
+    }
 }
 
 enum syn_status
@@ -377,9 +392,10 @@ smtp_client_run(struct smtp_client *c, smtp_next_fn next, smtp_done_fn done,
             } else {
                 in_round = true;
                 st = done(user, &msg, &res);
-                if (st != SYN_OK)
+                if (st != SYN_OK) {
                     first = syn_err_set(err, st, "smtp: done: %s",
                                         syn_strerror(st));
+                }
                 end_round(round, user, &in_round, &first, err);
                 i--; /* the slot is still idle: offer it again */
             }
@@ -388,8 +404,9 @@ smtp_client_run(struct smtp_client *c, smtp_next_fn next, smtp_done_fn done,
         if (busy == 0)
             break;
         if (curl_multi_perform(c->multi, &running) != CURLM_OK) {
-            if (first == SYN_OK)
+            if (first == SYN_OK) {
                 first = syn_err_set(err, SYN_ENET, "smtp: multi failed");
+            }
         }
         finished = 0;
         for (;;) {
@@ -412,16 +429,18 @@ smtp_client_run(struct smtp_client *c, smtp_next_fn next, smtp_done_fn done,
             finished++;
             in_round = true;
             st = done(user, &s->msg, &res);
-            if (st != SYN_OK && first == SYN_OK)
+            if (st != SYN_OK && first == SYN_OK) {
                 first =
                     syn_err_set(err, st, "smtp: done: %s", syn_strerror(st));
+            }
         }
         /* Before next() composes more, and before any more I/O. */
         end_round(round, user, &in_round, &first, err);
         if (finished == 0 &&
             curl_multi_poll(c->multi, NULL, 0, 1000, NULL) != CURLM_OK) {
-            if (first == SYN_OK)
+            if (first == SYN_OK) {
                 first = syn_err_set(err, SYN_ENET, "smtp: poll failed");
+            }
         }
         if (first != SYN_OK && running == 0 && busy > 0) {
             /* libcurl has nothing running yet we wait: cannot happen, but

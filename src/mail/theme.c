@@ -38,8 +38,9 @@ mfiles_fini(struct mfiles *f)
 {
     size_t i;
 
-    for (i = 0; i < f->n; i++)
+    for (i = 0; i < f->n; i++) {
         syn_free(f->v[i].data);
+    }
     f->n = 0;
 }
 
@@ -52,8 +53,9 @@ mfiles_put(struct mfiles *f, const char *name, const char *origin, char *data,
     size_t i;
 
     for (i = 0; i < f->n && m == NULL; i++) {
-        if (strcmp(f->v[i].name, name) == 0)
+        if (strcmp(f->v[i].name, name) == 0) {
             m = &f->v[i];
+        }
     }
     if (m == NULL && f->n == MAIL_THEME_MAX_FILES) {
         syn_free(data);
@@ -83,13 +85,16 @@ read_whole(const char *path, char **out, size_t *out_len, struct syn_err *err)
     if (fp == NULL)
         return syn_err_set(err, SYN_EIO, "%s: %s", path, strerror(errno));
     buf_init(&b, SYN_MAX_TPL_BYTES);
-    while (st == SYN_OK && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+    while (st == SYN_OK && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
         st = buf_append(&b, chunk, n);
-    if (st == SYN_OK && ferror(fp))
+    }
+    if (st == SYN_OK && ferror(fp)) {
         st = SYN_EIO;
+    }
     fclose(fp);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_append(&b, "", 0); /* a buffer even for an empty file */
+    }
     if (st != SYN_OK) {
         buf_fini(&b);
         return syn_err_set(err, st, "%s: %s", path,
@@ -131,8 +136,9 @@ read_overrides(const char *dir, struct mfiles *f, struct syn_err *err)
         if (stat(file, &sb) != 0 || !S_ISREG(sb.st_mode))
             continue;
         st = read_whole(file, &data, &len, err);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = mfiles_put(f, de->d_name, file, data, len, err);
+        }
     }
     closedir(d);
     return st;
@@ -159,10 +165,12 @@ mail_theme_load(const char *dir, struct tpl_set **out, struct syn_err *err)
                           : mfiles_put(f, e->name + 5, e->name, copy, e->len,
                                        err);
     }
-    if (st == SYN_OK && dir != NULL && dir[0] != '\0')
+    if (st == SYN_OK && dir != NULL && dir[0] != '\0') {
         st = read_overrides(dir, f, err);
-    if (st == SYN_OK && (set = tpl_set_new()) == NULL)
+    }
+    if (st == SYN_OK && (set = tpl_set_new()) == NULL) {
         st = syn_err_set(err, SYN_ENOMEM, "out of memory");
+    }
     for (i = 0; st == SYN_OK && i < f->n; i++) {
         st = tpl_set_add(set, f->v[i].name, f->v[i].data, f->v[i].len, err);
         /* tpl says "digest.html:3: what": name the file it came from. */
@@ -185,10 +193,11 @@ mail_theme_load(const char *dir, struct tpl_set **out, struct syn_err *err)
         }
     }
     for (i = 0; st == SYN_OK && i < SYN_ARRAY_LEN(required); i++) {
-        if (!tpl_set_has(set, required[i]))
+        if (!tpl_set_has(set, required[i])) {
             st = syn_err_set(err, SYN_ENOTFOUND,
                              "mail theme: template '%s' is missing",
                              required[i]);
+        }
     }
     mfiles_fini(f);
     syn_free(f);

@@ -887,8 +887,9 @@ fts_field(struct buf *b, const char *text)
 {
     size_t len = text != NULL ? strlen(text) : 0;
 
-    if (len > SYN_MAX_FIELD_BYTES)
+    if (len > SYN_MAX_FIELD_BYTES) {
         len = utf8_boundary(text, SYN_MAX_FIELD_BYTES);
+    }
     return store_fts_prepare_text(text != NULL ? text : "", len, b);
 }
 
@@ -898,8 +899,9 @@ store_item_fts_prepare(const struct store_item *in, struct buf *title,
 {
     enum syn_status st = fts_field(title, in->title);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = fts_field(body, in->text != NULL ? in->text : in->excerpt_text);
+    }
     return st;
 }
 

@@ -663,8 +663,9 @@ sq_outbox_mark_sent(struct store *s, int64_t id, int64_t now,
         return st;
     st = sq_exec(q, sql_outbox_sent, &n, err, "II", id, now);
     st = one_changed(st, n, "mail", err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = sq_exec(q, sql_outbox_body_drop, NULL, err, "I", id);
+    }
     return sq_tx_end(q, &tx, st, err);
 }
 

@@ -57,8 +57,9 @@ arena_alloc(struct arena *a, size_t n)
     size_t rounded, cap;
     void *p;
 
-    if (n == 0)
+    if (n == 0) {
         n = 1;
+    }
     if (n > SIZE_MAX / 2)
         return NULL;
     rounded = (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
@@ -95,8 +96,9 @@ arena_calloc(struct arena *a, size_t n)
 {
     void *p = arena_alloc(a, n);
 
-    if (p != NULL)
+    if (p != NULL) {
         memset(p, 0, n);
+    }
     return p;
 }
 

@@ -28,8 +28,9 @@ void
 buf_reset(struct buf *b)
 {
     b->len = 0;
-    if (b->data != NULL)
+    if (b->data != NULL) {
         b->data[0] = '\0';
+    }
 }
 
 enum syn_status
@@ -44,15 +45,18 @@ buf_reserve(struct buf *b, size_t n)
     if (need <= b->cap)
         return SYN_OK;
     cap = b->cap < 64 ? 64 : b->cap;
-    while (cap < need)
+    while (cap < need) {
         cap = cap > (size_t)-1 / 2 ? need : cap * 2;
-    if (cap > b->max + 1)
+    }
+    if (cap > b->max + 1) {
         cap = b->max + 1;
+    }
     p = syn_realloc(b->data, cap);
     if (p == NULL)
         return SYN_ENOMEM;
-    if (b->data == NULL)
+    if (b->data == NULL) {
         p[0] = '\0';
+    }
     b->data = p;
     b->cap = cap;
     return SYN_OK;
@@ -65,8 +69,9 @@ buf_append(struct buf *b, const void *p, size_t n)
 
     if (st != SYN_OK)
         return st;
-    if (n > 0)
+    if (n > 0) {
         memcpy(b->data + b->len, p, n);
+    }
     b->len += n;
     b->data[b->len] = '\0';
     return SYN_OK;

@@ -35,21 +35,25 @@ log_quote(char *dst, size_t cap, const char *value)
     int quote = value[0] == '\0' || strpbrk(value, " \"=\t") != NULL;
 
     if (cap < 3) {
-        if (cap > 0)
+        if (cap > 0) {
             dst[0] = '\0';
+        }
         return dst;
     }
-    if (quote)
+    if (quote) {
         dst[o++] = '"';
+    }
     for (i = 0; value[i] != '\0' && o + 3 < cap; i++) {
         unsigned char c = (unsigned char)value[i];
 
-        if (c == '"' || c == '\\')
+        if (c == '"' || c == '\\') {
             dst[o++] = '\\';
+        }
         dst[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
     }
-    if (quote)
+    if (quote) {
         dst[o++] = '"';
+    }
     dst[o] = '\0';
     return dst;
 }
@@ -73,11 +77,13 @@ log_write(const struct syn_log *log, enum log_level level, const char *file,
     va_end(ap);
     now = time(NULL);
     if (gmtime_r(&now, &tm) == NULL ||
-        strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
         ts[0] = '\0';
-    if (file != NULL)
+    }
+    if (file != NULL) {
         fprintf(out, "ts=%s level=%s %s src=%s:%d\n", ts, level_names[level],
                 msg, file, line);
-    else
+    } else {
         fprintf(out, "ts=%s level=%s %s\n", ts, level_names[level], msg);
+    }
 }

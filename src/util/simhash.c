@@ -72,19 +72,20 @@ sim_classify(uint32_t cp, uint32_t *lower)
         return SIM_SEP;
     if (cp >= 0xc0 && cp <= 0xde) /* Latin-1 capitals (0xd7 handled) */
         *lower = cp + 0x20;
-    else if (cp == 0x178)
+    else if (cp == 0x178) {
         *lower = 0xff; /* Ÿ */
-    else if (cp >= 0x100 && cp <= 0x17f && cp != 0x130 && cp != 0x131 &&
-             cp != 0x138 && cp != 0x149 && cp != 0x17f)
+    } else if (cp >= 0x100 && cp <= 0x17f && cp != 0x130 && cp != 0x131 &&
+               cp != 0x138 && cp != 0x149 && cp != 0x17f) {
         *lower = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179)
                      ? (cp % 2 == 1 ? cp + 1 : cp)
                      : (cp % 2 == 0 ? cp + 1 : cp);
-    else if (cp >= 0x391 && cp <= 0x3ab && cp != 0x3a2)
+    } else if (cp >= 0x391 && cp <= 0x3ab && cp != 0x3a2) {
         *lower = cp + 0x20; /* Greek capitals */
-    else if (cp >= 0x410 && cp <= 0x42f)
+    } else if (cp >= 0x410 && cp <= 0x42f) {
         *lower = cp + 0x20; /* Cyrillic А..Я */
-    else if (cp >= 0x400 && cp <= 0x40f)
+    } else if (cp >= 0x400 && cp <= 0x40f) {
         *lower = cp + 0x50; /* Cyrillic Ѐ..Џ */
+    }
     return SIM_WORD;
 }
 
@@ -102,8 +103,9 @@ sim_vote(struct sim_state *st, uint64_t h)
 {
     int i;
 
-    for (i = 0; i < 64; i++)
+    for (i = 0; i < 64; i++) {
         st->votes[i] += (h >> i) & 1 ? 1 : -1;
+    }
     st->features++;
 }
 
@@ -111,10 +113,11 @@ static void
 sim_token(struct sim_state *st, uint64_t tok)
 {
     tok = sim_fmix64(tok);
-    if (st->have_prev)
+    if (st->have_prev) {
         sim_vote(st, sim_fmix64(st->prev * 0x9e3779b97f4a7c15ULL ^ tok));
-    else
+    } else {
         st->first = tok;
+    }
     st->prev = tok;
     st->have_prev = true;
     st->tokens++;
@@ -154,24 +157,29 @@ simhash_text(const char *s, size_t len)
         if (c == SIM_SINGLE) {
             uint64_t h = FNV_OFFSET;
 
-            for (k = 0; k < m; k++)
+            for (k = 0; k < m; k++) {
                 h = (h ^ (unsigned char)enc[k]) * FNV_PRIME;
+            }
             sim_token(&st, h);
             continue;
         }
-        for (k = 0; k < m; k++)
+        for (k = 0; k < m; k++) {
             word = (word ^ (unsigned char)enc[k]) * FNV_PRIME;
+        }
         in_word = true;
     }
-    if (in_word)
+    if (in_word) {
         sim_token(&st, word);
+    }
     if (st.tokens == 0)
         return 0;
-    if (st.tokens == 1)
+    if (st.tokens == 1) {
         sim_vote(&st, st.first);
+    }
     for (b = 0; b < 64; b++) {
-        if (st.votes[b] > 0)
+        if (st.votes[b] > 0) {
             fp |= 1ULL << b;
+        }
     }
     return fp;
 }

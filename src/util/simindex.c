@@ -64,15 +64,17 @@ plan(struct simindex *x, size_t d)
     m = d + 2;
     if (m * (m - 1) / 2 <= SYN_SIMINDEX_MAX_TABLES) {
         for (i = 0; i < m; i++) {
-            for (j = i + 1; j < m; j++)
+            for (j = i + 1; j < m; j++) {
                 x->mask[x->n_tables++] = block_mask(i, m) | block_mask(j, m);
+            }
         }
         return;
     }
     m = d + 1;
     if (m <= SYN_SIMINDEX_MAX_TABLES && 64 / m >= SYN_SIMINDEX_MIN_KEY_BITS) {
-        for (i = 0; i < m; i++)
+        for (i = 0; i < m; i++) {
             x->mask[x->n_tables++] = block_mask(i, m);
+        }
     }
 }
 
@@ -102,8 +104,9 @@ simindex_new(int max_distance, struct simindex **out, struct syn_err *err)
             syn_free(x);
             return syn_err_set(err, SYN_ENOMEM, "out of memory");
         }
-        for (i = 0; i < n_heads; i++)
+        for (i = 0; i < n_heads; i++) {
             x->heads[i] = NONE;
+        }
     }
     *out = x;
     return SYN_OK;
@@ -180,8 +183,9 @@ simindex_truncate(struct simindex *x, size_t n)
         size_t t, pos = --x->n;
 
         /* The newest entry heads each of its chains. */
-        for (t = 0; t < x->n_tables; t++)
+        for (t = 0; t < x->n_tables; t++) {
             *chain(x, t, x->e[pos].hash) = x->next[pos * x->n_tables + t];
+        }
     }
 }
 
@@ -210,14 +214,16 @@ simindex_nearest(const struct simindex *x, uint64_t hash, int64_t id,
     size_t best_pos = SIZE_MAX, t, pos;
 
     if (x->n_tables == 0) {
-        for (pos = 0; pos < x->n; pos++)
+        for (pos = 0; pos < x->n; pos++) {
             consider(x, pos, hash, id, group, &best_d, &best_pos);
+        }
     }
     for (t = 0; t < x->n_tables; t++) {
         uint32_t p = *chain(x, t, hash);
 
-        for (; p != NONE; p = x->next[(size_t)p * x->n_tables + t])
+        for (; p != NONE; p = x->next[(size_t)p * x->n_tables + t]) {
             consider(x, p, hash, id, group, &best_d, &best_pos);
+        }
     }
     return best_pos == SIZE_MAX ? 0 : x->e[best_pos].id;
 }

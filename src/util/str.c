@@ -22,8 +22,9 @@ str_trim(struct str s)
         s.p++;
         s.len--;
     }
-    while (s.len > 0 && ascii_isspace((unsigned char)s.p[s.len - 1]))
+    while (s.len > 0 && ascii_isspace((unsigned char)s.p[s.len - 1])) {
         s.len--;
+    }
     return s;
 }
 

@@ -82,8 +82,9 @@ fields_to_unix(const struct fields *f, int64_t *out)
     if (hour > 24 || min > 59 || sec > 60 ||
         (hour == 24 && (min != 0 || sec != 0)))
         return false;
-    if (sec == 60)
+    if (sec == 60) {
         sec = 59;
+    }
     if (f->zone_min < -24 * 60 || f->zone_min > 24 * 60)
         return false;
     *out = time_days_from_civil(f->year, month, day) * SECS_PER_DAY +
@@ -115,8 +116,9 @@ count_digits(const char *s, size_t len, size_t i)
 {
     size_t n = 0;
 
-    while (i + n < len && ascii_isdigit((unsigned char)s[i + n]))
+    while (i + n < len && ascii_isdigit((unsigned char)s[i + n])) {
         n++;
+    }
     return n;
 }
 
@@ -160,13 +162,13 @@ zone_by_name(const char *w, size_t n, int *zone_min)
     /* RFC 822 military zones: A-I = -1..-9, K-M = -10..-12, N-Y = +1..+12
      * (the signs as RFC 822 wrote them; feedparser reads them the same). */
     c = ascii_tolower((unsigned char)w[0]);
-    if (c >= 'a' && c <= 'i')
+    if (c >= 'a' && c <= 'i') {
         *zone_min = -(c - 'a' + 1) * 60;
-    else if (c >= 'k' && c <= 'm')
+    } else if (c >= 'k' && c <= 'm') {
         *zone_min = -(c - 'k' + 10) * 60;
-    else if (c >= 'n' && c <= 'y')
+    } else if (c >= 'n' && c <= 'y') {
         *zone_min = (c - 'n' + 1) * 60;
-    else
+    } else
         return false;
     return true;
 }
@@ -304,8 +306,9 @@ time_parse_iso8601(const char *s, size_t len, int64_t *out)
     if (i < len && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
         size_t j = i + 1;
 
-        while (j < len && s[j] == ' ')
+        while (j < len && s[j] == ' ') {
             j++;
+        }
         nd = count_digits(s, len, j);
         if (nd == 2 || nd == 4 || nd == 6) {
             i = j;
@@ -321,8 +324,9 @@ time_parse_iso8601(const char *s, size_t len, int64_t *out)
                 }
             } else if (nd >= 4) {
                 f.min = digits(s, len, &i, 2);
-                if (nd == 6)
+                if (nd == 6) {
                     f.sec = digits(s, len, &i, 2);
+                }
             }
             if (i < len && (s[i] == '.' || s[i] == ',')) {
                 i++;
@@ -332,8 +336,9 @@ time_parse_iso8601(const char *s, size_t len, int64_t *out)
             }
         }
     }
-    while (i < len && s[i] == ' ')
+    while (i < len && s[i] == ' ') {
         i++;
+    }
     if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
         i++;
     } else if (i < len && (s[i] == '+' || s[i] == '-')) {
@@ -342,8 +347,9 @@ time_parse_iso8601(const char *s, size_t len, int64_t *out)
     } else if (i < len && ascii_isalpha((unsigned char)s[i])) {
         size_t j = i;
 
-        while (j < len && ascii_isalpha((unsigned char)s[j]))
+        while (j < len && ascii_isalpha((unsigned char)s[j])) {
             j++;
+        }
         if (!zone_by_name(s + i, j - i, &f.zone_min))
             return false;
         i = j;
@@ -392,8 +398,9 @@ time_parse_rfc822(const char *s, size_t len, int64_t *out)
                         return false;
                     f.sec = digits(s, len, &i, 2);
                     if (i < len && s[i] == '.' &&
-                        count_digits(s, len, i + 1) > 0)
+                        count_digits(s, len, i + 1) > 0) {
                         i += 1 + count_digits(s, len, i + 1);
+                    }
                 }
             } else if (nd == 4 && f.year < 0) {
                 f.year = digits(s, len, &i, 4);
@@ -410,8 +417,9 @@ time_parse_rfc822(const char *s, size_t len, int64_t *out)
             size_t j = i;
             int m;
 
-            while (j < len && ascii_isalpha((unsigned char)s[j]))
+            while (j < len && ascii_isalpha((unsigned char)s[j])) {
                 j++;
+            }
             if ((m = month_by_name(s + i, j - i)) > 0 && f.month < 0) {
                 f.month = m;
             } else if (is_weekday(s + i, j - i) && f.hour < 0) {
@@ -433,8 +441,9 @@ time_parse_rfc822(const char *s, size_t len, int64_t *out)
     }
     if (f.year < 0 || f.month < 0 || f.day < 0)
         return false;
-    if (year_digits <= 2)
+    if (year_digits <= 2) {
         f.year += f.year < 50 ? 2000 : 1900; /* RFC 2822 section 4.3 */
+    }
     if (pm >= 0) {
         if (f.hour < 1 || f.hour > 12)
             return false;

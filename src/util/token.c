@@ -46,8 +46,9 @@ get_be64(const unsigned char *p)
     uint64_t v = 0;
     int i;
 
-    for (i = 0; i < 8; i++)
+    for (i = 0; i < 8; i++) {
         v = (v << 8) | p[i];
+    }
     return v;
 }
 
@@ -173,7 +174,8 @@ token_verify(const unsigned char *key, size_t key_len,
     st = buf_append(subject_out, raw + TOKEN_HEAD_BYTES, subject_len);
     if (st != SYN_OK)
         return syn_err_set(err, st, "token subject: %s", syn_strerror(st));
-    if (expires_at != NULL)
+    if (expires_at != NULL) {
         *expires_at = exp;
+    }
     return SYN_OK;
 }

@@ -128,8 +128,9 @@ tpl_set_bool(struct tpl_tree *t, struct tpl_val *map, const char *key, bool b)
     if (!is_map(t, map))
         return NULL;
     v = val_new(t, TPL_BOOL);
-    if (v != NULL)
+    if (v != NULL) {
         v->b = b;
+    }
     return map_put(t, map, key, v);
 }
 
@@ -154,10 +155,11 @@ list_put(struct tpl_val *list, struct tpl_val *v)
 {
     if (v == NULL)
         return NULL;
-    if (list->last != NULL)
+    if (list->last != NULL) {
         list->last->next = v;
-    else
+    } else {
         list->first = v;
+    }
     list->last = v;
     list->len++;
     return v;
@@ -352,8 +354,9 @@ count_lines(const char *p, size_t len)
     unsigned n = 0;
     size_t i;
 
-    for (i = 0; i < len; i++)
+    for (i = 0; i < len; i++) {
         n += p[i] == '\n';
+    }
     return n;
 }
 
@@ -427,14 +430,17 @@ compile(struct tpl *t, size_t len, struct syn_err *err)
         }
         sigil = triple ? '{' : src[inner_s];
         if (!triple && (sigil == '#' || sigil == '^' || sigil == '/' ||
-                        sigil == '!' || sigil == '>' || sigil == '&'))
+                        sigil == '!' || sigil == '>' || sigil == '&')) {
             inner_s++;
-        else if (!triple)
+        } else if (!triple) {
             sigil = 0;
-        while (inner_s < inner_e && ascii_isspace(src[inner_s]))
+        }
+        while (inner_s < inner_e && ascii_isspace(src[inner_s])) {
             inner_s++;
-        while (inner_e > inner_s && ascii_isspace(src[inner_e - 1]))
+        }
+        while (inner_e > inner_s && ascii_isspace(src[inner_e - 1])) {
             inner_e--;
+        }
 
         /* Standalone: only blanks around the tag on its line. */
         standalone = false;
@@ -442,16 +448,19 @@ compile(struct tpl *t, size_t len, struct syn_err *err)
         e = j;
         if (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '!' ||
             sigil == '>') {
-            while (k > ts && (src[k - 1] == ' ' || src[k - 1] == '\t'))
+            while (k > ts && (src[k - 1] == ' ' || src[k - 1] == '\t')) {
                 k--;
-            while (e < len && (src[e] == ' ' || src[e] == '\t'))
+            }
+            while (e < len && (src[e] == ' ' || src[e] == '\t')) {
                 e++;
+            }
             if ((k == 0 || src[k - 1] == '\n') &&
                 (e == len || src[e] == '\n' ||
                  (src[e] == '\r' && e + 1 < len && src[e + 1] == '\n'))) {
                 standalone = true;
-                if (e < len)
+                if (e < len) {
                     e += src[e] == '\r' ? 2 : 1;
+                }
             }
         }
         st = add_text(t, src + ts, (standalone ? k : i) - ts, text_line);
@@ -482,14 +491,15 @@ compile(struct tpl *t, size_t len, struct syn_err *err)
         } else {
             enum node_kind kind = N_VAR;
 
-            if (sigil == '#')
+            if (sigil == '#') {
                 kind = N_SECTION;
-            else if (sigil == '^')
+            } else if (sigil == '^') {
                 kind = N_INVERTED;
-            else if (sigil == '>')
+            } else if (sigil == '>') {
                 kind = N_PARTIAL;
-            else if (sigil == '{' || sigil == '&')
+            } else if (sigil == '{' || sigil == '&') {
                 kind = N_RAW;
+            }
             n = node_push(t, kind, line);
             if (n == NULL)
                 return syn_err_set(err, SYN_ENOMEM, "%s: out of memory",
@@ -618,9 +628,9 @@ tpl_escape_html(struct buf *out, const char *s, size_t n)
             rep = "&#39;";
             break;
         default:
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
                 rep = "";
-            else
+            } else
                 continue;
         }
         if (i > run) {
@@ -695,10 +705,12 @@ lookup(const struct render *r, const struct node *n)
 
     if (n->n_parts == 0)
         return r->depth > 0 ? r->stack[r->depth - 1] : NULL;
-    for (i = r->depth; i > 0 && v == NULL; i--)
+    for (i = r->depth; i > 0 && v == NULL; i--) {
         v = map_get(r->stack[i - 1], &n->parts[0]);
-    for (i = 1; i < n->n_parts && v != NULL; i++)
+    }
+    for (i = 1; i < n->n_parts && v != NULL; i++) {
         v = map_get(v, &n->parts[i]);
+    }
     return v;
 }
 
@@ -761,12 +773,13 @@ render_range(struct render *r, const struct tpl *t, size_t from, size_t to)
         case N_RAW:
             v = lookup(r, n);
             if (v != NULL && v->kind == TPL_STR) {
-                if (n->kind == N_VAR && r->escape == TPL_ESCAPE_TEXT)
+                if (n->kind == N_VAR && r->escape == TPL_ESCAPE_TEXT) {
                     st = tpl_escape_text(r->out, v->s, v->len);
-                else if (n->kind == N_VAR)
+                } else if (n->kind == N_VAR) {
                     st = tpl_escape_html(r->out, v->s, v->len);
-                else
+                } else {
                     st = buf_append(r->out, v->s, v->len);
+                }
             } else if (v != NULL && v->kind == TPL_BOOL) {
                 st = buf_append_str(r->out, v->b ? "true" : "false");
             }
@@ -778,16 +791,18 @@ render_range(struct render *r, const struct tpl *t, size_t from, size_t to)
                 const struct tpl_val *item;
 
                 for (item = v->first; item != NULL && st == SYN_OK;
-                     item = item->next)
+                     item = item->next) {
                     st = render_body(r, t, n, i + 1, item);
+                }
             } else if (truthy(v)) {
                 st = render_body(r, t, n, i + 1, v->kind == TPL_MAP ? v : NULL);
             }
             i = n->end;
             break;
         case N_INVERTED:
-            if (!truthy(lookup(r, n)))
+            if (!truthy(lookup(r, n))) {
                 st = render_body(r, t, n, i + 1, NULL);
+            }
             i = n->end;
             break;
         case N_PARTIAL:
@@ -806,9 +821,10 @@ render_range(struct render *r, const struct tpl *t, size_t from, size_t to)
             break;
         }
     }
-    if (st != SYN_OK && (r->err == NULL || r->err->code == SYN_OK))
+    if (st != SYN_OK && (r->err == NULL || r->err->code == SYN_OK)) {
         SYN_IGNORE(syn_err_set(r->err, st, "%s: rendering failed (%s)", t->name,
                                syn_strerror(st)));
+    }
     return st;
 }
 
@@ -839,7 +855,8 @@ tpl_render_as(const struct tpl_set *set, const char *name,
     r.out = out;
     r.err = err;
     r.escape = escape;
-    if (data != NULL)
+    if (data != NULL) {
         r.stack[r.depth++] = data->root;
+    }
     return render_range(&r, t, 0, t->n_nodes);
 }

@@ -86,8 +86,9 @@ url_resolve(const char *base, const char *ref, char **out,
         goto out;
     }
     *out = syn_strdup(s);
-    if (*out == NULL)
+    if (*out == NULL) {
         st = SYN_ENOMEM;
+    }
 out:
     curl_free(s);
     curl_url_cleanup(h);

@@ -220,12 +220,14 @@ canon_append_query(struct buf *b, const char *q)
         }
         p = stop + 1;
     }
-    if (n > 1)
+    if (n > 1) {
         qsort(params, n, sizeof(*params), canon_param_cmp);
+    }
     for (i = 0; i < n && st == SYN_OK; i++) {
         st = buf_append_char(b, i == 0 ? '?' : '&');
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = buf_append(b, params[i].p, params[i].len);
+        }
     }
 out:
     syn_free(params);
@@ -278,19 +280,25 @@ canon_once(const char *url, char **out, struct syn_err *err)
         goto out;
     }
     hlen = strlen(host);
-    for (i = 0; i < hlen; i++)
+    for (i = 0; i < hlen; i++) {
         host[i] = (char)ascii_tolower((unsigned char)host[i]);
-    while (hlen > 1 && host[hlen - 1] == '.')
+    }
+    while (hlen > 1 && host[hlen - 1] == '.') {
         host[--hlen] = '\0';
+    }
     st = buf_printf(&b, "%s://%s", scheme, host);
-    if (st == SYN_OK && port != NULL)
+    if (st == SYN_OK && port != NULL) {
         st = buf_printf(&b, ":%s", port);
-    if (st == SYN_OK && path[0] != '/')
+    }
+    if (st == SYN_OK && path[0] != '/') {
         st = buf_append_char(&b, '/');
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = canon_append_escaped(&b, path, strlen(path));
-    if (st == SYN_OK && query != NULL)
+    }
+    if (st == SYN_OK && query != NULL) {
         st = canon_append_query(&b, query);
+    }
     if (st != SYN_OK) {
         st = syn_err_set(err, st,
                          st == SYN_ETOOBIG ? "canonical URL too long"
@@ -298,8 +306,9 @@ canon_once(const char *url, char **out, struct syn_err *err)
         goto out;
     }
     *out = buf_take(&b);
-    if (*out == NULL)
+    if (*out == NULL) {
         st = syn_err_set(err, SYN_ENOMEM, "out of memory");
+    }
 out:
     curl_free(scheme);
     curl_free(host);

@@ -46,8 +46,9 @@ utf8_decode(const char *s, size_t len, uint32_t *cp)
 size_t
 utf8_encode(uint32_t cp, char out[4])
 {
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
         cp = 0xFFFD;
+    }
     if (cp < 0x80) {
         out[0] = (char)cp;
         return 1;

@@ -40,8 +40,9 @@ workq_main(void *arg)
     for (;;) {
         struct workq_slot *slot;
 
-        while (!q->stop && q->started == q->submitted)
+        while (!q->stop && q->started == q->submitted) {
             pthread_cond_wait(&q->work, &q->lock);
+        }
         if (q->started == q->submitted)
             break; /* stop, and nothing left to run */
         slot = &q->slots[q->started % q->cap];
@@ -51,8 +52,9 @@ workq_main(void *arg)
         pthread_mutex_lock(&q->lock);
         slot->done = true;
         /* Only the owner waits on `done`, for the oldest slot. */
-        if (slot == &q->slots[q->taken % q->cap])
+        if (slot == &q->slots[q->taken % q->cap]) {
             pthread_cond_signal(&q->done);
+        }
     }
     pthread_mutex_unlock(&q->lock);
     return NULL;
@@ -152,8 +154,9 @@ workq_take(struct workq *q, bool wait)
         return slot->task;
     }
     pthread_mutex_lock(&q->lock);
-    while (wait && !slot->done)
+    while (wait && !slot->done) {
         pthread_cond_wait(&q->done, &q->lock);
+    }
     if (slot->done) {
         task = slot->task;
         slot->task = NULL;
@@ -175,8 +178,9 @@ workq_free(struct workq *q)
     q->stop = true;
     pthread_cond_broadcast(&q->work);
     pthread_mutex_unlock(&q->lock);
-    for (i = 0; i < q->n_threads; i++)
+    for (i = 0; i < q->n_threads; i++) {
         pthread_join(q->threads[i], NULL);
+    }
     pthread_cond_destroy(&q->done);
     pthread_cond_destroy(&q->work);
     pthread_mutex_destroy(&q->lock);

@@ -66,28 +66,35 @@ add_headers(struct MHD_Response *r, const struct web_entry_spec *spec,
 {
     bool ok = true;
 
-    if (spec->ctype != NULL && r != e->nm && r != e->nm_gz)
+    if (spec->ctype != NULL && r != e->nm && r != e->nm_gz) {
         ok = ok && MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                                            spec->ctype) == MHD_YES;
-    if (spec->cache_control != NULL)
+    }
+    if (spec->cache_control != NULL) {
         ok = ok && MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
                                            spec->cache_control) == MHD_YES;
-    if (spec->location != NULL)
+    }
+    if (spec->location != NULL) {
         ok = ok && MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION,
                                            spec->location) == MHD_YES;
-    if (e->etag[0] != '\0')
+    }
+    if (e->etag[0] != '\0') {
         ok =
             ok && MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG,
                                           gz ? e->etag_gz : e->etag) == MHD_YES;
-    if (e->last_modified[0] != '\0')
+    }
+    if (e->last_modified[0] != '\0') {
         ok = ok && MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED,
                                            e->last_modified) == MHD_YES;
-    if (vary)
+    }
+    if (vary) {
         ok = ok && MHD_add_response_header(r, MHD_HTTP_HEADER_VARY,
                                            "Accept-Encoding") == MHD_YES;
-    if (gz && r == e->gz)
+    }
+    if (gz && r == e->gz) {
         ok = ok && MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING,
                                            "gzip") == MHD_YES;
+    }
     ok =
         ok &&
         MHD_add_response_header(r, "Content-Security-Policy", WEB_CSP) ==
@@ -103,14 +110,18 @@ add_headers(struct MHD_Response *r, const struct web_entry_spec *spec,
 static void
 entry_free(struct web_entry *e)
 {
-    if (e->plain != NULL)
+    if (e->plain != NULL) {
         MHD_destroy_response(e->plain);
-    if (e->gz != NULL)
+    }
+    if (e->gz != NULL) {
         MHD_destroy_response(e->gz);
-    if (e->nm != NULL)
+    }
+    if (e->nm != NULL) {
         MHD_destroy_response(e->nm);
-    if (e->nm_gz != NULL)
+    }
+    if (e->nm_gz != NULL) {
         MHD_destroy_response(e->nm_gz);
+    }
     syn_free(e->key);
     syn_free(e);
 }
@@ -192,8 +203,9 @@ web_entry_ref(struct web_entry *e)
 void
 web_entry_release(struct web_entry *e)
 {
-    if (e != NULL && atomic_fetch_sub(&e->refs, 1) == 1)
+    if (e != NULL && atomic_fetch_sub(&e->refs, 1) == 1) {
         entry_free(e);
+    }
 }
 
 bool
@@ -207,18 +219,22 @@ web_entry_etag_matches(const struct web_entry *e, const char *inm)
         const char *q;
         size_t n;
 
-        while (*p == ' ' || *p == ',' || *p == '\t')
+        while (*p == ' ' || *p == ',' || *p == '\t') {
             p++;
+        }
         if (*p == '*')
             return true;
-        if (p[0] == 'W' && p[1] == '/')
+        if (p[0] == 'W' && p[1] == '/') {
             p += 2;
+        }
         q = p;
-        while (*q != '\0' && *q != ',')
+        while (*q != '\0' && *q != ',') {
             q++;
+        }
         n = (size_t)(q - p);
-        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t')) {
             n--;
+        }
         if ((n == strlen(e->etag) && memcmp(p, e->etag, n) == 0) ||
             (n == strlen(e->etag_gz) && memcmp(p, e->etag_gz, n) == 0))
             return true;

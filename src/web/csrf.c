@@ -27,8 +27,10 @@ web_csrf_make(const unsigned char key[WEB_CSRF_KEY_BYTES], int64_t now,
     char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
 
     mac_hex(key, (long long)now, hex);
-    if (snprintf(out, WEB_CSRF_TOKEN_BYTES, "%lld.%s", (long long)now, hex) < 0)
+    if (snprintf(out, WEB_CSRF_TOKEN_BYTES, "%lld.%s", (long long)now, hex) <
+        0) {
         out[0] = '\0';
+    }
 }
 
 bool

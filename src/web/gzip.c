@@ -55,8 +55,9 @@ q_is_zero(const char *p, size_t n)
 {
     size_t i = 0;
 
-    while (i < n && (p[i] == ' ' || p[i] == ';' || p[i] == '\t'))
+    while (i < n && (p[i] == ' ' || p[i] == ';' || p[i] == '\t')) {
         i++;
+    }
     if (n - i < 2 || ascii_tolower(p[i]) != 'q' || p[i + 1] != '=')
         return false;
     for (i += 2; i < n; i++) {
@@ -82,8 +83,9 @@ web_accepts_gzip(const char *ae)
             p++;
             n--;
         }
-        for (tl = 0; tl < n && p[tl] != ';' && p[tl] != ' '; tl++)
+        for (tl = 0; tl < n && p[tl] != ';' && p[tl] != ' '; tl++) {
             ;
+        }
         if (((tl == 4 && str_ncasecmp(p, "gzip", 4) == 0) ||
              (tl == 1 && p[0] == '*')) &&
             !q_is_zero(p + tl, n - tl))

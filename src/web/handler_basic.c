@@ -20,8 +20,9 @@ web_h_healthz(struct web_req *req, struct syn_err *err)
     int64_t v;
     enum syn_status st = web_req_store(req, &store, err);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = store_data_version(store, &v, err);
+    }
     req->resp.cache_control = "no-store";
     if (st != SYN_OK)
         return web_reply(req, 503, "text/plain; charset=utf-8",
@@ -38,12 +39,15 @@ web_h_metrics(struct web_req *req, struct syn_err *err)
 
     buf_reset(b);
     st = web_metrics_write(req->site->metrics, b);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = web_metrics_shares(req, b, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = store_gauges(req, b, err);
-    if (st == SYN_OK && o->metrics_extra != NULL)
+    }
+    if (st == SYN_OK && o->metrics_extra != NULL) {
         st = o->metrics_extra(o->hook_arg, b);
+    }
     if (st != SYN_OK)
         return syn_err_set(err, st, "metrics: %s", syn_strerror(st));
     req->resp.status = 200;
@@ -83,8 +87,9 @@ store_gauges(struct web_req *req, struct buf *b, struct syn_err *err)
     enum syn_status st = web_req_store(req, &s, err);
     size_t i;
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = store_stats(s, &stats, err);
+    }
     for (i = 0; i < SYN_ARRAY_LEN(gauges) && st == SYN_OK; i++) {
         int64_t v;
 

@@ -68,8 +68,9 @@ feed_scope(struct web_req *req, struct store *s, struct feed_scope *fs,
             return st;
         fs->title = NULL;
         for (i = 0; i < topics->n; i++) {
-            if (strcmp(topics->v[i].slug, req->args[0]) == 0)
+            if (strcmp(topics->v[i].slug, req->args[0]) == 0) {
                 fs->title = arena_strdup(&req->arena, topics->v[i].name);
+            }
         }
         store_topic_list_free(topics);
         if (fs->title == NULL)
@@ -134,29 +135,36 @@ json_feed(struct web_req *req, const struct feed_scope *fs,
         }
         json_object_set_new(j, "id", json_string(web_abs_url(req, path)));
         json_object_set_new(j, "url", json_string(web_abs_url(req, path)));
-        if (it->url != NULL)
+        if (it->url != NULL) {
             json_object_set_new(j, "external_url", json_string(it->url));
-        if (it->title != NULL)
+        }
+        if (it->title != NULL) {
             json_object_set_new(j, "title", json_string(it->title));
+        }
         json_object_set_new(
             j, "content_html",
             json_string(it->excerpt_html != NULL ? it->excerpt_html : ""));
-        if (it->excerpt_text != NULL)
+        if (it->excerpt_text != NULL) {
             json_object_set_new(j, "summary", json_string(it->excerpt_text));
-        if (it->image != NULL)
+        }
+        if (it->image != NULL) {
             json_object_set_new(j, "image", json_string(it->image));
-        if (it->published > 0)
+        }
+        if (it->published > 0) {
             json_object_set_new(
                 j, "date_published",
                 json_string(
                     web_date(it->published, WEB_DATE_RFC3339, d, sizeof(d))));
-        if (it->updated > 0)
+        }
+        if (it->updated > 0) {
             json_object_set_new(
                 j, "date_modified",
                 json_string(
                     web_date(it->updated, WEB_DATE_RFC3339, d, sizeof(d))));
-        if (it->language != NULL)
+        }
+        if (it->language != NULL) {
             json_object_set_new(j, "language", json_string(it->language));
+        }
         if (it->authors != NULL &&
             (authors = json_loads(it->authors, 0, &jerr)) != NULL) {
             json_t *list = json_array();
@@ -167,18 +175,21 @@ json_feed(struct web_req *req, const struct feed_scope *fs,
                  k++) {
                 const char *n = json_string_value(json_array_get(authors, k));
 
-                if (n != NULL)
+                if (n != NULL) {
                     json_array_append_new(list, json_pack("{s:s}", "name", n));
+                }
             }
-            if (list != NULL)
+            if (list != NULL) {
                 json_object_set_new(j, "authors", list);
+            }
             json_decref(authors);
         }
-        if (src != NULL)
+        if (src != NULL) {
             json_object_set_new(j, "_source",
                                 json_pack("{s:s, s:s?}", "title",
                                           web_source_name(&req->arena, src),
                                           "feed_url", src->url));
+        }
         json_array_append_new(arr, j);
     }
     json_object_set_new(o, "items", arr);
@@ -206,12 +217,15 @@ web_h_feed(struct web_req *req, struct syn_err *err)
     size_t i;
     enum syn_status st = web_req_store(req, &s, err);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = feed_scope(req, s, &fs, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = store_item_page(s, &fs.q, &items, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = store_source_list(s, &sources, err);
+    }
     if (st != SYN_OK)
         goto out;
     if (req->def->arg == WEB_FEED_JSON) {
@@ -233,23 +247,26 @@ web_h_feed(struct web_req *req, struct syn_err *err)
         const struct store_item *it = &items->v[i];
         int64_t u = it->updated > 0 ? it->updated : it->sort_time;
 
-        if (u > newest)
+        if (u > newest) {
             newest = u;
+        }
         web_item_tree(req, &t, tpl_list_add_map(&t, list), it,
                       find_source(sources, it->source_id));
     }
-    if (newest == 0)
+    if (newest == 0) {
         newest = 1; /* Atom requires <updated>: the epoch for an empty feed */
+    }
     tpl_set_str(&t, feed, "updated_iso",
                 web_date(newest, WEB_DATE_RFC3339, d, sizeof(d)));
     tpl_set_str(&t, feed, "updated_rfc822",
                 web_date(newest, WEB_DATE_RFC822, d, sizeof(d)));
-    if (req->def->arg == WEB_FEED_RSS)
+    if (req->def->arg == WEB_FEED_RSS) {
         st = web_render(req, "feed_rss.xml", &t,
                         "application/rss+xml; charset=utf-8", err);
-    else
+    } else {
         st = web_render(req, "feed_atom.xml", &t,
                         "application/atom+xml; charset=utf-8", err);
+    }
 out:
     store_item_list_free(items);
     store_source_list_free(sources);
@@ -266,8 +283,9 @@ web_h_opml(struct web_req *req, struct syn_err *err)
     size_t i;
     enum syn_status st = web_req_store(req, &s, err);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = store_source_list(s, &sources, err);
+    }
     if (st != SYN_OK)
         return st;
     web_tree_begin(req, &t);
@@ -302,10 +320,12 @@ web_h_sitemap(struct web_req *req, struct syn_err *err)
     size_t i, total = 0;
     enum syn_status st = web_req_store(req, &s, err);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = store_source_list(s, &sources, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = store_topic_list(s, &topics, err);
+    }
     if (st != SYN_OK)
         goto out;
     web_tree_begin(req, &t);

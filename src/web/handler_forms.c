@@ -90,8 +90,9 @@ form_render(struct form *f, const char *name, unsigned status,
 {
     enum syn_status st;
 
-    if (f->note != NULL)
+    if (f->note != NULL) {
         tpl_set_str(&f->t, f->t.root, "note", f->note);
+    }
     tpl_set_bool(&f->t, f->t.root, "has_errors", f->bad || f->note != NULL);
     st = web_render(f->req, name, &f->t, HTML, err);
     if (st != SYN_OK)
@@ -148,11 +149,11 @@ origin_ok(const struct web_req *req)
         return true;
     if (host == NULL)
         return false;
-    if (str_ncasecmp(origin, "http://", 7) == 0)
+    if (str_ncasecmp(origin, "http://", 7) == 0) {
         h = origin + 7;
-    else if (str_ncasecmp(origin, "https://", 8) == 0)
+    } else if (str_ncasecmp(origin, "https://", 8) == 0) {
         h = origin + 8;
-    else
+    } else
         return false;
     return str_casecmp(h, host) == 0;
 }
@@ -236,8 +237,9 @@ text_field(struct form *f, const char *name, const char *label, size_t max,
                         "characters.");
             return NULL;
         }
-        if (!chars || (c & 0xc0) != 0x80)
+        if (!chars || (c & 0xc0) != 0x80) {
             n++;
+        }
     }
     if (n > max) {
         snprintf(msg, sizeof(msg), "This field is too long: at most %zu %s.",
@@ -320,17 +322,19 @@ topics_tree(struct form *f, struct store *s, const char *chosen,
 
             on = n == sl && memcmp(p, slug, n) == 0;
             p += n;
-            if (*p == ',')
+            if (*p == ',') {
                 p++;
+            }
         }
         tpl_set_str(&f->t, m, "slug", slug);
         tpl_set_str(&f->t, m, "name", topics->v[i].name);
         tpl_set_bool(&f->t, m, "checked", on);
     }
-    if (out != NULL)
+    if (out != NULL) {
         *out = topics;
-    else
+    } else {
         store_topic_list_free(topics);
+    }
     return SYN_OK;
 }
 
@@ -351,8 +355,9 @@ topics_field(struct form *f, const struct store_topic_list *topics)
 
         if (strcmp(f->p.items[i].name, "topics") != 0)
             continue;
-        for (k = 0; k < topics->n && !known; k++)
+        for (k = 0; k < topics->n && !known; k++) {
             known = strcmp(topics->v[k].slug, v) == 0;
+        }
         if (!known) {
             form_refuse(f, "topics", "Please choose among the topics shown.");
             continue;
@@ -369,13 +374,15 @@ topics_field(struct form *f, const struct store_topic_list *topics)
         if (k < have.len)
             continue;
         if ((b.len > 0 && buf_append_str(&b, ",") != SYN_OK) ||
-            buf_append_str(&b, v) != SYN_OK)
+            buf_append_str(&b, v) != SYN_OK) {
             f->t.failed = true;
+        }
     }
     out = arena_strdup(&f->req->arena, buf_cstr(&b));
     buf_fini(&b);
-    if (out == NULL)
+    if (out == NULL) {
         f->t.failed = true;
+    }
     return out;
 }
 
@@ -423,15 +430,17 @@ rate_ok(struct form *f, struct store *s, const char *prefix,
                           now, &a, err);
     if (st == SYN_OK && email != NULL) {
         snprintf(key, sizeof(key), "%s:email:%s", prefix, email);
-        for (i = 0; key[i] != '\0'; i++)
+        for (i = 0; key[i] != '\0'; i++) {
             key[i] = ascii_tolower(key[i]);
+        }
         st = store_rate_check(s, key, SYN_FORM_RATE_WINDOW_S,
                               SYN_FORM_RATE_PER_ADDRESS, now, &b, err);
     }
     *ok = a && b;
-    if (!*ok)
+    if (!*ok) {
         f->note = "Too many requests from you in a short time. Please wait "
                   "an hour and try again.";
+    }
     return st;
 }
 
@@ -512,8 +521,9 @@ web_h_subscribe(struct web_req *req, struct syn_err *err)
     st = form_parse(&f, err);
     if (st != SYN_OK)
         return st;
-    if (!f.bad && !csrf_ok(&f))
+    if (!f.bad && !csrf_ok(&f)) {
         status = 403;
+    }
     email = email_field(&f);
     name = text_field(&f, "name", "name", SYN_MAX_FORM_LINE_BYTES, false,
                       false, false);
@@ -580,8 +590,9 @@ token_subscriber(struct web_req *req, const struct web_params *form,
     long id = 0;
 
     *sub = NULL;
-    if ((t == NULL || t[0] == '\0') && form != NULL)
+    if ((t == NULL || t[0] == '\0') && form != NULL) {
         t = web_params_get(form, "t");
+    }
     *token = t;
     if (t == NULL || t[0] == '\0' || strlen(t) > SYN_MAX_TOKEN_BYTES)
         return notice(req, 400, "Invalid link", MSG_BAD_LINK, err);
@@ -589,8 +600,9 @@ token_subscriber(struct web_req *req, const struct web_params *form,
      * does: both then agree on the stored one even if two processes
      * created it at once on first start. */
     st = web_req_store(req, s, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = app_secret_get(*s, "hmac_key", key, NULL, err);
+    }
     if (st != SYN_OK)
         return st;
     buf_init(&subject, SYN_MAX_TOKEN_SUBJECT + 1);
@@ -598,9 +610,10 @@ token_subscriber(struct web_req *req, const struct web_params *form,
     st = token_verify(key, sizeof(key), purpose, t, (int64_t)time(NULL),
                       &subject, NULL, &terr);
     sodium_memzero(key, sizeof(key));
-    if (st == SYN_OK &&
-        str_to_long(buf_cstr(&subject), 1, 0x7fffffffffffffffL, &id) != SYN_OK)
+    if (st == SYN_OK && str_to_long(buf_cstr(&subject), 1, 0x7fffffffffffffffL,
+                                    &id) != SYN_OK) {
         st = SYN_EAUTH;
+    }
     buf_fini(&subject);
     if (st == SYN_ENOMEM)
         return syn_err_set(err, st, "out of memory");
@@ -627,17 +640,19 @@ web_h_confirm(struct web_req *req, struct syn_err *err)
         return st;
     /* A link of an address that has unsubscribed since (or bounces) does
      * not bring it back: only a new subscription does. */
-    if (sub->status == STORE_SUB_PENDING)
+    if (sub->status == STORE_SUB_PENDING) {
         st = store_subscriber_confirm(s, sub->id, (int64_t)time(NULL), err);
-    else if (sub->status != STORE_SUB_CONFIRMED)
+    } else if (sub->status != STORE_SUB_CONFIRMED) {
         st = notice(req, 400, "Invalid link", MSG_BAD_LINK, err);
+    }
     if (st == SYN_OK && sub->status != STORE_SUB_UNSUBSCRIBED &&
-        sub->status != STORE_SUB_BOUNCING)
+        sub->status != STORE_SUB_BOUNCING) {
         st = notice(req, 200, "You have successfully subscribed!",
                     "You have successfully subscribed! You will receive the "
                     "latest news and updates from our team. Every message "
                     "has a link to change your preferences or unsubscribe.",
                     err);
+    }
     store_subscriber_free(sub);
     return st;
 }
@@ -671,13 +686,15 @@ web_h_preferences(struct web_req *req, struct syn_err *err)
         frequency_tree(&f, sub->frequency);
         st = topics_tree(&f, s, sub->topics, NULL, err);
         set_csrf(&f);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = form_render(&f, "preferences.html", 200, err);
+        }
         store_subscriber_free(sub);
         return st;
     }
-    if (!f.bad && !csrf_ok(&f))
+    if (!f.bad && !csrf_ok(&f)) {
         status = 403;
+    }
     name = text_field(&f, "name", "name", SYN_MAX_FORM_LINE_BYTES, false,
                       false, false);
     org = text_field(&f, "organization", "organization",
@@ -744,13 +761,15 @@ web_h_unsubscribe(struct web_req *req, struct syn_err *err)
         st = form_render(&f, "unsubscribe.html", 403, err);
         goto out;
     }
-    if (sub->status != STORE_SUB_UNSUBSCRIBED)
+    if (sub->status != STORE_SUB_UNSUBSCRIBED) {
         st = store_subscriber_unsubscribe(s, sub->id, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = notice(req, 200, "You have been unsubscribed",
                     "You have been unsubscribed: we will not send you any "
                     "more mail. You can subscribe again at any time.",
                     err);
+    }
 out:
     store_subscriber_free(sub);
     return st;
@@ -850,8 +869,9 @@ queue_inquiry_mail(struct web_req *req, struct store *s, int64_t id,
         struct str a = str_trim((struct str){team, n});
 
         team += n;
-        if (*team == ',')
+        if (*team == ',') {
             team++;
+        }
         if (a.len == 0)
             continue;
         if (a.len > SYN_MAX_EMAIL_BYTES) {
@@ -899,8 +919,9 @@ web_h_partner_form(struct web_req *req, struct syn_err *err)
     st = form_parse(&f, err);
     if (st != SYN_OK)
         return st;
-    if (!f.bad && !csrf_ok(&f))
+    if (!f.bad && !csrf_ok(&f)) {
         status = 403;
+    }
     memset(&inq, 0, sizeof(inq));
     inq.organization =
         (char *)text_field(&f, "organization", "the name of your organization",
@@ -937,8 +958,9 @@ web_h_partner_form(struct web_req *req, struct syn_err *err)
     if (st != SYN_OK)
         return st;
     st = store_inquiry_add(s, &inq, now, &id, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = queue_inquiry_mail(req, s, id, inq.email, now, err);
+    }
     if (st == SYN_OK && want_sub) {
         struct store_subscriber in;
 

@@ -132,8 +132,9 @@ render_listing(struct web_req *req, struct store *st_,
     if (st != SYN_OK)
         return st;
     list = tpl_set_list(t, t->root, "stories");
-    for (i = 0; i < items->n; i++)
+    for (i = 0; i < items->n; i++) {
         web_item_tree(req, t, tpl_list_add_map(t, list), &items->v[i], NULL);
+    }
     tpl_set_bool(t, t->root, "has_stories", items->n > 0);
     if (items->more) {
         char next[128];
@@ -189,12 +190,15 @@ web_h_source(struct web_req *req, struct syn_err *err)
     int64_t id = 0;
     enum syn_status st = web_req_store(req, &s, err);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = parse_id(req->args[0], &id, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = store_source_get(s, id, &src, err);
-    if (st == SYN_ENOTFOUND)
+    }
+    if (st == SYN_ENOTFOUND) {
         st = syn_err_set(err, SYN_ENOTFOUND, "There is no such source.");
+    }
     if (st != SYN_OK)
         return st;
     memset(&q, 0, sizeof(q));
@@ -316,14 +320,17 @@ web_h_article(struct web_req *req, struct syn_err *err)
     size_t i;
     enum syn_status st = web_req_store(req, &s, err);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = parse_id(req->args[0], &id, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = store_item_get(s, id, &it, err);
-    if (st == SYN_ENOTFOUND)
+    }
+    if (st == SYN_ENOTFOUND) {
         st = syn_err_set(err, SYN_ENOTFOUND,
                          "There is no story at this "
                          "address.");
+    }
     if (st != SYN_OK)
         return st;
     slug = web_slug(&req->arena, it->title);
@@ -339,10 +346,12 @@ web_h_article(struct web_req *req, struct syn_err *err)
         goto out;
     }
     st = store_source_get(s, it->source_id, &src, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = store_item_cluster_members(s, id, 20, &also, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = store_item_related(s, id, 5, &related, err);
+    }
     if (st != SYN_OK)
         goto out;
     name = web_source_name(&req->arena, src);
@@ -361,10 +370,12 @@ web_h_article(struct web_req *req, struct syn_err *err)
                 it->canonical_url != NULL && url_is_http(it->canonical_url)
                     ? it->canonical_url
                     : it->url);
-    if (it->language != NULL)
+    if (it->language != NULL) {
         tpl_set_str(&t, t.root, "lang", it->language);
-    if (web_is_rtl(it->language, it->title))
+    }
+    if (web_is_rtl(it->language, it->title)) {
         tpl_set_str(&t, t.root, "dir", "rtl");
+    }
     tpl_set_str(&t, t.root, "feed_base", "");
     og = tpl_set_map(&t, t.root, "og");
     tpl_set_str(&t, og, "type", "article");
@@ -388,9 +399,10 @@ web_h_article(struct web_req *req, struct syn_err *err)
     tpl_set_bool(&t, t.root, "has_also", also->n > 0);
     tpl_set_bool(&t, t.root, "has_related", related->n > 0);
     list = tpl_set_list(&t, t.root, "related");
-    for (i = 0; i < related->n; i++)
+    for (i = 0; i < related->n; i++) {
         web_item_tree(req, &t, tpl_list_add_map(&t, list), &related->v[i],
                       NULL);
+    }
     set_csrf(req, &t);
     st = web_render(req, "article.html", &t, HTML, err);
 out:
@@ -442,16 +454,18 @@ web_h_search(struct web_req *req, struct syn_err *err)
     st = store_item_search(s, query, (size_t)start, SYN_PAGE_ITEMS, &res, err);
     if (st != SYN_OK)
         return st;
-    if (res->n == 0)
+    if (res->n == 0) {
         tpl_set_str(&t, t.root, "notice", "No stories match your search.");
+    }
     if (res->more && start + SYN_PAGE_ITEMS <= SEARCH_MAX_START) {
         struct buf next;
 
         buf_init(&next, SYN_MAX_URL_BYTES);
         if (buf_append_str(&next, "/search?q=") == SYN_OK &&
             web_url_encode(&next, query) == SYN_OK &&
-            buf_printf(&next, "&start=%ld", start + SYN_PAGE_ITEMS) == SYN_OK)
+            buf_printf(&next, "&start=%ld", start + SYN_PAGE_ITEMS) == SYN_OK) {
             tpl_set_str(&t, t.root, "next_url", buf_cstr(&next));
+        }
         buf_fini(&next);
     }
     tpl_set_bool(&t, t.root, "has_results", res->n > 0);
@@ -507,22 +521,26 @@ partner_stories(struct web_req *req, struct store *s, struct tpl_tree *t,
                                             it->sort_time &&
                                         best[j - 1]->id < it->id));
                  j--) {
-                if (j < PARTNER_STORIES)
+                if (j < PARTNER_STORIES) {
                     best[j] = best[j - 1];
+                }
             }
             if (j < PARTNER_STORIES) {
                 best[j] = it;
-                if (n_best < PARTNER_STORIES)
+                if (n_best < PARTNER_STORIES) {
                     n_best++;
+                }
             }
         }
     }
     tpl_set_bool(t, m, "has_stories", n_best > 0);
-    for (i = 0; i < n_best; i++)
+    for (i = 0; i < n_best; i++) {
         web_item_tree(req, t, tpl_list_add_map(t, list), best[i], NULL);
+    }
 out:
-    for (k = 0; k < n_pages; k++)
+    for (k = 0; k < n_pages; k++) {
         store_item_list_free(pages[k]);
+    }
     return st;
 }
 
@@ -537,10 +555,12 @@ web_h_partners(struct web_req *req, struct syn_err *err)
     size_t i, k;
     enum syn_status st = web_req_store(req, &s, err);
 
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = store_partner_list(s, &partners, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = store_source_list(s, &sources, err);
+    }
     if (st != SYN_OK)
         goto out;
     web_tree_begin(req, &t);
@@ -627,12 +647,15 @@ web_h_share(struct web_req *req, struct syn_err *err)
     if (n < 0)
         return syn_err_set(err, SYN_ENOTFOUND, "Unknown share network.");
     st = web_req_store(req, &s, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = parse_id(req->args[0], &id, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = store_item_get(s, id, &it, err);
-    if (st == SYN_ENOTFOUND)
+    }
+    if (st == SYN_ENOTFOUND) {
         st = syn_err_set(err, SYN_ENOTFOUND, "There is no such story.");
+    }
     if (st != SYN_OK)
         return st;
     buf_init(&url, SYN_MAX_URL_BYTES * 2);
@@ -642,11 +665,12 @@ web_h_share(struct web_req *req, struct syn_err *err)
         goto out;
     }
     /* Count first: a failed count must not block the visitor. */
-    if (store_share_increment(s, id, networks[n].network, err) != SYN_OK)
+    if (store_share_increment(s, id, networks[n].network, err) != SYN_OK) {
         log_warn(req->site->opts->log,
                  "share count failed item=%lld "
                  "msg=\"%s\"",
                  (long long)id, err->msg);
+    }
     web_metrics_share(req->site->metrics, (size_t)n);
     req->resp.cache_control = "no-store";
     st = web_redirect(req, 302, buf_cstr(&url), err);
@@ -665,10 +689,11 @@ web_metrics_shares(struct web_req *req, struct buf *out, struct syn_err *err)
     st = buf_append_str(out, "# HELP syndic_shares_total Share links "
                              "followed, by network.\n"
                              "# TYPE syndic_shares_total counter\n");
-    for (i = 0; i < SYN_ARRAY_LEN(networks) && st == SYN_OK; i++)
+    for (i = 0; i < SYN_ARRAY_LEN(networks) && st == SYN_OK; i++) {
         st = buf_printf(out, "syndic_shares_total{network=\"%s\"} %lu\n",
                         networks[i].network,
                         web_metrics_share_count(req->site->metrics, i));
+    }
     if (st != SYN_OK)
         return syn_err_set(err, st, "metrics: %s", syn_strerror(st));
     return SYN_OK;

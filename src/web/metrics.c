@@ -19,25 +19,29 @@ web_metrics_init(struct web_metrics *m)
     size_t r, i;
 
     for (r = 0; r < WEB_R_COUNT; r++) {
-        for (i = 0; i < WEB_STATUS_SLOTS; i++)
+        for (i = 0; i < WEB_STATUS_SLOTS; i++) {
             atomic_init(&m->requests[r][i], 0);
-        for (i = 0; i < WEB_LAT_BUCKETS; i++)
+        }
+        for (i = 0; i < WEB_LAT_BUCKETS; i++) {
             atomic_init(&m->lat_bucket[r][i], 0);
+        }
         atomic_init(&m->lat_sum_us[r], 0);
     }
     atomic_init(&m->cache_hits, 0);
     atomic_init(&m->cache_misses, 0);
     atomic_init(&m->not_modified, 0);
     atomic_init(&m->cache_flushes, 0);
-    for (i = 0; i < WEB_SHARE_SLOTS; i++)
+    for (i = 0; i < WEB_SHARE_SLOTS; i++) {
         atomic_init(&m->shares[i], 0);
+    }
 }
 
 void
 web_metrics_share(struct web_metrics *m, size_t i)
 {
-    if (i < WEB_SHARE_SLOTS)
+    if (i < WEB_SHARE_SLOTS) {
         atomic_fetch_add_explicit(&m->shares[i], 1, memory_order_relaxed);
+    }
 }
 
 unsigned long
@@ -54,8 +58,9 @@ web_metrics_record(struct web_metrics *m, enum web_route route,
 {
     size_t s, b;
 
-    if ((unsigned)route >= WEB_R_COUNT)
+    if ((unsigned)route >= WEB_R_COUNT) {
         route = WEB_R_NOT_FOUND;
+    }
     for (s = 0; s < WEB_STATUS_SLOTS - 1; s++) {
         if (status_codes[s] == http_status)
             break;
@@ -93,48 +98,52 @@ web_metrics_write(struct web_metrics *m, struct buf *out)
 
             if (v == 0)
                 continue;
-            if (status_codes[i] != 0)
+            if (status_codes[i] != 0) {
                 st = buf_printf(out,
                                 "syndic_http_requests_total{route=\"%s\""
                                 ",status=\"%u\"} %lu\n",
                                 web_route_name((enum web_route)r),
                                 status_codes[i], v);
-            else
+            } else {
                 st = buf_printf(out,
                                 "syndic_http_requests_total{route=\"%s\""
                                 ",status=\"other\"} %lu\n",
                                 web_route_name((enum web_route)r), v);
+            }
         }
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_append_str(out,
                             "# HELP syndic_http_request_duration_seconds Time "
                             "from request line to response sent.\n"
                             "# TYPE syndic_http_request_duration_seconds "
                             "histogram\n");
+    }
     for (r = 0; r < WEB_R_COUNT && st == SYN_OK; r++) {
         unsigned long cum = 0;
         const char *name = web_route_name((enum web_route)r);
 
-        for (i = 0; i < WEB_LAT_BUCKETS; i++)
+        for (i = 0; i < WEB_LAT_BUCKETS; i++) {
             cum += load(&m->lat_bucket[r][i]);
+        }
         if (cum == 0)
             continue;
         cum = 0;
         for (i = 0; i < WEB_LAT_BUCKETS && st == SYN_OK; i++) {
             cum += load(&m->lat_bucket[r][i]);
-            if (i < WEB_LAT_BUCKETS - 1)
+            if (i < WEB_LAT_BUCKETS - 1) {
                 st = buf_printf(out,
                                 "syndic_http_request_duration_seconds_"
                                 "bucket{route=\"%s\",le=\"%g\"} %lu\n",
                                 name, (double)lat_bounds_us[i] / 1e6, cum);
-            else
+            } else {
                 st = buf_printf(out,
                                 "syndic_http_request_duration_seconds_"
                                 "bucket{route=\"%s\",le=\"+Inf\"} %lu\n",
                                 name, cum);
+            }
         }
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = buf_printf(out,
                             "syndic_http_request_duration_seconds_sum"
                             "{route=\"%s\"} %.6f\n"
@@ -142,8 +151,9 @@ web_metrics_write(struct web_metrics *m, struct buf *out)
                             "{route=\"%s\"} %lu\n",
                             name, (double)load(&m->lat_sum_us[r]) / 1e6, name,
                             cum);
+        }
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_printf(out,
                         "# HELP syndic_http_cache_hits_total Responses served "
                         "from the rendered-page cache.\n"
@@ -162,5 +172,6 @@ web_metrics_write(struct web_metrics *m, struct buf *out)
                         "syndic_http_cache_flushes_total %lu\n",
                         load(&m->cache_hits), load(&m->cache_misses),
                         load(&m->not_modified), load(&m->cache_flushes));
+    }
     return st;
 }

@@ -99,8 +99,9 @@ parse_pairs(const char *s, size_t len, size_t max_value, struct arena *a,
 
     out->items = NULL;
     out->n = 0;
-    for (i = 0; i < len; i++)
+    for (i = 0; i < len; i++) {
         count += s[i] == '&' || s[i] == ';';
+    }
     count++;
     if (count > SYN_MAX_PARAMS * 4)
         return syn_err_set(err, SYN_ETOOBIG, "too many fields");
@@ -129,11 +130,12 @@ parse_pairs(const char *s, size_t len, size_t max_value, struct arena *a,
         st = decode(pair, name_len, true, false, a, &name, &n, err);
         if (st != SYN_OK)
             return st;
-        if (eq != NULL)
+        if (eq != NULL) {
             st = decode(eq + 1, plen - name_len - 1, true, true, a, &value, &n,
                         err);
-        else
+        } else {
             st = decode("", 0, true, true, a, &value, &n, err);
+        }
         if (st != SYN_OK)
             return st;
         if (n > max_value)

@@ -82,8 +82,9 @@ web_outbox_queued(const struct web_req *req)
 {
     const struct web_opts *o = req->site->opts;
 
-    if (o->outbox_queued != NULL)
+    if (o->outbox_queued != NULL) {
         o->outbox_queued(o->hook_arg);
+    }
 }
 
 const char *
@@ -96,8 +97,9 @@ web_abs_url(struct web_req *req, const char *path)
     if (s == NULL)
         return NULL;
     memcpy(s, base, bl);
-    if (pl > 0)
+    if (pl > 0) {
         memcpy(s + bl, path, pl);
+    }
     s[bl + pl] = '\0';
     return s;
 }
@@ -129,16 +131,18 @@ web_fail(struct web_req *req, enum syn_status st, const struct syn_err *err)
         if (map[i].st == st) {
             http = map[i].http;
             title = map[i].title;
-            if (err != NULL && err->msg[0] != '\0')
+            if (err != NULL && err->msg[0] != '\0') {
                 msg = err->msg;
+            }
             break;
         }
     }
-    if (http == 500)
+    if (http == 500) {
         log_error(req->site->opts->log,
                   "request failed path=%s status=%s msg=\"%s\"",
                   req->path != NULL ? req->path : "-", syn_status_name(st),
                   err != NULL ? err->msg : "");
+    }
     req->resp.location = NULL;
     req->resp.no_cache = true;
     web_tree_begin(req, &t);

@@ -110,8 +110,9 @@ web_route_match(char *path, const char **args, size_t *n_args)
             continue;
         /* Cut the captures out of the path: the path is no longer needed
          * whole once routed. */
-        for (k = 0; k < *n_args; k++)
+        for (k = 0; k < *n_args; k++) {
             ((char *)args[k])[seg_len[k]] = '\0';
+        }
         return &routes[i];
     }
     return NULL;

@@ -92,9 +92,10 @@ completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     if (req == NULL)
         return;
-    if (req->sent_status != 0)
+    if (req->sent_status != 0) {
         web_metrics_record(&s->metrics, req->route, req->sent_status,
                            (unsigned long)((now_ns() - req->start_ns) / 1000));
+    }
     buf_fini(&req->body_in);
     buf_fini(&req->resp.body);
     arena_fini(&req->arena);
@@ -170,10 +171,11 @@ serve_entry(struct web_server *s, struct web_req *req, struct web_entry *e)
     if (e->nm != NULL && (req->method == WEB_GET || req->method == WEB_HEAD)) {
         inm = web_req_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
         ims = web_req_header(req, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-        if (inm != NULL)
+        if (inm != NULL) {
             not_modified = web_entry_etag_matches(e, inm);
-        else if (ims != NULL)
+        } else if (ims != NULL) {
             not_modified = strcmp(ims, e->last_modified) == 0;
+        }
     }
     if (not_modified) {
         r = gz && e->nm_gz != NULL ? e->nm_gz : e->nm;
@@ -236,14 +238,16 @@ respond(struct web_server *s, struct web_req *req, enum syn_status st,
             return rc;
         }
     }
-    if (st == SYN_OK && req->body_too_big)
+    if (st == SYN_OK && req->body_too_big) {
         st = syn_err_set(err, SYN_ETOOBIG, "The form is larger than %u bytes.",
                          (unsigned)SYN_MAX_REQ_BODY);
+    }
     if (st == SYN_OK && !req->resp.set) {
         syn_err_clear(err);
         st = req->def->handler(req, err);
-        if (st == SYN_OK && !req->resp.set)
+        if (st == SYN_OK && !req->resp.set) {
             st = syn_err_set(err, SYN_EINVAL, "handler gave no answer");
+        }
     }
     if (st != SYN_OK) {
         buf_reset(&req->resp.body);
@@ -272,9 +276,10 @@ respond(struct web_server *s, struct web_req *req, enum syn_status st,
     if (cacheable && spec.status == 200 && !req->resp.no_cache) {
         atomic_fetch_add_explicit(&s->metrics.cache_misses, 1,
                                   memory_order_relaxed);
-        if (web_cache_put(s->cache, req->target, gen, e))
+        if (web_cache_put(s->cache, req->target, gen, e)) {
             atomic_fetch_add_explicit(&s->metrics.cache_flushes, 1,
                                       memory_order_relaxed);
+        }
     }
     rc = serve_entry(s, req, e);
     web_entry_release(e);
@@ -301,14 +306,15 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     if (!req->started) {
         req->started = true;
         req->conn = conn;
-        if (strcmp(method, MHD_HTTP_METHOD_GET) == 0)
+        if (strcmp(method, MHD_HTTP_METHOD_GET) == 0) {
             req->method = WEB_GET;
-        else if (strcmp(method, MHD_HTTP_METHOD_HEAD) == 0)
+        } else if (strcmp(method, MHD_HTTP_METHOD_HEAD) == 0) {
             req->method = WEB_HEAD;
-        else if (strcmp(method, MHD_HTTP_METHOD_POST) == 0)
+        } else if (strcmp(method, MHD_HTTP_METHOD_POST) == 0) {
             req->method = WEB_POST;
-        else
+        } else {
             req->method = WEB_OTHER;
+        }
         syn_err_clear(&req->prep_err);
         req->prep_status = prepare(req, &req->prep_err);
         return MHD_YES;
@@ -318,8 +324,10 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
          * limit; the rest is read and dropped. */
         if (req->prep_status == SYN_OK && req->method == WEB_POST &&
             (req->def->flags & WEB_F_POST) && !req->body_too_big &&
-            buf_append(&req->body_in, upload_data, *upload_data_size) != SYN_OK)
+            buf_append(&req->body_in, upload_data, *upload_data_size) !=
+                SYN_OK) {
             req->body_too_big = true;
+        }
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -356,8 +364,9 @@ forwarded_ip(const struct web_req *req, char out[INET6_ADDRSTRLEN])
         return false;
     last = strrchr(xff, ',');
     last = last != NULL ? last + 1 : xff;
-    while (*last == ' ' || *last == '\t')
+    while (*last == ' ' || *last == '\t') {
         last++;
+    }
     n = strcspn(last, " \t");
     if (n == 0 || n >= INET6_ADDRSTRLEN)
         return false;
@@ -379,24 +388,26 @@ web_req_client_ip(struct web_req *req)
     if (ci != NULL && ci->client_addr != NULL) {
         const struct sockaddr *sa = ci->client_addr;
 
-        if (sa->sa_family == AF_INET)
+        if (sa->sa_family == AF_INET) {
             ip = inet_ntop(
                 AF_INET,
                 &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
                 sizeof(text));
-        else if (sa->sa_family == AF_INET6)
+        } else if (sa->sa_family == AF_INET6) {
             ip = inet_ntop(
                 AF_INET6,
                 &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
                 text, sizeof(text));
+        }
     }
     if (ip == NULL)
         return "unknown";
     /* Only a proxy on this host is believed: anyone else could write the
      * header to dodge the rate limits. */
     if ((strcmp(ip, "127.0.0.1") == 0 || strcmp(ip, "::1") == 0) &&
-        forwarded_ip(req, fwd))
+        forwarded_ip(req, fwd)) {
         ip = fwd;
+    }
     copy = arena_strdup(&req->arena, ip);
     return copy != NULL ? copy : "unknown";
 }
@@ -500,10 +511,12 @@ store_prepare(struct web_server *s, struct syn_err *err)
     enum syn_status rc;
 
     rc = store_open(s->opts.db_path, &st, err);
-    if (rc == SYN_OK)
+    if (rc == SYN_OK) {
         rc = store_migrate(st, NULL, err);
-    if (rc == SYN_OK)
+    }
+    if (rc == SYN_OK) {
         rc = app_secret_get(st, "csrf_key", s->csrf_key, NULL, err);
+    }
     store_close(st);
     return rc;
 }
@@ -599,8 +612,9 @@ server_free(struct web_server *s)
     pthread_rwlock_destroy(&s->site_lock);
     syn_free(s->listen);
     syn_free(s->db_path);
-    if (s->store_key_made)
+    if (s->store_key_made) {
         pthread_key_delete(s->store_key);
+    }
     sodium_memzero(s->csrf_key, sizeof(s->csrf_key));
     syn_free(s->team_addresses);
     syn_free(s);
@@ -622,15 +636,19 @@ site_new(struct web_server *s, const struct web_opts *o, struct web_site **out,
     if (st == SYN_OK)
         st = copy_opt(o->base_url, "http://127.0.0.1:8080", &site->base_url,
                       err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = copy_opt(o->language, "en", &site->language, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = copy_opt(o->theme_dir, NULL, &site->theme_dir, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = copy_opt(o->tagline, NULL, &site->tagline, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = web_theme_load(site->theme_dir, required_templates,
                             &site->theme_owned, err);
+    }
     if (st != SYN_OK) {
         site_free(site);
         return st;
@@ -638,8 +656,9 @@ site_new(struct web_server *s, const struct web_opts *o, struct web_site **out,
     /* base_url without its trailing slash, so that base_url + "/a/1"
      * works. */
     n = strlen(site->base_url);
-    while (n > 0 && site->base_url[n - 1] == '/')
+    while (n > 0 && site->base_url[n - 1] == '/') {
         site->base_url[--n] = '\0';
+    }
     site->opts_copy = s->opts;
     site->opts_copy.site_title = site->title;
     site->opts_copy.base_url = site->base_url;
@@ -665,8 +684,9 @@ stop_daemons(struct web_server *s)
 
     for (i = 0; i < s->n_daemons; i++) {
         fd = MHD_quiesce_daemon(s->daemons[i]);
-        if (fd != MHD_INVALID_SOCKET)
+        if (fd != MHD_INVALID_SOCKET) {
             close(fd);
+        }
     }
     for (waited = 0; waited < STOP_GRACE_MS; waited += 50) {
         struct timespec ts = {0, 50 * 1000 * 1000};
@@ -682,8 +702,9 @@ stop_daemons(struct web_server *s)
             break;
         nanosleep(&ts, NULL);
     }
-    for (i = 0; i < s->n_daemons; i++)
+    for (i = 0; i < s->n_daemons; i++) {
         MHD_stop_daemon(s->daemons[i]);
+    }
     s->n_daemons = 0;
 }
 
@@ -713,10 +734,11 @@ address_in_use(const struct sockaddr_storage *ss)
 static void
 set_port(struct sockaddr_storage *ss, unsigned port)
 {
-    if (ss->ss_family == AF_INET6)
+    if (ss->ss_family == AF_INET6) {
         ((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
-    else
+    } else {
         ((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+    }
 }
 
 enum syn_status
@@ -740,10 +762,12 @@ web_server_start(const struct web_opts *o, struct web_server **out,
     }
     s->opts = *o;
     st = copy_opt(o->listen, "127.0.0.1:8080", &s->listen, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = copy_opt(o->db_path, "syndic.db", &s->db_path, err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = copy_opt(o->team_addresses, NULL, &s->team_addresses, err);
+    }
     if (st != SYN_OK)
         goto fail;
     s->opts.listen = s->listen;
@@ -781,14 +805,16 @@ web_server_start(const struct web_opts *o, struct web_server **out,
         cores = sysconf(_SC_NPROCESSORS_ONLN);
         threads = cores > 0 ? (unsigned)cores : 1;
     }
-    if (threads > SYN_MAX_THREADS)
+    if (threads > SYN_MAX_THREADS) {
         threads = SYN_MAX_THREADS;
+    }
     /* TURBO: read, write and accept before asking epoll (non-blocking
      * sockets make a miss cheap). */
     flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
             MHD_USE_TURBO;
-    if (v6)
+    if (v6) {
         flags |= MHD_USE_IPv6;
+    }
     if (address_in_use(&ss)) {
         st = syn_err_set(err, SYN_ENET, "cannot listen on %s: address in use",
                          s->listen);

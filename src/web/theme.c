@@ -86,13 +86,16 @@ read_file(const char *path, size_t max, char **out, size_t *out_len,
     if (fp == NULL)
         return syn_err_set(err, SYN_EIO, "%s: %s", path, strerror(errno));
     buf_init(&b, max);
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && st == SYN_OK)
+    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && st == SYN_OK) {
         st = buf_append(&b, chunk, n);
-    if (st == SYN_OK && ferror(fp))
+    }
+    if (st == SYN_OK && ferror(fp)) {
         st = SYN_EIO;
+    }
     fclose(fp);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = buf_append(&b, "", 0);
+    }
     if (st != SYN_OK) {
         buf_fini(&b);
         return syn_err_set(err, st, "%s: %s", path,
@@ -141,8 +144,9 @@ read_dir(const char *dir, const char *sub, struct files *f, struct syn_err *err)
                        strcmp(sub, "templates") == 0 ? SYN_MAX_TPL_BYTES
                                                      : THEME_MAX_ASSET_BYTES,
                        &data, &len, err);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = files_put(f, rel, data, len, err);
+        }
     }
     closedir(d);
     return st;
@@ -209,15 +213,18 @@ web_theme_load(const char *dir, const char *const *required,
     for (e = syn_theme_default; e->name != NULL && st == SYN_OK; e++) {
         char *copy = syn_strndup(e->data, e->len);
 
-        if (copy == NULL)
+        if (copy == NULL) {
             st = syn_err_set(err, SYN_ENOMEM, "out of memory");
-        else
+        } else {
             st = files_put(f, e->name, copy, e->len, err);
+        }
     }
-    if (st == SYN_OK && dir != NULL)
+    if (st == SYN_OK && dir != NULL) {
         st = read_dir(dir, "templates", f, err);
-    if (st == SYN_OK && dir != NULL)
+    }
+    if (st == SYN_OK && dir != NULL) {
         st = read_dir(dir, "static", f, err);
+    }
     if (st != SYN_OK)
         goto out;
     t = syn_calloc(1, sizeof(*t));
@@ -247,14 +254,16 @@ web_theme_load(const char *dir, const char *const *required,
             t->n_assets++;
         }
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = tpl_set_link(t->tpl, err);
+    }
     for (i = 0; st == SYN_OK && required != NULL && required[i] != NULL; i++) {
-        if (!tpl_set_has(t->tpl, required[i]))
+        if (!tpl_set_has(t->tpl, required[i])) {
             st = syn_err_set(err, SYN_ENOTFOUND,
                              "theme: template '%s' is "
                              "missing",
                              required[i]);
+        }
     }
 out:
     files_fini(f);

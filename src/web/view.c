@@ -52,8 +52,9 @@ web_date(int64_t t, enum web_date_fmt fmt, char *out, size_t cap)
                      tm.tm_mon + 1, tm.tm_mday);
         break;
     }
-    if (n < 0 || (size_t)n >= cap)
+    if (n < 0 || (size_t)n >= cap) {
         out[0] = '\0';
+    }
     return out;
 }
 
@@ -92,8 +93,9 @@ web_slug(struct arena *a, const char *title)
             if (ascii_isalnum(c)) {
                 if (dash && n > 0 && n + 2 > SLUG_MAX)
                     break;
-                if (dash && n > 0)
+                if (dash && n > 0) {
                     s[n++] = '-';
+                }
                 if (n + 1 > SLUG_MAX)
                     break;
                 dash = false;
@@ -104,15 +106,17 @@ web_slug(struct arena *a, const char *title)
             continue;
         }
         k = utf8_decode(title + i, len - i, &cp);
-        if (k == 0)
+        if (k == 0) {
             k = 1;
+        }
         if (slug_separator(cp)) {
             dash = true;
         } else {
             if (n + (dash && n > 0 ? 1 : 0) + k > SLUG_MAX)
                 break; /* NOTE: truncates at a code point, SLUG_MAX */
-            if (dash && n > 0)
+            if (dash && n > 0) {
                 s[n++] = '-';
+            }
             dash = false;
             memcpy(s + n, title + i, k);
             n += k;
@@ -136,8 +140,9 @@ web_article_path(struct arena *a, int64_t id, const char *title)
         return NULL;
     buf_init(&b, 64 + 3 * SLUG_MAX);
     if (buf_printf(&b, "/a/%lld/", (long long)id) == SYN_OK &&
-        web_url_encode(&b, slug) == SYN_OK)
+        web_url_encode(&b, slug) == SYN_OK) {
         out = arena_strndup(a, b.data, b.len);
+    }
     buf_fini(&b);
     return out;
 }
@@ -166,8 +171,9 @@ web_is_rtl(const char *lang, const char *sample)
         uint32_t cp;
         size_t k = utf8_decode(sample + i, len - i, &cp);
 
-        if (k == 0)
+        if (k == 0) {
             k = 1;
+        }
         i += k;
         if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
             (cp >= 0xFE70 && cp <= 0xFEFF)) {
@@ -214,12 +220,14 @@ web_snippet_html(struct arena *a, const char *snippet)
 
         st = tpl_escape_html(&b, p, n);
         p += n;
-        if (st == SYN_OK && *p == STORE_MARK_OPEN[0])
+        if (st == SYN_OK && *p == STORE_MARK_OPEN[0]) {
             st = buf_append_str(&b, "<mark>");
-        else if (st == SYN_OK && *p == STORE_MARK_CLOSE[0])
+        } else if (st == SYN_OK && *p == STORE_MARK_CLOSE[0]) {
             st = buf_append_str(&b, "</mark>");
-        if (*p != '\0')
+        }
+        if (*p != '\0') {
             p++;
+        }
     }
     out = st == SYN_OK ? arena_strndup(a, b.data != NULL ? b.data : "", b.len)
                        : NULL;
@@ -262,8 +270,9 @@ authors_tree(struct tpl_tree *t, struct tpl_val *map, const char *json)
         for (i = 0; i < json_array_size(root); i++) {
             const char *s = json_string_value(json_array_get(root, i));
 
-            if (s != NULL && s[0] != '\0')
+            if (s != NULL && s[0] != '\0') {
                 tpl_list_add_str(t, list, s);
+            }
         }
     }
     json_decref(root);
@@ -352,27 +361,33 @@ web_item_jsonld(struct web_req *req, const struct store_item *it,
         return NULL;
     json_object_set_new(o, "@context", json_string("https://schema.org"));
     json_object_set_new(o, "@type", json_string("NewsArticle"));
-    if (it->title != NULL)
+    if (it->title != NULL) {
         json_object_set_new(o, "headline", json_string(it->title));
+    }
     if (it->url != NULL) {
         json_object_set_new(o, "url", json_string(it->url));
         json_object_set_new(o, "mainEntityOfPage", json_string(it->url));
     }
-    if (it->published > 0)
+    if (it->published > 0) {
         json_object_set_new(
             o, "datePublished",
             json_string(
                 web_date(it->published, WEB_DATE_RFC3339, d, sizeof(d))));
-    if (it->updated > 0)
+    }
+    if (it->updated > 0) {
         json_object_set_new(
             o, "dateModified",
             json_string(web_date(it->updated, WEB_DATE_RFC3339, d, sizeof(d))));
-    if (it->image != NULL)
+    }
+    if (it->image != NULL) {
         json_object_set_new(o, "image", json_string(it->image));
-    if (it->excerpt_text != NULL)
+    }
+    if (it->excerpt_text != NULL) {
         json_object_set_new(o, "description", json_string(it->excerpt_text));
-    if (it->language != NULL)
+    }
+    if (it->language != NULL) {
         json_object_set_new(o, "inLanguage", json_string(it->language));
+    }
     if (it->authors != NULL &&
         (authors = json_loads(it->authors, 0, &jerr)) != NULL &&
         json_is_array(authors)) {
@@ -386,17 +401,20 @@ web_item_jsonld(struct web_req *req, const struct store_item *it,
             if (name == NULL)
                 continue;
             a = json_pack("{s:s, s:s}", "@type", "Person", "name", name);
-            if (a != NULL)
+            if (a != NULL) {
                 json_array_append_new(list, a);
+            }
         }
-        if (list != NULL)
+        if (list != NULL) {
             json_object_set_new(o, "author", list);
+        }
     }
     json_decref(authors);
-    if (source_name != NULL)
+    if (source_name != NULL) {
         json_object_set_new(o, "publisher",
                             json_pack("{s:s, s:s}", "@type", "Organization",
                                       "name", source_name));
+    }
     dump = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     if (dump == NULL)
@@ -405,14 +423,15 @@ web_item_jsonld(struct web_req *req, const struct store_item *it,
     for (p = dump; *p != '\0'; p++) {
         enum syn_status st;
 
-        if (*p == '<')
+        if (*p == '<') {
             st = buf_append_str(&b, "\\u003c");
-        else if (*p == '>')
+        } else if (*p == '>') {
             st = buf_append_str(&b, "\\u003e");
-        else if (*p == '&')
+        } else if (*p == '&') {
             st = buf_append_str(&b, "\\u0026");
-        else
+        } else {
             st = buf_append_char(&b, *p);
+        }
         if (st != SYN_OK)
             goto out;
     }

@@ -16,8 +16,9 @@ test_data_path(const char *rel)
     static char path[4096];
     const char *root = getenv("SYNDIC_TEST_DATA");
 
-    if (root == NULL)
+    if (root == NULL) {
         root = "tests/data";
+    }
     snprintf(path, sizeof(path), "%s/%s", root, rel);
     return path;
 }
@@ -43,8 +44,9 @@ test_read_file(const char *path, size_t *len)
         goto out;
     }
     data[size] = '\0';
-    if (len != NULL)
+    if (len != NULL) {
         *len = (size_t)size;
+    }
 out:
     fclose(f);
     return data;

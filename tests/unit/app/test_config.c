@@ -196,8 +196,9 @@ load_sample(void *state)
     (void)state;
     st = config_load_string(&cfg, "[site]\ntitle=x\n[topics]\na=b,c\n", "t",
                             &err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         config_fini(&cfg);
+    }
     return st;
 }
 

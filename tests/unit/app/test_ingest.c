@@ -129,12 +129,14 @@ feed_in(struct fx *fx, int64_t src, const char *doc,
     if (st != SYN_OK)
         return st;
     st = store_begin(fx->ctx.store, &err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = ingest_feed(&fx->ctx, s, &f, r, &err);
-    if (st == SYN_OK && commit)
+    }
+    if (st == SYN_OK && commit) {
         st = store_commit(fx->ctx.store, &err);
-    else
+    } else {
         SYN_IGNORE(store_rollback(fx->ctx.store, NULL));
+    }
     store_source_free(s);
     return st;
 }
@@ -272,9 +274,10 @@ run_digest(struct fx *fx, long workers, char *out, size_t cap)
     memset(&q, 0, sizeof(q));
     q.limit = 100;
     assert_int_equal(store_item_page(fx->ctx.store, &q, &page, &err), SYN_OK);
-    for (i = 0; i < page->n && len < cap; i++)
+    for (i = 0; i < page->n && len < cap; i++) {
         len += (size_t)snprintf(out + len, cap - len, " %s:%d", page->v[i].url,
                                 page->v[i].cluster_id != 0);
+    }
     store_item_list_free(page);
 }
 

@@ -37,8 +37,9 @@ normalize_feed(void *state)
         const char *text = NULL;
 
         st = normalize_item(f, it, &o, &text, &err);
-        if (st == SYN_OK && texts != NULL && i < 2)
+        if (st == SYN_OK && texts != NULL && i < 2) {
             texts[i++] = text;
+        }
         if (st == SYN_OK && texts != NULL && it == f->items) {
             assert_non_null(it->summary_html);
             assert_null(strstr(it->summary_html, "script"));

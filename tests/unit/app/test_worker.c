@@ -48,8 +48,9 @@ wait_steps(struct counter *c, int n)
 
     struct timespec tick = {0, 10 * 1000 * 1000};
 
-    for (i = 0; i < 500 && steps_of(c) < n; i++)
+    for (i = 0; i < 500 && steps_of(c) < n; i++) {
         nanosleep(&tick, NULL);
+    }
     return steps_of(c);
 }
 

@@ -82,8 +82,9 @@ server_stop(void **state)
 static void
 need_server(void)
 {
-    if (srv.port <= 0)
+    if (srv.port <= 0) {
         skip();
+    }
 }
 
 static const char *
@@ -252,10 +253,11 @@ test_http_behaviour(void **state)
             fetch_one(url_for(cases[i].path), cases[i].etag, cases[i].lm, &o);
         struct fetch_result *r = &g->r[0];
 
-        if (r->st != cases[i].st || r->status != cases[i].status)
+        if (r->st != cases[i].st || r->status != cases[i].status) {
             fail_msg("%s: got %s %ld (%s), want %s %ld", cases[i].path,
                      syn_status_name(r->st), r->status, r->error,
                      syn_status_name(cases[i].st), cases[i].status);
+        }
         if (cases[i].body_has != NULL) {
             assert_non_null(r->body);
             assert_non_null(strstr(r->body, cases[i].body_has));
@@ -270,12 +272,15 @@ test_http_behaviour(void **state)
         }
         assert_int_equal(r->redirects, cases[i].redirects);
         assert_int_equal(r->permanent_redirect, cases[i].permanent);
-        if (!ends_with(r->permanent_url, cases[i].perm_suffix))
+        if (!ends_with(r->permanent_url, cases[i].perm_suffix)) {
             fail_msg("%s: permanent_url %s", cases[i].path, r->permanent_url);
-        if (cases[i].retry_after != -2)
+        }
+        if (cases[i].retry_after != -2) {
             assert_int_equal(r->retry_after_s, cases[i].retry_after);
-        if (cases[i].st != SYN_OK)
+        }
+        if (cases[i].st != SYN_OK) {
             assert_true(r->error[0] != '\0');
+        }
         got_free(g);
     }
 }
@@ -371,16 +376,18 @@ test_ssrf_guard(void **state)
     snprintf(url[2], sizeof(url[2]), "http://0x7f.0.0.1:%d/feed.xml", srv.port);
     snprintf(url[3], sizeof(url[3]), "http://[::ffff:127.0.0.1]:%d/feed.xml",
              srv.port);
-    for (i = 0; i < 4; i++)
+    for (i = 0; i < 4; i++) {
         urls[1 + i] = url[i];
+    }
     urls[5] = "http://[::1]:9/feed.xml";
     urls[6] = "http://127.1:9/feed.xml";
     for (i = 0; i < SYN_ARRAY_LEN(urls); i++) {
         struct got *g = fetch_one(urls[i], NULL, NULL, &o);
 
-        if (g->r[0].st != SYN_EDENIED)
+        if (g->r[0].st != SYN_EDENIED) {
             fail_msg("%s: got %s (%s)", urls[i], syn_status_name(g->r[0].st),
                      g->r[0].error);
+        }
         assert_non_null(strstr(g->r[0].error, "loopback"));
         assert_null(g->r[0].body);
         got_free(g);
@@ -483,9 +490,10 @@ test_concurrency_limits(void **state)
 
     (void)state;
     need_server();
-    for (k = 0; k < SYN_ARRAY_LEN(jobs); k++)
+    for (k = 0; k < SYN_ARRAY_LEN(jobs); k++) {
         jobs[k] = (struct fetch_job){url_for("/slow?ms=100"), NULL, NULL,
                                      (void *)(uintptr_t)k};
+    }
     (void)server_max_in_flight();
     for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
         struct fetch_opts o = test_opts();
@@ -498,13 +506,15 @@ test_concurrency_limits(void **state)
         assert_int_equal(
             fetch_run(jobs, SYN_ARRAY_LEN(jobs), &o, collect, g, NULL), SYN_OK);
         assert_int_equal(g->n, SYN_ARRAY_LEN(jobs));
-        for (k = 0; k < g->n; k++)
+        for (k = 0; k < g->n; k++) {
             assert_int_equal(g->r[k].st, SYN_OK);
+        }
         seen = server_max_in_flight();
         assert_true(seen >= 1);
-        if (seen > cases[i].want_max)
+        if (seen > cases[i].want_max) {
             fail_msg("limits %d/%d: %d in flight", cases[i].max_total,
                      cases[i].max_per_host, seen);
+        }
         got_free(g);
     }
 }
@@ -556,8 +566,9 @@ test_many_jobs_and_stop(void **state)
     assert_int_equal(fetch_run(jobs, N, &o, collect, g, &err), SYN_EINVAL);
     assert_int_equal(g->n, 3);
     got_free(g);
-    for (k = 0; k < N; k++)
+    for (k = 0; k < N; k++) {
         free((char *)jobs[k].url);
+    }
 }
 
 static enum syn_status
@@ -567,8 +578,9 @@ count_only(const struct fetch_job *job, struct fetch_result *res, void *user)
 
     (void)job;
     counts[res->st == SYN_OK ? 0 : 1]++;
-    if (res->st == SYN_OK && res->len != 20)
+    if (res->st == SYN_OK && res->len != 20) {
         counts[1]++;
+    }
     return SYN_OK;
 }
 
@@ -593,8 +605,9 @@ test_ten_thousand_jobs(void **state)
     fputs("<rss version=\"2.0\"/>", f);
     fclose(f);
     snprintf(url, sizeof(url), "file://%s", path);
-    for (k = 0; k < N; k++)
+    for (k = 0; k < N; k++) {
         jobs[k].url = url;
+    }
     o.allow_file = true;
     o.max_total = 16;
     o.max_per_host = 16;
@@ -624,10 +637,12 @@ fetch_some(void *state)
     jobs[3] = (struct fetch_job){"bad url", NULL, NULL, NULL};
     o.max_total = 2;
     st = fetch_run(jobs, 4, &o, collect, g, NULL);
-    if (st == SYN_OK && g->n != 4)
+    if (st == SYN_OK && g->n != 4) {
         fail_msg("reported %zu of 4 jobs", g->n);
-    for (k = 0; k < g->n; k++)
+    }
+    for (k = 0; k < g->n; k++) {
         g->job[k] = NULL;
+    }
     got_free(g);
     return st;
 }
@@ -672,8 +687,9 @@ test_retry_after(void **state)
         long got = -7;
         enum syn_status st = fetch_parse_retry_after(cases[i].v, now, &got);
 
-        if (st != cases[i].st || (st == SYN_OK && got != cases[i].want))
+        if (st != cases[i].st || (st == SYN_OK && got != cases[i].want)) {
             fail_msg("'%s': got %s %ld", cases[i].v, syn_status_name(st), got);
+        }
     }
 }
 
@@ -704,8 +720,9 @@ test_max_age(void **state)
         long got = -7;
         enum syn_status st = fetch_parse_max_age(cases[i].v, &got);
 
-        if (st != cases[i].st || (st == SYN_OK && got != cases[i].want))
+        if (st != cases[i].st || (st == SYN_OK && got != cases[i].want)) {
             fail_msg("'%s': got %s %ld", cases[i].v, syn_status_name(st), got);
+        }
     }
 }
 
@@ -731,8 +748,9 @@ test_next_interval(void **state)
 
     (void)state;
     fetch_policy_default(&p);
-    for (i = 0; i < SYN_ARRAY_LEN(cases); i++)
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
         assert_int_equal(fetch_next_interval(&p, &cases[i].h), cases[i].want);
+    }
     assert_int_equal(fetch_next_interval(&p, NULL), 1800);
     p.interval_s = 10; /* below the floor */
     assert_int_equal(fetch_next_interval(&p, NULL), 300);
@@ -767,9 +785,10 @@ test_backoff(void **state)
         long d = fetch_backoff_delay(&p, cases[i].errors, cases[i].retry_after,
                                      cases[i].rnd);
 
-        if (d < cases[i].lo || d > cases[i].hi)
+        if (d < cases[i].lo || d > cases[i].hi) {
             fail_msg("case %zu: %ld not in [%ld, %ld]", i, d, cases[i].lo,
                      cases[i].hi);
+        }
     }
     /* Jitter spreads the same error count. */
     assert_true(fetch_backoff_delay(&p, 5, -1, 1) !=
@@ -860,11 +879,12 @@ test_outcome(void **state)
             o.move != cases[i].move || o.disable != cases[i].disable ||
             o.errors != cases[i].errors ||
             o.next_fetch < now + cases[i].next_lo ||
-            o.next_fetch > now + cases[i].next_hi)
+            o.next_fetch > now + cases[i].next_hi) {
             fail_msg("case %zu: ok=%d keep=%d move=%d disable=%d errors=%d "
                      "next=+%ld",
                      i, o.ok, o.keep_validators, o.move, o.disable, o.errors,
                      (long)(o.next_fetch - now));
+        }
         assert_int_equal(o.reason[0] != '\0', cases[i].disable);
     }
 }

@@ -37,10 +37,11 @@ static const struct want_feed nested_want[] = {
 static void
 assert_str_or_null(const char *got, const char *want)
 {
-    if (want == NULL)
+    if (want == NULL) {
         assert_null(got);
-    else
+    } else {
         assert_string_equal(got, want);
+    }
 }
 
 static void
@@ -75,10 +76,12 @@ parse_fixture(const char *name, enum syn_status want)
     assert_non_null(buf);
     syn_err_clear(&err);
     st = opml_parse(buf, len, &d, &err);
-    if (st != want)
+    if (st != want) {
         fail_msg("%s: got %s (%s)", name, syn_status_name(st), err.msg);
-    if (st != SYN_OK)
+    }
+    if (st != SYN_OK) {
         assert_true(err.msg[0] != '\0');
+    }
     syn_free(buf);
     return d;
 }
@@ -150,10 +153,12 @@ test_inline_documents(void **state)
         enum syn_status st =
             opml_parse(cases[i].doc, strlen(cases[i].doc), &d, NULL);
 
-        if (st != cases[i].st)
+        if (st != cases[i].st) {
             fail_msg("case %zu: got %s", i, syn_status_name(st));
-        if (st == SYN_OK)
+        }
+        if (st == SYN_OK) {
             assert_int_equal(d->n_feeds, cases[i].n_feeds);
+        }
         opml_free(d);
     }
 }
@@ -168,11 +173,13 @@ test_depth_limit(void **state)
     (void)state;
     buf_init(&b, 1 << 20);
     assert_int_equal(buf_append_str(&b, "<opml><body>"), SYN_OK);
-    for (i = 0; i < 40; i++)
+    for (i = 0; i < 40; i++) {
         assert_int_equal(buf_append_str(&b, "<outline text='f'>"), SYN_OK);
+    }
     assert_int_equal(buf_append_str(&b, "<outline xmlUrl='deep'/>"), SYN_OK);
-    for (i = 0; i < 40; i++)
+    for (i = 0; i < 40; i++) {
         assert_int_equal(buf_append_str(&b, "</outline>"), SYN_OK);
+    }
     assert_int_equal(buf_append_str(&b, "</body></opml>"), SYN_OK);
     assert_int_equal(opml_parse(b.data, b.len, &d, NULL), SYN_ETOOBIG);
     assert_null(d);
@@ -241,10 +248,12 @@ round_trip(void *state)
         goto out;
     }
     st = opml_parse(src, len, &d, NULL);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = opml_export(d->feeds, d->n_feeds, d->title, &b, NULL);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = opml_parse(b.data, b.len, &again, NULL);
+    }
     if (st == SYN_OK) {
         check_feeds(again, nested_want, SYN_ARRAY_LEN(nested_want));
         assert_string_equal(again->title, "Partner feeds");

@@ -31,11 +31,13 @@ parse_file(const char *name, const struct feed_parse_opts *opts,
     assert_non_null(data);
     st = feed_parse(data, len, opts, &f, &err);
     syn_free(data);
-    if (st != want)
+    if (st != want) {
         fail_msg("%s: status %s (%s), want %s", name, syn_status_name(st),
                  err.msg, syn_status_name(want));
-    if (want != SYN_OK)
+    }
+    if (want != SYN_OK) {
         assert_null(f);
+    }
     return f;
 }
 
@@ -44,8 +46,9 @@ nth(const struct feed *f, size_t n)
 {
     const struct feed_item *it = f->items;
 
-    while (it != NULL && n-- > 0)
+    while (it != NULL && n-- > 0) {
         it = it->next;
+    }
     assert_non_null(it);
     return it;
 }
@@ -54,12 +57,14 @@ static void
 assert_str(const char *got, const char *want)
 {
     if (want == NULL) {
-        if (got != NULL)
+        if (got != NULL) {
             fail_msg("got '%s', want NULL", got);
+        }
         return;
     }
-    if (got == NULL)
+    if (got == NULL) {
         fail_msg("got NULL, want '%s'", want);
+    }
     assert_string_equal(got, want);
 }
 
@@ -169,8 +174,9 @@ test_formats_and_quirks(void **state)
         if (cases[i].n_items > 0) {
             const struct feed_item *it = f->items;
 
-            if (cases[i].id0 != NULL)
+            if (cases[i].id0 != NULL) {
                 assert_str(it->id, cases[i].id0);
+            }
             assert_non_null(it->id);
             assert_str(it->url, cases[i].url0);
             assert_str(it->title, cases[i].title0);
@@ -362,8 +368,9 @@ repeat_doc(const char *head, const char *unit, size_t n, const char *tail,
 
     buf_init(&b, 1u << 30);
     assert_int_equal(buf_append_str(&b, head), SYN_OK);
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         assert_int_equal(buf_append_str(&b, unit), SYN_OK);
+    }
     assert_int_equal(buf_append_str(&b, tail), SYN_OK);
     *len = b.len;
     return buf_take(&b);
@@ -399,8 +406,9 @@ test_limits(void **state)
     /* attributes */
     buf_init(&attrs, 1 << 20);
     assert_int_equal(buf_append_str(&attrs, "<rss><channel><item"), SYN_OK);
-    for (i = 0; i <= SYN_MAX_XML_ATTRS; i++)
+    for (i = 0; i <= SYN_MAX_XML_ATTRS; i++) {
         assert_int_equal(buf_printf(&attrs, " a%zu=\"1\"", i), SYN_OK);
+    }
     assert_int_equal(buf_append_str(&attrs, "/></channel></rss>"), SYN_OK);
     assert_int_equal(feed_parse(attrs.data, attrs.len, NULL, &f, &err),
                      SYN_ETOOBIG);

@@ -106,10 +106,11 @@ test_same_as_separate(void **state)
             assert_string_equal(buf_cstr(&got.ex_text),
                                 buf_cstr(&want.ex_text));
             assert_string_equal(buf_cstr(&got.text), buf_cstr(&want.text));
-            if (want.image == NULL)
+            if (want.image == NULL) {
                 assert_null(got.image);
-            else
+            } else {
                 assert_string_equal(got.image, want.image);
+            }
             outs_fini(&got);
             outs_fini(&want);
         }

@@ -106,10 +106,12 @@ test_inline_pages(void **state)
         st = discover_feeds(cases[i].html, strlen(cases[i].html),
                             cases[i].page_url, &l, NULL);
         assert_int_equal(st, SYN_OK);
-        if (l.n_feeds != cases[i].n)
+        if (l.n_feeds != cases[i].n) {
             fail_msg("case %zu: %zu feeds, want %zu", i, l.n_feeds, cases[i].n);
-        if (cases[i].first != NULL)
+        }
+        if (cases[i].first != NULL) {
             assert_string_equal(l.feeds[0].url, cases[i].first);
+        }
         discover_list_fini(&l);
     }
 }
@@ -138,15 +140,17 @@ test_many_links_and_deep_nesting(void **state)
 
     (void)state;
     buf_init(&b, 1 << 22);
-    for (i = 0; i < 200; i++)
+    for (i = 0; i < 200; i++) {
         assert_int_equal(buf_printf(&b,
                                     "<link rel=alternate "
                                     "type=application/rss+xml "
                                     "href=/f%d.xml>",
                                     i),
                          SYN_OK);
-    for (i = 0; i < 5000; i++)
+    }
+    for (i = 0; i < 5000; i++) {
         assert_int_equal(buf_append_str(&b, "<div>"), SYN_OK);
+    }
     assert_int_equal(buf_append_str(&b, "<link rel=alternate "
                                         "type=application/rss+xml "
                                         "href=/deep.xml>"),
@@ -229,8 +233,9 @@ test_sniff(void **state)
     for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
         size_t len = cases[i].body != NULL ? strlen(cases[i].body) : 0;
 
-        if (discover_sniff(cases[i].ct, cases[i].body, len) != cases[i].want)
+        if (discover_sniff(cases[i].ct, cases[i].body, len) != cases[i].want) {
             fail_msg("case %zu", i);
+        }
     }
 }
 
@@ -261,8 +266,9 @@ test_corpus(void **state)
     size_t i;
 
     (void)state;
-    if (root == NULL)
+    if (root == NULL) {
         skip();
+    }
     snprintf(path, sizeof(path), "%s/feeds/real/other/html-discovery", root);
     {
         DIR *d = opendir(path);
@@ -285,8 +291,9 @@ test_corpus(void **state)
         discover_list_init(&l);
         assert_int_equal(discover_feeds(html, len, cases[i].page_url, &l, NULL),
                          SYN_OK);
-        if (l.n_feeds != cases[i].n)
+        if (l.n_feeds != cases[i].n) {
             fail_msg("%s: %zu feeds", cases[i].file, l.n_feeds);
+        }
         assert_string_equal(l.feeds[0].url, cases[i].first);
         discover_list_fini(&l);
         syn_free(html);
@@ -306,8 +313,9 @@ discover_some(void *state)
     if (st == SYN_OK)
         st = discover_fallbacks("https://news.example.org/a/b", &l, NULL);
     /* 5 announced, 13 fallbacks of which /feed.json was announced. */
-    if (st == SYN_OK && l.n_feeds != 5 + 13 - 1)
+    if (st == SYN_OK && l.n_feeds != 5 + 13 - 1) {
         fail_msg("%zu feeds", l.n_feeds);
+    }
     discover_list_fini(&l);
     return st;
 }

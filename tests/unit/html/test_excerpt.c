@@ -98,9 +98,10 @@ test_excerpt_table(void **state)
         assert_int_equal(
             html_excerpt(c->in, strlen(c->in), c->words, &h, &t, &err), SYN_OK);
         if (strcmp(buf_cstr(&h), c->want_html) != 0 ||
-            strcmp(buf_cstr(&t), c->want_text) != 0)
+            strcmp(buf_cstr(&t), c->want_text) != 0) {
             fail_msg("case '%s':\n got: %s | %s\nwant: %s | %s", c->name,
                      buf_cstr(&h), buf_cstr(&t), c->want_html, c->want_text);
+        }
     }
     /* either output may be NULL */
     buf_reset(&t);
@@ -197,10 +198,11 @@ test_lead_image(void **state)
                                          cases[i].media, cases[i].base, &got,
                                          &err),
                          SYN_OK);
-        if (cases[i].want == NULL)
+        if (cases[i].want == NULL) {
             assert_null(got);
-        else
+        } else {
             assert_string_equal(got, cases[i].want);
+        }
         syn_free(got);
     }
 }
@@ -221,10 +223,12 @@ excerpt_story(void *state)
     buf_init(&h, 1 << 16);
     buf_init(&t, 1 << 16);
     st = html_excerpt(in, sizeof(in) - 1, 5, &h, &t, &err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = html_text(in, sizeof(in) - 1, &t, &err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = html_lead_image(in, sizeof(in) - 1, NULL, NULL, &img, &err);
+    }
     if (st == SYN_OK)
         assert_string_equal(img, "https://i.example/a.jpg");
     syn_free(img);

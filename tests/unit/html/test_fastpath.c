@@ -70,15 +70,18 @@ run_all(const char *in, size_t len, enum html_parser parser, struct outs *o,
     enum syn_status st;
 
     st = html_clean_with(in, len, &opts, &out, parser, &f1, &err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = html_sanitize_with(in, len, BASE, &o->san, parser, &f2, &err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = html_sanitize_with(in, len, NULL, &o->san_nobase, parser, &f3,
                                 &err);
+    }
     /* html_sanitize takes plain text without a parse: f2, f3 may be false */
     *fast = f1;
-    if (st == SYN_OK && f1 && (f2 != f3))
+    if (st == SYN_OK && f1 && (f2 != f3)) {
         fail_msg("sanitize paths disagree for %.80s", in);
+    }
     return st;
 }
 
@@ -119,8 +122,9 @@ diff_one(const char *in, size_t len)
         assert_same_buf(&fast.san_nobase, &slow.san_nobase, "sanitize/nobase",
                         in);
         if ((fast.image == NULL) != (slow.image == NULL) ||
-            (fast.image != NULL && strcmp(fast.image, slow.image) != 0))
+            (fast.image != NULL && strcmp(fast.image, slow.image) != 0)) {
             fail_msg("lead image differs for %s", in);
+        }
     }
     outs_fini(&fast);
     outs_fini(&slow);
@@ -262,8 +266,9 @@ test_cases(void **state)
         size_t len = strlen(cases[i].in);
         bool used;
 
-        if (strcmp(cases[i].in, "nul") == 0)
+        if (strcmp(cases[i].in, "nul") == 0) {
             len = 8; /* "nul\0byte" */
+        }
         used = diff_one(cases[i].in, len);
         if (used != cases[i].fast) {
             print_error("case %zu: fast path %s: %s\n", i,
@@ -365,8 +370,9 @@ gen_node(struct buf *b, uint64_t *x, unsigned depth)
     assert_int_equal(buf_printf(b, "<%s%s>", gen_tags[k],
                                 gen_attrs[rnd(x) % SYN_ARRAY_LEN(gen_attrs)]),
                      SYN_OK);
-    for (n = rnd(x) % 4; n > 0; n--)
+    for (n = rnd(x) % 4; n > 0; n--) {
         gen_node(b, x, depth + 1);
+    }
     if (rnd(x) % 8 != 0) /* now and then left open */
         assert_int_equal(buf_printf(b, "</%s>", gen_tags[k]), SYN_OK);
 }
@@ -382,8 +388,9 @@ test_generated(void **state)
     buf_init(&in, 1u << 20);
     for (round = 0; round < 5000; round++) {
         buf_reset(&in);
-        for (n = 1 + rnd(&x) % 4; n > 0; n--)
+        for (n = 1 + rnd(&x) % 4; n > 0; n--) {
             gen_node(&in, &x, 0);
+        }
         n_fast += diff_one(in.data, in.len);
     }
     printf("# generated: %zu of 5000 taken by the fast path\n", n_fast);

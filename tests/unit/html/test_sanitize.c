@@ -234,9 +234,10 @@ test_sanitize_table(void **state)
         /* every expected output is a fixed point */
         run_sanitize(out.data != NULL ? out.data : "", out.len, c->base,
                      &again);
-        if (strcmp(buf_cstr(&again), buf_cstr(&out)) != 0)
+        if (strcmp(buf_cstr(&again), buf_cstr(&out)) != 0) {
             fail_msg("case '%s' is not a fixed point:\n1st: %s\n2nd: %s",
                      c->name, buf_cstr(&out), buf_cstr(&again));
+        }
     }
     buf_fini(&out);
     buf_fini(&again);
@@ -297,16 +298,18 @@ test_sanitize_limits(void **state)
     buf_init(&out, 1 << 20);
     /* nesting far past the limits: parsed fast, written at most
      * SYN_MAX_HTML_DEPTH deep */
-    for (i = 0; i < 20000; i++)
+    for (i = 0; i < 20000; i++) {
         assert_int_equal(buf_append_str(&in, "<div>"), SYN_OK);
+    }
     assert_int_equal(buf_append_str(&in, "deep"), SYN_OK);
     run_sanitize(in.data, in.len, NULL, &out);
     assert_true(out.len < 20 * SYN_MAX_HTML_DEPTH);
     assert_null(strstr(buf_cstr(&out), "deep"));
     /* too big */
     buf_reset(&in);
-    while (in.len <= SYN_MAX_HTML_BYTES)
+    while (in.len <= SYN_MAX_HTML_BYTES) {
         assert_int_equal(buf_append_str(&in, "<p>aaaaaaaaaaa</p>"), SYN_OK);
+    }
     assert_int_equal(html_sanitize(in.data, in.len, NULL, &out, &err),
                      SYN_ETOOBIG);
     /* output limit: out unchanged */
@@ -375,8 +378,9 @@ sanitize_article(void *state)
     st = html_sanitize(in, sizeof(in) - 1, "https://ex.org/a/", &out, &err);
     if (st == SYN_OK)
         assert_non_null(strstr(buf_cstr(&out), "https://ex.org/x"));
-    else
+    else {
         assert_int_equal(out.len, 0);
+    }
     buf_fini(&out);
     return st;
 }

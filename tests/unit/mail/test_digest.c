@@ -39,8 +39,9 @@ count(const char *hay, const char *needle)
     size_t n = 0;
 
     for (hay = strstr(hay, needle); hay != NULL;
-         hay = strstr(hay + 1, needle))
+         hay = strstr(hay + 1, needle)) {
         n++;
+    }
     return n;
 }
 
@@ -376,12 +377,14 @@ test_theme_errors(void **state)
         syn_err_clear(&err);
         assert_int_equal(mail_theme_load(dir, &set, &err), cases[i].want);
         assert_null(set);
-        if (strncmp(cases[i].msg, "mail theme", 10) == 0)
+        if (strncmp(cases[i].msg, "mail theme", 10) == 0) {
             snprintf(want, sizeof(want), "%s", cases[i].msg);
-        else
+        } else {
             snprintf(want, sizeof(want), "%s/%s", dir, cases[i].msg);
-        if (strncmp(err.msg, want, strlen(want)) != 0)
+        }
+        if (strncmp(err.msg, want, strlen(want)) != 0) {
             fail_msg("case %zu: got '%s' want '%s...'", i, err.msg, want);
+        }
         test_rmtree(dir);
     }
 }
@@ -417,8 +420,9 @@ test_line_lengths(void **state)
         size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
 
         assert_true(n <= 998);
-        if (p > body && n > 76)
+        if (p > body && n > 76) {
             fail_msg("body line of %zu: %.*s", n, (int)n, p);
+        }
         p += n + (e != NULL ? 2 : 0);
     }
     assert_non_null(strstr(body, "Content-Transfer-Encoding: "
@@ -449,8 +453,9 @@ test_cache_same_output(void **state)
         snprintf(prefs, sizeof(prefs), "https://n.example.org/p?t=%zu&x=\"",
                  round);
         snprintf(unsub, sizeof(unsub), "https://n.example.org/u?t=%zu", round);
-        if (round == 12)
+        if (round == 12) {
             digest_cache_reset(c);
+        }
         buf_init(&t1, 1 << 20);
         buf_init(&h1, 1 << 20);
         buf_init(&t2, 1 << 20);
@@ -556,9 +561,10 @@ compose_cached_twice(void *state)
     st = digest_compose_cached(c, &ident, &r, "daily", stories, 2, NOW, &m,
                                NULL);
     r.id = 43;
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = digest_compose_cached(c, &ident, &r, "daily", stories, 2, NOW,
                                    &m, NULL);
+    }
     buf_fini(&m);
     digest_cache_free(c);
     return st;

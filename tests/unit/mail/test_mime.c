@@ -46,8 +46,9 @@ unfold_decode(const char *hdr, struct buf *out)
         assert_int_equal(buf_append_char(&unfolded, *p), SYN_OK);
     }
     p = buf_cstr(&unfolded);
-    if (*p == ' ')
+    if (*p == ' ') {
         p++;
+    }
     if (strncmp(p, "=?UTF-8?B?", 10) != 0) {
         assert_int_equal(buf_append_str(out, p), SYN_OK);
     } else {
@@ -65,8 +66,9 @@ unfold_decode(const char *hdr, struct buf *out)
                              0);
             assert_int_equal(buf_append(out, bin, n), SYN_OK);
             p = end + 2;
-            if (*p == ' ')
+            if (*p == ' ') {
                 p++;
+            }
         }
         assert_string_equal(p, "");
     }
@@ -130,8 +132,9 @@ test_header_text(void **state)
         if (st != SYN_OK) {
             assert_int_equal(b.len, 0);
         } else {
-            if (cases[i].exact != NULL)
+            if (cases[i].exact != NULL) {
                 assert_string_equal(buf_cstr(&b), cases[i].exact);
+            }
             assert_lines_ok(buf_cstr(&b));
             assert_true(b.len >= 2 && buf_cstr(&b)[b.len - 1] == '\n');
             buf_truncate(&b, b.len - 2);
@@ -176,12 +179,14 @@ test_header_address(void **state)
         assert_int_equal(mime_header_address(&b, "To", cases[i].display,
                                              cases[i].addr, NULL),
                          cases[i].want);
-        if (cases[i].exact != NULL)
+        if (cases[i].exact != NULL) {
             assert_string_equal(buf_cstr(&b), cases[i].exact);
-        if (cases[i].want != SYN_OK)
+        }
+        if (cases[i].want != SYN_OK) {
             assert_int_equal(b.len, 0);
-        else
+        } else {
             assert_lines_ok(buf_cstr(&b));
+        }
         buf_fini(&b);
     }
 }
@@ -220,9 +225,10 @@ test_addr_check(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < SYN_ARRAY_LEN(cases); i++)
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
         assert_int_equal(mime_addr_check(cases[i].addr, NULL),
                          cases[i].want);
+    }
 }
 
 static void
@@ -320,8 +326,9 @@ test_qp_long_lines(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i + 1 < sizeof(in); i++)
+    for (i = 0; i + 1 < sizeof(in); i++) {
         in[i] = "ab =\t\xc3\xa9.\n"[i % 10];
+    }
     in[sizeof(in) - 1] = '\0';
     buf_init(&b, 1 << 16);
     assert_int_equal(mime_qp_encode(&b, in, strlen(in)), SYN_OK);
@@ -388,8 +395,9 @@ test_qp_round_trip(void **state)
         }
         /* the decoded form: LF and CRLF both come back as CRLF */
         for (p = buf_cstr(&in); *p != '\0'; p++) {
-            if (p[0] == '\r' && p[1] == '\n')
+            if (p[0] == '\r' && p[1] == '\n') {
                 p++;
+            }
             assert_int_equal(*p == '\n' ? buf_append_str(&want, "\r\n")
                                          : buf_append_char(&want, *p),
                              SYN_OK);
@@ -401,14 +409,16 @@ test_qp_round_trip(void **state)
             const char *end = strstr(p, "\r\n");
 
             assert_true(p[0] != '.' && strncmp(p, "From ", 5) != 0);
-            if (end != NULL && end > p)
+            if (end != NULL && end > p) {
                 assert_true(end[-1] != ' ' && end[-1] != '\t');
+            }
             p = end != NULL ? end + 2 : NULL;
         }
         qp_decode(buf_cstr(&enc), &dec);
-        if (strcmp(buf_cstr(&dec), buf_cstr(&want)) != 0)
+        if (strcmp(buf_cstr(&dec), buf_cstr(&want)) != 0) {
             fail_msg("round %d: '%s' came back as '%s'", round,
                      buf_cstr(&want), buf_cstr(&dec));
+        }
         buf_fini(&in);
         buf_fini(&want);
         buf_fini(&enc);

@@ -161,10 +161,11 @@ test_due(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < SYN_ARRAY_LEN(cases); i++)
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
         assert_int_equal(outbox_digest_due(cases[i].f, cases[i].t,
                                            cases[i].hour, cases[i].wday),
                          cases[i].want);
+    }
 }
 
 static void
@@ -180,9 +181,10 @@ test_backoff(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < SYN_ARRAY_LEN(cases); i++)
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
         assert_int_equal(outbox_backoff(cases[i].attempts, cases[i].max),
                          cases[i].want);
+    }
 }
 
 /* Claim every queued row (and put nothing back): the keys, sorted. */
@@ -194,8 +196,9 @@ queued_keys(struct store *s, int64_t now, char keys[][96], size_t cap)
 
     assert_int_equal(store_outbox_claim(s, now, 100, 30 * 86400, &l, NULL),
                      SYN_OK);
-    for (i = 0; i < l->n && i < cap; i++)
+    for (i = 0; i < l->n && i < cap; i++) {
         snprintf(keys[i], 96, "%s %s", l->v[i].dedupe_key, l->v[i].recipient);
+    }
     n = l->n;
     store_mail_list_free(l);
     return n;

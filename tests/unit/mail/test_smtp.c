@@ -73,8 +73,9 @@ send_all(const char *url, int conns, const char *user, const char *pass,
         msgs[i].cookie = NULL;
     }
     st = smtp_client_new(&cfg, &c, NULL);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = smtp_client_run(c, job_next, job_done, job_round, &j, NULL);
+    }
     if (st == SYN_OK) {
         assert_int_equal(j.done, (int)n);
         assert_int_equal(j.rounded, (int)n);
@@ -99,8 +100,9 @@ test_delivery_and_reuse(void **state)
     char *m;
 
     (void)state;
-    if (sink_start(&s, NULL) != 0)
+    if (sink_start(&s, NULL) != 0) {
         skip();
+    }
     assert_int_equal(send_all(s.url, 2, NULL, NULL, ten, 10, res), SYN_OK);
     for (i = 0; i < 10; i++) {
         assert_int_equal(res[i].result, SMTP_SENT);
@@ -130,8 +132,9 @@ test_failures_classified(void **state)
     int i, sent = 0, temp = 0, perm = 0;
 
     (void)state;
-    if (sink_start(&s, extra) != 0)
+    if (sink_start(&s, extra) != 0) {
         skip();
+    }
     assert_int_equal(send_all(s.url, 1, NULL, NULL, rcpts, 6, res), SYN_OK);
     for (i = 0; i < 6; i++) {
         sent += res[i].result == SMTP_SENT;
@@ -177,8 +180,9 @@ test_auth(void **state)
     int conns = 0;
 
     (void)state;
-    if (sink_start(&s, extra) != 0)
+    if (sink_start(&s, extra) != 0) {
         skip();
+    }
     assert_int_equal(send_all(s.url, 1, "mailer", "s3cret", ten, 3, res),
                      SYN_OK);
     assert_int_equal(res[2].result, SMTP_SENT);
@@ -249,8 +253,9 @@ test_loopback_urls(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         assert_int_equal(smtp_url_is_loopback(cases[i].url), cases[i].loopback);
+    }
 }
 
 int

@@ -393,8 +393,9 @@ test_item_upsert_many(void **state)
                      SYN_OK);
     assert_int_equal(
         store_item_upsert_many(fx->s, in, 4, T0, res, ids, &fx->err), SYN_OK);
-    for (i = 0; i < 4; i++)
+    for (i = 0; i < 4; i++) {
         assert_int_equal(res[i], want[i]);
+    }
     assert_int_equal(ids[2], ids[0]);
     assert_true(ids[1] != ids[0] && ids[3] != ids[1]);
     assert_int_equal(store_item_search(fx->s, "wombat", 0, 10, &hits, &fx->err),
@@ -633,15 +634,17 @@ test_search_languages(void **state)
         if (cases[i].want_guid == NULL) {
             assert_int_equal(hits->n, 0);
         } else {
-            if (hits->n != 1)
+            if (hits->n != 1) {
                 fail_msg("query %s: %zu hits", cases[i].query, hits->n);
+            }
             assert_string_equal(hits->v[0].guid, cases[i].want_guid);
             assert_non_null(hits->v[0].snippet);
             /* The index separators never reach the reader. */
             assert_null(strstr(hits->v[0].snippet, "\xE2\x80\x8B"));
-            if (strstr(hits->v[0].snippet, cases[i].marked) == NULL)
+            if (strstr(hits->v[0].snippet, cases[i].marked) == NULL) {
                 fail_msg("query %s: snippet '%s'", cases[i].query,
                          hits->v[0].snippet);
+            }
         }
         store_item_list_free(hits);
     }
@@ -700,8 +703,9 @@ test_search_hostile_queries(void **state)
 
     huge = malloc(200001);
     assert_non_null(huge);
-    for (i = 0; i < 200000; i++)
+    for (i = 0; i < 200000; i++) {
         huge[i] = i % 7 == 6 ? ' ' : (i % 3 == 0 ? '"' : 'w');
+    }
     huge[200000] = '\0';
     assert_int_equal(store_item_search(fx->s, huge, 0, 10, &hits, &fx->err),
                      SYN_OK);
@@ -834,8 +838,9 @@ read_everything(void *state)
         store_source_list_free(sources);
         st = store_item_get(fx->s, 1, &item, &fx->err);
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         store_item_free(item);
+    }
     return st;
 }
 

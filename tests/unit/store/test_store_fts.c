@@ -42,9 +42,10 @@ test_prepare_text(void **state)
         assert_int_equal(
             store_fts_prepare_text(cases[i].in, strlen(cases[i].in), &b),
             SYN_OK);
-        if (strcmp(buf_cstr(&b), cases[i].want) != 0)
+        if (strcmp(buf_cstr(&b), cases[i].want) != 0) {
             fail_msg("case %zu: got '%s' want '%s'", i, buf_cstr(&b),
                      cases[i].want);
+        }
         buf_fini(&b);
     }
 }
@@ -99,9 +100,10 @@ test_query(void **state)
         buf_init(&b, 4096);
         assert_int_equal(
             store_fts_query(cases[i].in, strlen(cases[i].in), &b, &n), SYN_OK);
-        if (strcmp(buf_cstr(&b), cases[i].want) != 0)
+        if (strcmp(buf_cstr(&b), cases[i].want) != 0) {
             fail_msg("case %zu: got '%s' want '%s'", i, buf_cstr(&b),
                      cases[i].want);
+        }
         assert_int_equal(n, cases[i].n_terms);
         buf_fini(&b);
     }
@@ -149,13 +151,16 @@ prepare_and_query(void *state)
 
     buf_init(&b, 1 << 20);
     st = store_fts_prepare_text(c->text, strlen(c->text), &b);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         assert_string_equal(buf_cstr(&b), "hello " Z "世" Z Z "界" Z " мир");
+    }
     buf_reset(&b);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = store_fts_query(c->text, strlen(c->text), &b, &n);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         assert_int_equal(n, 3);
+    }
     buf_fini(&b);
     return st;
 }

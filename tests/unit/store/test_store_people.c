@@ -348,8 +348,9 @@ count_rows(const char *path, const char *sql)
 
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (sqlite3_step(st) == SQLITE_ROW) {
         n = sqlite3_column_int64(st, 0);
+    }
     sqlite3_finalize(st);
     sqlite3_close(db);
     return n;
@@ -565,8 +566,9 @@ read_people(void *state)
         store_mail_list_free(mails);
         st = store_inquiry_list(fx->s, -1, &inqs, &fx->err);
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         store_inquiry_list_free(inqs);
+    }
     return st;
 }
 

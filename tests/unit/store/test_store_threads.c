@@ -59,8 +59,9 @@ writer(void *arg)
         item.published = T0 + i;
         st = store_item_upsert(s, &item, T0 + i, NULL, NULL, &err);
     }
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         worker_fail(w, st, &err);
+    }
     store_close(s);
     return NULL;
 }
@@ -80,15 +81,19 @@ reader(void *arg)
     memset(&q, 0, sizeof(q));
     for (i = 0; i < 50 && st == SYN_OK; i++) {
         st = store_item_page(s, &q, &page, &err);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             store_item_list_free(page);
-        if (st == SYN_OK)
+        }
+        if (st == SYN_OK) {
             st = store_item_search(s, "concurrent", 0, 10, &page, &err);
-        if (st == SYN_OK)
+        }
+        if (st == SYN_OK) {
             store_item_list_free(page);
+        }
     }
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         worker_fail(w, st, &err);
+    }
     store_close(s);
     return NULL;
 }
@@ -118,8 +123,9 @@ sender(void *arg)
         }
         store_mail_list_free(batch);
     }
-    if (st != SYN_OK)
+    if (st != SYN_OK) {
         worker_fail(w, st, &err);
+    }
     store_close(s);
     return NULL;
 }
@@ -143,8 +149,9 @@ test_writers_and_readers(void **state)
     }
     for (i = 0; i <= N_WRITERS; i++) {
         assert_int_equal(pthread_join(t[i], NULL), 0);
-        if (w[i].status != SYN_OK)
+        if (w[i].status != SYN_OK) {
             fail_msg("thread %d: %s", i, w[i].msg);
+        }
     }
     assert_int_equal(store_stats(fx->s, &stats, &fx->err), SYN_OK);
     assert_int_equal(stats.sources, N_WRITERS);
@@ -180,14 +187,16 @@ test_senders_never_share_a_mail(void **state)
     }
     for (i = 0; i < 2; i++) {
         assert_int_equal(pthread_join(t[i], NULL), 0);
-        if (w[i].status != SYN_OK)
+        if (w[i].status != SYN_OK) {
             fail_msg("sender %zu: %s", i, w[i].msg);
+        }
     }
     total = w[0].n_claimed + w[1].n_claimed;
     assert_int_equal(total, N_MAILS);
     for (i = 0; i < w[0].n_claimed; i++) {
-        for (j = 0; j < w[1].n_claimed; j++)
+        for (j = 0; j < w[1].n_claimed; j++) {
             assert_true(w[0].claimed[i] != w[1].claimed[j]);
+        }
     }
 }
 

@@ -84,10 +84,12 @@ grow_a_lot(void *state)
 
     (void)state;
     buf_init(&b, 1 << 20);
-    for (i = 0; i < 1000 && st == SYN_OK; i++)
+    for (i = 0; i < 1000 && st == SYN_OK; i++) {
         st = buf_printf(&b, "line %d\n", i);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         assert_int_equal(strncmp(buf_cstr(&b), "line 0\nline 1\n", 14), 0);
+    }
     buf_fini(&b);
     return st;
 }

@@ -77,9 +77,10 @@ test_ip_classes(void **state)
         enum net_addr_class c = NET_ADDR_PUBLIC;
 
         assert_int_equal(net_ip_class(cases[i].ip, &c), SYN_OK);
-        if (c != cases[i].want)
+        if (c != cases[i].want) {
             fail_msg("%s: got %s, want %s", cases[i].ip, net_addr_class_name(c),
                      net_addr_class_name(cases[i].want));
+        }
     }
 }
 

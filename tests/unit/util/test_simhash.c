@@ -62,15 +62,18 @@ edited(struct buf *b, const size_t words[200])
     for (k = 0; k < 200; k++) {
         const char *w = vocab[words[k]];
 
-        if (k == 40)
+        if (k == 40) {
             w = "Minister"; /* replaced */
-        if (k == 120)
+        }
+        if (k == 120) {
             w = "reportedly";
+        }
         if (k == 150)
             continue; /* removed */
         assert_int_equal(buf_printf(b, "%s%s", k ? " " : "", w), SYN_OK);
-        if (k == 90)
+        if (k == 90) {
             assert_int_equal(buf_append_str(b, " also"), SYN_OK);
+        }
     }
 }
 
@@ -95,22 +98,25 @@ test_near_and_far(void **state)
         ha = simhash_text(a.data, a.len);
         he = simhash_text(e.data, e.len);
         d = simhash_distance(ha, he);
-        if (d > 12)
+        if (d > 12) {
             fail_msg("seed %u: edited copy at distance %d", seed, d);
+        }
         total += d;
         n++;
         if (seed > 1) {
             int far = simhash_distance(ha, prev);
 
-            if (far <= 20)
+            if (far <= 20) {
                 fail_msg("seed %u: unrelated articles at distance %d", seed,
                          far);
+            }
         }
         prev = ha;
     }
     /* A light edit moves a handful of bits on average. */
-    if (total < 2 * n || total > 8 * n)
+    if (total < 2 * n || total > 8 * n) {
         fail_msg("mean distance of light edits %d/%d", total, n);
+    }
     buf_fini(&a);
     buf_fini(&e);
 }
@@ -141,8 +147,9 @@ test_normalization(void **state)
         int d = simhash_distance(simhash_text(cases[i].a, strlen(cases[i].a)),
                                  simhash_text(cases[i].b, strlen(cases[i].b)));
 
-        if (d > cases[i].max_d)
+        if (d > cases[i].max_d) {
             fail_msg("case %zu: distance %d > %d", i, d, cases[i].max_d);
+        }
     }
     /* Texts without tokens. */
     assert_true(simhash_text("", 0) == 0);
@@ -168,8 +175,9 @@ test_distance_and_hash(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < SYN_ARRAY_LEN(cases); i++)
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
         assert_int_equal(simhash_distance(cases[i].a, cases[i].b), cases[i].d);
+    }
     /* Neighbouring inputs give unrelated hashes (avalanche). */
     {
         int d =

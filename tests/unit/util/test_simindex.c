@@ -54,8 +54,9 @@ near(uint64_t base, int k, uint64_t *s)
 {
     int i;
 
-    for (i = 0; i < k; i++)
+    for (i = 0; i < k; i++) {
         base ^= UINT64_C(1) << (rnd(s) % 64);
+    }
     return base;
 }
 
@@ -70,8 +71,9 @@ check_distance(int max_d)
     size_t i;
 
     assert_non_null(v);
-    for (i = 0; i < BASES; i++)
+    for (i = 0; i < BASES; i++) {
         bases[i] = rnd(&seed);
+    }
     assert_int_equal(simindex_new(max_d, &x, &err), SYN_OK);
     for (i = 0; i < N; i++) {
         uint64_t q =
@@ -111,8 +113,9 @@ test_same_as_linear_scan(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < SYN_ARRAY_LEN(distances); i++)
+    for (i = 0; i < SYN_ARRAY_LEN(distances); i++) {
         check_distance(distances[i]);
+    }
 }
 
 static void
@@ -135,10 +138,11 @@ test_ties_and_exclusions(void **state)
     (void)state;
     assert_int_equal(simindex_new(6, &x, &err), SYN_OK);
     assert_int_equal(simindex_nearest(x, 1, 0, 0), 0);
-    for (i = 0; i < SYN_ARRAY_LEN(entries); i++)
+    for (i = 0; i < SYN_ARRAY_LEN(entries); i++) {
         assert_int_equal(
             simindex_add(x, entries[i].hash, entries[i].id, entries[i].group),
             SYN_OK);
+    }
     assert_int_equal(simindex_nearest(x, 0xFE00, 0, 1), 3);
     assert_int_equal(simindex_nearest(x, 0xFE00, 3, 1), 4);
     assert_int_equal(simindex_nearest(x, 0xFE00, 0, 3), 1);
@@ -163,10 +167,12 @@ fill(void *state)
     st = simindex_new(6, &x, &err);
     if (st != SYN_OK)
         return st;
-    for (i = 1; i <= 600 && st == SYN_OK; i++)
+    for (i = 1; i <= 600 && st == SYN_OK; i++) {
         st = simindex_add(x, rnd(&seed), i, i % 7);
-    if (st == SYN_OK && simindex_count(x) != 600)
+    }
+    if (st == SYN_OK && simindex_count(x) != 600) {
         fail();
+    }
     simindex_free(x);
     return st;
 }

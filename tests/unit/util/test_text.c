@@ -29,8 +29,9 @@ test_str_to_long(void **state)
         long v = 0;
 
         assert_int_equal(str_to_long(cases[i].in, -10, 999, &v), cases[i].want);
-        if (cases[i].want == SYN_OK)
+        if (cases[i].want == SYN_OK) {
             assert_int_equal(v, cases[i].value);
+        }
     }
 }
 
@@ -170,8 +171,9 @@ test_url_resolve(void **state)
 
         assert_int_equal(url_resolve(cases[i].base, cases[i].ref, &out, &err),
                          cases[i].want);
-        if (cases[i].out != NULL)
+        if (cases[i].out != NULL) {
             assert_string_equal(out, cases[i].out);
+        }
         syn_free(out);
     }
     assert_true(url_is_safe_scheme("HTTPS://x"));

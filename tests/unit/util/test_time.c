@@ -96,16 +96,19 @@ test_parse_table(void **state)
         bool ok = time_parse(cases[i].in, strlen(cases[i].in), &t);
 
         if (cases[i].want == NULL) {
-            if (ok)
+            if (ok) {
                 fail_msg("accepted '%s'", cases[i].in);
+            }
             assert_int_equal(t, 12345); /* untouched */
             continue;
         }
-        if (!ok)
+        if (!ok) {
             fail_msg("rejected '%s'", cases[i].in);
+        }
         assert_int_equal(time_format_rfc3339(t, out), 20);
-        if (strcmp(out, cases[i].want) != 0)
+        if (strcmp(out, cases[i].want) != 0) {
             fail_msg("'%s' -> %s, want %s", cases[i].in, out, cases[i].want);
+        }
     }
 }
 

@@ -48,8 +48,9 @@ test_round_trip(void **state)
         char *t = sign(key_a, cases[i].purpose, cases[i].subject, NOW + 60);
         const char *c;
 
-        for (c = t; *c; c++)
+        for (c = t; *c; c++) {
             assert_true(ascii_isalnum(*c) || *c == '-' || *c == '_');
+        }
         buf_init(&subj, 1024);
         assert_int_equal(token_verify(key_a, TOKEN_KEY_BYTES,
                                       cases[i].purpose, t, NOW, &subj, &exp,
@@ -200,11 +201,13 @@ sign_and_verify(void *state)
     buf_init(&subj, 1024);
     st = token_sign(key_a, TOKEN_KEY_BYTES, TOKEN_PREFERENCES,
                     "someone@example.org", NOW + 5, &t, NULL);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = token_verify(key_a, TOKEN_KEY_BYTES, TOKEN_PREFERENCES,
                           buf_cstr(&t), NOW, &subj, NULL, NULL);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         assert_string_equal(buf_cstr(&subj), "someone@example.org");
+    }
     buf_fini(&subj);
     buf_fini(&t);
     return st;

@@ -96,9 +96,10 @@ test_render_table(void **state)
         build(&t, &a);
         buf_init(&out, 4096);
         assert_int_equal(tpl_render(set, "t.html", &t, &out, &err), SYN_OK);
-        if (strcmp(buf_cstr(&out), render_cases[i].want) != 0)
+        if (strcmp(buf_cstr(&out), render_cases[i].want) != 0) {
             fail_msg("case %zu: got '%s' want '%s'", i, buf_cstr(&out),
                      render_cases[i].want);
+        }
         buf_fini(&out);
         arena_fini(&a);
         tpl_set_free(set);
@@ -143,17 +144,19 @@ test_render_text(void **state)
         assert_int_equal(
             tpl_render_as(set, "t.txt", &t, TPL_ESCAPE_TEXT, &out, &err),
             SYN_OK);
-        if (strcmp(buf_cstr(&out), text_cases[i].want) != 0)
+        if (strcmp(buf_cstr(&out), text_cases[i].want) != 0) {
             fail_msg("case %zu: got '%s' want '%s'", i, buf_cstr(&out),
                      text_cases[i].want);
+        }
         /* the same template in HTML mode still escapes */
         buf_reset(&out);
         assert_int_equal(
             tpl_render_as(set, "t.txt", &t, TPL_ESCAPE_HTML, &out, &err),
             SYN_OK);
-        if (i == 0)
+        if (i == 0) {
             assert_string_equal(buf_cstr(&out), "Tom &amp; &quot;Jerry&quot; "
                                                 "&lt;b&gt;&#39;x&#39;&lt;/b&gt;");
+        }
         buf_fini(&out);
         arena_fini(&a);
         tpl_set_free(set);
@@ -192,12 +195,14 @@ test_errors_name_file_and_line(void **state)
         syn_err_clear(&err);
         st = tpl_set_add(set, "e.html", error_cases[i].src,
                          strlen(error_cases[i].src), &err);
-        if (st == SYN_OK)
+        if (st == SYN_OK) {
             st = tpl_set_link(set, &err);
+        }
         assert_int_equal(st, error_cases[i].want);
         if (strncmp(err.msg, error_cases[i].msg_prefix,
-                    strlen(error_cases[i].msg_prefix)) != 0)
+                    strlen(error_cases[i].msg_prefix)) != 0) {
             fail_msg("case %zu: got '%s'", i, err.msg);
+        }
         tpl_set_free(set);
     }
 }
@@ -213,8 +218,9 @@ test_limits(void **state)
     (void)state;
     /* Sections nested past the limit are refused at compile time. */
     buf_init(&src, 1 << 20);
-    for (i = 0; i <= SYN_MAX_TPL_DEPTH; i++)
+    for (i = 0; i <= SYN_MAX_TPL_DEPTH; i++) {
         assert_int_equal(buf_append_str(&src, "{{#a}}"), SYN_OK);
+    }
     assert_int_equal(tpl_set_add(set, "deep.html", src.data, src.len, &err),
                      SYN_ETOOBIG);
     /* Partials that recurse stop at the depth limit, not the stack. */
@@ -255,12 +261,14 @@ compile_and_render(void *state)
     arena_init(&a, 256, 0);
     buf_init(&out, 4096);
     st = tpl_set_add(set, "p.html", "<{{name}}>", 10, &err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = tpl_set_add(set, "t.html",
                          "{{title}}{{#items}}{{>p.html}}{{/items}}{{site.url}}",
                          51, &err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         st = tpl_set_link(set, &err);
+    }
     if (st == SYN_OK) {
         build(&t, &a);
         st = tpl_render(set, "t.html", &t, &out, &err);

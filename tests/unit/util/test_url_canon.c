@@ -70,15 +70,17 @@ test_canon_table(void **state)
         enum syn_status st = url_canon(canon_cases[i].in, &out, &err);
 
         if (canon_cases[i].want == NULL) {
-            if (st != SYN_EINVAL)
+            if (st != SYN_EINVAL) {
                 fail_msg("'%s': got %s", canon_cases[i].in,
                          syn_status_name(st));
+            }
             continue;
         }
-        if (st != SYN_OK || strcmp(out, canon_cases[i].want) != 0)
+        if (st != SYN_OK || strcmp(out, canon_cases[i].want) != 0) {
             fail_msg("'%s': got %s '%s', want '%s'", canon_cases[i].in,
                      syn_status_name(st), out ? out : "(null)",
                      canon_cases[i].want);
+        }
         /* The canonical form is a fixed point. */
         assert_int_equal(url_canon(out, &again, NULL), SYN_OK);
         assert_string_equal(again, out);
@@ -140,10 +142,11 @@ test_tracking_list(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < SYN_ARRAY_LEN(cases); i++)
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
         assert_int_equal(
             url_canon_is_tracking(cases[i].name, strlen(cases[i].name)),
             cases[i].tracking);
+    }
 }
 
 static void

@@ -95,8 +95,9 @@ test_order_kept(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < SYN_ARRAY_LEN(cases); i++)
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
         run_ordered(cases[i].workers, cases[i].cap, cases[i].n);
+    }
 }
 
 static void
@@ -139,8 +140,9 @@ test_free_with_pending(void **state)
     }
     workq_free(q);
     assert_int_equal(atomic_load(&c.runs), 6);
-    for (i = 0; i < 6; i++)
+    for (i = 0; i < 6; i++) {
         assert_int_equal(tasks[i].result, i * 3 + 1);
+    }
 }
 
 static enum syn_status
@@ -161,12 +163,14 @@ new_and_use(void *state)
         return st;
     for (i = 0; i < 3; i++) {
         tasks[i].n = i;
-        if (workq_submit(q, &tasks[i]) != SYN_OK)
+        if (workq_submit(q, &tasks[i]) != SYN_OK) {
             fail();
+        }
     }
     for (i = 0; i < 3; i++) {
-        if (workq_take(q, true) != &tasks[i])
+        if (workq_take(q, true) != &tasks[i]) {
             fail();
+        }
     }
     workq_free(q);
     return SYN_OK;

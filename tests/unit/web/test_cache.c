@@ -57,8 +57,9 @@ test_accept_gzip(void **state)
 
     (void)state;
     for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
-        if (web_accepts_gzip(cases[i].ae) != cases[i].want)
+        if (web_accepts_gzip(cases[i].ae) != cases[i].want) {
             fail_msg("case %zu '%s'", i, cases[i].ae ? cases[i].ae : "NULL");
+        }
     }
 }
 
@@ -72,8 +73,9 @@ test_gzip_round_trip(void **state)
     z_stream z;
 
     (void)state;
-    for (i = 0; i < sizeof(in); i++)
+    for (i = 0; i < sizeof(in); i++) {
         in[i] = "<p>news</p>\n"[i % 12];
+    }
     assert_int_equal(web_gzip(in, sizeof(in), &gz, &gz_len, &err), SYN_OK);
     assert_true(gz_len < sizeof(in) / 4);
     assert_int_equal((unsigned char)gz[0], 0x1f);

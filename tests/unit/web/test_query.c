@@ -53,11 +53,13 @@ test_paths(void **state)
         arena_init(&a, 1024, 0);
         st =
             web_path_decode(cases[i].raw, strlen(cases[i].raw), &a, &out, &err);
-        if (st != cases[i].want)
+        if (st != cases[i].want) {
             fail_msg("case %zu '%s': got %s", i, cases[i].raw,
                      syn_status_name(st));
-        if (st == SYN_OK)
+        }
+        if (st == SYN_OK) {
             assert_string_equal(out, cases[i].out);
+        }
         arena_fini(&a);
     }
 }
@@ -125,8 +127,9 @@ test_param_limits(void **state)
     (void)state;
     arena_init(&a, 1024, 0);
     buf_init(&b, 1 << 20);
-    for (i = 0; i < SYN_MAX_PARAMS; i++)
+    for (i = 0; i < SYN_MAX_PARAMS; i++) {
         assert_int_equal(buf_printf(&b, "k%d=v&", i), SYN_OK);
+    }
     assert_int_equal(web_params_parse(b.data, b.len, &a, &p, &err), SYN_OK);
     assert_int_equal(p.n, SYN_MAX_PARAMS);
     assert_int_equal(buf_append_str(&b, "one=more"), SYN_OK);
@@ -134,16 +137,18 @@ test_param_limits(void **state)
                      SYN_ETOOBIG);
     buf_reset(&b);
     assert_int_equal(buf_append_str(&b, "q="), SYN_OK);
-    for (i = 0; i <= SYN_MAX_QUERY_BYTES; i++)
+    for (i = 0; i <= SYN_MAX_QUERY_BYTES; i++) {
         assert_int_equal(buf_append_char(&b, 'x'), SYN_OK);
+    }
     assert_int_equal(web_params_parse(b.data, b.len, &a, &p, &err),
                      SYN_ETOOBIG);
     /* A form takes longer values (an inquiry message), up to its own
      * limit. */
     assert_int_equal(web_form_parse(b.data, b.len, &a, &p, &err), SYN_OK);
     assert_int_equal(p.items[0].value_len, SYN_MAX_QUERY_BYTES + 1);
-    while (b.len < 2 + SYN_MAX_FORM_VALUE_BYTES + 1)
+    while (b.len < 2 + SYN_MAX_FORM_VALUE_BYTES + 1) {
         assert_int_equal(buf_append_char(&b, 'x'), SYN_OK);
+    }
     assert_int_equal(web_form_parse(b.data, b.len, &a, &p, &err),
                      SYN_ETOOBIG);
     buf_fini(&b);
@@ -162,10 +167,12 @@ decode_some(void *state)
     (void)state;
     arena_init(&a, 256, 0);
     st = web_path_decode("/t/%E5%8C%97/feed.xml", 21, &a, &path, &err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = web_params_parse("q=x+y&before=1.2", 16, &a, &p, &err);
-    if (st == SYN_OK)
+    }
+    if (st == SYN_OK) {
         assert_string_equal(web_params_get(&p, "before"), "1.2");
+    }
     arena_fini(&a);
     return st;
 }

@@ -78,11 +78,12 @@ test_fail_mapping(void **state)
         assert_int_equal(f.req.resp.status, cases[i].http);
         assert_true(f.req.resp.no_cache);
         assert_string_equal(f.req.resp.ctype, "text/html; charset=utf-8");
-        if (cases[i].shows_detail)
+        if (cases[i].shows_detail) {
             assert_non_null(
                 strstr(buf_cstr(&f.req.resp.body), "detail &lt;b&gt;"));
-        else
+        } else {
             assert_null(strstr(buf_cstr(&f.req.resp.body), "detail"));
+        }
         assert_null(strstr(buf_cstr(&f.req.resp.body), "<b>"));
         fixture_fini(&f);
     }

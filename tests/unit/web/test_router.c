@@ -58,19 +58,23 @@ test_match_table(void **state)
         snprintf(path, sizeof(path), "%s", cases[i].path);
         d = web_route_match(path, args, &n);
         if (cases[i].route < 0) {
-            if (d != NULL)
+            if (d != NULL) {
                 fail_msg("case %zu '%s' matched %s", i, cases[i].path,
                          d->pattern);
+            }
             continue;
         }
-        if (d == NULL || (int)d->route != cases[i].route)
+        if (d == NULL || (int)d->route != cases[i].route) {
             fail_msg("case %zu '%s': wrong route", i, cases[i].path);
+        }
         assert_int_equal(n, cases[i].n_args);
         assert_int_equal(d->arg, cases[i].arg);
-        if (n > 0)
+        if (n > 0) {
             assert_string_equal(args[0], cases[i].arg0);
-        if (n > 1)
+        }
+        if (n > 1) {
             assert_string_equal(args[1], cases[i].arg1);
+        }
     }
 }
 
@@ -80,8 +84,9 @@ test_names(void **state)
     int r;
 
     (void)state;
-    for (r = 0; r < WEB_R_COUNT; r++)
+    for (r = 0; r < WEB_R_COUNT; r++) {
         assert_string_not_equal(web_route_name((enum web_route)r), "unknown");
+    }
     assert_string_equal(web_route_name(WEB_R_COUNT), "unknown");
 }
 

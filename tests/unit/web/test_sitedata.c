@@ -23,8 +23,9 @@ test_site_reads_back(void **state)
     snprintf(path, sizeof(path), "%s/site.db", dir);
     assert_int_equal(store_open(path, &s, &err), SYN_OK);
     assert_int_equal(store_migrate(s, NULL, &err), SYN_OK);
-    if (site_populate(s, &err) != SYN_OK)
+    if (site_populate(s, &err) != SYN_OK) {
         fail_msg("populate: %s", err.msg);
+    }
     memset(&q, 0, sizeof(q));
     q.limit = 20;
     assert_int_equal(store_item_page(s, &q, &page, &err), SYN_OK);

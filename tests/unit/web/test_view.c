@@ -30,10 +30,11 @@ test_dates(void **state)
     size_t i;
 
     (void)state;
-    for (i = 0; i < SYN_ARRAY_LEN(cases); i++)
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
         assert_string_equal(
             web_date(cases[i].t, cases[i].fmt, out, sizeof(out)),
             cases[i].want);
+    }
     assert_string_equal(web_date(1764400000, WEB_DATE_RFC3339, out, 8), "");
 }
 
@@ -68,8 +69,9 @@ test_slugs_and_direction(void **state)
 
     (void)state;
     arena_init(&a, 1024, 0);
-    for (i = 0; i < SYN_ARRAY_LEN(slugs); i++)
+    for (i = 0; i < SYN_ARRAY_LEN(slugs); i++) {
         assert_string_equal(web_slug(&a, slugs[i].title), slugs[i].slug);
+    }
     memset(longt, 'a', sizeof(longt) - 1);
     longt[sizeof(longt) - 1] = '\0';
     assert_int_equal(strlen(web_slug(&a, longt)), 80);
@@ -78,8 +80,9 @@ test_slugs_and_direction(void **state)
         char cjk[300];
         size_t k;
 
-        for (k = 0; k + 3 < sizeof(cjk); k += 3)
+        for (k = 0; k + 3 < sizeof(cjk); k += 3) {
             memcpy(cjk + k, "\xe5\x8c\x97", 3);
+        }
         cjk[k] = '\0';
         assert_int_equal(strlen(web_slug(&a, cjk)), 78);
     }
@@ -196,8 +199,9 @@ snippet_under_failure(void *state)
     arena_init(&a, 256, 0);
     if (web_snippet_html(&a, "a \x01"
                              "b\x02 c") == NULL ||
-        web_slug(&a, "A title") == NULL)
+        web_slug(&a, "A title") == NULL) {
         st = SYN_ENOMEM;
+    }
     arena_fini(&a);
     return st;
 }
