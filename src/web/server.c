@@ -633,9 +633,10 @@ site_new(struct web_server *s, const struct web_opts *o, struct web_site **out,
     if (site == NULL)
         return syn_err_set(err, SYN_ENOMEM, "out of memory");
     st = copy_opt(o->site_title, "syndic", &site->title, err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = copy_opt(o->base_url, "http://127.0.0.1:8080", &site->base_url,
                       err);
+    }
     if (st == SYN_OK) {
         st = copy_opt(o->language, "en", &site->language, err);
     }

@@ -310,8 +310,9 @@ discover_some(void *state)
     discover_list_init(&l);
     st = discover_feeds(html, strlen(html), "https://news.example.org/a/b", &l,
                         NULL);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         st = discover_fallbacks("https://news.example.org/a/b", &l, NULL);
+    }
     /* 5 announced, 13 fallbacks of which /feed.json was announced. */
     if (st == SYN_OK && l.n_feeds != 5 + 13 - 1) {
         fail_msg("%zu feeds", l.n_feeds);

@@ -229,8 +229,9 @@ excerpt_story(void *state)
     if (st == SYN_OK) {
         st = html_lead_image(in, sizeof(in) - 1, NULL, NULL, &img, &err);
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         assert_string_equal(img, "https://i.example/a.jpg");
+    }
     syn_free(img);
     buf_fini(&h);
     buf_fini(&t);

@@ -376,9 +376,9 @@ sanitize_article(void *state)
     (void)state;
     buf_init(&out, 1 << 16);
     st = html_sanitize(in, sizeof(in) - 1, "https://ex.org/a/", &out, &err);
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         assert_non_null(strstr(buf_cstr(&out), "https://ex.org/x"));
-    else {
+    } else {
         assert_int_equal(out.len, 0);
     }
     buf_fini(&out);

@@ -273,10 +273,11 @@ compile_and_render(void *state)
         build(&t, &a);
         st = tpl_render(set, "t.html", &t, &out, &err);
     }
-    if (st == SYN_OK)
+    if (st == SYN_OK) {
         assert_string_equal(buf_cstr(&out),
                             "Tom &amp; &quot;Jerry&quot; &lt;b&gt;&#39;x&#39;"
                             "&lt;/b&gt;<one><two>https://e.org/");
+    }
     buf_fini(&out);
     arena_fini(&a);
     tpl_set_free(set);
