@@ -114,6 +114,18 @@ topics_tree(struct store *s, struct tpl_tree *t, struct syn_err *err)
 }
 
 /* A list page of items (home, source, topic). */
+/* The subscribe box in the foot of a page (_foot.html, "subscribe_box"):
+ * a CSRF token and, unless the page already has them, the topics to
+ * choose from. */
+static enum syn_status
+subscribe_box(struct web_req *req, struct store *s, struct tpl_tree *t,
+              bool need_topics, struct syn_err *err)
+{
+    set_csrf(req, t);
+    tpl_set_bool(t, t->root, "subscribe_box", true);
+    return need_topics ? topics_tree(s, t, err) : SYN_OK;
+}
+
 static enum syn_status
 render_listing(struct web_req *req, struct store *st_,
                struct store_item_query *q, struct tpl_tree *t,
@@ -172,7 +184,7 @@ web_h_home(struct web_req *req, struct syn_err *err)
     tpl_set_str(&t, og, "type", "website");
     tpl_set_str(&t, og, "title", req->site->opts->site_title);
     tpl_set_str(&t, og, "url", web_abs_url(req, "/"));
-    st = topics_tree(s, &t, err);
+    st = subscribe_box(req, s, &t, true, err);
     if (st != SYN_OK)
         return st;
     return render_listing(req, s, &q, &t, "", err);
@@ -211,6 +223,9 @@ web_h_source(struct web_req *req, struct syn_err *err)
     tpl_set_bool(&t, m, "partner", src->partner_id != 0);
     SYN_IGNORE(snprintf(base, sizeof(base), "/s/%lld", (long long)id) < 0);
     store_source_free(src);
+    st = subscribe_box(req, s, &t, true, err);
+    if (st != SYN_OK)
+        return st;
     return render_listing(req, s, &q, &t, base, err);
 }
 
@@ -247,6 +262,9 @@ web_h_topic(struct web_req *req, struct syn_err *err)
     memset(&q, 0, sizeof(q));
     q.topic = req->args[0];
     SYN_IGNORE(snprintf(base, sizeof(base), "/t/%s", req->args[0]) < 0);
+    st = subscribe_box(req, s, &t, true, err);
+    if (st != SYN_OK)
+        return st;
     return render_listing(req, s, &q, &t, base, err);
 }
 
@@ -403,8 +421,10 @@ web_h_article(struct web_req *req, struct syn_err *err)
         web_item_tree(req, &t, tpl_list_add_map(&t, list), &related->v[i],
                       NULL);
     }
-    set_csrf(req, &t);
-    st = web_render(req, "article.html", &t, HTML, err);
+    st = subscribe_box(req, s, &t, false, err); /* topics: above */
+    if (st == SYN_OK) {
+        st = web_render(req, "article.html", &t, HTML, err);
+    }
 out:
     store_item_free(it);
     store_source_free(src);
@@ -440,6 +460,9 @@ web_h_search(struct web_req *req, struct syn_err *err)
     tpl_set_str(&t, t.root, "page_title", "Search");
     tpl_set_str(&t, t.root, "feed_base", "");
     req->resp.cache_control = "no-store";
+    st = subscribe_box(req, s, &t, true, err);
+    if (st != SYN_OK)
+        return st;
     query = arena_strndup(&req->arena, trimmed.p != NULL ? trimmed.p : "",
                           trimmed.len);
     if (query == NULL)
@@ -595,7 +618,10 @@ web_h_partners(struct web_req *req, struct syn_err *err)
             tpl_set_str(&t, sm, "page_url", path);
         }
     }
-    st = web_render(req, "partners.html", &t, HTML, err);
+    st = subscribe_box(req, s, &t, true, err);
+    if (st == SYN_OK) {
+        st = web_render(req, "partners.html", &t, HTML, err);
+    }
 out:
     store_partner_list_free(partners);
     store_source_list_free(sources);

@@ -432,6 +432,23 @@ def test_bad_theme(db, tmp):
           f"bad theme refused with file:line ({r.returncode}, {r.stderr!r})")
 
 
+def test_subscribe_box_everywhere(site):
+    """The subscribe box is on every page, once; the subscription pages
+    are their own form."""
+    for path in ["/", "/t/climate", "/s/1", "/search?q=river", "/partners",
+                 "/a/25/rivers-rise-as-rains-return"]:
+        st, _, body = site.get(path)
+        html = body.decode()
+        check(st == 200 and html.count('<section class="subscribe"') == 1 and
+              html.count('action="/subscribe"') == 1 and
+              'name="csrf"' in html and 'name="topics"' in html and
+              "Join our partner mailing list" in html,
+              f"subscribe box on {path}")
+    st, _, body = site.get("/subscribe")
+    check(body.decode().count('action="/subscribe"') == 1,
+          "one subscribe form on /subscribe")
+
+
 def test_port_taken(site, db):
     """A second serve on a port in use fails; the first keeps serving
     (the server threads share their port with SO_REUSEPORT, which must
@@ -474,7 +491,8 @@ def main():
         for t in [test_routes, test_conditional_and_gzip, test_article,
                   test_search, test_feeds, test_feeds_parse,
                   test_share_and_metrics,
-                  test_hostile, test_partners, test_pagination]:
+                  test_hostile, test_partners, test_pagination,
+                  test_subscribe_box_everywhere]:
             try:
                 t(site)
             except Exception as e:  # a crash of the test is a failure too
