@@ -910,7 +910,9 @@ web_h_partner_form(struct web_req *req, struct syn_err *err)
     form_begin(&f, req);
     if (req->method != WEB_POST) {
         kinds_tree(&f, NULL);
-        set_csrf(&f);
+        st = web_subscribe_box(req, &f.t, err); /* and the csrf token */
+        if (st != SYN_OK)
+            return st;
         return form_render(&f, "partner.html", 200, err);
     }
     st = web_req_store(req, &s, err);

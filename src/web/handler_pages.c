@@ -80,52 +80,7 @@ slug_ok(const char *s)
     return n > 0 && n <= SYN_MAX_SLUG_BYTES;
 }
 
-static void
-set_csrf(struct web_req *req, struct tpl_tree *t)
-{
-    char tok[WEB_CSRF_TOKEN_BYTES];
-
-    web_csrf_make(req->site->csrf_key, (int64_t)time(NULL), tok);
-    tpl_set_str(t, t->root, "csrf", tok);
-}
-
-/* The topics, as links on the home page and choices in the subscribe
- * form: "topics" [{slug, name}] and "has_topics". */
-static enum syn_status
-topics_tree(struct store *s, struct tpl_tree *t, struct syn_err *err)
-{
-    struct store_topic_list *topics = NULL;
-    struct tpl_val *list;
-    size_t i;
-    enum syn_status st = store_topic_list(s, &topics, err);
-
-    if (st != SYN_OK)
-        return st;
-    tpl_set_bool(t, t->root, "has_topics", topics->n > 0);
-    list = tpl_set_list(t, t->root, "topics");
-    for (i = 0; i < topics->n; i++) {
-        struct tpl_val *m = tpl_list_add_map(t, list);
-
-        tpl_set_str(t, m, "slug", topics->v[i].slug);
-        tpl_set_str(t, m, "name", topics->v[i].name);
-    }
-    store_topic_list_free(topics);
-    return SYN_OK;
-}
-
 /* A list page of items (home, source, topic). */
-/* The subscribe box in the foot of a page (_foot.html, "subscribe_box"):
- * a CSRF token and, unless the page already has them, the topics to
- * choose from. */
-static enum syn_status
-subscribe_box(struct web_req *req, struct store *s, struct tpl_tree *t,
-              bool need_topics, struct syn_err *err)
-{
-    set_csrf(req, t);
-    tpl_set_bool(t, t->root, "subscribe_box", true);
-    return need_topics ? topics_tree(s, t, err) : SYN_OK;
-}
-
 static enum syn_status
 render_listing(struct web_req *req, struct store *st_,
                struct store_item_query *q, struct tpl_tree *t,
@@ -184,7 +139,7 @@ web_h_home(struct web_req *req, struct syn_err *err)
     tpl_set_str(&t, og, "type", "website");
     tpl_set_str(&t, og, "title", req->site->opts->site_title);
     tpl_set_str(&t, og, "url", web_abs_url(req, "/"));
-    st = subscribe_box(req, s, &t, true, err);
+    st = web_subscribe_box(req, &t, err);
     if (st != SYN_OK)
         return st;
     return render_listing(req, s, &q, &t, "", err);
@@ -223,7 +178,7 @@ web_h_source(struct web_req *req, struct syn_err *err)
     tpl_set_bool(&t, m, "partner", src->partner_id != 0);
     SYN_IGNORE(snprintf(base, sizeof(base), "/s/%lld", (long long)id) < 0);
     store_source_free(src);
-    st = subscribe_box(req, s, &t, true, err);
+    st = web_subscribe_box(req, &t, err);
     if (st != SYN_OK)
         return st;
     return render_listing(req, s, &q, &t, base, err);
@@ -262,7 +217,7 @@ web_h_topic(struct web_req *req, struct syn_err *err)
     memset(&q, 0, sizeof(q));
     q.topic = req->args[0];
     SYN_IGNORE(snprintf(base, sizeof(base), "/t/%s", req->args[0]) < 0);
-    st = subscribe_box(req, s, &t, true, err);
+    st = web_subscribe_box(req, &t, err);
     if (st != SYN_OK)
         return st;
     return render_listing(req, s, &q, &t, base, err);
@@ -374,7 +329,7 @@ web_h_article(struct web_req *req, struct syn_err *err)
         goto out;
     name = web_source_name(&req->arena, src);
     web_tree_begin(req, &t);
-    st = topics_tree(s, &t, err);
+    st = web_subscribe_box(req, &t, err);
     if (st != SYN_OK)
         goto out;
     item = tpl_set_map(&t, t.root, "item");
@@ -421,10 +376,7 @@ web_h_article(struct web_req *req, struct syn_err *err)
         web_item_tree(req, &t, tpl_list_add_map(&t, list), &related->v[i],
                       NULL);
     }
-    st = subscribe_box(req, s, &t, false, err); /* topics: above */
-    if (st == SYN_OK) {
-        st = web_render(req, "article.html", &t, HTML, err);
-    }
+    st = web_render(req, "article.html", &t, HTML, err);
 out:
     store_item_free(it);
     store_source_free(src);
@@ -460,7 +412,7 @@ web_h_search(struct web_req *req, struct syn_err *err)
     tpl_set_str(&t, t.root, "page_title", "Search");
     tpl_set_str(&t, t.root, "feed_base", "");
     req->resp.cache_control = "no-store";
-    st = subscribe_box(req, s, &t, true, err);
+    st = web_subscribe_box(req, &t, err);
     if (st != SYN_OK)
         return st;
     query = arena_strndup(&req->arena, trimmed.p != NULL ? trimmed.p : "",
@@ -618,7 +570,7 @@ web_h_partners(struct web_req *req, struct syn_err *err)
             tpl_set_str(&t, sm, "page_url", path);
         }
     }
-    st = subscribe_box(req, s, &t, true, err);
+    st = web_subscribe_box(req, &t, err);
     if (st == SYN_OK) {
         st = web_render(req, "partners.html", &t, HTML, err);
     }

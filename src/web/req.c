@@ -2,8 +2,11 @@
 #include "web/req.h"
 
 #include <string.h>
+#include <time.h>
 
+#include "store/store.h"
 #include "util/log.h"
+#include "web/csrf.h"
 #include "web/server_internal.h"
 #include "web/theme.h"
 #include "web/view.h"
@@ -29,6 +32,36 @@ web_tree_begin(struct web_req *req, struct tpl_tree *t)
                 web_is_rtl(o->language, NULL) ? "rtl" : "ltr");
     tpl_set_str(t, t->root, "path", req->path);
     tpl_set_str(t, t->root, "canonical", web_abs_url(req, req->path));
+}
+
+enum syn_status
+web_subscribe_box(struct web_req *req, struct tpl_tree *t, struct syn_err *err)
+{
+    struct store_topic_list *topics = NULL;
+    struct tpl_val *list;
+    struct store *s;
+    char tok[WEB_CSRF_TOKEN_BYTES];
+    size_t i;
+    enum syn_status st = web_req_store(req, &s, err);
+
+    if (st == SYN_OK) {
+        st = store_topic_list(s, &topics, err);
+    }
+    if (st != SYN_OK)
+        return st;
+    web_csrf_make(req->site->csrf_key, (int64_t)time(NULL), tok);
+    tpl_set_str(t, t->root, "csrf", tok);
+    tpl_set_bool(t, t->root, "subscribe_box", true);
+    tpl_set_bool(t, t->root, "has_topics", topics->n > 0);
+    list = tpl_set_list(t, t->root, "topics");
+    for (i = 0; i < topics->n; i++) {
+        struct tpl_val *m = tpl_list_add_map(t, list);
+
+        tpl_set_str(t, m, "slug", topics->v[i].slug);
+        tpl_set_str(t, m, "name", topics->v[i].name);
+    }
+    store_topic_list_free(topics);
+    return SYN_OK;
 }
 
 enum syn_status
@@ -149,6 +182,11 @@ web_fail(struct web_req *req, enum syn_status st, const struct syn_err *err)
     tpl_set_long(&t, t.root, "status", (long)http);
     tpl_set_str(&t, t.root, "title", title);
     tpl_set_str(&t, t.root, "message", msg);
+    /* a reader who followed a dead link may still subscribe; without a
+     * store (or on a store error) the page goes without the box */
+    if (http == 404 && web_subscribe_box(req, &t, &rerr) != SYN_OK) {
+        tpl_set_bool(&t, t.root, "subscribe_box", false);
+    }
     if (web_render(req, "error.html", &t, "text/html; charset=utf-8", &rerr) !=
             SYN_OK &&
         web_reply(req, http, "text/plain; charset=utf-8", title, strlen(title),

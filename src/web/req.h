@@ -84,13 +84,21 @@ struct web_req {
 const char *web_req_header(const struct web_req *req, const char *name);
 
 /* The store connection of this thread (opened on first use, kept for the
- * thread's life). SYN_EDB when it cannot be opened. */
+ * thread's life). SYN_EDB when it cannot be opened, or when req belongs
+ * to no server (a request made up by a test). */
 enum syn_status web_req_store(struct web_req *req, struct store **out /* out */,
                               struct syn_err *err) SYN_NODISCARD;
 
 /* Start the data tree of a page: site.title, site.base_url, site.language,
  * lang and dir of the page, the request path. */
 void web_tree_begin(struct web_req *req, struct tpl_tree *t);
+
+/* What the subscribe box in the foot of a page needs (_foot.html,
+ * _subscribe.html): "subscribe_box", a fresh "csrf" token, and the
+ * site's topics ("topics" [{slug, name}], "has_topics"; also the home
+ * page's topic links). Errors are the store's. */
+enum syn_status web_subscribe_box(struct web_req *req, struct tpl_tree *t,
+                                  struct syn_err *err) SYN_NODISCARD;
 
 /* Render template name into a 200 answer with content type ctype. */
 enum syn_status web_render(struct web_req *req, const char *name,

@@ -466,8 +466,11 @@ enum syn_status
 web_req_store(struct web_req *req, struct store **out, struct syn_err *err)
 {
     struct thread_state *ts;
-    enum syn_status rc = thread_state(req->server, &ts, err);
+    enum syn_status rc;
 
+    if (req->server == NULL) /* a request made up outside a server */
+        return syn_err_set(err, SYN_EDB, "no store for this request");
+    rc = thread_state(req->server, &ts, err);
     if (rc != SYN_OK)
         return rc;
     *out = ts->store;

@@ -435,11 +435,13 @@ def test_bad_theme(db, tmp):
 def test_subscribe_box_everywhere(site):
     """The subscribe box is on every page, once; the subscription pages
     are their own form."""
-    for path in ["/", "/t/climate", "/s/1", "/search?q=river", "/partners",
-                 "/a/25/rivers-rise-as-rains-return"]:
+    for path, want in [("/", 200), ("/t/climate", 200), ("/s/1", 200),
+                       ("/search?q=river", 200), ("/partners", 200),
+                       ("/partner", 200), ("/no/such/page", 404),
+                       ("/a/25/rivers-rise-as-rains-return", 200)]:
         st, _, body = site.get(path)
         html = body.decode()
-        check(st == 200 and html.count('<section class="subscribe"') == 1 and
+        check(st == want and html.count('<section class="subscribe"') == 1 and
               html.count('action="/subscribe"') == 1 and
               'name="csrf"' in html and 'name="topics"' in html and
               "Join our partner mailing list" in html,
