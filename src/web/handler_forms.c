@@ -74,15 +74,6 @@ form_refuse(struct form *f, const char *field, const char *msg)
     tpl_set_str(&f->t, f->e, field, msg);
 }
 
-static void
-set_csrf(struct form *f)
-{
-    char tok[WEB_CSRF_TOKEN_BYTES];
-
-    web_csrf_make(f->req->site->csrf_key, (int64_t)time(NULL), tok);
-    tpl_set_str(&f->t, f->t.root, "csrf", tok);
-}
-
 /* Render template name with status (a page that is never cached). */
 static enum syn_status
 form_render(struct form *f, const char *name, unsigned status,
@@ -295,49 +286,6 @@ email_field(struct form *f)
     return v;
 }
 
-/* The topics of the site as checkboxes ("topics": [{slug, name,
- * checked}]), checked when their slug is in chosen (comma-separated). */
-static enum syn_status
-topics_tree(struct form *f, struct store *s, const char *chosen,
-            struct store_topic_list **out, struct syn_err *err)
-{
-    struct store_topic_list *topics = NULL;
-    struct tpl_val *list;
-    size_t i;
-    enum syn_status st = store_topic_list(s, &topics, err);
-
-    if (st != SYN_OK)
-        return st;
-    tpl_set_bool(&f->t, f->t.root, "has_topics", topics->n > 0);
-    list = tpl_set_list(&f->t, f->t.root, "topics");
-    for (i = 0; i < topics->n; i++) {
-        struct tpl_val *m = tpl_list_add_map(&f->t, list);
-        const char *slug = topics->v[i].slug;
-        size_t sl = strlen(slug);
-        const char *p = chosen;
-        bool on = false;
-
-        while (p != NULL && *p != '\0' && !on) {
-            size_t n = strcspn(p, ",");
-
-            on = n == sl && memcmp(p, slug, n) == 0;
-            p += n;
-            if (*p == ',') {
-                p++;
-            }
-        }
-        tpl_set_str(&f->t, m, "slug", slug);
-        tpl_set_str(&f->t, m, "name", topics->v[i].name);
-        tpl_set_bool(&f->t, m, "checked", on);
-    }
-    if (out != NULL) {
-        *out = topics;
-    } else {
-        store_topic_list_free(topics);
-    }
-    return SYN_OK;
-}
-
 /* The "topics" values of the form, each an existing topic, as a
  * comma-separated list without duplicates ("" = none chosen). */
 static const char *
@@ -410,6 +358,51 @@ frequency_field(struct form *f)
     }
     frequency_tree(f, fr);
     return fr;
+}
+
+/* The site's topics as the form's checkboxes (web_topics_tree), checked
+ * when in chosen; with from_form, *from_form first gets the form's own
+ * "topics" values (topics_field) and those are checked instead. */
+static enum syn_status
+form_topics(struct form *f, struct store *s, const char *chosen,
+            const char **from_form, struct syn_err *err)
+{
+    struct store_topic_list *topics = NULL;
+    enum syn_status st = store_topic_list(s, &topics, err);
+
+    if (st != SYN_OK)
+        return st;
+    if (from_form != NULL) {
+        chosen = *from_form = topics_field(f, topics);
+    }
+    web_topics_tree(&f->t, topics, chosen);
+    store_topic_list_free(topics);
+    return SYN_OK;
+}
+
+/* The choices of a subscriber (name, organization, frequency, topics)
+ * from the form into in, and the page ready to show the form again:
+ * checkboxes and a fresh CSRF token. Problems are the form's
+ * (form_refuse); errors are the store's. */
+static enum syn_status
+choice_fields(struct form *f, struct store *s, struct store_subscriber *in,
+              struct syn_err *err)
+{
+    const char *chosen = NULL;
+    enum syn_status st;
+
+    in->name = (char *)text_field(f, "name", "name", SYN_MAX_FORM_LINE_BYTES,
+                                  false, false, false);
+    in->organization =
+        (char *)text_field(f, "organization", "organization",
+                           SYN_MAX_FORM_LINE_BYTES, false, false, false);
+    in->frequency = frequency_field(f);
+    st = form_topics(f, s, NULL, &chosen, err);
+    if (st != SYN_OK)
+        return st;
+    in->topics = (char *)chosen;
+    web_csrf_field(f->req, &f->t);
+    return SYN_OK;
 }
 
 /* Count this submission against the limits of the client address and of
@@ -495,12 +488,9 @@ commit_or_rollback(struct store *s, enum syn_status st, struct syn_err *err)
 enum syn_status
 web_h_subscribe(struct web_req *req, struct syn_err *err)
 {
-    struct store_topic_list *topics = NULL;
     struct store_subscriber in;
     struct store *s = NULL;
     struct form f;
-    const char *email, *name, *org, *chosen;
-    enum store_frequency fr;
     unsigned status = 400;
     enum syn_status st;
     int64_t now = (int64_t)time(NULL);
@@ -511,11 +501,11 @@ web_h_subscribe(struct web_req *req, struct syn_err *err)
     if (st != SYN_OK)
         return st;
     if (req->method != WEB_POST) {
-        st = topics_tree(&f, s, NULL, NULL, err);
+        st = form_topics(&f, s, NULL, NULL, err);
         if (st != SYN_OK)
             return st;
         frequency_tree(&f, STORE_FREQ_DAILY);
-        set_csrf(&f);
+        web_csrf_field(req, &f.t);
         return form_render(&f, "subscribe.html", 200, err);
     }
     st = form_parse(&f, err);
@@ -524,21 +514,11 @@ web_h_subscribe(struct web_req *req, struct syn_err *err)
     if (!f.bad && !csrf_ok(&f)) {
         status = 403;
     }
-    email = email_field(&f);
-    name = text_field(&f, "name", "name", SYN_MAX_FORM_LINE_BYTES, false,
-                      false, false);
-    org = text_field(&f, "organization", "organization",
-                     SYN_MAX_FORM_LINE_BYTES, false, false, false);
-    fr = frequency_field(&f);
-    st = store_topic_list(s, &topics, err);
+    memset(&in, 0, sizeof(in));
+    in.email = (char *)email_field(&f);
+    st = choice_fields(&f, s, &in, err);
     if (st != SYN_OK)
         return st;
-    chosen = topics_field(&f, topics);
-    store_topic_list_free(topics);
-    st = topics_tree(&f, s, chosen, NULL, err);
-    if (st != SYN_OK)
-        return st;
-    set_csrf(&f);
     if (f.bad || f.note != NULL)
         return form_render(&f, "subscribe.html", status, err);
     {
@@ -547,17 +527,11 @@ web_h_subscribe(struct web_req *req, struct syn_err *err)
         if (hp != NULL && hp[0] != '\0')
             return notice(req, 200, "Check your inbox", MSG_CHECK_INBOX, err);
     }
-    st = rate_ok(&f, s, "subscribe", email, &ok, err);
+    st = rate_ok(&f, s, "subscribe", in.email, &ok, err);
     if (st != SYN_OK)
         return st;
     if (!ok)
         return form_render(&f, "subscribe.html", 429, err);
-    memset(&in, 0, sizeof(in));
-    in.email = (char *)email;
-    in.name = (char *)name;
-    in.organization = (char *)org;
-    in.frequency = fr;
-    in.topics = (char *)chosen;
     in.consent_time = now;
     in.consent_ip = (char *)web_req_client_ip(req);
     in.consent_source = "subscribe form";
@@ -660,12 +634,10 @@ web_h_confirm(struct web_req *req, struct syn_err *err)
 enum syn_status
 web_h_preferences(struct web_req *req, struct syn_err *err)
 {
-    struct store_topic_list *topics = NULL;
     struct store_subscriber *sub = NULL, in;
     struct store *s = NULL;
     struct form f;
-    const char *t, *name, *org, *chosen;
-    enum store_frequency fr;
+    const char *t;
     enum syn_status st;
     unsigned status = 400;
 
@@ -684,8 +656,8 @@ web_h_preferences(struct web_req *req, struct syn_err *err)
         tpl_set_str(&f.t, f.v, "name", sub->name);
         tpl_set_str(&f.t, f.v, "organization", sub->organization);
         frequency_tree(&f, sub->frequency);
-        st = topics_tree(&f, s, sub->topics, NULL, err);
-        set_csrf(&f);
+        st = form_topics(&f, s, sub->topics, NULL, err);
+        web_csrf_field(req, &f.t);
         if (st == SYN_OK) {
             st = form_render(&f, "preferences.html", 200, err);
         }
@@ -695,29 +667,14 @@ web_h_preferences(struct web_req *req, struct syn_err *err)
     if (!f.bad && !csrf_ok(&f)) {
         status = 403;
     }
-    name = text_field(&f, "name", "name", SYN_MAX_FORM_LINE_BYTES, false,
-                      false, false);
-    org = text_field(&f, "organization", "organization",
-                     SYN_MAX_FORM_LINE_BYTES, false, false, false);
-    fr = frequency_field(&f);
-    st = store_topic_list(s, &topics, err);
+    in = *sub;
+    st = choice_fields(&f, s, &in, err);
     if (st != SYN_OK)
         goto out;
-    chosen = topics_field(&f, topics);
-    store_topic_list_free(topics);
-    st = topics_tree(&f, s, chosen, NULL, err);
-    if (st != SYN_OK)
-        goto out;
-    set_csrf(&f);
     if (f.bad || f.note != NULL) {
         st = form_render(&f, "preferences.html", status, err);
         goto out;
     }
-    in = *sub;
-    in.name = (char *)name;
-    in.organization = (char *)org;
-    in.frequency = fr;
-    in.topics = (char *)chosen;
     st = store_subscriber_update_prefs(s, sub->id, &in, err);
     if (st == SYN_OK) {
         tpl_set_bool(&f.t, f.t.root, "saved", true);
@@ -748,7 +705,7 @@ web_h_unsubscribe(struct web_req *req, struct syn_err *err)
         return st;
     tpl_set_str(&f.t, f.t.root, "token", t);
     if (req->method != WEB_POST) {
-        set_csrf(&f);
+        web_csrf_field(req, &f.t);
         st = form_render(&f, "unsubscribe.html", 200, err);
         goto out;
     }
@@ -757,7 +714,7 @@ web_h_unsubscribe(struct web_req *req, struct syn_err *err)
     one_click = web_params_get(&f.p, "List-Unsubscribe");
     if ((one_click == NULL || strcmp(one_click, "One-Click") != 0) &&
         !csrf_ok(&f)) {
-        set_csrf(&f);
+        web_csrf_field(req, &f.t);
         st = form_render(&f, "unsubscribe.html", 403, err);
         goto out;
     }
@@ -941,7 +898,7 @@ web_h_partner_form(struct web_req *req, struct syn_err *err)
     sub = web_params_get(&f.p, "subscribe");
     want_sub = sub != NULL && sub[0] != '\0';
     tpl_set_bool(&f.t, f.v, "subscribe", want_sub);
-    set_csrf(&f);
+    web_csrf_field(req, &f.t);
     if (f.bad || f.note != NULL)
         return form_render(&f, "partner.html", status, err);
     {

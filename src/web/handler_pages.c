@@ -4,14 +4,12 @@
  * unless a template marks a field raw (stored sanitized HTML, JSON-LD). */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "store/store.h"
 #include "util/ascii.h"
 #include "util/limits.h"
 #include "util/str.h"
 #include "util/url.h"
-#include "web/csrf.h"
 #include "web/handlers.h"
 #include "web/metrics.h"
 #include "web/req.h"

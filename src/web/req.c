@@ -34,14 +34,51 @@ web_tree_begin(struct web_req *req, struct tpl_tree *t)
     tpl_set_str(t, t->root, "canonical", web_abs_url(req, req->path));
 }
 
+void
+web_csrf_field(struct web_req *req, struct tpl_tree *t)
+{
+    char tok[WEB_CSRF_TOKEN_BYTES];
+
+    web_csrf_make(req->site->csrf_key, (int64_t)time(NULL), tok);
+    tpl_set_str(t, t->root, "csrf", tok);
+}
+
+void
+web_topics_tree(struct tpl_tree *t, const struct store_topic_list *topics,
+                const char *chosen)
+{
+    struct tpl_val *list;
+    size_t i;
+
+    tpl_set_bool(t, t->root, "has_topics", topics->n > 0);
+    list = tpl_set_list(t, t->root, "topics");
+    for (i = 0; i < topics->n; i++) {
+        struct tpl_val *m = tpl_list_add_map(t, list);
+        const char *slug = topics->v[i].slug;
+        size_t sl = strlen(slug);
+        const char *p = chosen;
+        bool on = false;
+
+        while (p != NULL && *p != '\0' && !on) {
+            size_t n = strcspn(p, ",");
+
+            on = n == sl && memcmp(p, slug, n) == 0;
+            p += n;
+            if (*p == ',') {
+                p++;
+            }
+        }
+        tpl_set_str(t, m, "slug", slug);
+        tpl_set_str(t, m, "name", topics->v[i].name);
+        tpl_set_bool(t, m, "checked", on);
+    }
+}
+
 enum syn_status
 web_subscribe_box(struct web_req *req, struct tpl_tree *t, struct syn_err *err)
 {
     struct store_topic_list *topics = NULL;
-    struct tpl_val *list;
     struct store *s;
-    char tok[WEB_CSRF_TOKEN_BYTES];
-    size_t i;
     enum syn_status st = web_req_store(req, &s, err);
 
     if (st == SYN_OK) {
@@ -49,17 +86,9 @@ web_subscribe_box(struct web_req *req, struct tpl_tree *t, struct syn_err *err)
     }
     if (st != SYN_OK)
         return st;
-    web_csrf_make(req->site->csrf_key, (int64_t)time(NULL), tok);
-    tpl_set_str(t, t->root, "csrf", tok);
+    web_csrf_field(req, t);
     tpl_set_bool(t, t->root, "subscribe_box", true);
-    tpl_set_bool(t, t->root, "has_topics", topics->n > 0);
-    list = tpl_set_list(t, t->root, "topics");
-    for (i = 0; i < topics->n; i++) {
-        struct tpl_val *m = tpl_list_add_map(t, list);
-
-        tpl_set_str(t, m, "slug", topics->v[i].slug);
-        tpl_set_str(t, m, "name", topics->v[i].name);
-    }
+    web_topics_tree(t, topics, NULL);
     store_topic_list_free(topics);
     return SYN_OK;
 }

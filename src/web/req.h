@@ -93,6 +93,17 @@ enum syn_status web_req_store(struct web_req *req, struct store **out /* out */,
  * lang and dir of the page, the request path. */
 void web_tree_begin(struct web_req *req, struct tpl_tree *t);
 
+struct store_topic_list;
+
+/* A fresh CSRF token for the page's forms, as "csrf". */
+void web_csrf_field(struct web_req *req, struct tpl_tree *t);
+
+/* The site's topics as "topics" [{slug, name, checked}] and
+ * "has_topics": home-page links and subscribe checkboxes, checked when
+ * the slug is in chosen (comma-separated; NULL: none). */
+void web_topics_tree(struct tpl_tree *t, const struct store_topic_list *topics,
+                     const char *chosen);
+
 /* What the subscribe box in the foot of a page needs (_foot.html,
  * _subscribe.html): "subscribe_box", a fresh "csrf" token, and the
  * site's topics ("topics" [{slug, name}], "has_topics"; also the home
