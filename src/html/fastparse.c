@@ -620,6 +620,26 @@ close_p(struct fp *p)
     return true;
 }
 
+/* Pop the open element at stack position i (1-based) and everything
+ * above it. With refuse_format, refused (false, nothing popped) when that
+ * would pop a formatting element or <a>: gumbo would reconstruct it. */
+static bool
+pop_through(struct fp *p, size_t i, bool refuse_format)
+{
+    size_t k;
+
+    for (k = i; refuse_format && k < p->depth; k++) {
+        enum fp_class ck = tag_kind(p->stack[k].tag);
+
+        if (ck == FC_FORMAT || ck == FC_A)
+            return false;
+    }
+    while (p->depth >= i) {
+        el_pop(p);
+    }
+    return true;
+}
+
 /* <li>, <dd>, <dt> start tags: the spec's loop down the open elements
  * closes an open item of kind a or b unless a "special" element other
  * than address, div and p comes first. Closing pops everything above the
@@ -628,23 +648,13 @@ close_p(struct fp *p)
 static bool
 close_item(struct fp *p, GumboTag a, GumboTag b)
 {
-    size_t i, k;
+    size_t i;
 
     for (i = p->depth; i > 1; i--) {
         GumboTag t = p->stack[i - 1].tag;
 
-        if (t == a || t == b) {
-            for (k = i; k < p->depth; k++) {
-                enum fp_class ck = tag_kind(p->stack[k].tag);
-
-                if (ck == FC_FORMAT || ck == FC_A)
-                    return false;
-            }
-            while (p->depth >= i) {
-                el_pop(p);
-            }
-            return true;
-        }
+        if (t == a || t == b)
+            return pop_through(p, i, true);
         if (tag_kind(t) == FC_NO_P)
             return false;
         if (!item_loop_passes(t))
@@ -819,7 +829,7 @@ start_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len,
 static bool
 close_through(struct fp *p, GumboTag tag, enum fp_class c)
 {
-    size_t i, k;
+    size_t i;
 
     for (i = p->depth; i > 1; i--) {
         GumboTag t = p->stack[i - 1].tag;
@@ -834,16 +844,7 @@ close_through(struct fp *p, GumboTag tag, enum fp_class c)
     }
     if (i == 1)
         return false;
-    for (k = i; k < p->depth && c != FC_CELL && c != FC_CAPTION; k++) {
-        enum fp_class ck = tag_kind(p->stack[k].tag);
-
-        if (ck == FC_FORMAT || ck == FC_A)
-            return false;
-    }
-    while (p->depth >= i) {
-        el_pop(p);
-    }
-    return true;
+    return pop_through(p, i, c != FC_CELL && c != FC_CAPTION);
 }
 
 /* </tr>, </tbody>, </thead>, </tfoot>, </table>: close the open cell and
