@@ -31,12 +31,7 @@ take_result(const struct fetch_job *job, struct fetch_result *res, void *user)
 static void
 one_fetch_fini(struct one_fetch *o)
 {
-    syn_free(o->res.body);
-    syn_free(o->res.etag);
-    syn_free(o->res.last_modified);
-    syn_free(o->res.content_type);
-    syn_free(o->res.final_url);
-    syn_free(o->res.permanent_url);
+    fetch_result_fini(&o->res);
     memset(o, 0, sizeof(*o));
 }
 

@@ -676,12 +676,7 @@ task_free(struct ingest_task *t)
     if (t == NULL)
         return;
     prep_fini(&t->prep);
-    syn_free(t->res.body);
-    syn_free(t->res.etag);
-    syn_free(t->res.last_modified);
-    syn_free(t->res.content_type);
-    syn_free(t->res.final_url);
-    syn_free(t->res.permanent_url);
+    fetch_result_fini(&t->res);
     syn_free(t);
 }
 

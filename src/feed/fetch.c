@@ -167,7 +167,7 @@ fetch_host_get(struct fetch_loop *l, const char *name, size_t *out)
 
 /* --- results --- */
 
-static void
+void
 fetch_result_fini(struct fetch_result *r)
 {
     syn_free(r->body);

@@ -110,6 +110,11 @@ struct fetch_opts {
 typedef enum syn_status (*fetch_done_fn)(const struct fetch_job *job,
                                          struct fetch_result *res, void *user);
 
+/* Free the strings of r (body, etag, last_modified, content_type,
+ * final_url, permanent_url; NULL ones are skipped): for a copy of a result
+ * whose strings a fetch_done_fn took over. The struct is the caller's. */
+void fetch_result_fini(struct fetch_result *r);
+
 /* Run jobs[0..n_jobs) and call done (not NULL) for each. Per-job
  * failures are
  * reported in the callback's result, not here. SYN_EINVAL when opts or
