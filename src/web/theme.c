@@ -1,14 +1,10 @@
 /* Theme loading (see theme.h). */
 #include "web/theme.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "util/buf.h"
 #include "util/embed.h"
+#include "util/fileset.h"
 #include "util/limits.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -16,141 +12,6 @@
 /* Largest static asset: CSS, a bit of JS, icons. */
 #define THEME_MAX_ASSET_BYTES (1024u * 1024)
 #define THEME_MAX_FILES 256
-
-struct file {
-    char *rel; /* "templates/x.html", "static/site.css" */
-    char *data;
-    size_t len;
-};
-
-struct files {
-    struct file items[THEME_MAX_FILES];
-    size_t n;
-};
-
-static void
-files_fini(struct files *f)
-{
-    size_t i;
-
-    for (i = 0; i < f->n; i++) {
-        syn_free(f->items[i].rel);
-        syn_free(f->items[i].data);
-    }
-    f->n = 0;
-}
-
-/* Add or replace the file rel (data is taken). */
-static enum syn_status
-files_put(struct files *f, const char *rel, char *data, size_t len,
-          struct syn_err *err)
-{
-    size_t i;
-    char *r;
-
-    for (i = 0; i < f->n; i++) {
-        if (strcmp(f->items[i].rel, rel) == 0) {
-            syn_free(f->items[i].data);
-            f->items[i].data = data;
-            f->items[i].len = len;
-            return SYN_OK;
-        }
-    }
-    if (f->n == THEME_MAX_FILES) {
-        syn_free(data);
-        return syn_err_set(err, SYN_ETOOBIG, "theme: more than %d files",
-                           THEME_MAX_FILES);
-    }
-    r = syn_strdup(rel);
-    if (r == NULL) {
-        syn_free(data);
-        return syn_err_set(err, SYN_ENOMEM, "out of memory");
-    }
-    f->items[f->n].rel = r;
-    f->items[f->n].data = data;
-    f->items[f->n].len = len;
-    f->n++;
-    return SYN_OK;
-}
-
-static enum syn_status
-read_file(const char *path, size_t max, char **out, size_t *out_len,
-          struct syn_err *err)
-{
-    FILE *fp = fopen(path, "rb");
-    struct buf b;
-    char chunk[8192];
-    size_t n;
-    enum syn_status st = SYN_OK;
-
-    if (fp == NULL)
-        return syn_err_set(err, SYN_EIO, "%s: %s", path, strerror(errno));
-    buf_init(&b, max);
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && st == SYN_OK) {
-        st = buf_append(&b, chunk, n);
-    }
-    if (st == SYN_OK && ferror(fp)) {
-        st = SYN_EIO;
-    }
-    fclose(fp);
-    if (st == SYN_OK) {
-        st = buf_append(&b, "", 0);
-    }
-    if (st != SYN_OK) {
-        buf_fini(&b);
-        return syn_err_set(err, st, "%s: %s", path,
-                           st == SYN_ETOOBIG ? "file too large"
-                                             : syn_strerror(st));
-    }
-    *out_len = b.len;
-    *out = buf_take(&b);
-    if (*out == NULL)
-        return syn_err_set(err, SYN_ENOMEM, "out of memory");
-    return SYN_OK;
-}
-
-/* Read every regular file of dir/sub (one level) as "sub/name". */
-static enum syn_status
-read_dir(const char *dir, const char *sub, struct files *f, struct syn_err *err)
-{
-    char path[4096], rel[512];
-    DIR *d;
-    struct dirent *de;
-    enum syn_status st = SYN_OK;
-
-    if (snprintf(path, sizeof(path), "%s/%s", dir, sub) >= (int)sizeof(path))
-        return syn_err_set(err, SYN_ETOOBIG, "theme path too long");
-    d = opendir(path);
-    if (d == NULL)
-        return errno == ENOENT
-                   ? SYN_OK
-                   : syn_err_set(err, SYN_EIO, "%s: %s", path, strerror(errno));
-    while (st == SYN_OK && (de = readdir(d)) != NULL) {
-        char file[4096];
-        struct stat sb;
-        char *data = NULL;
-        size_t len = 0;
-
-        if (de->d_name[0] == '.')
-            continue;
-        if (snprintf(file, sizeof(file), "%s/%s", path, de->d_name) >=
-                (int)sizeof(file) ||
-            snprintf(rel, sizeof(rel), "%s/%s", sub, de->d_name) >=
-                (int)sizeof(rel))
-            continue;
-        if (stat(file, &sb) != 0 || !S_ISREG(sb.st_mode))
-            continue;
-        st = read_file(file,
-                       strcmp(sub, "templates") == 0 ? SYN_MAX_TPL_BYTES
-                                                     : THEME_MAX_ASSET_BYTES,
-                       &data, &len, err);
-        if (st == SYN_OK) {
-            st = files_put(f, rel, data, len, err);
-        }
-    }
-    closedir(d);
-    return st;
-}
 
 const char *
 web_mime_type(const char *name)
@@ -202,47 +63,37 @@ enum syn_status
 web_theme_load(const char *dir, const char *const *required,
                struct web_theme **out, struct syn_err *err)
 {
-    struct files *f = syn_calloc(1, sizeof(*f));
+    struct fileset f;
     struct web_theme *t = NULL;
-    const struct syn_embedded *e;
-    enum syn_status st = SYN_OK;
+    enum syn_status st;
     size_t i;
 
-    if (f == NULL)
-        return syn_err_set(err, SYN_ENOMEM, "out of memory");
-    for (e = syn_theme_default; e->name != NULL && st == SYN_OK; e++) {
-        char *copy = syn_strndup(e->data, e->len);
-
-        if (copy == NULL) {
-            st = syn_err_set(err, SYN_ENOMEM, "out of memory");
-        } else {
-            st = files_put(f, e->name, copy, e->len, err);
-        }
+    fileset_init(&f, THEME_MAX_FILES);
+    st = fileset_put_embedded(&f, syn_theme_default, "", err);
+    if (st == SYN_OK && dir != NULL) {
+        st = fileset_read_dir(&f, dir, "templates", SYN_MAX_TPL_BYTES, err);
     }
     if (st == SYN_OK && dir != NULL) {
-        st = read_dir(dir, "templates", f, err);
-    }
-    if (st == SYN_OK && dir != NULL) {
-        st = read_dir(dir, "static", f, err);
+        st = fileset_read_dir(&f, dir, "static", THEME_MAX_ASSET_BYTES, err);
     }
     if (st != SYN_OK)
         goto out;
     t = syn_calloc(1, sizeof(*t));
     if (t == NULL || (t->tpl = tpl_set_new()) == NULL ||
-        (t->assets = syn_calloc(f->n + 1, sizeof(*t->assets))) == NULL) {
+        (t->assets = syn_calloc(f.n + 1, sizeof(*t->assets))) == NULL) {
         st = syn_err_set(err, SYN_ENOMEM, "out of memory");
         goto out;
     }
-    for (i = 0; i < f->n && st == SYN_OK; i++) {
-        struct file *file = &f->items[i];
+    for (i = 0; i < f.n && st == SYN_OK; i++) {
+        struct fileset_file *file = &f.v[i];
 
-        if (strncmp(file->rel, "templates/", 10) == 0) {
-            st =
-                tpl_set_add(t->tpl, file->rel + 10, file->data, file->len, err);
-        } else if (strncmp(file->rel, "static/", 7) == 0) {
+        if (strncmp(file->name, "templates/", 10) == 0) {
+            st = tpl_set_add(t->tpl, file->name + 10, file->data, file->len,
+                             err);
+        } else if (strncmp(file->name, "static/", 7) == 0) {
             struct web_asset *a = &t->assets[t->n_assets];
 
-            a->path = syn_strdup(file->rel + 7);
+            a->path = syn_strdup(file->name + 7);
             if (a->path == NULL) {
                 st = syn_err_set(err, SYN_ENOMEM, "out of memory");
                 break;
@@ -266,8 +117,7 @@ web_theme_load(const char *dir, const char *const *required,
         }
     }
 out:
-    files_fini(f);
-    syn_free(f);
+    fileset_fini(&f);
     if (st != SYN_OK) {
         web_theme_free(t);
         return st;
