@@ -469,11 +469,13 @@ item_check(const struct store_item *in, struct syn_err *err)
     return SYN_OK;
 }
 
-/* The write half of an upsert, inside the caller's transaction or
- * savepoint: decides again whether in is new, changed or unchanged. */
+/* The row half of an upsert, inside the caller's transaction or
+ * savepoint: decides again whether in is new, changed or unchanged, and
+ * writes the row (not its search entry: item_index() does, see
+ * sq_item_upsert_many() for why apart). */
 static enum syn_status
-item_write(struct sq *q, const struct store_item *in, int64_t now,
-           enum store_upsert *result, int64_t *id, struct syn_err *err)
+item_write_row(struct sq *q, const struct store_item *in, int64_t now,
+               enum store_upsert *result, int64_t *id, struct syn_err *err)
 {
     enum store_upsert res = STORE_UNCHANGED;
     enum syn_status st;
@@ -489,9 +491,6 @@ item_write(struct sq *q, const struct store_item *in, int64_t now,
                      in->content_html, in->excerpt_html, in->excerpt_text,
                      in->image, in->language, in->categories, in->content_hash,
                      (int64_t)in->simhash);
-        if (st == SYN_OK) {
-            st = index_item(q, item_id, in, true, err);
-        }
     } else if (st == SYN_OK && !found) {
         int64_t ingested = in->ingested > 0 ? in->ingested : now;
         int64_t sort_time = in->published > 0 && in->published <= ingested
@@ -514,9 +513,6 @@ item_write(struct sq *q, const struct store_item *in, int64_t now,
             item_id = sqlite3_last_insert_rowid(q->db);
             st = sq_exec(q, sql_item_topics_from_source, NULL, err, "II",
                          item_id, in->source_id);
-        }
-        if (st == SYN_OK) {
-            st = index_item(q, item_id, in, false, err);
         }
     }
     if (st == SYN_OK) {
@@ -550,7 +546,10 @@ sq_item_upsert(struct store *s, const struct store_item *in, int64_t now,
         st = sq_tx_begin(q, &tx, err);
         if (st != SYN_OK)
             return st;
-        st = item_write(q, in, now, &res, &item_id, err);
+        st = item_write_row(q, in, now, &res, &item_id, err);
+        if (st == SYN_OK && res != STORE_UNCHANGED) {
+            st = index_item(q, item_id, in, res == STORE_UPDATED, err);
+        }
         st = sq_tx_end(q, &tx, st, err);
         if (st != SYN_OK)
             return st;
@@ -564,10 +563,13 @@ sq_item_upsert(struct store *s, const struct store_item *in, int64_t now,
     return SYN_OK;
 }
 
-/* One savepoint for the whole batch: FTS5 flushes its pending index data
- * to a new segment at every savepoint release, so a savepoint per item
- * cost a segment per item (about a fifth of an ingest's CPU time, with
- * the merges that follow); a batch makes one segment per feed. */
+/* One savepoint for the whole batch, and the search entries written
+ * after all the rows: FTS5 flushes its pending index data to a new
+ * segment whenever a savepoint opens, and so does every statement that
+ * needs a statement journal (the item_topics INSERT ... SELECT with its
+ * foreign keys). Interleaved with the rows, that cost a segment per item
+ * (with the merges that follow, a large part of an ingest's CPU time);
+ * written together they make one segment per batch. */
 enum syn_status
 sq_item_upsert_many(struct store *s, const struct store_item *in, size_t n,
                     int64_t now, enum store_upsert *results, int64_t *ids,
@@ -589,7 +591,13 @@ sq_item_upsert_many(struct store *s, const struct store_item *in, size_t n,
     if (st != SYN_OK)
         return st;
     for (i = 0; i < n && st == SYN_OK; i++) {
-        st = item_write(q, &in[i], now, &results[i], &ids[i], err);
+        st = item_write_row(q, &in[i], now, &results[i], &ids[i], err);
+    }
+    for (i = 0; i < n && st == SYN_OK; i++) {
+        if (results[i] != STORE_UNCHANGED) {
+            st = index_item(q, ids[i], &in[i], results[i] == STORE_UPDATED,
+                            err);
+        }
     }
     return sq_tx_end(q, &tx, st, err);
 }

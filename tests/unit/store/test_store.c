@@ -388,6 +388,8 @@ test_item_upsert_many(void **state)
         in[i].content_hash = (char *)hashes[i];
         in[i].text = (char *)"wombat";
     }
+    /* g1's first version is replaced within the batch, search entry too. */
+    in[0].text = (char *)"numbat wombat";
     assert_int_equal(store_item_upsert_many(fx->s, in, 0, T0, NULL, NULL,
                                             &fx->err),
                      SYN_OK);
@@ -401,6 +403,10 @@ test_item_upsert_many(void **state)
     assert_int_equal(store_item_search(fx->s, "wombat", 0, 10, &hits, &fx->err),
                      SYN_OK);
     assert_int_equal(hits->n, 3);
+    store_item_list_free(hits);
+    assert_int_equal(store_item_search(fx->s, "numbat", 0, 10, &hits, &fx->err),
+                     SYN_OK);
+    assert_int_equal(hits->n, 0);
     store_item_list_free(hits);
     /* Again: unchanged, except g1 now differs from h1b. */
     assert_int_equal(
