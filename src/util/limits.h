@@ -166,17 +166,24 @@
 /* Stories in one digest: more than this is not read anyway. */
 #define SYN_MAX_DIGEST_STORIES 50
 
-/* Near-duplicate index (util/simindex.h). Tables of chains, each keyed on
- * some bits of the fingerprint: at most 45 tables (pairs of 10 blocks,
- * i.e. distance <= 8; at the default 6, 28 tables of 16-bit keys) at
- * 4 bytes per table per entry (112 bytes at d = 6: 22 MB for the 200,000
- * items of a 10,000-feed first fetch). Single blocks narrower than 6 bits
- * match 1/32 of all entries or more: no faster than a scan. */
+/* Near-duplicate index (util/simindex.h). Tables of positions by bucket,
+ * each keyed on some bits of the fingerprint: at most 45 tables (pairs
+ * of 10 blocks, i.e. distance <= 8; at the default 6, 28 tables of
+ * 16-bit keys) at 4 bytes per table per entry (112 bytes at d = 6:
+ * 22 MB for the 200,000 items of a 10,000-feed first fetch). Single
+ * blocks narrower than 6 bits match 1/32 of all entries or more: no
+ * faster than a scan. */
 #define SYN_SIMINDEX_MAX_TABLES 45
 #define SYN_SIMINDEX_MIN_KEY_BITS 6
-/* Chain heads per table, at most 2^14 (64 KB a table): 200,000 entries
- * give chains of ~12 when fingerprints spread evenly. */
-#define SYN_SIMINDEX_BUCKET_BITS 14u
+/* Buckets per table, at most 2^16 (256 KB a table, 7 MB at d = 6, only
+ * once there are SYN_SIMINDEX_TAIL_MIN entries): a 16-bit key gets a
+ * bucket of its own. */
+#define SYN_SIMINDEX_BUCKET_BITS 16u
+/* New entries are scanned (8 KB of fingerprints: a few microseconds)
+ * until there are this many, or a sixteenth of those sorted, and then
+ * sorted into the tables: rarely enough that sorting stays a small part
+ * of the adds. */
+#define SYN_SIMINDEX_TAIL_MIN 1024u
 
 /* Ingest worker threads ([fetch] workers): parsing and cleaning are
  * CPU-bound, so more threads than cores only add memory. */

@@ -9,13 +9,15 @@
  * How (pigeonhole, as in Manku et al. 2007): the 64 bits are cut into
  * m = max_distance + 2 blocks; two fingerprints at most max_distance bits
  * apart differ in at most max_distance blocks, so they agree exactly on
- * some pair of blocks. Each pair of blocks keys a hash table of chains
- * (28 tables of 16-bit keys at the default distance 6); a query walks one
- * chain per table and checks the real distance of each entry it meets,
- * so answers are exact, the same as a linear scan's. For larger
- * distances (too many pairs) single blocks key the tables (m =
- * max_distance + 1), and past that it falls back to a linear scan
- * (limits: SYN_SIMINDEX_* in util/limits.h).
+ * some pair of blocks. Each pair of blocks keys a table of the entries
+ * grouped by those bits (28 tables of 16-bit keys at the default distance
+ * 6); a query reads the group of each table it falls in and checks
+ * the real distance of each entry it meets, so answers are exact, the
+ * same as a linear scan's. The newest entries are scanned until there
+ * are enough of them to rebuild the tables with. For larger distances (too
+ * many pairs) single blocks key the tables (m = max_distance + 1), and
+ * past that it is a linear scan (limits: SYN_SIMINDEX_* in
+ * util/limits.h).
  *
  * Entries are numbered in the order they were added; ties in distance go
  * to the earliest added entry.

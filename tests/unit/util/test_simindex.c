@@ -167,10 +167,10 @@ fill(void *state)
     st = simindex_new(6, &x, &err);
     if (st != SYN_OK)
         return st;
-    for (i = 1; i <= 600 && st == SYN_OK; i++) {
+    for (i = 1; i <= 2100 && st == SYN_OK; i++) {
         st = simindex_add(x, rnd(&seed), i, i % 7);
     }
-    if (st == SYN_OK && simindex_count(x) != 600) {
+    if (st == SYN_OK && simindex_count(x) != 2100) {
         fail();
     }
     simindex_free(x);
