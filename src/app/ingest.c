@@ -47,6 +47,11 @@ struct ingest_run_state {
     struct store_source_list *sources; /* owned by ingest_run */
     struct workq *queue;               /* parsing ahead of the store */
     size_t queue_cap;
+    /* The group of answers being stored: one transaction, a savepoint
+     * per feed (see group_done()). */
+    bool group_open;
+    size_t group_size;
+    struct timespec group_start;
 };
 
 static int64_t
@@ -698,8 +703,9 @@ task_prepare(void *task, void *user)
     t->fetched.len = 0;
 }
 
-/* One parsed-and-stored feed in one transaction; on a bad document the
- * transaction is rolled back and the source records a failure. */
+/* One parsed-and-stored feed under one savepoint of the group's
+ * transaction; on a bad document the savepoint is rolled back and the
+ * source records a failure. */
 static enum syn_status
 ingest_record_body(struct ingest_run_state *run, const struct store_source *src,
                    struct ingest_task *t, struct ingest_source_report *r,
@@ -711,7 +717,7 @@ ingest_record_body(struct ingest_run_state *run, const struct store_source *src,
     enum syn_status st;
 
     syn_err_clear(&perr);
-    st = store_begin(run->ctx->store, run->err);
+    st = store_savepoint(run->ctx->store, run->err);
     if (st != SYN_OK)
         return st;
     if (t->prep_st != SYN_OK) {
@@ -730,21 +736,74 @@ ingest_record_body(struct ingest_run_state *run, const struct store_source *src,
         }
     }
     if (st == SYN_OK) {
-        st = store_commit(run->ctx->store, run->err);
+        st = store_release(run->ctx->store, run->err);
     }
     if (st == SYN_OK)
         return SYN_OK;
-    SYN_IGNORE(store_rollback(run->ctx->store, NULL));
+    SYN_IGNORE(store_rollback_to(run->ctx->store, NULL));
     simindex_truncate(run->cands.index, n_cands);
     r->new_items = r->updated_items = r->duplicates = 0;
     if (perr.code == SYN_OK)
-        return st; /* the commit failed: run->err says why */
+        return st; /* the release failed: run->err says why */
     if (st != SYN_EPARSE && st != SYN_ETOOBIG && st != SYN_EINVAL) {
         *run->err = perr;
         return st;
     }
     snprintf(msg, cap, "not a readable feed: %s", perr.msg);
     return ingest_record_failure(run, src, res, st, msg, r);
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) +
+           (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Open the group's transaction unless it is open. */
+static enum syn_status
+group_enter(struct ingest_run_state *run)
+{
+    enum syn_status st;
+
+    if (run->group_open)
+        return SYN_OK;
+    st = store_begin(run->ctx->store, run->err);
+    if (st != SYN_OK)
+        return st;
+    run->group_open = true;
+    run->group_size = 0;
+    (void)clock_gettime(CLOCK_MONOTONIC, &run->group_start);
+    return SYN_OK;
+}
+
+/* Commit the group's transaction, if open. */
+static enum syn_status
+group_commit(struct ingest_run_state *run)
+{
+    if (!run->group_open)
+        return SYN_OK;
+    run->group_open = false;
+    return store_commit(run->ctx->store, run->err);
+}
+
+/* One more answer stored in the group: commit when the group is full or
+ * old. Answers are stored in groups because a commit costs more than a
+ * feed's rows (the WAL frames of every page touched, index pages over
+ * and over, and a search-index segment): while the store is the
+ * bottleneck, answers queue up and groups fill; when it keeps up, the
+ * queue empties and ingest_done() commits at once. A group stays whole
+ * or absent after a crash, and so does each feed in it. */
+static enum syn_status
+group_done(struct ingest_run_state *run)
+{
+    if (++run->group_size >= SYN_INGEST_GROUP_FEEDS ||
+        seconds_since(&run->group_start) * 1000 >= SYN_INGEST_GROUP_MS)
+        return group_commit(run);
+    return SYN_OK;
 }
 
 /* Record one answer in the store, count it and report it, on the
@@ -762,6 +821,9 @@ ingest_finish(struct ingest_run_state *run, struct ingest_task *t)
     r.source = src;
     r.http_status = res->status;
     run->now = t->now;
+    st = group_enter(run);
+    if (st != SYN_OK)
+        return st;
     if (res->st != SYN_OK) {
         snprintf(msg, sizeof(msg), "%s",
                  res->error[0] ? res->error : syn_strerror(res->st));
@@ -787,7 +849,7 @@ ingest_finish(struct ingest_run_state *run, struct ingest_task *t)
     if (run->opts->on_source != NULL) {
         run->opts->on_source(run->opts->user, &r);
     }
-    return SYN_OK;
+    return group_done(run);
 }
 
 /* Store the prepared answers at the head of the queue: all of them with
@@ -864,7 +926,11 @@ ingest_done(const struct fetch_job *job, struct fetch_result *res, void *user)
         task_free(t);
         return st;
     }
-    return ingest_drain(run, false);
+    st = ingest_drain(run, false);
+    if (st == SYN_OK && workq_pending(run->queue) == 0) {
+        st = group_commit(run); /* the store keeps up: no need to wait */
+    }
+    return st;
 }
 
 /* The sources to poll: *out (free with store_source_list_free) whose
@@ -1000,9 +1066,24 @@ ingest_run(struct syn_ctx *ctx, const struct ingest_opts *opts,
     if (st != SYN_OK)
         goto out;
     stats->sources = n;
+    st = store_set_cache_size(ctx->store, SYN_INGEST_CACHE_BYTES, err);
+    if (st != SYN_OK)
+        goto out;
     st = fetch_run(jobs, n, &fopts, ingest_done, &run, err);
     if (st == SYN_OK) {
         st = ingest_drain(&run, true);
+    }
+    if (st == SYN_OK) {
+        st = group_commit(&run);
+    }
+    if (run.group_open) {
+        /* After a failure: the group's answers are not kept. */
+        SYN_IGNORE(store_rollback(ctx->store, NULL));
+    }
+    if (st == SYN_OK) {
+        st = store_set_cache_size(ctx->store, STORE_CACHE_BYTES, err);
+    } else {
+        SYN_IGNORE(store_set_cache_size(ctx->store, STORE_CACHE_BYTES, NULL));
     }
 out:
     if (run.queue != NULL) {

@@ -2,9 +2,10 @@
  *
  * ingest_run() polls the due (or all, or one) sources through one fetch
  * loop (feed/fetch.h). Each fetched feed is parsed, every item cleaned
- * (app/normalize.h), and stored in ONE transaction together with the
- * source's new fetch state, so a crash at any instant leaves either the
- * whole feed or none of it. A 304 costs no parsing.
+ * (app/normalize.h), and stored as ONE atomic unit (a transaction, or a
+ * savepoint of one, see Durability) together with the source's new fetch
+ * state, so a crash at any instant leaves either the whole feed or none
+ * of it. A 304 costs no parsing.
  *
  * Dedupe: an item is keyed by (source, id); the same canonical URL
  * already stored from another source is not stored again; a lightly
@@ -29,9 +30,16 @@
  * when the queue is full the fetch loop stores the oldest first, so
  * memory stays bounded whatever the number of sources.
  *
- * Durability: each feed's transaction commits in WAL mode with
+ * Durability: while the store keeps up, each answer commits on its own;
+ * while answers queue up behind it, ingest_run() stores them in groups
+ * of up to SYN_INGEST_GROUP_FEEDS (or SYN_INGEST_GROUP_MS): one
+ * transaction, one savepoint per feed, so a feed that fails is rolled
+ * back alone and a commit's cost is shared. Commits are in WAL mode with
  * synchronous=NORMAL (store.h): a crash (kill -9) never leaves half a
- * feed; a power loss may lose the last feeds committed, never corrupt.
+ * feed (it may lose the group being stored, which is fetched again); a
+ * power loss may lose the last feeds committed, never corrupt. on_source
+ * reports a feed once it is in its group; should the group's commit
+ * fail, ingest_run() fails.
  *
  * Thread rules: ingest_run() and ingest_feed() are called from one
  * thread, which alone uses ctx->store; ctx->cfg must not change while

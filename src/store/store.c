@@ -79,6 +79,30 @@ store_rollback(struct store *s, struct syn_err *err)
 }
 
 enum syn_status
+store_set_cache_size(struct store *s, size_t bytes, struct syn_err *err)
+{
+    return s->ops->set_cache_size(s, bytes, err);
+}
+
+enum syn_status
+store_savepoint(struct store *s, struct syn_err *err)
+{
+    return s->ops->savepoint(s, err);
+}
+
+enum syn_status
+store_release(struct store *s, struct syn_err *err)
+{
+    return s->ops->release(s, err);
+}
+
+enum syn_status
+store_rollback_to(struct store *s, struct syn_err *err)
+{
+    return s->ops->rollback_to(s, err);
+}
+
+enum syn_status
 store_data_version(struct store *s, int64_t *version, struct syn_err *err)
 {
     return s->ops->data_version(s, version, err);

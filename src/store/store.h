@@ -51,6 +51,7 @@
 
 /* Bounds of the store (why those numbers: util/limits.h). */
 #define STORE_BUSY_TIMEOUT_MS SYN_STORE_BUSY_TIMEOUT_MS
+#define STORE_CACHE_BYTES SYN_STORE_CACHE_BYTES
 
 /* Search snippets: matched words are enclosed in these two bytes, which
  * never otherwise occur in a snippet (control bytes are removed from indexed
@@ -106,6 +107,25 @@ enum syn_status store_commit(struct store *s,
 /* Roll back the open transaction; a no-op without one. */
 enum syn_status store_rollback(struct store *s,
                                struct syn_err *err) SYN_NODISCARD;
+
+/* The most this connection keeps of the database in memory (its page
+ * cache; STORE_CACHE_BYTES when opened). A bulk writer raises it for its
+ * run: the pages a transaction changes that do not fit are written to
+ * the log early, and index pages read again and again. */
+enum syn_status store_set_cache_size(struct store *s, size_t bytes,
+                                     struct syn_err *err) SYN_NODISCARD;
+
+/* A savepoint in the open transaction, so that one part of a larger
+ * transaction can be undone alone: store_release() keeps its changes in
+ * the transaction, store_rollback_to() undoes them and leaves the
+ * transaction open. One level: SYN_EINVAL without an open transaction,
+ * inside another savepoint, or (release, rollback_to) without one. */
+enum syn_status store_savepoint(struct store *s,
+                                struct syn_err *err) SYN_NODISCARD;
+enum syn_status store_release(struct store *s,
+                              struct syn_err *err) SYN_NODISCARD;
+enum syn_status store_rollback_to(struct store *s,
+                                  struct syn_err *err) SYN_NODISCARD;
 
 /* An opaque value that changes whenever any connection (this one or
  * another, in this process or another) has changed the database since the

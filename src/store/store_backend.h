@@ -29,6 +29,11 @@ struct store_ops {
     enum syn_status (*begin)(struct store *s, struct syn_err *err);
     enum syn_status (*commit)(struct store *s, struct syn_err *err);
     enum syn_status (*rollback)(struct store *s, struct syn_err *err);
+    enum syn_status (*set_cache_size)(struct store *s, size_t bytes,
+                                      struct syn_err *err);
+    enum syn_status (*savepoint)(struct store *s, struct syn_err *err);
+    enum syn_status (*release)(struct store *s, struct syn_err *err);
+    enum syn_status (*rollback_to)(struct store *s, struct syn_err *err);
     enum syn_status (*data_version)(struct store *s, int64_t *version,
                                     struct syn_err *err);
     enum syn_status (*source_add)(struct store *s,

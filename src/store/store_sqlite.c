@@ -416,10 +416,24 @@ static const char sql_savepoint[] = "SAVEPOINT store_op";
 static const char sql_release[] = "RELEASE store_op";
 static const char sql_rollback_to[] = "ROLLBACK TO store_op";
 
+/* A new transaction starts with no search entries pending: any left
+ * belong to one that SQLite itself rolled back (after an I/O error). */
+static void
+fts_reset(struct sq *q)
+{
+    q->fts_written = 0;
+    sq_fts_drop(q, 0);
+    q->in_savepoint = false;
+}
+
 enum syn_status
 sq_tx_begin(struct sq *q, struct sq_tx *tx, struct syn_err *err)
 {
     tx->owned = sqlite3_get_autocommit(q->db) != 0;
+    if (tx->owned) {
+        fts_reset(q);
+    }
+    tx->fts_mark = sq_fts_mark(q);
     return sq_exec(q, tx->owned ? sql_begin : sql_savepoint, NULL, err, "");
 }
 
@@ -429,12 +443,16 @@ sq_tx_end(struct sq *q, struct sq_tx *tx, enum syn_status st,
 {
     enum syn_status s;
 
+    if (st == SYN_OK && tx->owned) {
+        st = sq_fts_write(q, err);
+    }
     if (st == SYN_OK) {
         s = sq_exec(q, tx->owned ? sql_commit : sql_release, NULL, err, "");
         if (s == SYN_OK)
             return SYN_OK;
         st = s;
     }
+    sq_fts_drop(q, tx->fts_mark);
     /* Keep the first error in err: roll back with a scratch one. */
     if (tx->owned) {
         if (!sqlite3_get_autocommit(q->db)) {
@@ -456,6 +474,7 @@ sq_begin(struct store *s, struct syn_err *err)
         return syn_err_set(err, SYN_EINVAL,
                            "store: a transaction is already open");
     }
+    fts_reset(q);
     return sq_exec(q, sql_begin, NULL, err, "");
 }
 
@@ -467,10 +486,15 @@ sq_commit(struct store *s, struct syn_err *err)
 
     if (sqlite3_get_autocommit(q->db))
         return syn_err_set(err, SYN_EINVAL, "store: no open transaction");
-    st = sq_exec(q, sql_commit, NULL, err, "");
+    q->in_savepoint = false; /* COMMIT releases it too */
+    st = sq_fts_write(q, err);
+    if (st == SYN_OK) {
+        st = sq_exec(q, sql_commit, NULL, err, "");
+    }
     if (st != SYN_OK && !sqlite3_get_autocommit(q->db)) {
         SYN_IGNORE(sq_exec(q, sql_rollback, NULL, NULL, ""));
     }
+    fts_reset(q);
     return st;
 }
 
@@ -479,9 +503,86 @@ sq_rollback(struct store *s, struct syn_err *err)
 {
     struct sq *q = sq_of(s);
 
+    fts_reset(q);
     if (sqlite3_get_autocommit(q->db))
         return SYN_OK;
     return sq_exec(q, sql_rollback, NULL, err, "");
+}
+
+static enum syn_status
+sq_set_cache_size(struct store *s, size_t bytes, struct syn_err *err)
+{
+    struct sq *q = sq_of(s);
+    char pragma[64];
+    int rc;
+
+    /* PRAGMA takes no parameters; the value is our own integer (a
+     * negative cache_size counts KiB). */
+    snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%zu",
+             bytes / 1024 > 0 ? bytes / 1024 : 1);
+    rc = sqlite3_exec(q->db, pragma, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? SYN_OK : sq_fail(q, rc, "cache_size", err);
+}
+
+static const char sql_user_savepoint[] = "SAVEPOINT store_user";
+static const char sql_user_release[] = "RELEASE store_user";
+static const char sql_user_rollback_to[] = "ROLLBACK TO store_user";
+
+/* Is the caller's savepoint open (want) or not, in a transaction? */
+static enum syn_status
+sq_savepoint_check(struct sq *q, bool want, struct syn_err *err)
+{
+    if (sqlite3_get_autocommit(q->db))
+        return syn_err_set(err, SYN_EINVAL, "store: no open transaction");
+    if (q->in_savepoint != want) {
+        return syn_err_set(err, SYN_EINVAL,
+                           want ? "store: no savepoint"
+                                : "store: savepoint open");
+    }
+    return SYN_OK;
+}
+
+static enum syn_status
+sq_savepoint(struct store *s, struct syn_err *err)
+{
+    struct sq *q = sq_of(s);
+    enum syn_status st = sq_savepoint_check(q, false, err);
+
+    if (st != SYN_OK)
+        return st;
+    st = sq_exec(q, sql_user_savepoint, NULL, err, "");
+    q->in_savepoint = st == SYN_OK;
+    q->savepoint_mark = sq_fts_mark(q);
+    return st;
+}
+
+static enum syn_status
+sq_release(struct store *s, struct syn_err *err)
+{
+    struct sq *q = sq_of(s);
+    enum syn_status st = sq_savepoint_check(q, true, err);
+
+    if (st == SYN_OK) {
+        st = sq_exec(q, sql_user_release, NULL, err, "");
+        q->in_savepoint = st != SYN_OK;
+    }
+    return st;
+}
+
+static enum syn_status
+sq_rollback_to(struct store *s, struct syn_err *err)
+{
+    struct sq *q = sq_of(s);
+    enum syn_status st = sq_savepoint_check(q, true, err);
+
+    if (st == SYN_OK) {
+        st = sq_exec(q, sql_user_rollback_to, NULL, err, "");
+    }
+    if (st == SYN_OK) {
+        sq_fts_drop(q, q->savepoint_mark);
+        st = sq_release(s, err);
+    }
+    return st;
 }
 
 /* PRAGMA data_version moves on commits of other connections only; this
@@ -685,6 +786,8 @@ sq_close(struct store *s)
         sqlite3_finalize(q->cache[i].st);
     }
     sqlite3_close(q->db);
+    sq_fts_drop(q, 0);
+    syn_free(q->fts);
     syn_free(q);
 }
 
@@ -695,6 +798,10 @@ static const struct store_ops sq_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .set_cache_size = sq_set_cache_size,
+    .savepoint = sq_savepoint,
+    .release = sq_release,
+    .rollback_to = sq_rollback_to,
     .data_version = sq_data_version,
     .source_add = sq_source_add,
     .source_get = sq_source_get,
@@ -798,6 +905,9 @@ store_sqlite_open(const char *path, struct store **out, struct syn_err *err)
         sqlite3_free(msg);
         goto out;
     }
+    st = sq_set_cache_size(&q->base, STORE_CACHE_BYTES, err);
+    if (st != SYN_OK)
+        goto out;
     rc = sqlite3_create_function_v2(q->db, "syn_fts_prepare", 1,
                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC |
                                         SQLITE_INNOCUOUS,

@@ -22,11 +22,25 @@ struct sq_cached {
     sqlite3_stmt *st; /* owned, prepared with SQLITE_PREPARE_PERSISTENT */
 };
 
+/* A search entry waiting for the end of the caller's transaction (see
+ * sq_fts_defer()): item id's title and body, owned. */
+struct sq_fts_entry {
+    int64_t id;
+    bool replace; /* an entry may exist: delete it first */
+    char *title, *body;
+};
+
 struct sq {
     struct store base; /* first: a struct store * is a struct sq * */
     sqlite3 *db;       /* owned */
     struct sq_cached cache[SQ_MAX_STMTS];
     size_t n_cached;
+    bool in_savepoint;        /* store_savepoint() is open ... */
+    size_t savepoint_mark;    /* ... when sq_fts_mark() said this */
+    struct sq_fts_entry *fts; /* pending search entries, in order */
+    size_t n_fts, cap_fts;
+    size_t fts_bytes;   /* of their text */
+    size_t fts_written; /* entries written since the transaction began */
 };
 
 static inline struct sq *
@@ -34,6 +48,25 @@ sq_of(struct store *s)
 {
     return (struct sq *)s;
 }
+
+/* Search entries are written when the caller's transaction commits, all
+ * together: FTS5 turns what it has pending into a new index segment
+ * whenever a savepoint or a statement journal opens, so entries written
+ * among other statements cost a segment (and later merges) each. Outside
+ * a caller's transaction, the store function that defers entries writes
+ * them before its own commit.
+ *   sq_fts_defer: queue an entry (copied); past SYN_MAX_PENDING_INDEX_BYTES
+ *     all pending entries are written at once (inside the transaction,
+ *     where a rollback still undoes them);
+ *   sq_fts_write: write every pending entry (before COMMIT);
+ *   sq_fts_mark / sq_fts_drop: forget the entries queued after a mark,
+ *     when the statements that queued them are rolled back. */
+enum syn_status sq_fts_defer(struct sq *q, int64_t id, bool replace,
+                             const char *title, const char *body,
+                             struct syn_err *err) SYN_NODISCARD;
+enum syn_status sq_fts_write(struct sq *q, struct syn_err *err) SYN_NODISCARD;
+size_t sq_fts_mark(const struct sq *q);
+void sq_fts_drop(struct sq *q, size_t mark);
 
 /* Map a SQLite result code to a status and fill err with "what: message".
  * Constraint violations: UNIQUE/PRIMARY KEY -> SYN_EEXIST, FOREIGN KEY ->
@@ -130,11 +163,14 @@ enum syn_status sq_get_one(struct sq *q, sqlite3_stmt *st,
 /* An atomic section that works inside and outside a caller's
  * transaction: BEGIN IMMEDIATE when none is open, else a SAVEPOINT. */
 struct sq_tx {
-    bool owned; /* true: we began the transaction */
+    bool owned;      /* true: we began the transaction */
+    size_t fts_mark; /* sq_fts_mark() at the beginning */
 };
 enum syn_status sq_tx_begin(struct sq *q, struct sq_tx *tx,
                             struct syn_err *err) SYN_NODISCARD;
-/* Commit (st == SYN_OK) or roll back; returns st, or the commit error. */
+/* Commit (st == SYN_OK) or roll back; returns st, or the commit error.
+ * An owned transaction writes the pending search entries before its
+ * commit; a rolled-back section forgets those it queued. */
 enum syn_status sq_tx_end(struct sq *q, struct sq_tx *tx, enum syn_status st,
                           struct syn_err *err) SYN_NODISCARD;
 

@@ -361,8 +361,6 @@ static const char sql_item_topics_from_source[] =
     "INSERT OR IGNORE INTO item_topics(item_id, topic_id)"
     " SELECT ?1, topic_id FROM source_topics WHERE source_id = ?2";
 static const char sql_fts_delete[] = "DELETE FROM items_fts WHERE rowid = ?1";
-static const char sql_fts_insert[] =
-    "INSERT INTO items_fts(rowid, title, body) VALUES(?1, ?2, ?3)";
 static const char sql_item_get[] = ITEM_COLUMNS ITEM_FROM "WHERE i.id = ?1";
 static const char sql_item_by_canonical[] =
     ITEM_COLUMNS ITEM_FROM "WHERE i.canonical_url = ?1"
@@ -402,8 +400,107 @@ static const char sql_item_simhash[] =
     "SELECT id, source_id, simhash, coalesce(cluster_id, 0) FROM items"
     " WHERE ingested >= ?1 ORDER BY ingested DESC, id DESC LIMIT ?2";
 
-/* (Re)write the search entry of item id: prepared by the caller
- * (in->fts_title and in->fts_body) or here. */
+static const char sql_item_exists[] =
+    "SELECT count(*) FROM items WHERE id = ?1";
+/* The pending entries are written only for items that still exist: an
+ * item deleted later in the same transaction has no entry to get. (Not
+ * as one INSERT ... SELECT: that needs a statement journal, which makes
+ * FTS5 flush a segment per entry.) */
+static const char sql_fts_insert[] =
+    "INSERT INTO items_fts(rowid, title, body) VALUES(?1, ?2, ?3)";
+
+static void
+fts_entry_fini(struct sq_fts_entry *e)
+{
+    syn_free(e->title);
+    syn_free(e->body);
+}
+
+size_t
+sq_fts_mark(const struct sq *q)
+{
+    return q->fts_written + q->n_fts;
+}
+
+void
+sq_fts_drop(struct sq *q, size_t mark)
+{
+    /* Entries already written are undone by the rollback itself. */
+    size_t keep = mark > q->fts_written ? mark - q->fts_written : 0;
+
+    while (q->n_fts > keep) {
+        struct sq_fts_entry *e = &q->fts[--q->n_fts];
+
+        q->fts_bytes -= strlen(e->title) + strlen(e->body);
+        fts_entry_fini(e);
+    }
+}
+
+enum syn_status
+sq_fts_write(struct sq *q, struct syn_err *err)
+{
+    enum syn_status st = SYN_OK;
+    size_t i;
+
+    for (i = 0; i < q->n_fts && st == SYN_OK; i++) {
+        const struct sq_fts_entry *e = &q->fts[i];
+        int64_t live = 0;
+
+        if (e->replace) {
+            st = sq_exec(q, sql_fts_delete, NULL, err, "I", e->id);
+        }
+        if (st == SYN_OK) {
+            st = sq_int(q, sql_item_exists, &live, false, err, "I", e->id);
+        }
+        if (st == SYN_OK && live > 0) {
+            st = sq_exec(q, sql_fts_insert, NULL, err, "Iss", e->id, e->title,
+                         e->body);
+        }
+    }
+    if (st != SYN_OK)
+        return st; /* still pending: the caller rolls back */
+    q->fts_written += q->n_fts;
+    for (i = 0; i < q->n_fts; i++) {
+        fts_entry_fini(&q->fts[i]);
+    }
+    q->n_fts = 0;
+    q->fts_bytes = 0;
+    return SYN_OK;
+}
+
+enum syn_status
+sq_fts_defer(struct sq *q, int64_t id, bool replace, const char *title,
+             const char *body, struct syn_err *err)
+{
+    struct sq_fts_entry *e;
+
+    if (q->n_fts == q->cap_fts) {
+        size_t cap = q->cap_fts ? q->cap_fts * 2 : 64;
+        void *p = syn_realloc(q->fts, cap * sizeof(*q->fts));
+
+        if (p == NULL)
+            return syn_err_set(err, SYN_ENOMEM, "out of memory");
+        q->fts = p;
+        q->cap_fts = cap;
+    }
+    e = &q->fts[q->n_fts];
+    e->id = id;
+    e->replace = replace;
+    e->title = syn_strdup(title);
+    e->body = syn_strdup(body);
+    if (e->title == NULL || e->body == NULL) {
+        fts_entry_fini(e);
+        return syn_err_set(err, SYN_ENOMEM, "out of memory");
+    }
+    q->n_fts++;
+    q->fts_bytes += strlen(title) + strlen(body);
+    if (q->fts_bytes > SYN_MAX_PENDING_INDEX_BYTES)
+        return sq_fts_write(q, err);
+    return SYN_OK;
+}
+
+/* (Re)write the search entry of item id, deferred (sq_fts_defer()):
+ * prepared by the caller (in->fts_title and in->fts_body) or here. */
 static enum syn_status
 index_item(struct sq *q, int64_t id, const struct store_item *in, bool replace,
            struct syn_err *err)
@@ -423,11 +520,8 @@ index_item(struct sq *q, int64_t id, const struct store_item *in, bool replace,
         t = buf_cstr(&title);
         b = buf_cstr(&body);
     }
-    if (st == SYN_OK && replace) {
-        st = sq_exec(q, sql_fts_delete, NULL, err, "I", id);
-    }
     if (st == SYN_OK) {
-        st = sq_exec(q, sql_fts_insert, NULL, err, "Iss", id, t, b);
+        st = sq_fts_defer(q, id, replace, t, b, err);
     }
     buf_fini(&title);
     buf_fini(&body);
@@ -563,13 +657,14 @@ sq_item_upsert(struct store *s, const struct store_item *in, int64_t now,
     return SYN_OK;
 }
 
-/* One savepoint for the whole batch, and the search entries written
- * after all the rows: FTS5 flushes its pending index data to a new
- * segment whenever a savepoint opens, and so does every statement that
- * needs a statement journal (the item_topics INSERT ... SELECT with its
- * foreign keys). Interleaved with the rows, that cost a segment per item
- * (with the merges that follow, a large part of an ingest's CPU time);
- * written together they make one segment per batch. */
+/* One savepoint for the whole batch, the search entries deferred to the
+ * end of the transaction (sq_fts_defer()): FTS5 flushes its pending
+ * index data to a new segment whenever a savepoint opens, and so does
+ * every statement that needs a statement journal (the item_topics
+ * INSERT ... SELECT with its foreign keys). Interleaved with the rows,
+ * that cost a segment per item (with the merges that follow, a large
+ * part of an ingest's CPU time); written together, one segment per
+ * transaction. */
 enum syn_status
 sq_item_upsert_many(struct store *s, const struct store_item *in, size_t n,
                     int64_t now, enum store_upsert *results, int64_t *ids,
@@ -592,9 +687,7 @@ sq_item_upsert_many(struct store *s, const struct store_item *in, size_t n,
         return st;
     for (i = 0; i < n && st == SYN_OK; i++) {
         st = item_write_row(q, &in[i], now, &results[i], &ids[i], err);
-    }
-    for (i = 0; i < n && st == SYN_OK; i++) {
-        if (results[i] != STORE_UNCHANGED) {
+        if (st == SYN_OK && results[i] != STORE_UNCHANGED) {
             st = index_item(q, ids[i], &in[i], results[i] == STORE_UPDATED,
                             err);
         }
@@ -602,8 +695,6 @@ sq_item_upsert_many(struct store *s, const struct store_item *in, size_t n,
     return sq_tx_end(q, &tx, st, err);
 }
 
-static const char sql_item_exists[] =
-    "SELECT count(*) FROM items WHERE id = ?1";
 static const char sql_item_topic_add[] =
     "INSERT OR IGNORE INTO item_topics(item_id, topic_id)"
     " SELECT ?1, id FROM topics WHERE slug = ?2";

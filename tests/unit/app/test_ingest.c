@@ -304,6 +304,38 @@ test_run_same_with_workers(void **state)
     assert_string_equal(got, want);
 }
 
+/* A document that is not a feed, among good ones stored in the same run
+ * (and likely the same group): it alone fails, with its reason. */
+static void
+test_run_bad_feed_alone(void **state)
+{
+    struct fx *fx = *state;
+    struct ingest_opts opts = {true, 0, NULL, NULL};
+    struct ingest_stats stats;
+    struct store_source *src = NULL;
+    char path[700], url[720];
+    struct syn_err err;
+    int64_t bad;
+
+    snprintf(path, sizeof(path), "%s/bad.xml", fx->dir);
+    snprintf(url, sizeof(url), "file://%s", path);
+    write_file(path, "<html><body>Not a feed at all</body></html>");
+    bad = add_source(fx, url);
+    file_sources(fx, 6);
+    fx->ctx.cfg.fetch_workers = 1;
+    fx->ctx.cfg.fetch_concurrency = 1;
+    assert_int_equal(ingest_run(&fx->ctx, &opts, &stats, &err), SYN_OK);
+    assert_int_equal(stats.sources, 7);
+    assert_int_equal(stats.failed, 1);
+    assert_int_equal(stats.fetched, 6);
+    assert_int_equal(store_source_get(fx->ctx.store, bad, &src, &err), SYN_OK);
+    assert_int_equal(src->n_items, 0);
+    assert_non_null(src->last_error);
+    assert_non_null(strstr(src->last_error, "not a readable feed"));
+    assert_int_equal(src->errors, 1);
+    store_source_free(src);
+}
+
 static enum syn_status
 run_once(void *state)
 {
@@ -335,6 +367,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_feed_alloc_failure, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_run_same_with_workers, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_run_bad_feed_alone, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_run_alloc_failure, fx_setup,
                                         fx_teardown),

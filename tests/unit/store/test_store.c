@@ -104,6 +104,74 @@ test_transactions(void **state)
     store_source_free(src);
 }
 
+/* How many items a search finds. */
+static size_t
+fx_hits(struct fx *fx, const char *query)
+{
+    struct store_item_list *hits = NULL;
+    size_t n;
+
+    assert_int_equal(store_item_search(fx->s, query, 0, 50, &hits, &fx->err),
+                     SYN_OK);
+    n = hits->n;
+    store_item_list_free(hits);
+    return n;
+}
+
+/* A savepoint undoes one part of a transaction, search entries
+ * included; entries are written at commit, and only for items that
+ * still exist then. */
+static void
+test_savepoints(void **state)
+{
+    struct fx *fx = *state;
+    struct store_item *got = NULL;
+    int64_t a, b, gone;
+
+    assert_int_equal(store_savepoint(fx->s, &fx->err), SYN_EINVAL);
+    assert_int_equal(store_release(fx->s, &fx->err), SYN_EINVAL);
+    assert_int_equal(store_begin(fx->s, &fx->err), SYN_OK);
+    assert_int_equal(store_release(fx->s, &fx->err), SYN_EINVAL);
+    assert_int_equal(store_rollback_to(fx->s, &fx->err), SYN_EINVAL);
+    a = fx_source(fx, "https://a.example/feed");
+    fx_item(fx, a, "kept1", "Alpaca", "kept before", T0);
+    assert_int_equal(store_savepoint(fx->s, &fx->err), SYN_OK);
+    assert_int_equal(store_savepoint(fx->s, &fx->err), SYN_EINVAL);
+    b = fx_item(fx, a, "undone", "Bison", "undone", T0);
+    assert_int_equal(store_rollback_to(fx->s, &fx->err), SYN_OK);
+    assert_int_equal(store_savepoint(fx->s, &fx->err), SYN_OK);
+    /* The undone item's rowid is used again: its entry must not be. */
+    assert_int_equal(fx_item(fx, a, "kept2", "Caribou", "kept after", T0), b);
+    assert_int_equal(store_release(fx->s, &fx->err), SYN_OK);
+    /* An item removed in the same transaction gets no search entry. */
+    gone = fx_source(fx, "https://gone.example/feed");
+    fx_item(fx, gone, "gone", "Dingo", "removed", T0);
+    assert_int_equal(store_source_remove(fx->s, gone, &fx->err), SYN_OK);
+    assert_int_equal(store_commit(fx->s, &fx->err), SYN_OK);
+
+    assert_int_equal(store_item_get(fx->s, b, &got, &fx->err), SYN_OK);
+    assert_string_equal(got->guid, "kept2");
+    store_item_free(got);
+    assert_int_equal(fx_hits(fx, "kept"), 2);
+    assert_int_equal(fx_hits(fx, "Caribou"), 1);
+    assert_int_equal(fx_hits(fx, "Bison"), 0);
+    assert_int_equal(fx_hits(fx, "undone"), 0);
+    assert_int_equal(fx_hits(fx, "Dingo"), 0);
+
+    /* A rollback forgets the pending entries. */
+    assert_int_equal(store_begin(fx->s, &fx->err), SYN_OK);
+    fx_item(fx, a, "rolled", "Ferret", "rolled back", T0);
+    assert_int_equal(store_savepoint(fx->s, &fx->err), SYN_OK);
+    assert_int_equal(store_rollback(fx->s, &fx->err), SYN_OK);
+    assert_int_equal(store_begin(fx->s, &fx->err), SYN_OK);
+    assert_int_equal(store_savepoint(fx->s, &fx->err), SYN_OK);
+    assert_int_equal(store_commit(fx->s, &fx->err), SYN_OK);
+    assert_int_equal(fx_hits(fx, "Ferret"), 0);
+    assert_int_equal(store_set_cache_size(fx->s, 4u << 20, &fx->err), SYN_OK);
+    assert_int_equal(store_set_cache_size(fx->s, STORE_CACHE_BYTES, &fx->err),
+                     SYN_OK);
+}
+
 static void
 test_data_version(void **state)
 {
@@ -951,6 +1019,7 @@ main(void)
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_item_upsert, fx_setup,
                                         fx_teardown),
+        cmocka_unit_test_setup_teardown(test_savepoints, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_item_upsert_many, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_pages, fx_setup, fx_teardown),
