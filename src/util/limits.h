@@ -183,11 +183,11 @@
  * once there are SYN_SIMINDEX_TAIL_MIN entries): a 16-bit key gets a
  * bucket of its own. */
 #define SYN_SIMINDEX_BUCKET_BITS 16u
-/* New entries are scanned (8 KB of fingerprints: a few microseconds)
- * until there are this many, or a sixteenth of those sorted, and then
- * sorted into the tables: rarely enough that sorting stays a small part
- * of the adds. */
-#define SYN_SIMINDEX_TAIL_MIN 1024u
+/* New entries are scanned (16 KB of fingerprints: a microsecond or two)
+ * until there are this many, or a 64th of those in the tables, and then
+ * the tables are rebuilt: rarely enough that rebuilding stays a small
+ * part of the adds (about 60 rebuilds for 200,000 entries). */
+#define SYN_SIMINDEX_TAIL_MIN 2048u
 
 /* Ingest worker threads ([fetch] workers): parsing and cleaning are
  * CPU-bound, so more threads than cores only add memory. */

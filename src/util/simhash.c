@@ -36,12 +36,6 @@ simhash_hash64(const void *p, size_t len)
     return sim_fmix64(h ^ len);
 }
 
-int
-simhash_distance(uint64_t a, uint64_t b)
-{
-    return __builtin_popcountll(a ^ b);
-}
-
 enum sim_class { SIM_SEP, SIM_WORD, SIM_SINGLE };
 
 /* Class of a code point, and its lower-case form in *lower. */

@@ -29,7 +29,20 @@
 uint64_t simhash_text(const char *s, size_t len);
 
 /* Hamming distance between two fingerprints (0..64). */
-int simhash_distance(uint64_t a, uint64_t b);
+static inline int
+simhash_distance(uint64_t a, uint64_t b)
+{
+    /* Bits set in a ^ b, counted in parallel (no call into the compiler's
+     * runtime where the target has no popcount instruction; loops over
+     * many fingerprints vectorize). */
+    uint64_t x = a ^ b;
+
+    x -= (x >> 1) & UINT64_C(0x5555555555555555);
+    x = (x & UINT64_C(0x3333333333333333)) +
+        ((x >> 2) & UINT64_C(0x3333333333333333));
+    x = (x + (x >> 4)) & UINT64_C(0x0F0F0F0F0F0F0F0F);
+    return (int)((x * UINT64_C(0x0101010101010101)) >> 56);
+}
 
 /* The 64-bit hash used for features: FNV-1a then a finalizer. Exposed for
  * tests and for other keys that need a well-mixed 64-bit hash. */

@@ -6,7 +6,7 @@
  * table's key bits), in the order added, with an array of where each
  * bucket starts. A query reads one bucket per table, in a row. The newer
  * entries (the tail) are scanned: reading 8-byte fingerprints in a row
- * is cheap. Once the tail holds a sixteenth of the entries (at least
+ * is cheap. Once the tail holds a 64th of the entries (at least
  * SYN_SIMINDEX_TAIL_MIN) the tables are rebuilt with it, by a counting
  * sort; so are they after a truncation that reaches into them.
  *
@@ -239,7 +239,7 @@ simindex_add(struct simindex *x, uint64_t hash, int64_t id, int64_t group)
     x->id[pos] = id;
     x->group[pos] = group;
     x->n++;
-    tail_max = x->n_sorted / 16;
+    tail_max = x->n_sorted / 64;
     if (tail_max < SYN_SIMINDEX_TAIL_MIN) {
         tail_max = SYN_SIMINDEX_TAIL_MIN;
     }

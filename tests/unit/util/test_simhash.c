@@ -178,6 +178,16 @@ test_distance_and_hash(void **state)
     for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
         assert_int_equal(simhash_distance(cases[i].a, cases[i].b), cases[i].d);
     }
+    /* The parallel count agrees with counting bit by bit. */
+    for (i = 0; i < 1000; i++) {
+        uint64_t a = simhash_hash64(&i, sizeof(i)), b = a * 3 + i;
+        int want = 0, bit;
+
+        for (bit = 0; bit < 64; bit++) {
+            want += (int)(((a ^ b) >> bit) & 1);
+        }
+        assert_int_equal(simhash_distance(a, b), want);
+    }
     /* Neighbouring inputs give unrelated hashes (avalanche). */
     {
         int d =
