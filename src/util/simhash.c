@@ -3,6 +3,7 @@
 #include "util/simhash.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "util/ascii.h"
 #include "util/utf8.h"
@@ -83,8 +84,16 @@ sim_classify(uint32_t cp, uint32_t *lower)
     return SIM_WORD;
 }
 
+/* Votes are counts of features with each bit set: bit b wins when more
+ * than half of the features have it. They are counted eight bits at a
+ * time, in the bytes of lanes[]: byte k of lanes[j] counts bit 8 j + k,
+ * and is added to ones[] before it can overflow. */
+#define SIM_LANE_MAX 255u
+
 struct sim_state {
-    int32_t votes[64];
+    uint64_t lanes[8];
+    unsigned in_lanes; /* features counted in lanes[] */
+    uint32_t ones[64];
     uint64_t prev; /* hash of the previous token */
     bool have_prev;
     uint64_t first; /* the first token, for one-token texts */
@@ -93,12 +102,37 @@ struct sim_state {
 };
 
 static void
+sim_lanes_flush(struct sim_state *st)
+{
+    int j, k;
+
+    for (j = 0; j < 8; j++) {
+        for (k = 0; k < 8; k++) {
+            st->ones[8 * j + k] += (uint32_t)(st->lanes[j] >> (8 * k)) & 0xff;
+        }
+        st->lanes[j] = 0;
+    }
+    st->in_lanes = 0;
+}
+
+static void
 sim_vote(struct sim_state *st, uint64_t h)
 {
-    int i;
+    int j;
 
-    for (i = 0; i < 64; i++) {
-        st->votes[i] += (h >> i) & 1 ? 1 : -1;
+    for (j = 0; j < 8; j++) {
+        /* Byte k of spread is 1 when bit k of this byte of h is set: copy
+         * the byte into every lane, keep bit k in lane k, make it 0/1. */
+        uint64_t x = ((h >> (8 * j)) & 0xff) * UINT64_C(0x0101010101010101);
+        uint64_t spread = (((x & UINT64_C(0x8040201008040201)) +
+                            UINT64_C(0x7f7f7f7f7f7f7f7f)) &
+                           UINT64_C(0x8080808080808080)) >>
+                          7;
+
+        st->lanes[j] += spread;
+    }
+    if (++st->in_lanes == SIM_LANE_MAX) {
+        sim_lanes_flush(st);
     }
     st->features++;
 }
@@ -120,20 +154,36 @@ sim_token(struct sim_state *st, uint64_t tok)
 uint64_t
 simhash_text(const char *s, size_t len)
 {
-    struct sim_state st = {{0}, 0, false, 0, 0, 0};
+    struct sim_state st;
     uint64_t word = FNV_OFFSET;
     bool in_word = false;
     uint64_t fp = 0;
     size_t i = 0;
     int b;
 
+    memset(&st, 0, sizeof(st));
     while (i < len) {
+        unsigned char c0 = (unsigned char)s[i];
         uint32_t cp, lower;
-        size_t n = utf8_decode(s + i, len - i, &cp);
+        size_t n;
         enum sim_class c;
         char enc[4];
         size_t k, m;
 
+        if (c0 < 0x80) {
+            /* ASCII, most text: what the general path below does. */
+            i++;
+            if (ascii_isalnum(c0)) {
+                word = (word ^ (unsigned char)ascii_tolower(c0)) * FNV_PRIME;
+                in_word = true;
+            } else if (in_word) {
+                sim_token(&st, word);
+                word = FNV_OFFSET;
+                in_word = false;
+            }
+            continue;
+        }
+        n = utf8_decode(s + i, len - i, &cp);
         if (n == 0) {
             n = 1; /* bad byte: a separator */
             cp = 0xfffd;
@@ -170,8 +220,9 @@ simhash_text(const char *s, size_t len)
     if (st.tokens == 1) {
         sim_vote(&st, st.first);
     }
+    sim_lanes_flush(&st);
     for (b = 0; b < 64; b++) {
-        if (st.votes[b] > 0) {
+        if (2 * (uint64_t)st.ones[b] > st.features) {
             fp |= 1ULL << b;
         }
     }

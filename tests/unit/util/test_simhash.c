@@ -160,6 +160,40 @@ test_normalization(void **state)
                 simhash_text("man bites dog", 13));
 }
 
+/* Fingerprints are stored: a new version must compute the same ones,
+ * or old and new items stop matching. */
+static void
+test_stable_values(void **state)
+{
+    static const struct {
+        const char *text;
+        uint64_t want;
+    } cases[] = {
+        {"The quick brown fox jumps over the lazy dog.",
+         UINT64_C(0x18d954a006768615)},
+        {"Ünïcödé Straße ΑΒΓ Привет мир", UINT64_C(0x12c4b80017242189)},
+        {"北京欢迎你 東京タワー 서울", UINT64_C(0xffc83780dbf0af67)},
+        {"one", UINT64_C(0x629927f46b944038)},
+        {"x, y; z! 42 — 7", UINT64_C(0x30124001c6480d88)},
+        {"", 0},
+    };
+    char long_text[4096];
+    size_t i, len = 0;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
+        assert_int_equal(simhash_text(cases[i].text, strlen(cases[i].text)),
+                         cases[i].want);
+    }
+    /* "w0 w1 ... w599": more features than one count lane holds. */
+    for (i = 0; i < 600; i++) {
+        len += (size_t)snprintf(long_text + len, sizeof(long_text) - len,
+                                i > 0 ? " w%zu" : "w%zu", i);
+    }
+    assert_int_equal(simhash_text(long_text, len),
+                     UINT64_C(0xc9af552c72089313));
+}
+
 static void
 test_distance_and_hash(void **state)
 {
@@ -204,6 +238,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_near_and_far),
         cmocka_unit_test(test_normalization),
+        cmocka_unit_test(test_stable_values),
         cmocka_unit_test(test_distance_and_hash),
     };
 
