@@ -159,9 +159,12 @@ match_topics(const struct syn_config *cfg, const char *title, const char *text,
     size_t i, j, n = 0;
     char *p;
 
+    if (cfg->n_topics == 0)
+        return 0;
     buf_reset(scratch);
-    if (buf_printf(scratch, "%s\n%s", title ? title : "", text ? text : "") !=
-        SYN_OK)
+    if (buf_append_str(scratch, title ? title : "") != SYN_OK ||
+        buf_append_char(scratch, '\n') != SYN_OK ||
+        buf_append_str(scratch, text ? text : "") != SYN_OK)
         return 0;
     for (p = scratch->data; *p != '\0'; p++) {
         *p = (char)ascii_tolower((unsigned char)*p);
