@@ -465,7 +465,7 @@ thread_state(struct web_server *s, struct thread_state **out,
 enum syn_status
 web_req_store(struct web_req *req, struct store **out, struct syn_err *err)
 {
-    struct thread_state *ts;
+    struct thread_state *ts = NULL;
     enum syn_status rc;
 
     if (req->server == NULL) /* a request made up outside a server */
@@ -484,10 +484,9 @@ web_req_store(struct web_req *req, struct store **out, struct syn_err *err)
 static uint64_t
 current_gen(struct web_server *s)
 {
-    struct thread_state *ts;
+    struct thread_state *ts = NULL;
     struct syn_err err;
     int64_t v;
-
     uint64_t now;
 
     if (thread_state(s, &ts, &err) != SYN_OK)
