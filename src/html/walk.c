@@ -776,7 +776,9 @@ static bool
 is_ad_link(const char *u)
 {
     static const char *const pats[] = {
-        "feedburner.com/~ff/", "feedburner.com/~a/", "doubleclick.net/",
+        "feedburner.com/~ff/",
+        "feedburner.com/~a/",
+        "doubleclick.net/",
         "feedsportal.com/",
     };
     size_t i;
@@ -1081,34 +1083,48 @@ space_before_empty(struct walker *w)
     }
 }
 
-/* Text in a normalizing mode: tokens counted, whitespace collapsed. */
+/* Write s[0..len), characters that text_measure() keeps as they are, to
+ * the outputs: escaped into the HTML, raw into the text. */
+static void
+text_write(struct walker *w, const char *s, size_t len)
+{
+    if (len == 0)
+        return;
+    if (w->html != NULL) {
+        mark_content(w);
+        out_esc(w, w->html, s, len);
+    }
+    out_raw(w, w->text, s, len);
+}
+
+/* Text in a normalizing mode: tokens counted, whitespace collapsed. The
+ * characters kept are written in runs (s[run..i)), flushed before
+ * anything else is written and at the end: writing each one on its own
+ * was most of the cost of an excerpt. */
 static void
 text_measure(struct walker *w, const char *s, size_t len)
 {
-    size_t i = 0;
+    size_t i = 0, run = 0;
 
     while (i < len && w->st == SYN_OK && !w->stopped) {
         uint32_t c;
-        size_t n = utf8_decode(s + i, len - i, &c), blen = n;
-        const char *bytes = s + i;
+        size_t n = utf8_decode_fast(s + i, len - i, &c);
         bool unspaced;
 
-        if (n == 0) {
-            /* gumbo writes invalid UTF-8 for some huge numeric references */
-            n = 1;
-            bytes = "\xEF\xBF\xBD";
-            blen = 3;
-        }
         if (is_space_cp(c)) {
+            text_write(w, s + run, i - run);
             token_end(w);
             w->space_pending = w->any_token;
-            i += n;
+            i += n > 0 ? n : 1;
+            run = i;
             continue;
         }
         unspaced = is_unspaced(c);
         if (!w->in_word || unspaced || w->last_cjk) {
             size_t cost = unspaced ? 1 : 2;
 
+            text_write(w, s + run, i - run);
+            run = i;
             token_end(w);
             if (w->o->mode == WALK_EXCERPT &&
                 w->units + cost > w->o->limit_units) {
@@ -1138,13 +1154,16 @@ text_measure(struct walker *w, const char *s, size_t len)
             w->tok_all_closers = false;
             w->tok_last = c;
         }
-        if (w->html != NULL) {
-            mark_content(w);
-            out_esc(w, w->html, bytes, blen);
+        if (n == 0) {
+            /* gumbo writes invalid UTF-8 for some huge numeric references */
+            text_write(w, s + run, i - run);
+            text_write(w, "\xEF\xBF\xBD", 3);
+            n = 1;
+            run = i + 1;
         }
-        out_raw(w, w->text, bytes, blen);
         i += n;
     }
+    text_write(w, s + run, i - run);
 }
 
 /* ---- elements ----------------------------------------------------------- */
