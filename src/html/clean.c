@@ -9,8 +9,8 @@
 static void
 clean_undo(const struct html_clean_out *out, const size_t start[4])
 {
-    struct buf *bufs[4] = {out->safe_html, out->excerpt_html,
-                           out->excerpt_text, out->text};
+    struct buf *bufs[4] = {out->safe_html, out->excerpt_html, out->excerpt_text,
+                           out->text};
     size_t i;
 
     for (i = 0; i < 4; i++) {
@@ -36,10 +36,11 @@ html_clean_with(const char *html, size_t len, const struct html_clean_opts *o,
                 const struct html_clean_out *out, enum html_parser parser,
                 bool *fast_used, struct syn_err *err)
 {
-    struct walk_opts w = {WALK_SANITIZE, o->base_url, out->safe_html, NULL,
-                          0,             NULL,        NULL};
-    struct buf *bufs[4] = {out->safe_html, out->excerpt_html,
-                           out->excerpt_text, out->text};
+    /* the sanitizing walk also picks the image (one walk less) */
+    struct walk_opts w = {WALK_SANITIZE, o->base_url, out->safe_html, NULL, 0,
+                          NULL,          out->image};
+    struct buf *bufs[4] = {out->safe_html, out->excerpt_html, out->excerpt_text,
+                           out->text};
     struct html_doc *doc = NULL;
     size_t start[4], i;
     enum syn_status st;
@@ -73,15 +74,16 @@ html_clean_with(const char *html, size_t len, const struct html_clean_opts *o,
         w.text = out->text;
         st = html_doc_walk(doc, &w, err);
     }
-    if (st == SYN_OK && out->image != NULL) {
+    if (st == SYN_OK && out->image != NULL && out->safe_html == NULL) {
         w.mode = WALK_IMAGE;
         w.html = w.text = NULL;
         w.image = out->image;
         st = html_doc_walk(doc, &w, err);
-        if (st == SYN_OK && *out->image != NULL && !url_is_http(*out->image)) {
-            syn_free(*out->image);
-            *out->image = NULL;
-        }
+    }
+    if (st == SYN_OK && out->image != NULL && *out->image != NULL &&
+        !url_is_http(*out->image)) {
+        syn_free(*out->image);
+        *out->image = NULL;
     }
     html_doc_free(doc);
     if (st != SYN_OK) {

@@ -260,6 +260,7 @@ struct fp {
 static bool
 bytes_simple(const char *s, size_t len)
 {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     size_t i = 0;
 
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
@@ -269,6 +270,19 @@ bytes_simple(const char *s, size_t len)
         uint32_t cp;
         size_t n;
 
+        /* 8 bytes at a time while none is >= 0x80, < 0x20 or DEL */
+        while (len - i >= 8) {
+            uint64_t w, del;
+
+            memcpy(&w, s + i, 8);
+            del = w ^ (ones * 0x7F);
+            if ((w | ((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & highs)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        c = (unsigned char)s[i];
         if (c >= 0x20 && c < 0x7F) {
             i++;
             continue;
@@ -279,7 +293,7 @@ bytes_simple(const char *s, size_t len)
         }
         if (c < 0x80)
             return false;
-        n = utf8_decode(s + i, len - i, &cp);
+        n = utf8_decode_fast(s + i, len - i, &cp);
         if (n == 0 || cp <= 0x9F || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
             (cp & 0xFFFEu) == 0xFFFEu)
             return false;

@@ -349,6 +349,14 @@ is_text_mode(const struct walker *w)
            w->o->mode == WALK_TEXT;
 }
 
+/* IMAGE, or SANITIZE with an image wanted (one walk for both). */
+static bool
+wants_image(const struct walker *w)
+{
+    return w->o->image != NULL &&
+           (w->o->mode == WALK_IMAGE || w->o->mode == WALK_SANITIZE);
+}
+
 static void
 walk_fail(struct walker *w, enum syn_status st)
 {
@@ -951,6 +959,8 @@ video_page_url(struct walker *w)
 static bool
 is_unspaced(uint32_t c)
 {
+    if (c < 0x0E00)
+        return false; /* most text: answered by one test */
     return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
            (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF) ||
            (c >= 0x0E00 && c <= 0x0EFF) || (c >= 0x1780 && c <= 0x17FF) ||
@@ -960,6 +970,8 @@ is_unspaced(uint32_t c)
 static bool
 is_space_cp(uint32_t c)
 {
+    if (c < 0x80)
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
            c == 0xA0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200B) ||
            c == 0x202F || c == 0x205F || c == 0x1680;
@@ -1100,15 +1112,18 @@ text_write(struct walker *w, const char *s, size_t len)
 /* Text in a normalizing mode: tokens counted, whitespace collapsed. The
  * characters kept are written in runs (s[run..i)), flushed before
  * anything else is written and at the end: writing each one on its own
- * was most of the cost of an excerpt. */
+ * was most of the cost of an excerpt. s is NUL-terminated and not
+ * measured first: an excerpt stops long before the end of most texts.
+ * The decoder is told 4 bytes are left; it reads no further than the
+ * first byte that is not a continuation byte, at worst the NUL. */
 static void
-text_measure(struct walker *w, const char *s, size_t len)
+text_measure(struct walker *w, const char *s)
 {
     size_t i = 0, run = 0;
 
-    while (i < len && w->st == SYN_OK && !w->stopped) {
+    while (s[i] != '\0' && w->st == SYN_OK && !w->stopped) {
         uint32_t c;
-        size_t n = utf8_decode_fast(s + i, len - i, &c);
+        size_t n = utf8_decode_fast(s + i, 4, &c);
         bool unspaced;
 
         if (is_space_cp(c)) {
@@ -1426,16 +1441,16 @@ walk_img(struct walker *w, const GumboElement *el)
 
     if (!image_src(w, el) || image_is_pixel(el, w->url.data))
         return;
-    if (w->o->mode == WALK_IMAGE) {
-        if (!image_is_icon(el, w->url.data)) {
-            *w->o->image = syn_strndup(w->url.data, w->url.len);
-            if (*w->o->image == NULL) {
-                walk_fail(w, SYN_ENOMEM);
-            }
-            w->stopped = true;
+    if (wants_image(w) && *w->o->image == NULL &&
+        !image_is_icon(el, w->url.data)) {
+        *w->o->image = syn_strndup(w->url.data, w->url.len);
+        if (*w->o->image == NULL) {
+            walk_fail(w, SYN_ENOMEM);
         }
-        return;
+        w->stopped = w->o->mode == WALK_IMAGE;
     }
+    if (w->o->mode == WALK_IMAGE)
+        return;
     if (w->html == NULL || nest_conflict(w, GUMBO_TAG_IMG))
         return;
     buf_reset(&w->scratch);
@@ -1547,17 +1562,18 @@ walk_node(struct walker *w, const GumboNode *n, size_t depth)
     case GUMBO_NODE_TEXT:
     case GUMBO_NODE_WHITESPACE: {
         const char *s = n->v.text.text;
-        size_t len = strlen(s);
+        size_t len;
         bool ws = n->type == GUMBO_NODE_WHITESPACE;
 
         if (w->o->mode == WALK_IMAGE)
             break;
         if (is_text_mode(w)) {
-            text_measure(w, s, len);
+            text_measure(w, s);
             break;
         }
         if (w->html == NULL)
             break;
+        len = strlen(s);
         if (w->depth > 0 &&
             (tag_policy[w->stack[w->depth - 1].tag].flags & F_TABLE) && !ws)
             break; /* would be foster-parented: never written there */
@@ -1766,7 +1782,7 @@ html_doc_walk(const struct html_doc *doc, const struct walk_opts *o,
     }
     buf_init(&w.scratch, SYN_MAX_FIELD_BYTES);
     buf_init(&w.url, SYN_MAX_URL_BYTES + 1);
-    if (o->mode == WALK_IMAGE) {
+    if (wants_image(&w)) {
         *o->image = NULL;
     }
     if (root->type == GUMBO_NODE_ELEMENT) {

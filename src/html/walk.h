@@ -4,7 +4,8 @@
  *
  * A walk visits the parsed tree once and, by mode:
  *   WALK_SANITIZE  writes safe, well-formed HTML (a fixed point: parsing
- *                  and walking the output again gives the same bytes);
+ *                  and walking the output again gives the same bytes),
+ *                  and finds the image WALK_IMAGE would when asked to;
  *   WALK_EXCERPT   writes normalized excerpt HTML and/or text, stopping
  *                  before the token that would pass limit_units;
  *   WALK_COUNT     writes nothing and fills a walk_plan (where an excerpt
@@ -49,8 +50,9 @@ struct walk_opts {
     struct buf *text;       /* EXCERPT, TEXT: output, may be NULL */
     size_t limit_units;     /* EXCERPT: stop past it; COUNT: plan bound */
     struct walk_plan *plan; /* COUNT: filled; EXCERPT: last_is_sentence */
-    char **image;           /* IMAGE: out, first image URL or NULL; the
-                               caller frees it with syn_free */
+    char **image;           /* IMAGE (SANITIZE: may be NULL): out, first
+                               image URL or NULL; the caller frees it
+                               with syn_free */
 };
 
 /* Parse html[0..len) as the children of a <div>. SYN_ETOOBIG past
