@@ -257,20 +257,33 @@ struct fp {
 /* Input that gumbo would change or report before tree construction: a
  * BOM, CR (normalized), NUL, controls and noncharacters (errors that may
  * become U+FFFD), invalid UTF-8 (U+FFFD). */
+/* The ASCII bytes bytes_simple() passes: printable ones, TAB, LF, FF. */
+#define P4 1, 1, 1, 1
+#define P16 P4, P4, P4, P4
+static const unsigned char ascii_simple[128] = {
+    0, 0, 0,   0,   0,   0,   0,   0,  0,  1,  1, 0, 1, 0, 0,
+    0, 0, 0,   0,   0,   0,   0,   0,  0,  0,  0, 0, 0, 0, 0,
+    0, 0, P16, P16, P16, P16, P16, P4, P4, P4, 1, 1, 1, 0,
+};
+
 static bool
 bytes_simple(const char *s, size_t len)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
 
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
         return false;
     while (i < len) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c;
         uint32_t cp;
         size_t n;
 
-        /* 8 bytes at a time while none is >= 0x80, < 0x20 or DEL */
+        /* printable ASCII 8 bytes at a time (no byte >= 0x80, < 0x20 or
+         * DEL), then byte by byte through the table to the end of the
+         * run: feed HTML often mixes ASCII and other text too finely for
+         * retrying words to pay */
         while (len - i >= 8) {
             uint64_t w, del;
 
@@ -280,17 +293,12 @@ bytes_simple(const char *s, size_t len)
                 break;
             i += 8;
         }
+        while (i < len && u[i] < 0x80 && ascii_simple[u[i]]) {
+            i++;
+        }
         if (i >= len)
             break;
-        c = (unsigned char)s[i];
-        if (c >= 0x20 && c < 0x7F) {
-            i++;
-            continue;
-        }
-        if (c == '\t' || c == '\n' || c == '\f') {
-            i++;
-            continue;
-        }
+        c = u[i];
         if (c < 0x80)
             return false;
         n = utf8_decode_fast(s + i, len - i, &cp);

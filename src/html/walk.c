@@ -1109,6 +1109,37 @@ text_write(struct walker *w, const char *s, size_t len)
     out_raw(w, w->text, s, len);
 }
 
+/* Inside a word of a spaced script, the characters from s[i] that only
+ * continue it (ASCII and two-byte letters, the common case) move nothing
+ * but tok_last: skip them without the checks of text_measure(). Returns
+ * where they end. Two-byte characters are never unspaced (those start at
+ * U+0E00), and s[i + 1] exists since s[i] is not the NUL. */
+static size_t
+word_tail(struct walker *w, const char *s, size_t i)
+{
+    for (;;) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+
+        if (c > ' ' && c < 0x80) {
+            cp = c;
+            i++;
+        } else if (c >= 0xC2 && c <= 0xDF &&
+                   ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            cp = ((uint32_t)(c & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3F);
+            if (is_space_cp(cp))
+                return i;
+            i += 2;
+        } else {
+            return i;
+        }
+        if (!is_closer(cp)) {
+            w->tok_all_closers = false;
+            w->tok_last = cp;
+        }
+    }
+}
+
 /* Text in a normalizing mode: tokens counted, whitespace collapsed. The
  * characters kept are written in runs (s[run..i)), flushed before
  * anything else is written and at the end: writing each one on its own
@@ -1123,8 +1154,15 @@ text_measure(struct walker *w, const char *s)
 
     while (s[i] != '\0' && w->st == SYN_OK && !w->stopped) {
         uint32_t c;
-        size_t n = utf8_decode_fast(s + i, 4, &c);
+        size_t n;
         bool unspaced;
+
+        if (w->in_word && !w->last_cjk) {
+            i = word_tail(w, s, i);
+            if (s[i] == '\0')
+                break;
+        }
+        n = utf8_decode_fast(s + i, 4, &c);
 
         if (is_space_cp(c)) {
             text_write(w, s + run, i - run);
@@ -1591,34 +1629,54 @@ walk_node(struct walker *w, const GumboNode *n, size_t depth)
 
 /* ---- parse -------------------------------------------------------------- */
 
+/* A tag name and its length: scan_depth() looks up every start tag, and
+ * measuring each candidate name was a third of its time. */
+struct tag_name {
+    const char *s;
+    size_t n;
+};
+
+#define TAG_NAME(lit)                                                          \
+    {                                                                          \
+        lit, sizeof(lit) - 1                                                   \
+    }
+
 static bool
-is_void_name(const char *s, size_t n)
+is_name_in(const char *s, size_t n, const struct tag_name *set, size_t n_set)
 {
-    static const char *const voids[] = {
-        "area", "base", "br",    "col",    "embed", "hr",  "img",   "input",
-        "link", "meta", "param", "source", "track", "wbr", "image", "keygen",
-    };
     size_t i;
 
-    for (i = 0; i < SYN_ARRAY_LEN(voids); i++) {
-        if (strlen(voids[i]) == n && str_ncasecmp(s, voids[i], n) == 0)
+    for (i = 0; i < n_set; i++) {
+        if (set[i].n == n && str_ncasecmp(s, set[i].s, n) == 0)
             return true;
     }
     return false;
 }
 
 static bool
+is_void_name(const char *s, size_t n)
+{
+    static const struct tag_name voids[] = {
+        TAG_NAME("area"),   TAG_NAME("base"),  TAG_NAME("br"),
+        TAG_NAME("col"),    TAG_NAME("embed"), TAG_NAME("hr"),
+        TAG_NAME("img"),    TAG_NAME("input"), TAG_NAME("link"),
+        TAG_NAME("meta"),   TAG_NAME("param"), TAG_NAME("source"),
+        TAG_NAME("track"),  TAG_NAME("wbr"),   TAG_NAME("image"),
+        TAG_NAME("keygen"),
+    };
+
+    return is_name_in(s, n, voids, SYN_ARRAY_LEN(voids));
+}
+
+static bool
 is_self_closing_kind(const char *s, size_t n)
 {
-    static const char *const kinds[] = {"p",  "li", "dt",    "dd",
-                                        "td", "tr", "option"};
-    size_t i;
+    static const struct tag_name kinds[] = {
+        TAG_NAME("p"),  TAG_NAME("li"), TAG_NAME("dt"),     TAG_NAME("dd"),
+        TAG_NAME("td"), TAG_NAME("tr"), TAG_NAME("option"),
+    };
 
-    for (i = 0; i < SYN_ARRAY_LEN(kinds); i++) {
-        if (strlen(kinds[i]) == n && str_ncasecmp(s, kinds[i], n) == 0)
-            return true;
-    }
-    return false;
+    return is_name_in(s, n, kinds, SYN_ARRAY_LEN(kinds));
 }
 
 /* Length of the prefix of s to parse: everything, unless a naive count of
