@@ -36,9 +36,19 @@ html_clean_with(const char *html, size_t len, const struct html_clean_opts *o,
                 const struct html_clean_out *out, enum html_parser parser,
                 bool *fast_used, struct syn_err *err)
 {
-    /* the sanitizing walk also picks the image (one walk less) */
-    struct walk_opts w = {WALK_SANITIZE, o->base_url, out->safe_html, NULL, 0,
-                          NULL,          out->image};
+    /* The sanitizing walk also picks the image and counts for the HTML
+     * excerpt: two walks less. */
+    struct walk_plan plan = {0, 0, 0, false};
+    bool planned = out->safe_html != NULL && o->html_words > 0 &&
+                   (out->excerpt_html != NULL ||
+                    (o->html_words == o->text_words && out->excerpt_text));
+    struct walk_opts w = {WALK_SANITIZE,
+                          o->base_url,
+                          out->safe_html,
+                          NULL,
+                          html_excerpt_units(o->html_words),
+                          planned ? &plan : NULL,
+                          out->image};
     struct buf *bufs[4] = {out->safe_html, out->excerpt_html, out->excerpt_text,
                            out->text};
     struct html_doc *doc = NULL;
@@ -57,12 +67,15 @@ html_clean_with(const char *html, size_t len, const struct html_clean_opts *o,
     if (out->safe_html != NULL) {
         st = html_doc_walk(doc, &w, err);
     }
-    if (st == SYN_OK && o->html_words == o->text_words) {
-        st = html_excerpt_doc(doc, o->base_url, o->html_words,
-                              out->excerpt_html, out->excerpt_text, err);
-    } else if (st == SYN_OK) {
-        st = html_excerpt_doc(doc, o->base_url, o->html_words,
-                              out->excerpt_html, NULL, err);
+    if (st == SYN_OK) {
+        struct buf *ex_text =
+            o->html_words == o->text_words ? out->excerpt_text : NULL;
+
+        st = planned ? html_excerpt_doc_planned(doc, o->base_url, o->html_words,
+                                                &plan, out->excerpt_html,
+                                                ex_text, err)
+                     : html_excerpt_doc(doc, o->base_url, o->html_words,
+                                        out->excerpt_html, ex_text, err);
     }
     if (st == SYN_OK && o->html_words != o->text_words) {
         st = html_excerpt_doc(doc, o->base_url, o->text_words, NULL,
@@ -70,6 +83,7 @@ html_clean_with(const char *html, size_t len, const struct html_clean_opts *o,
     }
     if (st == SYN_OK && out->text != NULL) {
         w.mode = WALK_TEXT;
+        w.plan = NULL;
         w.html = NULL;
         w.text = out->text;
         st = html_doc_walk(doc, &w, err);

@@ -340,6 +340,10 @@ struct walker {
     bool tok_all_closers;
     bool tok_sentence; /* the last completed token ended a sentence */
     uint32_t tok_last; /* last non-closer code point of the token */
+    /* SANITIZE with o->plan: the walk also counts, as WALK_COUNT would */
+    bool counting;
+    size_t hidden;   /* counting: depth in media, which excerpts drop */
+    bool count_done; /* counting: past the budget, no cut falls later */
 };
 
 static bool
@@ -347,6 +351,30 @@ is_text_mode(const struct walker *w)
 {
     return w->o->mode == WALK_EXCERPT || w->o->mode == WALK_COUNT ||
            w->o->mode == WALK_TEXT;
+}
+
+/* Is text measured at this point of the walk? */
+static bool
+measuring(const struct walker *w)
+{
+    if (w->counting)
+        return w->hidden == 0 && !w->count_done;
+    return is_text_mode(w);
+}
+
+/* Does the walk fill o->plan (COUNT, or SANITIZE counting as well)? */
+static bool
+planning(const struct walker *w)
+{
+    return w->o->mode == WALK_COUNT || w->counting;
+}
+
+/* Where text_measure() writes HTML: nowhere when it only counts beside
+ * a sanitizing walk (w->html is then the sanitized output). */
+static struct buf *
+measure_html(const struct walker *w)
+{
+    return w->counting ? NULL : w->html;
 }
 
 /* IMAGE, or SANITIZE with an image wanted (one walk for both). */
@@ -1038,7 +1066,7 @@ token_end(struct walker *w)
     sentence =
         w->tok_all_closers ? w->tok_sentence : is_sentence_end(w->tok_last);
     w->tok_sentence = sentence;
-    if (sentence && w->o->mode == WALK_COUNT && w->units <= w->o->limit_units) {
+    if (sentence && planning(w) && w->units <= w->o->limit_units) {
         w->o->plan->best_sentence = w->units;
     }
 }
@@ -1049,7 +1077,7 @@ block_boundary(struct walker *w, bool at_end)
     token_end(w);
     w->space_pending = false;
     w->sep_pending = w->any_token;
-    if (at_end && w->o->mode == WALK_COUNT && w->units > 0 &&
+    if (at_end && planning(w) && w->units > 0 &&
         w->units <= w->o->limit_units) {
         w->o->plan->best_block = w->units;
     }
@@ -1077,7 +1105,7 @@ space_before_empty(struct walker *w)
     size_t i = w->depth, at;
     enum syn_status st;
 
-    if (w->html == NULL)
+    if (measure_html(w) == NULL)
         return;
     while (i > 0 && !w->stack[i - 1].has_content) {
         i--;
@@ -1102,7 +1130,7 @@ text_write(struct walker *w, const char *s, size_t len)
 {
     if (len == 0)
         return;
-    if (w->html != NULL) {
+    if (measure_html(w) != NULL) {
         mark_content(w);
         out_esc(w, w->html, s, len);
     }
@@ -1152,7 +1180,7 @@ text_measure(struct walker *w, const char *s)
 {
     size_t i = 0, run = 0;
 
-    while (s[i] != '\0' && w->st == SYN_OK && !w->stopped) {
+    while (s[i] != '\0' && w->st == SYN_OK && !w->stopped && !w->count_done) {
         uint32_t c;
         size_t n;
         bool unspaced;
@@ -1185,9 +1213,11 @@ text_measure(struct walker *w, const char *s)
                 return;
             }
             w->units += cost;
-            if (w->o->mode == WALK_COUNT && w->units > w->o->limit_units) {
-                /* past the budget: no cut can fall later, stop counting */
-                w->stopped = true;
+            if (planning(w) && w->units > w->o->limit_units) {
+                /* past the budget: no cut can fall later, stop counting
+                 * (a sanitizing walk goes on without) */
+                w->stopped = !w->counting;
+                w->count_done = w->counting;
                 return;
             }
             w->in_word = true;
@@ -1514,9 +1544,11 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
     const GumboElement *el = &n->v.element;
     GumboTag t = el->tag, as = t;
     struct tag_rule r = tag_policy[t];
-    bool text = is_text_mode(w);
+    bool text = measuring(w);
     /* the planning pass must see exactly what the excerpt will keep */
     bool excerpt = w->o->mode == WALK_EXCERPT || w->o->mode == WALK_COUNT;
+    /* counting beside sanitizing: media are written but not counted */
+    bool hide = w->counting && (r.flags & F_MEDIA);
     size_t mark = w->depth;
     bool written = false;
 
@@ -1532,8 +1564,16 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
         w->space_pending = w->any_token;
         return;
     }
+    if (text && w->counting && t == GUMBO_TAG_BR) {
+        token_end(w); /* as above, and the <br> is still written */
+        w->space_pending = w->any_token;
+        text = false;
+    }
     if (excerpt && (r.flags & F_MEDIA))
         return;
+    if (hide) {
+        text = false;
+    }
     if (text && (r.flags & F_BLOCK)) {
         block_boundary(w, false);
     }
@@ -1575,7 +1615,9 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
         block_separator(w); /* unwrapped block: keep its text apart */
     }
     if (!(r.flags & F_VOID)) {
+        w->hidden += hide;
         walk_children(w, n, depth);
+        w->hidden -= hide;
     }
     if (w->depth > mark && w->st == SYN_OK) {
         close_el(w);
@@ -1583,7 +1625,7 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
     if (!written && (r.flags & F_BLOCK)) {
         block_separator(w);
     }
-    if (text && (r.flags & F_BLOCK) && !w->stopped) {
+    if (text && (r.flags & F_BLOCK) && !w->stopped && !w->count_done) {
         block_boundary(w, true);
     }
 }
@@ -1608,6 +1650,9 @@ walk_node(struct walker *w, const GumboNode *n, size_t depth)
         if (is_text_mode(w)) {
             text_measure(w, s);
             break;
+        }
+        if (measuring(w)) {
+            text_measure(w, s); /* counting beside sanitizing */
         }
         if (w->html == NULL)
             break;
@@ -1830,6 +1875,7 @@ html_doc_walk(const struct html_doc *doc, const struct walk_opts *o,
     memset(&w, 0, sizeof(w));
     w.o = o;
     w.err = err;
+    w.counting = o->mode == WALK_SANITIZE && o->plan != NULL;
     w.base =
         o->base_url != NULL && url_is_http(o->base_url) ? o->base_url : NULL;
     if (o->mode == WALK_SANITIZE || o->mode == WALK_EXCERPT) {
@@ -1850,7 +1896,7 @@ html_doc_walk(const struct html_doc *doc, const struct walk_opts *o,
     while (w.depth > 0 && w.st == SYN_OK) {
         close_el(&w); /* only after a stop: the walk closes what it opens */
     }
-    if (o->mode == WALK_COUNT) {
+    if (planning(&w)) {
         o->plan->total = w.units;
     }
     buf_fini(&w.scratch);
