@@ -1482,6 +1482,8 @@ walk_iframe(struct walker *w, const GumboElement *el)
     }
     if (!video_page_url(w) || w->st != SYN_OK)
         return;
+    if (is_ad_link(w->url.data))
+        return; /* the link written would be dropped when read again */
     if (w->depth > 0 &&
         (tag_policy[w->stack[w->depth - 1].tag].flags & F_TABLE))
         return; /* text there would be foster-parented */
