@@ -467,7 +467,7 @@ scheme_len(const char *s, size_t len)
 static bool
 clean_url(struct walker *w, const char *raw, size_t len)
 {
-    size_t i, start = 0, end = len;
+    size_t i, run_end, start = 0, end = len;
     enum syn_status st;
     char *resolved = NULL;
     struct syn_err ignored;
@@ -481,18 +481,27 @@ clean_url(struct walker *w, const char *raw, size_t len)
     }
     if (end - start > SYN_MAX_URL_BYTES)
         return false;
-    for (i = start; i < end; i++) {
-        unsigned char c = (unsigned char)raw[i];
+    /* copied in runs between the tabs and newlines that are dropped */
+    for (i = start; i < end; i = run_end + 1) {
+        bool cntrl = false;
 
-        if (c == '\t' || c == '\n' || c == '\r')
-            continue;
-        if (ascii_iscntrl(c))
-            return false;
-        st = buf_append_char(&w->url, (char)c);
+        for (run_end = i; run_end < end; run_end++) {
+            unsigned char c = (unsigned char)raw[run_end];
+
+            if (c == '\t' || c == '\n' || c == '\r')
+                break;
+            if (ascii_iscntrl(c)) {
+                cntrl = true;
+                break;
+            }
+        }
+        st = buf_append(&w->url, raw + i, run_end - i);
         if (st != SYN_OK) {
             walk_fail(w, st);
             return false;
         }
+        if (cntrl)
+            return false;
     }
     if (w->url.len == 0)
         return false;
