@@ -254,18 +254,20 @@ struct fp {
     bool bail; /* not simple */
 };
 
-/* Input that gumbo would change or report before tree construction: a
- * BOM, CR (normalized), NUL, controls and noncharacters (errors that may
- * become U+FFFD), invalid UTF-8 (U+FFFD). */
 /* The ASCII bytes bytes_simple() passes: printable ones, TAB, LF, FF. */
 #define P4 1, 1, 1, 1
 #define P16 P4, P4, P4, P4
+/* clang-format off */
 static const unsigned char ascii_simple[128] = {
-    0, 0, 0,   0,   0,   0,   0,   0,  0,  1,  1, 0, 1, 0, 0,
-    0, 0, 0,   0,   0,   0,   0,   0,  0,  0,  0, 0, 0, 0, 0,
-    0, 0, P16, P16, P16, P16, P16, P4, P4, P4, 1, 1, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0,  /* TAB LF FF */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    P16, P16, P16, P16, P16, P4, P4, P4, 1, 1, 1, 0, /* DEL: 0 */
 };
+/* clang-format on */
 
+/* Input that gumbo would change or report before tree construction: a
+ * BOM, CR (normalized), NUL, controls and noncharacters (errors that may
+ * become U+FFFD), invalid UTF-8 (U+FFFD). */
 static bool
 bytes_simple(const char *s, size_t len)
 {
