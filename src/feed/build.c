@@ -123,14 +123,15 @@ fb_utf8_clean(const char *s, size_t len)
                 break; /* a high bit, or a zero byte */
             p += 8;
         }
+        /* then byte by byte to the end of the ASCII run: in text that
+         * mixes scripts, retrying words there fails again and again */
+        while (p < end && (unsigned)*p - 1u < 0x7Fu) {
+            p++;
+        }
         if (p >= end)
             break;
         if (*p == 0)
             return false;
-        if (*p < 0x80) {
-            p++;
-            continue;
-        }
         /* non-ASCII text tends to stay non-ASCII: walk the whole run */
         while (p < end && *p >= 0x80) {
             size_t n = utf8_seq_len(p, end);

@@ -1,6 +1,7 @@
-/* Excerpts (see excerpt.h): a WALK_COUNT pass finds where paragraphs and
- * sentences end, in units (walk.h), then a WALK_EXCERPT pass over the same
- * tree writes up to the chosen cut. */
+/* Excerpts (see excerpt.h): a WALK_COUNT pass (or the sanitizing walk,
+ * counting as well) finds where paragraphs and sentences end, in units
+ * (walk.h), then a WALK_EXCERPT pass over the same tree writes up to the
+ * chosen cut. */
 #include "html/excerpt.h"
 
 #include <stdint.h>
@@ -22,31 +23,29 @@ excerpt_cut(const struct walk_plan *plan, size_t budget)
     return budget;
 }
 
-enum syn_status
-html_excerpt_doc(const struct html_doc *doc, const char *base_url,
-                 size_t max_words, struct buf *out_html, struct buf *out_text,
-                 struct syn_err *err)
+size_t
+html_excerpt_units(size_t max_words)
 {
-    struct walk_plan plan = {0, 0, 0, false};
-    struct walk_opts o = {WALK_COUNT, base_url, NULL, NULL, 0, &plan, NULL};
+    return (max_words > SIZE_MAX / 4 ? SIZE_MAX / 4 : max_words) * 2;
+}
+
+enum syn_status
+html_excerpt_doc_planned(const struct html_doc *doc, const char *base_url,
+                         size_t max_words, const struct walk_plan *plan,
+                         struct buf *out_html, struct buf *out_text,
+                         struct syn_err *err)
+{
+    struct walk_plan last = *plan; /* EXCERPT sets last_is_sentence */
+    struct walk_opts o = {WALK_EXCERPT, base_url, out_html, out_text, 0,
+                          &last,        NULL};
     size_t html_start = out_html != NULL ? out_html->len : 0;
     size_t text_start = out_text != NULL ? out_text->len : 0;
     enum syn_status st;
 
     if (max_words == 0 || (out_html == NULL && out_text == NULL))
         return SYN_OK;
-    if (max_words > SIZE_MAX / 4) {
-        max_words = SIZE_MAX / 4;
-    }
-    o.limit_units = max_words * 2;
+    o.limit_units = excerpt_cut(plan, html_excerpt_units(max_words));
     st = html_doc_walk(doc, &o, err);
-    if (st == SYN_OK) {
-        o.mode = WALK_EXCERPT;
-        o.html = out_html;
-        o.text = out_text;
-        o.limit_units = excerpt_cut(&plan, max_words * 2);
-        st = html_doc_walk(doc, &o, err);
-    }
     if (st != SYN_OK) {
         if (out_html != NULL) {
             buf_truncate(out_html, html_start);
@@ -56,6 +55,25 @@ html_excerpt_doc(const struct html_doc *doc, const char *base_url,
         }
     }
     return st;
+}
+
+enum syn_status
+html_excerpt_doc(const struct html_doc *doc, const char *base_url,
+                 size_t max_words, struct buf *out_html, struct buf *out_text,
+                 struct syn_err *err)
+{
+    struct walk_plan plan = {0, 0, 0, false};
+    struct walk_opts o = {WALK_COUNT, base_url, NULL, NULL, 0, &plan, NULL};
+    enum syn_status st;
+
+    if (max_words == 0 || (out_html == NULL && out_text == NULL))
+        return SYN_OK;
+    o.limit_units = html_excerpt_units(max_words);
+    st = html_doc_walk(doc, &o, err);
+    if (st != SYN_OK)
+        return st;
+    return html_excerpt_doc_planned(doc, base_url, max_words, &plan, out_html,
+                                    out_text, err);
 }
 
 enum syn_status

@@ -254,32 +254,56 @@ struct fp {
     bool bail; /* not simple */
 };
 
+/* The ASCII bytes bytes_simple() passes: printable ones, TAB, LF, FF. */
+#define P4 1, 1, 1, 1
+#define P16 P4, P4, P4, P4
+/* clang-format off */
+static const unsigned char ascii_simple[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0,  /* TAB LF FF */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    P16, P16, P16, P16, P16, P4, P4, P4, 1, 1, 1, 0, /* DEL: 0 */
+};
+/* clang-format on */
+
 /* Input that gumbo would change or report before tree construction: a
  * BOM, CR (normalized), NUL, controls and noncharacters (errors that may
  * become U+FFFD), invalid UTF-8 (U+FFFD). */
 static bool
 bytes_simple(const char *s, size_t len)
 {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
 
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
         return false;
     while (i < len) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c;
         uint32_t cp;
         size_t n;
 
-        if (c >= 0x20 && c < 0x7F) {
-            i++;
-            continue;
+        /* printable ASCII 8 bytes at a time (no byte >= 0x80, < 0x20 or
+         * DEL), then byte by byte through the table to the end of the
+         * run: feed HTML often mixes ASCII and other text too finely for
+         * retrying words to pay */
+        while (len - i >= 8) {
+            uint64_t w, del;
+
+            memcpy(&w, s + i, 8);
+            del = w ^ (ones * 0x7F);
+            if ((w | ((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & highs)
+                break;
+            i += 8;
         }
-        if (c == '\t' || c == '\n' || c == '\f') {
+        while (i < len && u[i] < 0x80 && ascii_simple[u[i]]) {
             i++;
-            continue;
         }
+        if (i >= len)
+            break;
+        c = u[i];
         if (c < 0x80)
             return false;
-        n = utf8_decode(s + i, len - i, &cp);
+        n = utf8_decode_fast(s + i, len - i, &cp);
         if (n == 0 || cp <= 0x9F || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
             (cp & 0xFFFEu) == 0xFFFEu)
             return false;

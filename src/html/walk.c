@@ -340,6 +340,10 @@ struct walker {
     bool tok_all_closers;
     bool tok_sentence; /* the last completed token ended a sentence */
     uint32_t tok_last; /* last non-closer code point of the token */
+    /* SANITIZE with o->plan: the walk also counts, as WALK_COUNT would */
+    bool counting;
+    size_t hidden;   /* counting: depth in media, which excerpts drop */
+    bool count_done; /* counting: past the budget, no cut falls later */
 };
 
 static bool
@@ -347,6 +351,38 @@ is_text_mode(const struct walker *w)
 {
     return w->o->mode == WALK_EXCERPT || w->o->mode == WALK_COUNT ||
            w->o->mode == WALK_TEXT;
+}
+
+/* Is text measured at this point of the walk? */
+static bool
+measuring(const struct walker *w)
+{
+    if (w->counting)
+        return w->hidden == 0 && !w->count_done;
+    return is_text_mode(w);
+}
+
+/* Does the walk fill o->plan (COUNT, or SANITIZE counting as well)? */
+static bool
+planning(const struct walker *w)
+{
+    return w->o->mode == WALK_COUNT || w->counting;
+}
+
+/* Where text_measure() writes HTML: nowhere when it only counts beside
+ * a sanitizing walk (w->html is then the sanitized output). */
+static struct buf *
+measure_html(const struct walker *w)
+{
+    return w->counting ? NULL : w->html;
+}
+
+/* IMAGE, or SANITIZE with an image wanted (one walk for both). */
+static bool
+wants_image(const struct walker *w)
+{
+    return w->o->image != NULL &&
+           (w->o->mode == WALK_IMAGE || w->o->mode == WALK_SANITIZE);
 }
 
 static void
@@ -431,7 +467,7 @@ scheme_len(const char *s, size_t len)
 static bool
 clean_url(struct walker *w, const char *raw, size_t len)
 {
-    size_t i, start = 0, end = len;
+    size_t i, run_end, start = 0, end = len;
     enum syn_status st;
     char *resolved = NULL;
     struct syn_err ignored;
@@ -445,18 +481,27 @@ clean_url(struct walker *w, const char *raw, size_t len)
     }
     if (end - start > SYN_MAX_URL_BYTES)
         return false;
-    for (i = start; i < end; i++) {
-        unsigned char c = (unsigned char)raw[i];
+    /* copied in runs between the tabs and newlines that are dropped */
+    for (i = start; i < end; i = run_end + 1) {
+        bool cntrl = false;
 
-        if (c == '\t' || c == '\n' || c == '\r')
-            continue;
-        if (ascii_iscntrl(c))
-            return false;
-        st = buf_append_char(&w->url, (char)c);
+        for (run_end = i; run_end < end; run_end++) {
+            unsigned char c = (unsigned char)raw[run_end];
+
+            if (c == '\t' || c == '\n' || c == '\r')
+                break;
+            if (ascii_iscntrl(c)) {
+                cntrl = true;
+                break;
+            }
+        }
+        st = buf_append(&w->url, raw + i, run_end - i);
         if (st != SYN_OK) {
             walk_fail(w, st);
             return false;
         }
+        if (cntrl)
+            return false;
     }
     if (w->url.len == 0)
         return false;
@@ -776,7 +821,9 @@ static bool
 is_ad_link(const char *u)
 {
     static const char *const pats[] = {
-        "feedburner.com/~ff/", "feedburner.com/~a/", "doubleclick.net/",
+        "feedburner.com/~ff/",
+        "feedburner.com/~a/",
+        "doubleclick.net/",
         "feedsportal.com/",
     };
     size_t i;
@@ -949,6 +996,8 @@ video_page_url(struct walker *w)
 static bool
 is_unspaced(uint32_t c)
 {
+    if (c < 0x0E00)
+        return false; /* most text: answered by one test */
     return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
            (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF) ||
            (c >= 0x0E00 && c <= 0x0EFF) || (c >= 0x1780 && c <= 0x17FF) ||
@@ -958,6 +1007,8 @@ is_unspaced(uint32_t c)
 static bool
 is_space_cp(uint32_t c)
 {
+    if (c < 0x80)
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
            c == 0xA0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200B) ||
            c == 0x202F || c == 0x205F || c == 0x1680;
@@ -1024,7 +1075,7 @@ token_end(struct walker *w)
     sentence =
         w->tok_all_closers ? w->tok_sentence : is_sentence_end(w->tok_last);
     w->tok_sentence = sentence;
-    if (sentence && w->o->mode == WALK_COUNT && w->units <= w->o->limit_units) {
+    if (sentence && planning(w) && w->units <= w->o->limit_units) {
         w->o->plan->best_sentence = w->units;
     }
 }
@@ -1035,7 +1086,7 @@ block_boundary(struct walker *w, bool at_end)
     token_end(w);
     w->space_pending = false;
     w->sep_pending = w->any_token;
-    if (at_end && w->o->mode == WALK_COUNT && w->units > 0 &&
+    if (at_end && planning(w) && w->units > 0 &&
         w->units <= w->o->limit_units) {
         w->o->plan->best_block = w->units;
     }
@@ -1063,7 +1114,7 @@ space_before_empty(struct walker *w)
     size_t i = w->depth, at;
     enum syn_status st;
 
-    if (w->html == NULL)
+    if (measure_html(w) == NULL)
         return;
     while (i > 0 && !w->stack[i - 1].has_content) {
         i--;
@@ -1081,34 +1132,89 @@ space_before_empty(struct walker *w)
     }
 }
 
-/* Text in a normalizing mode: tokens counted, whitespace collapsed. */
+/* Write s[0..len), characters that text_measure() keeps as they are, to
+ * the outputs: escaped into the HTML, raw into the text. */
 static void
-text_measure(struct walker *w, const char *s, size_t len)
+text_write(struct walker *w, const char *s, size_t len)
 {
-    size_t i = 0;
+    if (len == 0)
+        return;
+    if (measure_html(w) != NULL) {
+        mark_content(w);
+        out_esc(w, w->html, s, len);
+    }
+    out_raw(w, w->text, s, len);
+}
 
-    while (i < len && w->st == SYN_OK && !w->stopped) {
+/* Inside a word of a spaced script, the characters from s[i] that only
+ * continue it (ASCII and two-byte letters, the common case) move nothing
+ * but tok_last: skip them without the checks of text_measure(). Returns
+ * where they end. Two-byte characters are never unspaced (those start at
+ * U+0E00), and s[i + 1] exists since s[i] is not the NUL. */
+static size_t
+word_tail(struct walker *w, const char *s, size_t i)
+{
+    for (;;) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+
+        if (c > ' ' && c < 0x80) {
+            cp = c;
+            i++;
+        } else if (c >= 0xC2 && c <= 0xDF &&
+                   ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            cp = ((uint32_t)(c & 0x1F) << 6) | ((unsigned char)s[i + 1] & 0x3F);
+            if (is_space_cp(cp))
+                return i;
+            i += 2;
+        } else {
+            return i;
+        }
+        if (!is_closer(cp)) {
+            w->tok_all_closers = false;
+            w->tok_last = cp;
+        }
+    }
+}
+
+/* Text in a normalizing mode: tokens counted, whitespace collapsed. The
+ * characters kept are written in runs (s[run..i)), flushed before
+ * anything else is written and at the end: writing each one on its own
+ * was most of the cost of an excerpt. s is NUL-terminated and not
+ * measured first: an excerpt stops long before the end of most texts.
+ * The decoder is told 4 bytes are left; it reads no further than the
+ * first byte that is not a continuation byte, at worst the NUL. */
+static void
+text_measure(struct walker *w, const char *s)
+{
+    size_t i = 0, run = 0;
+
+    while (s[i] != '\0' && w->st == SYN_OK && !w->stopped && !w->count_done) {
         uint32_t c;
-        size_t n = utf8_decode(s + i, len - i, &c), blen = n;
-        const char *bytes = s + i;
+        size_t n;
         bool unspaced;
 
-        if (n == 0) {
-            /* gumbo writes invalid UTF-8 for some huge numeric references */
-            n = 1;
-            bytes = "\xEF\xBF\xBD";
-            blen = 3;
+        if (w->in_word && !w->last_cjk) {
+            i = word_tail(w, s, i);
+            if (s[i] == '\0')
+                break;
         }
+        n = utf8_decode_fast(s + i, 4, &c);
+
         if (is_space_cp(c)) {
+            text_write(w, s + run, i - run);
             token_end(w);
             w->space_pending = w->any_token;
-            i += n;
+            i += n > 0 ? n : 1;
+            run = i;
             continue;
         }
         unspaced = is_unspaced(c);
         if (!w->in_word || unspaced || w->last_cjk) {
             size_t cost = unspaced ? 1 : 2;
 
+            text_write(w, s + run, i - run);
+            run = i;
             token_end(w);
             if (w->o->mode == WALK_EXCERPT &&
                 w->units + cost > w->o->limit_units) {
@@ -1116,9 +1222,11 @@ text_measure(struct walker *w, const char *s, size_t len)
                 return;
             }
             w->units += cost;
-            if (w->o->mode == WALK_COUNT && w->units > w->o->limit_units) {
-                /* past the budget: no cut can fall later, stop counting */
-                w->stopped = true;
+            if (planning(w) && w->units > w->o->limit_units) {
+                /* past the budget: no cut can fall later, stop counting
+                 * (a sanitizing walk goes on without) */
+                w->stopped = !w->counting;
+                w->count_done = w->counting;
                 return;
             }
             w->in_word = true;
@@ -1138,13 +1246,16 @@ text_measure(struct walker *w, const char *s, size_t len)
             w->tok_all_closers = false;
             w->tok_last = c;
         }
-        if (w->html != NULL) {
-            mark_content(w);
-            out_esc(w, w->html, bytes, blen);
+        if (n == 0) {
+            /* gumbo writes invalid UTF-8 for some huge numeric references */
+            text_write(w, s + run, i - run);
+            text_write(w, "\xEF\xBF\xBD", 3);
+            n = 1;
+            run = i + 1;
         }
-        out_raw(w, w->text, bytes, blen);
         i += n;
     }
+    text_write(w, s + run, i - run);
 }
 
 /* ---- elements ----------------------------------------------------------- */
@@ -1380,6 +1491,8 @@ walk_iframe(struct walker *w, const GumboElement *el)
     }
     if (!video_page_url(w) || w->st != SYN_OK)
         return;
+    if (is_ad_link(w->url.data))
+        return; /* the link written would be dropped when read again */
     if (w->depth > 0 &&
         (tag_policy[w->stack[w->depth - 1].tag].flags & F_TABLE))
         return; /* text there would be foster-parented */
@@ -1407,16 +1520,16 @@ walk_img(struct walker *w, const GumboElement *el)
 
     if (!image_src(w, el) || image_is_pixel(el, w->url.data))
         return;
-    if (w->o->mode == WALK_IMAGE) {
-        if (!image_is_icon(el, w->url.data)) {
-            *w->o->image = syn_strndup(w->url.data, w->url.len);
-            if (*w->o->image == NULL) {
-                walk_fail(w, SYN_ENOMEM);
-            }
-            w->stopped = true;
+    if (wants_image(w) && *w->o->image == NULL &&
+        !image_is_icon(el, w->url.data)) {
+        *w->o->image = syn_strndup(w->url.data, w->url.len);
+        if (*w->o->image == NULL) {
+            walk_fail(w, SYN_ENOMEM);
         }
-        return;
+        w->stopped = w->o->mode == WALK_IMAGE;
     }
+    if (w->o->mode == WALK_IMAGE)
+        return;
     if (w->html == NULL || nest_conflict(w, GUMBO_TAG_IMG))
         return;
     buf_reset(&w->scratch);
@@ -1442,9 +1555,11 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
     const GumboElement *el = &n->v.element;
     GumboTag t = el->tag, as = t;
     struct tag_rule r = tag_policy[t];
-    bool text = is_text_mode(w);
+    bool text = measuring(w);
     /* the planning pass must see exactly what the excerpt will keep */
     bool excerpt = w->o->mode == WALK_EXCERPT || w->o->mode == WALK_COUNT;
+    /* counting beside sanitizing: media are written but not counted */
+    bool hide = w->counting && (r.flags & F_MEDIA);
     size_t mark = w->depth;
     bool written = false;
 
@@ -1460,8 +1575,16 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
         w->space_pending = w->any_token;
         return;
     }
+    if (text && w->counting && t == GUMBO_TAG_BR) {
+        token_end(w); /* as above, and the <br> is still written */
+        w->space_pending = w->any_token;
+        text = false;
+    }
     if (excerpt && (r.flags & F_MEDIA))
         return;
+    if (hide) {
+        text = false;
+    }
     if (text && (r.flags & F_BLOCK)) {
         block_boundary(w, false);
     }
@@ -1503,7 +1626,9 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
         block_separator(w); /* unwrapped block: keep its text apart */
     }
     if (!(r.flags & F_VOID)) {
+        w->hidden += hide;
         walk_children(w, n, depth);
+        w->hidden -= hide;
     }
     if (w->depth > mark && w->st == SYN_OK) {
         close_el(w);
@@ -1511,7 +1636,7 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
     if (!written && (r.flags & F_BLOCK)) {
         block_separator(w);
     }
-    if (text && (r.flags & F_BLOCK) && !w->stopped) {
+    if (text && (r.flags & F_BLOCK) && !w->stopped && !w->count_done) {
         block_boundary(w, true);
     }
 }
@@ -1528,17 +1653,21 @@ walk_node(struct walker *w, const GumboNode *n, size_t depth)
     case GUMBO_NODE_TEXT:
     case GUMBO_NODE_WHITESPACE: {
         const char *s = n->v.text.text;
-        size_t len = strlen(s);
+        size_t len;
         bool ws = n->type == GUMBO_NODE_WHITESPACE;
 
         if (w->o->mode == WALK_IMAGE)
             break;
         if (is_text_mode(w)) {
-            text_measure(w, s, len);
+            text_measure(w, s);
             break;
+        }
+        if (measuring(w)) {
+            text_measure(w, s); /* counting beside sanitizing */
         }
         if (w->html == NULL)
             break;
+        len = strlen(s);
         if (w->depth > 0 &&
             (tag_policy[w->stack[w->depth - 1].tag].flags & F_TABLE) && !ws)
             break; /* would be foster-parented: never written there */
@@ -1556,34 +1685,54 @@ walk_node(struct walker *w, const GumboNode *n, size_t depth)
 
 /* ---- parse -------------------------------------------------------------- */
 
+/* A tag name and its length: scan_depth() looks up every start tag, and
+ * measuring each candidate name was a third of its time. */
+struct tag_name {
+    const char *s;
+    size_t n;
+};
+
+#define TAG_NAME(lit)                                                          \
+    {                                                                          \
+        lit, sizeof(lit) - 1                                                   \
+    }
+
 static bool
-is_void_name(const char *s, size_t n)
+is_name_in(const char *s, size_t n, const struct tag_name *set, size_t n_set)
 {
-    static const char *const voids[] = {
-        "area", "base", "br",    "col",    "embed", "hr",  "img",   "input",
-        "link", "meta", "param", "source", "track", "wbr", "image", "keygen",
-    };
     size_t i;
 
-    for (i = 0; i < SYN_ARRAY_LEN(voids); i++) {
-        if (strlen(voids[i]) == n && str_ncasecmp(s, voids[i], n) == 0)
+    for (i = 0; i < n_set; i++) {
+        if (set[i].n == n && str_ncasecmp(s, set[i].s, n) == 0)
             return true;
     }
     return false;
 }
 
 static bool
+is_void_name(const char *s, size_t n)
+{
+    static const struct tag_name voids[] = {
+        TAG_NAME("area"),   TAG_NAME("base"),  TAG_NAME("br"),
+        TAG_NAME("col"),    TAG_NAME("embed"), TAG_NAME("hr"),
+        TAG_NAME("img"),    TAG_NAME("input"), TAG_NAME("link"),
+        TAG_NAME("meta"),   TAG_NAME("param"), TAG_NAME("source"),
+        TAG_NAME("track"),  TAG_NAME("wbr"),   TAG_NAME("image"),
+        TAG_NAME("keygen"),
+    };
+
+    return is_name_in(s, n, voids, SYN_ARRAY_LEN(voids));
+}
+
+static bool
 is_self_closing_kind(const char *s, size_t n)
 {
-    static const char *const kinds[] = {"p",  "li", "dt",    "dd",
-                                        "td", "tr", "option"};
-    size_t i;
+    static const struct tag_name kinds[] = {
+        TAG_NAME("p"),  TAG_NAME("li"), TAG_NAME("dt"),     TAG_NAME("dd"),
+        TAG_NAME("td"), TAG_NAME("tr"), TAG_NAME("option"),
+    };
 
-    for (i = 0; i < SYN_ARRAY_LEN(kinds); i++) {
-        if (strlen(kinds[i]) == n && str_ncasecmp(s, kinds[i], n) == 0)
-            return true;
-    }
-    return false;
+    return is_name_in(s, n, kinds, SYN_ARRAY_LEN(kinds));
 }
 
 /* Length of the prefix of s to parse: everything, unless a naive count of
@@ -1737,6 +1886,7 @@ html_doc_walk(const struct html_doc *doc, const struct walk_opts *o,
     memset(&w, 0, sizeof(w));
     w.o = o;
     w.err = err;
+    w.counting = o->mode == WALK_SANITIZE && o->plan != NULL;
     w.base =
         o->base_url != NULL && url_is_http(o->base_url) ? o->base_url : NULL;
     if (o->mode == WALK_SANITIZE || o->mode == WALK_EXCERPT) {
@@ -1747,7 +1897,7 @@ html_doc_walk(const struct html_doc *doc, const struct walk_opts *o,
     }
     buf_init(&w.scratch, SYN_MAX_FIELD_BYTES);
     buf_init(&w.url, SYN_MAX_URL_BYTES + 1);
-    if (o->mode == WALK_IMAGE) {
+    if (wants_image(&w)) {
         *o->image = NULL;
     }
     if (root->type == GUMBO_NODE_ELEMENT) {
@@ -1757,7 +1907,7 @@ html_doc_walk(const struct html_doc *doc, const struct walk_opts *o,
     while (w.depth > 0 && w.st == SYN_OK) {
         close_el(&w); /* only after a stop: the walk closes what it opens */
     }
-    if (o->mode == WALK_COUNT) {
+    if (planning(&w)) {
         o->plan->total = w.units;
     }
     buf_fini(&w.scratch);

@@ -4,7 +4,10 @@
  *
  * A walk visits the parsed tree once and, by mode:
  *   WALK_SANITIZE  writes safe, well-formed HTML (a fixed point: parsing
- *                  and walking the output again gives the same bytes);
+ *                  and walking the output again gives the same bytes),
+ *                  and, when asked to, finds the image WALK_IMAGE would
+ *                  and fills the plan WALK_COUNT would (one walk for
+ *                  three);
  *   WALK_EXCERPT   writes normalized excerpt HTML and/or text, stopping
  *                  before the token that would pass limit_units;
  *   WALK_COUNT     writes nothing and fills a walk_plan (where an excerpt
@@ -47,10 +50,13 @@ struct walk_opts {
     const char *base_url;   /* borrowed; NULL or "" when none */
     struct buf *html;       /* SANITIZE, EXCERPT: output, may be NULL */
     struct buf *text;       /* EXCERPT, TEXT: output, may be NULL */
-    size_t limit_units;     /* EXCERPT: stop past it; COUNT: plan bound */
-    struct walk_plan *plan; /* COUNT: filled; EXCERPT: last_is_sentence */
-    char **image;           /* IMAGE: out, first image URL or NULL; the
-                               caller frees it with syn_free */
+    size_t limit_units;     /* EXCERPT: stop past it; COUNT, SANITIZE
+                               with a plan: plan bound */
+    struct walk_plan *plan; /* COUNT: filled; EXCERPT: last_is_sentence;
+                               SANITIZE: NULL, or filled as by COUNT */
+    char **image;           /* IMAGE (SANITIZE: may be NULL): out, first
+                               image URL or NULL; the caller frees it
+                               with syn_free */
 };
 
 /* Parse html[0..len) as the children of a <div>. SYN_ETOOBIG past
@@ -92,5 +98,18 @@ enum syn_status html_excerpt_doc(const struct html_doc *doc,
                                  const char *base_url, size_t max_words,
                                  struct buf *out_html, struct buf *out_text,
                                  struct syn_err *err) SYN_NODISCARD;
+
+/* The plan bound (limit_units) of an excerpt of max_words words. */
+size_t html_excerpt_units(size_t max_words);
+
+/* html_excerpt_doc() when the counting pass is done: *plan is what a walk
+ * with that plan and limit_units = html_excerpt_units(max_words) filled
+ * (WALK_COUNT, or WALK_SANITIZE with the plan). */
+enum syn_status html_excerpt_doc_planned(const struct html_doc *doc,
+                                         const char *base_url, size_t max_words,
+                                         const struct walk_plan *plan,
+                                         struct buf *out_html,
+                                         struct buf *out_text,
+                                         struct syn_err *err) SYN_NODISCARD;
 
 #endif

@@ -65,8 +65,17 @@ buf_reserve(struct buf *b, size_t n)
 enum syn_status
 buf_append(struct buf *b, const void *p, size_t n)
 {
-    enum syn_status st = buf_reserve(b, n);
+    enum syn_status st;
 
+    /* Room already (then len + n cannot overflow), and within max: the
+     * common case of every writer (escaping, JSON, HTML walks). */
+    if (n > 0 && n < b->cap - b->len && b->len + n <= b->max) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return SYN_OK;
+    }
+    st = buf_reserve(b, n);
     if (st != SYN_OK)
         return st;
     if (n > 0) {

@@ -18,6 +18,35 @@ bool utf8_valid(const char *s, size_t len);
  * for an invalid or truncated sequence (then *cp = U+FFFD). len > 0. */
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp /* out */);
 
+/* utf8_decode() with the one- to three-byte sequences decoded inline, for
+ * the loops that walk text a character at a time (escaping, measuring,
+ * validating): the same result for every input. */
+static inline size_t
+utf8_decode_fast(const char *s, size_t len, uint32_t *cp /* out */)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint32_t c;
+
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    if (p[0] >= 0xC2 && p[0] <= 0xDF && len >= 2 && (p[1] & 0xC0) == 0x80) {
+        *cp = ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3Fu);
+        return 2;
+    }
+    if (p[0] >= 0xE0 && p[0] <= 0xEF && len >= 3 && (p[1] & 0xC0) == 0x80 &&
+        (p[2] & 0xC0) == 0x80) {
+        c = ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
+            (p[2] & 0x3Fu);
+        if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF)) {
+            *cp = c;
+            return 3;
+        }
+    }
+    return utf8_decode(s, len, cp);
+}
+
 /* Encode cp into out[4]; returns the byte length (U+FFFD for invalid cp). */
 size_t utf8_encode(uint32_t cp, char out[4]);
 

@@ -21,6 +21,19 @@ struct ex_case {
 };
 
 static const struct ex_case ex_cases[] = {
+    /* words continued by ASCII and two-byte letters (walk.c word_tail) */
+    {"two-byte letters, closers and a no-break space inside words",
+     "<p>Größe spät»quote« und\xC2\xA0"
+     "nbsp Straße. Über alles, ja wirklich viel mehr.</p>",
+     5, "<p>Größe spät»quote« und nbsp Straße. …</p>",
+     "Größe spät»quote« und nbsp Straße. …"},
+    {"Cyrillic words with guillemets, cut at a sentence end",
+     "<p>Река «завтра» министр. Суд правительство сегодня рост больница "
+     "вчера, завтра министр.</p>",
+     4, "<p>Река «завтра» министр. …</p>", "Река «завтра» министр. …"},
+    {"a closer after the sentence end still ends the sentence",
+     "<p>mix 日本語 and Größe.» End of the story comes later.</p>", 6,
+     "<p>mix 日本語 and Größe.» …</p>", "mix 日本語 and Größe.» …"},
     {"short text kept whole", "<p>Short and sweet.</p>", 40,
      "<p>Short and sweet.</p>", "Short and sweet."},
     {"whole paragraphs when they fill half",

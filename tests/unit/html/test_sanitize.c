@@ -61,6 +61,10 @@ static const struct san_case san_cases[] = {
      "<a href=\"x.html\" rel=\"nofollow noopener noreferrer\">r</a>"},
     {"protocol relative", "<img src=\"//cdn.example/i.jpg\">",
      "https://ex.org/news/a.html", "<img src=\"https://cdn.example/i.jpg\">"},
+    {"player link to an ad URL dropped (it would be, read again)",
+     "<iframe src=\"https://player.vimeo.com/video/x!feedburner.com/~a/y\">"
+     "</iframe>ok",
+     NULL, "ok"},
     {"links get rel",
      "<a href=\"https://x.example/\" rel=\"opener\" target=\"_blank\">x</a>",
      NULL,
