@@ -85,6 +85,18 @@ store_set_cache_size(struct store *s, size_t bytes, struct syn_err *err)
 }
 
 enum syn_status
+store_set_autocheckpoint(struct store *s, bool on, struct syn_err *err)
+{
+    return s->ops->set_autocheckpoint(s, on, err);
+}
+
+enum syn_status
+store_checkpoint(struct store *s, size_t *log_pages, struct syn_err *err)
+{
+    return s->ops->checkpoint(s, log_pages, err);
+}
+
+enum syn_status
 store_savepoint(struct store *s, struct syn_err *err)
 {
     return s->ops->savepoint(s, err);

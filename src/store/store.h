@@ -115,6 +115,21 @@ enum syn_status store_rollback(struct store *s,
 enum syn_status store_set_cache_size(struct store *s, size_t bytes,
                                      struct syn_err *err) SYN_NODISCARD;
 
+/* Write-ahead log (SQLite's WAL): a commit appends the changed pages to
+ * the log; a checkpoint copies them into the database file, and the log
+ * starts over once all of it is copied. By default the connection that
+ * commits checkpoints when the log passes ~1,000 pages.
+ *   store_set_autocheckpoint: turn that off (a bulk writer, whose
+ *     checkpoints another connection does) or on again;
+ *   store_checkpoint: copy what the log holds, without waiting for the
+ *     writer (what it cannot copy yet stays for the next time; the log
+ *     starts over when a transaction begins with all of it copied).
+ *     *log_pages (may be NULL) gets the log's length in pages. */
+enum syn_status store_set_autocheckpoint(struct store *s, bool on,
+                                         struct syn_err *err) SYN_NODISCARD;
+enum syn_status store_checkpoint(struct store *s, size_t *log_pages /* out */,
+                                 struct syn_err *err) SYN_NODISCARD;
+
 /* A savepoint in the open transaction, so that one part of a larger
  * transaction can be undone alone: store_release() keeps its changes in
  * the transaction, store_rollback_to() undoes them and leaves the

@@ -31,6 +31,10 @@ struct store_ops {
     enum syn_status (*rollback)(struct store *s, struct syn_err *err);
     enum syn_status (*set_cache_size)(struct store *s, size_t bytes,
                                       struct syn_err *err);
+    enum syn_status (*set_autocheckpoint)(struct store *s, bool on,
+                                          struct syn_err *err);
+    enum syn_status (*checkpoint)(struct store *s, size_t *log_pages,
+                                  struct syn_err *err);
     enum syn_status (*savepoint)(struct store *s, struct syn_err *err);
     enum syn_status (*release)(struct store *s, struct syn_err *err);
     enum syn_status (*rollback_to)(struct store *s, struct syn_err *err);

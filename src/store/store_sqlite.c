@@ -524,6 +524,34 @@ sq_set_cache_size(struct store *s, size_t bytes, struct syn_err *err)
     return rc == SQLITE_OK ? SYN_OK : sq_fail(q, rc, "cache_size", err);
 }
 
+static enum syn_status
+sq_set_autocheckpoint(struct store *s, bool on, struct syn_err *err)
+{
+    struct sq *q = sq_of(s);
+    int rc =
+        sqlite3_wal_autocheckpoint(q->db, on ? SQ_AUTOCHECKPOINT_PAGES : 0);
+
+    return rc == SQLITE_OK ? SYN_OK : sq_fail(q, rc, "autocheckpoint", err);
+}
+
+static enum syn_status
+sq_checkpoint(struct store *s, size_t *log_pages, struct syn_err *err)
+{
+    struct sq *q = sq_of(s);
+    int n_log = 0, n_done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                       &n_log, &n_done);
+
+    /* BUSY: a reader or writer held it back; what is left waits for the
+     * next time, which is what a checkpoint that cannot wait means. */
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        return sq_fail(q, rc, "checkpoint", err);
+    if (log_pages != NULL) {
+        *log_pages = n_log > 0 ? (size_t)n_log : 0;
+    }
+    return SYN_OK;
+}
+
 static const char sql_user_savepoint[] = "SAVEPOINT store_user";
 static const char sql_user_release[] = "RELEASE store_user";
 static const char sql_user_rollback_to[] = "ROLLBACK TO store_user";
@@ -799,6 +827,8 @@ static const struct store_ops sq_ops = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .set_cache_size = sq_set_cache_size,
+    .set_autocheckpoint = sq_set_autocheckpoint,
+    .checkpoint = sq_checkpoint,
     .savepoint = sq_savepoint,
     .release = sq_release,
     .rollback_to = sq_rollback_to,

@@ -13,6 +13,10 @@
 
 #include "store/store_backend.h"
 
+/* SQLite's default automatic checkpoint: when the log passes this many
+ * pages (store_set_autocheckpoint() turns it back on with it). */
+#define SQ_AUTOCHECKPOINT_PAGES 1000
+
 /* Distinct SQL texts of the backend, each prepared once per connection;
  * a compile-time bound, raised when the backend grows. */
 #define SQ_MAX_STMTS 128

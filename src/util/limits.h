@@ -212,5 +212,10 @@
  * (12 % less store-thread time on 2,000 generated feeds than with the
  * 2 MB default; 32 MB gained little more). Back to the default after. */
 #define SYN_INGEST_CACHE_BYTES (16u * 1024 * 1024)
+/* An ingest's write-ahead log is started over once it holds this many
+ * pages (64 MB of 16 KB pages): the store thread copies the last few
+ * pages the checkpointer has not, between two transactions, so that the
+ * log file stays about this size. */
+#define SYN_INGEST_LOG_RESTART_PAGES 4096u
 
 #endif

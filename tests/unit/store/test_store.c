@@ -167,6 +167,19 @@ test_savepoints(void **state)
     assert_int_equal(store_savepoint(fx->s, &fx->err), SYN_OK);
     assert_int_equal(store_commit(fx->s, &fx->err), SYN_OK);
     assert_int_equal(fx_hits(fx, "Ferret"), 0);
+    /* Checkpoints by hand: the log keeps what was committed until one
+     * copies it. */
+    assert_int_equal(store_set_autocheckpoint(fx->s, false, &fx->err), SYN_OK);
+    fx_item(fx, a, "logged", "Gecko", "in the log", T0);
+    {
+        size_t log_pages = 0;
+
+        assert_int_equal(store_checkpoint(fx->s, &log_pages, &fx->err), SYN_OK);
+        assert_true(log_pages > 0);
+        assert_int_equal(store_checkpoint(fx->s, NULL, &fx->err), SYN_OK);
+    }
+    assert_int_equal(store_set_autocheckpoint(fx->s, true, &fx->err), SYN_OK);
+    assert_int_equal(fx_hits(fx, "Gecko"), 1);
     assert_int_equal(store_set_cache_size(fx->s, 4u << 20, &fx->err), SYN_OK);
     assert_int_equal(store_set_cache_size(fx->s, STORE_CACHE_BYTES, &fx->err),
                      SYN_OK);
