@@ -71,16 +71,32 @@ typedef enum syn_status (*smtp_done_fn)(void *user,
                                         const struct smtp_message *msg,
                                         const struct smtp_outcome *res);
 
-/* A round of callbacks is over: the messages that finished together have
- * all been given to done(), or the idle connections have been offered
- * new messages by next(), and no network I/O has happened since the
- * round began. A caller that records outcomes (or claims work) in a store
- * can commit here, in one transaction per round instead of one per
- * message, and still have everything recorded before the client sends
- * anything else. A round of done() calls is closed before next() is
- * called again. A status other than SYN_OK stops the run like one from
+/* The client is about to look at the network and every connection is
+ * waiting for the server: do one bounded piece of work ahead (such as
+ * composing the next message, so that next() is cheap), set *more when
+ * there is more such work. Its work is closed by round() before any
+ * network I/O. A status other than SYN_OK stops the run like one from
  * done(). */
+typedef enum syn_status (*smtp_idle_fn)(void *user, bool *more /* out */);
+
+/* A round of callbacks is over: the done(), next() and idle() calls made
+ * since the last round (messages that finished together, messages handed
+ * to the idle connections, work done ahead), with no network I/O since
+ * the round began. A caller that records outcomes (or claims work) in a
+ * store commits here, in one transaction per round instead of one per
+ * message, and still has everything recorded before the client sends
+ * anything else: a message's outcome is committed before its connection
+ * carries another message. A status other than SYN_OK stops the run like
+ * one from done(). */
 typedef enum syn_status (*smtp_round_fn)(void *user);
+
+struct smtp_callbacks {
+    smtp_next_fn next;   /* required */
+    smtp_done_fn done;   /* required */
+    smtp_round_fn round; /* may be NULL */
+    smtp_idle_fn idle;   /* may be NULL */
+    void *user;          /* handed to each */
+};
 
 struct smtp_client;
 
@@ -92,16 +108,22 @@ enum syn_status smtp_client_new(const struct smtp_config *cfg,
                                 struct syn_err *err) SYN_NODISCARD;
 void smtp_client_free(struct smtp_client *c);
 
-/* Send messages pulled from next() over the client's connections until
- * next() has no more and every message is done; round (may be NULL) is
- * called after each group of done() or next() calls (see smtp_round_fn).
- * A message whose envelope
+/* Send messages pulled from cb->next() over the client's connections
+ * until next() has no more and every message is done. Each connection
+ * goes at its own pace: when its message is done (cb->done), it gets the
+ * next one at once, while the others are still in flight; a recipient
+ * slow to be accepted (RCPT) or refused holds up its own connection only.
+ * Exception: libcurl waits for the final reply to a message's data in a
+ * blocking poll, holding up every connection meanwhile (see smtp.c). cb->round (see
+ * smtp_round_fn) closes every group of callbacks before network I/O;
+ * cb->idle is called while all connections wait. A message whose envelope
  * addresses are not valid addr-specs is failed with SMTP_PERMFAIL without
- * being sent. Returns the first error of next()/done() (err filled), else
- * SYN_OK; per-message failures are not errors of the run. */
-enum syn_status smtp_client_run(struct smtp_client *c, smtp_next_fn next,
-                                smtp_done_fn done, smtp_round_fn round,
-                                void *user, struct syn_err *err) SYN_NODISCARD;
+ * being sent. Returns the first error of the callbacks (err filled), or
+ * SYN_ENET when polling fails, else SYN_OK; per-message failures are not
+ * errors of the run. */
+enum syn_status smtp_client_run(struct smtp_client *c,
+                                const struct smtp_callbacks *cb,
+                                struct syn_err *err) SYN_NODISCARD;
 
 /* True when url's host is this machine: "localhost" or a loopback
  * address (127.0.0.0/8, ::1). Where AUTH may go without TLS. */
