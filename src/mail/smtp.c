@@ -1,27 +1,26 @@
-/* SMTP submission through libcurl's multi interface (see smtp.h).
- * Each slot is one easy handle that lives as long as the client: libcurl
- * keeps its connection in the multi handle's cache after a message and
- * picks it up again for the next one to the same server, so EHLO,
+/* SMTP submission through libcurl (see smtp.h).
+ *
+ * Each slot is one easy handle and one worker thread that live as long as
+ * the client. The worker runs curl_easy_perform() for the message it is
+ * handed; the easy handle keeps its connection between messages, so EHLO,
  * STARTTLS and AUTH are paid once per connection, not once per message.
  *
- * The loop is libcurl's socket interface (curl_multi_socket_action) over
- * one poll(): a reply wakes only the transfer whose socket it came on, and
- * a slot whose message is finished gets its next one at once, whatever
- * the other slots are doing, so the connections do not fall into
- * lockstep. While every connection waits for the server, the caller's
- * idle() does work ahead (composing the next messages), so that the
- * sender's work overlaps the server's instead of adding to it.
+ * Why threads and not one multi handle: libcurl (7.88) waits for the
+ * final reply to a message's data in a blocking poll of that connection
+ * (its SMTP "done" phase), even under the multi interface. In one thread
+ * that wait stops every other connection and the caller's work, so the
+ * connections fall into lockstep and the end of every message is a round
+ * trip during which nothing else happens. A thread per connection blocks
+ * only itself.
  *
- * Limit (libcurl 7.88, seen with strace and in the slow-recipient test):
- * after the end of the data (".") libcurl's SMTP "done" phase waits for
- * the server's final reply in a blocking poll of that one connection
- * (up to the transfer's timeout), so every message ends with a round trip
- * during which no other connection advances and idle() is not called.
- * Replies to MAIL, RCPT and DATA are waited for without blocking. */
+ * The callbacks (next, done, round, idle) all run in the thread that
+ * calls smtp_client_run(); the workers touch only their slot's handle and
+ * buffers, handed over under the client's mutex. A slot whose message is
+ * done gets its next one as soon as the caller's round has recorded the
+ * outcome; while every worker is busy, the caller's idle() works ahead. */
 #include "mail/smtp.h"
 
-#include <errno.h>
-#include <poll.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -34,13 +33,25 @@
 #include "util/net.h"
 #include "util/str.h"
 
+enum slot_state {
+    SLOT_IDLE = 0, /* owned by the caller's thread, no message */
+    SLOT_WORK,     /* the worker sends s->msg */
+    SLOT_DONE,     /* the worker has finished; s->rc is its result */
+};
+
 struct smtp_slot {
-    CURL *easy;                         /* kept for the client's life */
-    struct curl_slist rcpt;             /* the one RCPT TO: one list node,
-                                           set once, never freed by curl */
-    struct smtp_message msg;            /* borrowed from next() until done() */
-    size_t off;                         /* bytes of msg.data uploaded */
-    bool busy;                          /* a message is in flight */
+    CURL *easy;              /* kept for the client's life */
+    struct curl_slist rcpt;  /* the one RCPT TO: one list node,
+                                set once, never freed by curl */
+    struct smtp_message msg; /* borrowed from next() until done() */
+    size_t off;              /* bytes of msg.data uploaded */
+    bool busy;               /* a message is in flight */
+    enum slot_state state;   /* under c->mu */
+    CURLcode rc;             /* the worker's result (SLOT_DONE) */
+    pthread_cond_t go;       /* the worker waits for SLOT_WORK */
+    pthread_t thread;
+    bool have_thread;
+    struct smtp_client *c;
     char from[SYN_MAX_EMAIL_BYTES + 3]; /* "<addr>" as last given to curl */
     char from_addr[SYN_MAX_EMAIL_BYTES + 1]; /* the same, bare */
     char to[SYN_MAX_EMAIL_BYTES + 1];        /* rcpt.data points here */
@@ -50,20 +61,14 @@ struct smtp_slot {
     char errbuf[CURL_ERROR_SIZE];    /* libcurl's detail */
 };
 
-/* A socket libcurl asked us to watch (CURLMOPT_SOCKETFUNCTION). */
-struct smtp_watch {
-    curl_socket_t fd;
-    short events; /* POLLIN / POLLOUT */
-};
-
 struct smtp_client {
-    CURLM *multi;
     struct smtp_slot *slots; /* n_slots of them */
     int n_slots;
-    struct smtp_watch *watch; /* n_watch used of cap_watch */
-    int n_watch, cap_watch;
-    bool watch_full;     /* a socket could not be watched: fail */
-    int64_t deadline_ms; /* libcurl's timer (monotonic ms); -1: none */
+    pthread_mutex_t mu;     /* guards slot states, n_done, quit */
+    pthread_cond_t done_cv; /* a worker finished a message */
+    bool have_sync;         /* mu and done_cv were initialised */
+    int n_done;             /* slots in SLOT_DONE */
+    bool quit;              /* workers exit */
     char *url;
     char *username;
     char *password; /* wiped on free */
@@ -72,63 +77,6 @@ struct smtp_client {
     long timeout_ms;
     bool smtps;
 };
-
-static int64_t
-mono_ms(void)
-{
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0;
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* CURLMOPT_SOCKETFUNCTION: keep c->watch in step with what libcurl wants
- * to hear about. */
-static int
-socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
-{
-    struct smtp_client *c = userp;
-    short ev = 0;
-    int i;
-
-    (void)easy;
-    (void)socketp;
-    for (i = 0; i < c->n_watch && c->watch[i].fd != fd; i++) {
-    }
-    if (what == CURL_POLL_REMOVE) {
-        if (i < c->n_watch) {
-            c->watch[i] = c->watch[--c->n_watch];
-        }
-        return 0;
-    }
-    if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) {
-        ev |= POLLIN;
-    }
-    if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) {
-        ev |= POLLOUT;
-    }
-    if (i == c->n_watch) {
-        if (c->n_watch == c->cap_watch) {
-            c->watch_full = true; /* cannot happen: see smtp_client_new */
-            return -1;
-        }
-        c->watch[c->n_watch++].fd = fd;
-    }
-    c->watch[i].events = ev;
-    return 0;
-}
-
-/* CURLMOPT_TIMERFUNCTION: when libcurl wants to be called without I/O. */
-static int
-timer_cb(CURLM *multi, long timeout_ms, void *userp)
-{
-    struct smtp_client *c = userp;
-
-    (void)multi;
-    c->deadline_ms = timeout_ms < 0 ? -1 : mono_ms() + timeout_ms;
-    return 0;
-}
 
 static size_t
 read_cb(char *dst, size_t size, size_t nitems, void *userp)
@@ -192,6 +140,36 @@ header_cb(char *line, size_t size, size_t nitems, void *userp)
     return n;
 }
 
+/* A slot's thread: send each message it is handed. */
+static void *
+slot_worker(void *arg)
+{
+    struct smtp_slot *s = arg;
+    struct smtp_client *c = s->c;
+
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        CURLcode rc;
+
+        while (s->state != SLOT_WORK && !c->quit) {
+            pthread_cond_wait(&s->go, &c->mu);
+        }
+        if (c->quit)
+            break;
+        pthread_mutex_unlock(&c->mu);
+        rc = curl_easy_perform(s->easy);
+        pthread_mutex_lock(&c->mu);
+        s->rc = rc;
+        s->state = SLOT_DONE;
+        c->n_done++;
+        pthread_cond_signal(&c->done_cv);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+/* Stop the workers (smtp_client_run returns only when none is sending)
+ * and free the slots. */
 static void
 client_fini_slots(struct smtp_client *c)
 {
@@ -199,13 +177,24 @@ client_fini_slots(struct smtp_client *c)
 
     if (c->slots == NULL)
         return;
+    if (c->have_sync) {
+        pthread_mutex_lock(&c->mu);
+        c->quit = true;
+        for (i = 0; i < c->n_slots; i++) {
+            pthread_cond_signal(&c->slots[i].go);
+        }
+        pthread_mutex_unlock(&c->mu);
+    }
     for (i = 0; i < c->n_slots; i++) {
         struct smtp_slot *s = &c->slots[i];
 
+        if (s->have_thread) {
+            pthread_join(s->thread, NULL);
+        }
+        if (s->c != NULL) {
+            pthread_cond_destroy(&s->go);
+        }
         if (s->easy != NULL) {
-            if (s->busy) {
-                curl_multi_remove_handle(c->multi, s->easy);
-            }
             curl_easy_cleanup(s->easy);
         }
     }
@@ -219,10 +208,10 @@ smtp_client_free(struct smtp_client *c)
     if (c == NULL)
         return;
     client_fini_slots(c);
-    if (c->multi != NULL) {
-        curl_multi_cleanup(c->multi);
+    if (c->have_sync) {
+        pthread_cond_destroy(&c->done_cv);
+        pthread_mutex_destroy(&c->mu);
     }
-    syn_free(c->watch);
     syn_free(c->url);
     syn_free(c->username);
     syn_free(c->ca_file);
@@ -318,16 +307,19 @@ smtp_client_new(const struct smtp_config *cfg, struct smtp_client **out,
     c->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : SYN_SMTP_TIMEOUT_MS;
     c->url = syn_strdup(cfg->url);
     c->loopback = smtp_url_is_loopback(cfg->url);
-    c->multi = curl_multi_init();
     c->slots = syn_calloc((size_t)c->n_slots, sizeof(*c->slots));
-    /* At most MAXCONNECTS cached connections plus one being opened or
-     * closed per slot. */
-    c->cap_watch = 2 * c->n_slots + 2;
-    c->watch = syn_calloc((size_t)c->cap_watch, sizeof(*c->watch));
-    c->deadline_ms = -1;
-    if (c->url == NULL || c->multi == NULL || c->slots == NULL ||
-        c->watch == NULL) {
+    if (c->url == NULL || c->slots == NULL) {
         st = SYN_ENOMEM;
+    }
+    if (st == SYN_OK) {
+        if (pthread_mutex_init(&c->mu, NULL) != 0)
+            st = SYN_ENOMEM;
+        else if (pthread_cond_init(&c->done_cv, NULL) != 0) {
+            pthread_mutex_destroy(&c->mu);
+            st = SYN_ENOMEM;
+        } else {
+            c->have_sync = true;
+        }
     }
     if (st == SYN_OK && cfg->username != NULL && *cfg->username != '\0') {
         c->username = syn_strdup(cfg->username);
@@ -340,21 +332,20 @@ smtp_client_new(const struct smtp_config *cfg, struct smtp_client **out,
         (c->ca_file = syn_strdup(cfg->ca_file)) == NULL) {
         st = SYN_ENOMEM;
     }
-    if (st == SYN_OK &&
-        (curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-                           (long)c->n_slots) != CURLM_OK ||
-         curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->n_slots) !=
-             CURLM_OK ||
-         curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, socket_cb) !=
-             CURLM_OK ||
-         curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c) != CURLM_OK ||
-         curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, timer_cb) !=
-             CURLM_OK ||
-         curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c) != CURLM_OK)) {
-        st = SYN_EINVAL;
-    }
     for (i = 0; st == SYN_OK && i < c->n_slots; i++) {
-        st = slot_setup(c, &c->slots[i]);
+        struct smtp_slot *s = &c->slots[i];
+
+        if (pthread_cond_init(&s->go, NULL) != 0) {
+            st = SYN_ENOMEM;
+            break;
+        }
+        s->c = c;
+        st = slot_setup(c, s);
+        if (st == SYN_OK &&
+            pthread_create(&s->thread, NULL, slot_worker, s) != 0) {
+            st = SYN_ENOMEM;
+        }
+        s->have_thread = st == SYN_OK;
     }
     if (st != SYN_OK) {
         smtp_client_free(c);
@@ -401,8 +392,8 @@ classify(struct smtp_slot *s, CURLcode rc, struct smtp_outcome *res)
  * why it was refused before any byte went out. Per message only the
  * envelope and the size change on the kept handle. */
 static enum syn_status
-slot_start(struct smtp_client *c, struct smtp_slot *s,
-           const struct smtp_message *msg, struct smtp_outcome *res)
+slot_start(struct smtp_slot *s, const struct smtp_message *msg,
+           struct smtp_outcome *res)
 {
     size_t to_len;
     CURLcode rc = CURLE_OK;
@@ -440,12 +431,12 @@ slot_start(struct smtp_client *c, struct smtp_slot *s,
         rc = curl_easy_setopt(s->easy, CURLOPT_INFILESIZE_LARGE,
                               (curl_off_t)msg->len);
     }
-    if (rc != CURLE_OK ||
-        curl_multi_add_handle(c->multi, s->easy) != CURLM_OK) {
+    if (rc != CURLE_OK) {
         res->result = SMTP_TEMPFAIL;
         snprintf(res->reply, sizeof(res->reply), "libcurl refused the message");
         return SYN_ENOMEM;
     }
+    /* The worker is woken once the round is closed (smtp_client_run). */
     s->busy = true;
     return SYN_OK;
 }
@@ -506,7 +497,7 @@ fill_slots(struct smtp_client *c, const struct smtp_callbacks *cb,
             *exhausted = true;
             break;
         }
-        if (slot_start(c, s, &msg, &res) == SYN_OK) {
+        if (slot_start(s, &msg, &res) == SYN_OK) {
             started++;
         } else {
             first_error(cb->done(cb->user, &msg, &res), "done", first, err);
@@ -516,85 +507,79 @@ fill_slots(struct smtp_client *c, const struct smtp_callbacks *cb,
     return started;
 }
 
-/* Hand every finished transfer to done(). Returns how many finished. */
+/* Hand every finished message to done() (c->mu held by the caller is
+ * not needed: the slots in SLOT_DONE are collected under it first).
+ * Returns how many finished. */
 static int
 reap(struct smtp_client *c, const struct smtp_callbacks *cb, bool *in_round,
      enum syn_status *first, struct syn_err *err)
 {
-    int finished = 0;
+    struct smtp_slot *fin[SYN_MAX_SMTP_CONNECTIONS];
+    int i, n = 0;
 
-    for (;;) {
-        int left = 0;
-        CURLMsg *m = curl_multi_info_read(c->multi, &left);
-        struct smtp_slot *s = NULL;
+    pthread_mutex_lock(&c->mu);
+    for (i = 0; i < c->n_slots && c->n_done > 0; i++) {
+        if (c->slots[i].state == SLOT_DONE) {
+            c->slots[i].state = SLOT_IDLE;
+            c->n_done--;
+            fin[n++] = &c->slots[i];
+        }
+    }
+    pthread_mutex_unlock(&c->mu);
+    for (i = 0; i < n; i++) {
+        struct smtp_slot *s = fin[i];
         struct smtp_outcome res;
 
-        if (m == NULL)
-            break;
-        if (m->msg != CURLMSG_DONE)
-            continue;
-        SYN_IGNORE(
-            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&s));
         memset(&res, 0, sizeof(res));
-        classify(s, m->data.result, &res);
-        curl_multi_remove_handle(c->multi, s->easy);
+        classify(s, s->rc, &res);
         s->busy = false;
-        finished++;
         *in_round = true;
         first_error(cb->done(cb->user, &s->msg, &res), "done", first, err);
     }
-    return finished;
+    return n;
 }
 
-/* Wait at most wait_ms for the sockets or the timer, and let libcurl act
- * on what happened. SYN_ENET when poll() or libcurl fails. */
-static enum syn_status
-step(struct smtp_client *c, int wait_ms)
+/* Hand the slots started this round to their workers. */
+static void
+launch(struct smtp_client *c)
 {
-    struct pollfd pfd[2 * SYN_MAX_SMTP_CONNECTIONS + 2];
-    int i, n, nfds = c->n_watch, running = 0;
-    CURLMcode mc = CURLM_OK;
-    int64_t now;
+    int i;
 
-    if (c->deadline_ms >= 0) {
-        int64_t left = c->deadline_ms - mono_ms();
+    pthread_mutex_lock(&c->mu);
+    for (i = 0; i < c->n_slots; i++) {
+        struct smtp_slot *s = &c->slots[i];
 
-        if (left < wait_ms) {
-            wait_ms = left < 0 ? 0 : (int)left;
+        if (s->busy && s->state == SLOT_IDLE) {
+            s->state = SLOT_WORK;
+            pthread_cond_signal(&s->go);
         }
     }
-    for (i = 0; i < nfds; i++) {
-        pfd[i].fd = c->watch[i].fd;
-        pfd[i].events = c->watch[i].events;
-        pfd[i].revents = 0;
-    }
-    n = poll(pfd, (nfds_t)nfds, wait_ms);
-    if (n < 0 && errno != EINTR)
-        return SYN_ENET;
-    /* socket_action may change c->watch: act on the copy in pfd. */
-    for (i = 0; n > 0 && i < nfds && mc == CURLM_OK; i++) {
-        int mask = 0;
+    pthread_mutex_unlock(&c->mu);
+}
 
-        if (pfd[i].revents == 0)
-            continue;
-        if (pfd[i].revents & (POLLIN | POLLHUP)) {
-            mask |= CURL_CSELECT_IN;
-        }
-        if (pfd[i].revents & POLLOUT) {
-            mask |= CURL_CSELECT_OUT;
-        }
-        if (pfd[i].revents & (POLLERR | POLLNVAL)) {
-            mask |= CURL_CSELECT_ERR;
-        }
-        mc = curl_multi_socket_action(c->multi, pfd[i].fd, mask, &running);
+/* Wait until a worker has finished a message, at most one second. */
+static void
+wait_done(struct smtp_client *c)
+{
+    struct timespec until;
+
+    pthread_mutex_lock(&c->mu);
+    if (c->n_done == 0 && clock_gettime(CLOCK_REALTIME, &until) == 0) {
+        until.tv_sec += 1;
+        SYN_IGNORE(pthread_cond_timedwait(&c->done_cv, &c->mu, &until));
     }
-    now = mono_ms();
-    if (mc == CURLM_OK && c->deadline_ms >= 0 && c->deadline_ms <= now) {
-        c->deadline_ms = -1; /* libcurl sets it again if it needs it */
-        mc = curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0,
-                                      &running);
-    }
-    return mc == CURLM_OK && !c->watch_full ? SYN_OK : SYN_ENET;
+    pthread_mutex_unlock(&c->mu);
+}
+
+static bool
+any_done(struct smtp_client *c)
+{
+    bool yes;
+
+    pthread_mutex_lock(&c->mu);
+    yes = c->n_done > 0;
+    pthread_mutex_unlock(&c->mu);
+    return yes;
 }
 
 enum syn_status
@@ -611,32 +596,26 @@ smtp_client_run(struct smtp_client *c, const struct smtp_callbacks *cb,
         if (first == SYN_OK) {
             busy += fill_slots(c, cb, &exhausted, &in_round, &first, err);
         }
-        /* Everything recorded so far is committed before more I/O. */
+        /* Everything recorded so far is committed before any message
+         * handed out in this round goes on the wire. */
         end_round(cb, &in_round, &first, err);
+        launch(c);
         if (busy == 0)
             break;
-        /* Look at the network without waiting while there is work to do
-         * ahead, else wait for it (or libcurl's timer, at most 1 s). */
-        if (step(c, ahead && first == SYN_OK ? 0 : 1000) != SYN_OK) {
-            first_error(SYN_ENET, "poll", &first, err);
-        }
-        finished = reap(c, cb, &in_round, &first, err);
-        busy -= finished;
-        if (finished == 0 && ahead && first == SYN_OK) {
+        if (ahead && first == SYN_OK && !any_done(c)) {
             bool more = false;
 
+            /* Every worker is sending: work ahead meanwhile. */
             in_round = true;
             first_error(cb->idle(cb->user, &more), "idle", &first, err);
             ahead = more;
-        } else if (finished > 0) {
-            ahead = cb->idle != NULL;
+            continue;
         }
-        if (busy > 0 && c->n_watch == 0 && c->deadline_ms < 0) {
-            /* Transfers in flight with nothing to wait for: cannot happen
-             * (every transfer has its timeout timer), but never spin on
-             * our own bug. */
-            first_error(SYN_ENET, "stalled", &first, err);
-            break;
+        wait_done(c);
+        finished = reap(c, cb, &in_round, &first, err);
+        busy -= finished;
+        if (finished > 0) {
+            ahead = cb->idle != NULL;
         }
     }
     end_round(cb, &in_round, &first, err);

@@ -1,11 +1,11 @@
 /* Handing messages to an MTA over SMTP (RFC 5321), through libcurl.
  *
- * A client holds up to `connections` libcurl easy handles in one multi
- * handle; each handle is kept between messages, so libcurl reuses its SMTP
- * connection (EHLO, STARTTLS and AUTH once, then MAIL/RCPT/DATA per
- * message). smtp:// upgrades with STARTTLS when the server offers it
- * (CURLUSESSL_TRY), and must when a username is configured and the server
- * is not this host (CURLUSESSL_ALL: the password never crosses a network
+ * A client holds `connections` libcurl easy handles, each driven by its
+ * own worker thread; each handle is kept between messages, so libcurl
+ * reuses its SMTP connection (EHLO, STARTTLS and AUTH once, then
+ * MAIL/RCPT/DATA per message). smtp:// upgrades with STARTTLS when the server
+ * offers it (CURLUSESSL_TRY), and must when a username is configured and the
+ * server is not this host (CURLUSESSL_ALL: the password never crosses a network
  * in clear); smtps:// is TLS from the start; AUTH is used when a
  * username is configured. TLS always verifies the peer and its host name,
  * against cfg->ca_file when given. One message has one recipient: the outbox
@@ -17,7 +17,8 @@
  * configuration problem, not the recipient's); SMTP_PERMFAIL for any other
  * 5xx reply, with the server's reply text.
  *
- * Thread rules: a client belongs to one thread at a time. */
+ * Thread rules: a client belongs to one thread at a time; its callbacks
+ * run in the thread that calls smtp_client_run(), never in a worker. */
 #ifndef SYNDIC_MAIL_SMTP_H
 #define SYNDIC_MAIL_SMTP_H
 
@@ -71,23 +72,23 @@ typedef enum syn_status (*smtp_done_fn)(void *user,
                                         const struct smtp_message *msg,
                                         const struct smtp_outcome *res);
 
-/* The client is about to look at the network and every connection is
- * waiting for the server: do one bounded piece of work ahead (such as
- * composing the next message, so that next() is cheap), set *more when
- * there is more such work. Its work is closed by round() before any
- * network I/O. A status other than SYN_OK stops the run like one from
- * done(). */
+/* Every connection is busy with a message: do one bounded piece of work
+ * ahead (such as composing the next messages, so that next() is cheap),
+ * set *more when there is more such work. Its work is closed by round()
+ * before anything it prepared is handed out. A status other than SYN_OK
+ * stops the run like one from done(). */
 typedef enum syn_status (*smtp_idle_fn)(void *user, bool *more /* out */);
 
 /* A round of callbacks is over: the done(), next() and idle() calls made
  * since the last round (messages that finished together, messages handed
- * to the idle connections, work done ahead), with no network I/O since
- * the round began. A caller that records outcomes (or claims work) in a
- * store commits here, in one transaction per round instead of one per
- * message, and still has everything recorded before the client sends
- * anything else: a message's outcome is committed before its connection
- * carries another message. A status other than SYN_OK stops the run like
- * one from done(). */
+ * to the free connections, work done ahead). The messages next() handed
+ * out in a round go on the wire only after it is closed, and a connection
+ * gets its next message in the round that records its last outcome. A
+ * caller that records outcomes (or claims work) in a store commits here,
+ * in one transaction per round instead of one per message, and so has a
+ * message's outcome committed before its connection carries anything
+ * else, and its claims committed before the claimed messages are sent.
+ * A status other than SYN_OK stops the run like one from done(). */
 typedef enum syn_status (*smtp_round_fn)(void *user);
 
 struct smtp_callbacks {
@@ -111,12 +112,10 @@ void smtp_client_free(struct smtp_client *c);
 /* Send messages pulled from cb->next() over the client's connections
  * until next() has no more and every message is done. Each connection
  * goes at its own pace: when its message is done (cb->done), it gets the
- * next one at once, while the others are still in flight; a recipient
- * slow to be accepted (RCPT) or refused holds up its own connection only.
- * Exception: libcurl waits for the final reply to a message's data in a
- * blocking poll, holding up every connection meanwhile (see smtp.c). cb->round (see
- * smtp_round_fn) closes every group of callbacks before network I/O;
- * cb->idle is called while all connections wait. A message whose envelope
+ * next one at once, while the others are still in flight; a slow or
+ * failing recipient holds up its own connection only. cb->round (see
+ * smtp_round_fn) closes every group of callbacks; cb->idle is called while
+ * every connection is busy. A message whose envelope
  * addresses are not valid addr-specs is failed with SMTP_PERMFAIL without
  * being sent. Returns the first error of the callbacks (err filled), or
  * SYN_ENET when polling fails, else SYN_OK; per-message failures are not

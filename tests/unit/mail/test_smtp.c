@@ -140,9 +140,7 @@ test_delivery_and_reuse(void **state)
 
 /* Two connections, the first message to a recipient the server takes 1.5 s
  * to answer RCPT TO for: the other connection delivers every other message
- * meanwhile, and idle() is offered the wait. (A server slow to answer the
- * end of the data is another matter: libcurl waits for that reply before
- * it does anything else, see smtp.h.) */
+ * meanwhile, and idle() is offered the wait. */
 static void
 test_slow_recipient_holds_one_connection(void **state)
 {
