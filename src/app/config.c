@@ -95,7 +95,10 @@ static const struct config_key config_keys[] = {
         "PEM file of CA certificates the MTA's TLS certificate is checked "
         "against, instead of the system's (a private CA, a self-signed "
         "test server)"),
-    LONG("mail", "connections", mail_connections, 1, 64, "2",
+    /* 4: one sender thread each; enough to overlap the server's replies
+     * on a local MTA, and well under the per-client limits MTAs apply
+     * (Postfix accepts 50 by default, providers commonly 10). */
+    LONG("mail", "connections", mail_connections, 1, 64, "4",
          "SMTP connections in parallel"),
     LONG("mail", "max_attempts", mail_max_attempts, 1, 100, "8",
          "tries for a temporary failure before giving up"),

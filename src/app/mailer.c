@@ -62,6 +62,56 @@ app_mailer_fini(struct app_mailer *m)
 }
 
 enum syn_status
+app_mail_templates_init(struct app_mail_templates *t, struct tpl_set *set)
+{
+    memset(t, 0, sizeof(*t));
+    if (pthread_mutex_init(&t->mu, NULL) != 0) {
+        tpl_set_free(set);
+        return SYN_ENOMEM;
+    }
+    t->cur = set;
+    return SYN_OK;
+}
+
+void
+app_mail_templates_offer(struct app_mail_templates *t, struct tpl_set *set)
+{
+    struct tpl_set *old;
+
+    pthread_mutex_lock(&t->mu);
+    old = t->pending;
+    t->pending = set;
+    pthread_mutex_unlock(&t->mu);
+    tpl_set_free(old);
+}
+
+const struct tpl_set *
+app_mail_templates_take(struct app_mail_templates *t)
+{
+    struct tpl_set *next;
+
+    pthread_mutex_lock(&t->mu);
+    next = t->pending;
+    t->pending = NULL;
+    pthread_mutex_unlock(&t->mu);
+    if (next != NULL) {
+        tpl_set_free(t->cur);
+        t->cur = next;
+    }
+    return t->cur;
+}
+
+void
+app_mail_templates_fini(struct app_mail_templates *t)
+{
+    tpl_set_free(t->pending);
+    tpl_set_free(t->cur);
+    t->pending = NULL;
+    t->cur = NULL;
+    pthread_mutex_destroy(&t->mu);
+}
+
+enum syn_status
 app_mailer_worker_step(struct syn_ctx *ctx, void *arg, long *sleep_s,
                        struct syn_err *err)
 {
@@ -71,6 +121,7 @@ app_mailer_worker_step(struct syn_ctx *ctx, void *arg, long *sleep_s,
     struct outbox_digest_stats ds;
     struct outbox_send_stats ss;
     struct app_mailer m;
+    const struct tpl_set *tpl;
     int64_t now = (int64_t)time(NULL), next = 0;
     enum syn_status st;
     size_t i;
@@ -78,7 +129,8 @@ app_mailer_worker_step(struct syn_ctx *ctx, void *arg, long *sleep_s,
     *sleep_s = APP_MAILER_POLL_S;
     if (cfg->mail_smtp_url == NULL || cfg->mail_smtp_url[0] == '\0')
         return SYN_OK; /* nothing can be sent: the rows wait */
-    st = app_mailer_init(&m, ctx, arg, err);
+    tpl = arg != NULL ? app_mail_templates_take(arg) : NULL;
+    st = app_mailer_init(&m, ctx, tpl, err);
     if (st != SYN_OK)
         return st;
     for (i = 0; st == SYN_OK && i < SYN_ARRAY_LEN(freqs); i++) {

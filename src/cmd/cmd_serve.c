@@ -1,12 +1,14 @@
 /* syndic serve: run the public web server until SIGTERM or SIGINT; SIGHUP
- * reloads the theme. Signals are blocked in every thread and taken here
- * with sigwait(), so no handler and no global flag is needed.
+ * reloads the theme, mail templates included. Signals are blocked in every
+ * thread and taken here with sigwait(), so no handler and no global flag is
+ * needed.
  *
  * The fetch scheduler and the mail sender also belong in this process
  * (DESIGN.md): they are started beside the server where marked below,
  * and --no-fetch / --no-mail switch them off. */
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -29,7 +31,8 @@ const char cmd_serve_help[] =
     "                    [--base-url URL] [--language L]\n"
     "\n"
     "Run the public web site (default 127.0.0.1:8080) until SIGTERM or\n"
-    "SIGINT; SIGHUP re-reads the theme and empties the page cache.\n"
+    "SIGINT; SIGHUP re-reads the theme (pages and mail templates) and\n"
+    "empties the page cache.\n"
     "Settings come from the configuration ([site], [server]); the options\n"
     "below override them. The database must exist (syndic init).\n"
     "\n"
@@ -106,11 +109,14 @@ serve_opts_from_config(struct web_opts *o, const struct web_opts *cli,
 }
 
 /* SIGHUP: read the configuration file again (the one given at start) and
- * hand the server its new site settings and theme; command-line options
- * still win. A bad file or theme leaves the running site as it is. */
+ * hand the server its new site settings and theme, and the mail worker
+ * (mail_tpl, when mail is on) its mail templates; command-line options
+ * still win. A bad file or theme leaves the running site (or mail) as it
+ * is. */
 static void
 reload(const struct cmd_env *env, struct syn_ctx *ctx,
-       struct web_server *server, const struct web_opts *cli)
+       struct web_server *server, const struct web_opts *cli,
+       struct app_mail_templates *mail_tpl, struct app_worker *mailer)
 {
     struct syn_config cfg;
     struct web_opts o;
@@ -135,7 +141,39 @@ reload(const struct cmd_env *env, struct syn_ctx *ctx,
         log_info(&ctx->log, "reloaded config=%s",
                  env->config_path != NULL ? env->config_path : "-");
     }
+    if (mail_tpl != NULL) {
+        struct tpl_set *fresh = NULL;
+
+        syn_err_clear(&err);
+        if (mail_theme_load(o.theme_dir, &fresh, &err) != SYN_OK) {
+            log_error(&ctx->log, "mail templates not reloaded msg=\"%s\"",
+                      err.msg);
+        } else {
+            app_mail_templates_offer(mail_tpl, fresh);
+            log_info(&ctx->log, "reloaded mail templates");
+        }
+        app_worker_wake(mailer); /* a step now, with the new set if any */
+    }
     config_fini(&cfg);
+}
+
+/* A failed start: free the mail templates (tpl, when set up; its worker
+ * is stopped) and the context, report. */
+static int SYN_PRINTF(4, 5)
+    serve_abort(const struct cmd_env *env, struct syn_ctx *ctx,
+                struct app_mail_templates *tpl, const char *fmt, ...)
+{
+    char msg[SYN_ERR_MSG_LEN];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (tpl != NULL) {
+        app_mail_templates_fini(tpl);
+    }
+    ctx_close(ctx);
+    return cmd_fail(env, "serve", "%s", msg);
 }
 
 int
@@ -145,7 +183,8 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
     struct syn_ctx ctx;
     struct web_server *server = NULL;
     struct app_worker *fetcher = NULL, *mailer = NULL;
-    struct tpl_set *mail_tpl = NULL;
+    struct tpl_set *mail_set = NULL;
+    struct app_mail_templates mail_tpl;
     struct opt_iter it;
     struct syn_err err;
     sigset_t set;
@@ -221,13 +260,13 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
         ctx.cfg.mail_smtp_url[0] != '\0') {
         /* A broken mail template stops start-up, as a page template does
          * (web_server_start), instead of failing every mail later. */
-        if (mail_theme_load(o.theme_dir, &mail_tpl, &err) != SYN_OK ||
-            app_worker_start(&ctx, "mail", app_mailer_worker_step, mail_tpl,
-                             &mailer, &err) != SYN_OK) {
-            tpl_set_free(mail_tpl);
-            ctx_close(&ctx);
-            return cmd_fail(env, "serve", "%s", err.msg);
-        }
+        if (mail_theme_load(o.theme_dir, &mail_set, &err) != SYN_OK)
+            return serve_abort(env, &ctx, NULL, "%s", err.msg);
+        if (app_mail_templates_init(&mail_tpl, mail_set) != SYN_OK)
+            return serve_abort(env, &ctx, NULL, "out of memory");
+        if (app_worker_start(&ctx, "mail", app_mailer_worker_step, &mail_tpl,
+                             &mailer, &err) != SYN_OK)
+            return serve_abort(env, &ctx, &mail_tpl, "%s", err.msg);
         o.outbox_queued = serve_wake_mail;
         o.hook_arg = mailer;
         cli.outbox_queued = o.outbox_queued;
@@ -237,9 +276,7 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
     }
     if (web_server_start(&o, &server, &err) != SYN_OK) {
         app_worker_stop(mailer);
-        tpl_set_free(mail_tpl);
-        ctx_close(&ctx);
-        return cmd_fail(env, "serve", "%s", err.msg);
+        return serve_abort(env, &ctx, mail ? &mail_tpl : NULL, "%s", err.msg);
     }
     /* The fetch scheduler writes through its own connection; the server
      * notices the store's data version move and drops its cached pages. */
@@ -247,9 +284,7 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
                                   &fetcher, &err) != SYN_OK) {
         web_server_stop(server);
         app_worker_stop(mailer);
-        tpl_set_free(mail_tpl);
-        ctx_close(&ctx);
-        return cmd_fail(env, "serve", "%s", err.msg);
+        return serve_abort(env, &ctx, mail ? &mail_tpl : NULL, "%s", err.msg);
     }
     log_info(&ctx.log, "serving port=%u fetch=%s mail=%s",
              web_server_port(server), fetch ? "on" : "off",
@@ -258,7 +293,7 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
         if (sigwait(&set, &sig) != 0)
             continue;
         if (sig == SIGHUP) {
-            reload(env, &ctx, server, &cli);
+            reload(env, &ctx, server, &cli, mail ? &mail_tpl : NULL, mailer);
             continue;
         }
         break;
@@ -267,7 +302,9 @@ cmd_serve(const struct cmd_env *env, int argc, char **argv)
     app_worker_stop(fetcher);
     web_server_stop(server);
     app_worker_stop(mailer);
-    tpl_set_free(mail_tpl);
+    if (mail) {
+        app_mail_templates_fini(&mail_tpl);
+    }
     ctx_close(&ctx);
     return CMD_OK;
 }

@@ -477,11 +477,30 @@ outbox_digest_preview(struct store *s, const struct mail_identity *id,
 /* Sending                                                             */
 /* ------------------------------------------------------------------ */
 
+/* A claimed row on its way: composed ahead (READY) while the connections
+ * wait, handed to the SMTP client, then done (sent, failed, given up). */
+enum pending_state {
+    ROW_CLAIMED = 0,
+    ROW_READY,
+    ROW_HANDED,
+    ROW_DONE,
+};
+
+struct batch;
+
+struct pending {
+    struct batch *b; /* the batch it belongs to */
+    size_t i;        /* its row in b->list */
+    struct buf body; /* composed at send time (empty: the row's body) */
+    enum pending_state state;
+};
+
 struct batch {
     struct store_mail_list *list; /* owned */
-    size_t handed;                /* rows given to the SMTP client */
-    size_t done;                  /* rows finished */
-    struct buf *bodies;           /* composed at send time, per row */
+    struct pending *p;            /* one per row of list */
+    size_t composed;              /* rows [0, composed) composed or given up */
+    size_t handed; /* rows [0, handed) past next(); <= composed */
+    size_t done;   /* rows finished */
     struct batch *next;
 };
 
@@ -491,12 +510,14 @@ struct sender {
     int64_t now;
     struct outbox_send_stats *stats;
     struct batch *head, *tail; /* batches with rows not yet done */
-    size_t started;
+    size_t claimed;            /* rows claimed by this run */
+    size_t ready;              /* rows composed and not yet handed */
+    size_t ahead;              /* how many to keep ready */
     char from_addr[SYN_MAX_EMAIL_BYTES + 1];
-    bool drained; /* the store had nothing more due */
-    bool in_tx;   /* outcomes of this round are being recorded */
-    bool stop;    /* the server is unreachable: claim nothing more */
-    struct cands cache;    /* stories for digests composed at send time */
+    bool drained;       /* the store had nothing more due */
+    bool in_tx;         /* a round's work is being recorded */
+    bool stop;          /* the server is unreachable: claim nothing more */
+    struct cands cache; /* stories for digests composed at send time */
     struct digest_cache *dcache; /* their bodies, by story set */
     bool have_cache;
     enum store_frequency cache_f;
@@ -511,10 +532,10 @@ batch_free(struct batch *b)
 
     if (b == NULL)
         return;
-    for (i = 0; b->bodies != NULL && i < b->list->n; i++) {
-        buf_fini(&b->bodies[i]);
+    for (i = 0; b->p != NULL && i < b->list->n; i++) {
+        buf_fini(&b->p[i].body);
     }
-    syn_free(b->bodies);
+    syn_free(b->p);
     store_mail_list_free(b->list);
     syn_free(b);
 }
@@ -736,10 +757,10 @@ sender_claim(struct sender *sd)
     struct store_mail_list *list = NULL;
     struct batch *b;
     enum syn_status st;
-    size_t limit = OUTBOX_BATCH;
+    size_t limit = OUTBOX_BATCH, i;
 
     if (sd->o->max_messages > 0) {
-        size_t left = sd->o->max_messages - sd->started;
+        size_t left = sd->o->max_messages - sd->claimed;
 
         if (left < limit) {
             limit = left;
@@ -760,14 +781,20 @@ sender_claim(struct sender *sd)
     }
     b = syn_calloc(1, sizeof(*b));
     if (b != NULL) {
-        b->bodies = syn_calloc(list->n, sizeof(*b->bodies));
+        b->p = syn_calloc(list->n, sizeof(*b->p));
     }
-    if (b == NULL || b->bodies == NULL) {
+    if (b == NULL || b->p == NULL) {
         syn_free(b);
         store_mail_list_free(list);
         return syn_err_set(&sd->err, SYN_ENOMEM, "outbox: out of memory");
     }
     b->list = list;
+    for (i = 0; i < list->n; i++) {
+        b->p[i].b = b;
+        b->p[i].i = i;
+        buf_init(&b->p[i].body, SYN_MAX_MESSAGE_BYTES);
+    }
+    sd->claimed += list->n;
     if (sd->tail != NULL) {
         sd->tail->next = b;
     } else {
@@ -839,75 +866,136 @@ record(struct sender *sd, const struct store_mail *row,
     return st;
 }
 
+/* The work of one round shares a transaction (sender_round). */
+static enum syn_status
+sender_tx(struct sender *sd)
+{
+    enum syn_status st;
+
+    if (sd->in_tx)
+        return SYN_OK;
+    st = store_begin(sd->s, &sd->err);
+    sd->in_tx = st == SYN_OK;
+    return st;
+}
+
+/* Compose the next row in claim order, claiming a batch when none is
+ * left. *did = false when there is nothing more to compose. A row that
+ * can never be composed is given up (failed) here. */
+static enum syn_status
+compose_next(struct sender *sd, bool *did)
+{
+    struct batch *b;
+    struct pending *p;
+    const struct store_mail *row;
+    struct smtp_outcome res;
+    enum syn_status st;
+
+    *did = false;
+    for (;;) {
+        for (b = sd->head; b != NULL && b->composed == b->list->n;
+             b = b->next) {
+        }
+        if (b != NULL)
+            break;
+        if (sd->drained || sd->stop)
+            return SYN_OK;
+        st = sender_claim(sd);
+        if (st != SYN_OK)
+            return st;
+    }
+    p = &b->p[b->composed];
+    row = &b->list->v[b->composed];
+    b->composed++;
+    *did = true;
+    if (row->body != NULL && row->body[0] != '\0') {
+        p->state = ROW_READY; /* composed when it was queued */
+        sd->ready++;
+        return SYN_OK;
+    }
+    st = compose_late(sd, row, &p->body, &sd->err);
+    if (st == SYN_OK) {
+        p->state = ROW_READY;
+        sd->ready++;
+        return SYN_OK;
+    }
+    if (st == SYN_ENOMEM || st == SYN_EDB)
+        return st;
+    /* Nothing can ever be sent for this row: give it up. */
+    memset(&res, 0, sizeof(res));
+    snprintf(res.reply, sizeof(res.reply), "cannot compose: %.200s",
+             sd->err.msg);
+    p->state = ROW_DONE;
+    b->done++;
+    sd->stats->failed++;
+    st = store_outbox_mark_failed(sd->s, row->id, res.reply, 0, &sd->err);
+    sender_reap(sd);
+    return st;
+}
+
 static enum syn_status
 sender_next(void *user, struct smtp_message *msg, bool *have)
 {
     struct sender *sd = user;
     enum syn_status st;
 
-    /* Claims and look-ups of one round share a transaction too. */
-    if (!sd->in_tx) {
-        st = store_begin(sd->s, &sd->err);
-        if (st != SYN_OK)
-            return st;
-        sd->in_tx = true;
-    }
-    for (;;) {
-        struct batch *b = sd->tail;
-        struct store_mail *row;
-        struct buf *body;
+    *have = false;
+    st = sender_tx(sd);
+    if (st != SYN_OK)
+        return st;
+    while (!sd->stop) {
+        struct batch *b;
+        struct pending *p;
+        const struct store_mail *row;
+        bool did = false;
 
-        if (sd->stop) {
-            *have = false;
-            return SYN_OK;
+        for (b = sd->head; b != NULL && b->handed == b->list->n; b = b->next) {
         }
-        if (b == NULL || b->handed == b->list->n) {
-            if (sd->drained) {
-                *have = false;
-                return SYN_OK;
-            }
-            st = sender_claim(sd);
+        if (b == NULL || b->handed == b->composed) {
+            /* Nothing composed ahead: compose the next one now. */
+            st = compose_next(sd, &did);
             if (st != SYN_OK)
                 return st;
+            if (!did)
+                return SYN_OK; /* nothing left */
             continue;
         }
-        row = &b->list->v[b->handed];
-        body = &b->bodies[b->handed];
+        p = &b->p[b->handed];
         b->handed++;
-        sd->started++;
-        buf_init(body, SYN_MAX_MESSAGE_BYTES);
-        if (row->body == NULL || row->body[0] == '\0') {
-            struct smtp_outcome res;
-
-            st = compose_late(sd, row, body, &sd->err);
-            if (st == SYN_ENOMEM || st == SYN_EDB)
-                return st;
-            if (st != SYN_OK) {
-                /* Nothing can ever be sent for this row: give it up. */
-                memset(&res, 0, sizeof(res));
-                res.result = SMTP_PERMFAIL;
-                snprintf(res.reply, sizeof(res.reply), "cannot compose: %.200s",
-                         sd->err.msg);
-                st = store_outbox_mark_failed(sd->s, row->id, res.reply, 0,
-                                              &sd->err);
-                sd->stats->failed++;
-                b->done++;
-                sender_reap(sd);
-                if (st != SYN_OK)
-                    return st;
-                continue;
-            }
-        }
+        if (p->state != ROW_READY)
+            continue; /* given up while composing */
+        p->state = ROW_HANDED;
+        sd->ready--;
+        row = &b->list->v[p->i];
         msg->mail_from = sd->from_addr;
         msg->rcpt_to = row->recipient;
-        msg->data = body->len > 0 ? buf_cstr(body) : row->body;
-        msg->len = body->len > 0 ? body->len : strlen(row->body);
-        msg->cookie = b;
+        msg->data = p->body.len > 0 ? buf_cstr(&p->body) : row->body;
+        msg->len = p->body.len > 0 ? p->body.len : strlen(row->body);
+        msg->cookie = p;
         *have = true;
-        /* Remember which row: the cookie is the batch, the row is found by
-         * its body pointer in done(). */
         return SYN_OK;
     }
+    return SYN_OK;
+}
+
+/* smtp_idle_fn: every connection waits for the server; compose messages
+ * ahead until sd->ahead of them are ready, in one transaction (its
+ * look-ups share one read lock). */
+static enum syn_status
+sender_idle(void *user, bool *more)
+{
+    struct sender *sd = user;
+    enum syn_status st = SYN_OK;
+    bool did = true;
+
+    *more = false;
+    while (st == SYN_OK && did && !sd->stop && sd->ready < sd->ahead) {
+        st = sender_tx(sd);
+        if (st == SYN_OK) {
+            st = compose_next(sd, &did);
+        }
+    }
+    return st;
 }
 
 static enum syn_status
@@ -915,28 +1003,15 @@ sender_done(void *user, const struct smtp_message *msg,
             const struct smtp_outcome *res)
 {
     struct sender *sd = user;
-    struct batch *b = msg->cookie;
-    const struct store_mail *row = NULL;
+    struct pending *p = msg->cookie;
+    struct batch *b = p->b;
     enum syn_status st;
-    size_t i;
 
-    for (i = 0; i < b->handed; i++) {
-        if (msg->data == b->list->v[i].body ||
-            msg->data == b->bodies[i].data) {
-            row = &b->list->v[i];
-            break;
-        }
-    }
-    if (row == NULL)
-        return syn_err_set(&sd->err, SYN_EINVAL, "outbox: unknown message");
-    /* The outcomes of one round share a transaction (sender_round). */
-    if (!sd->in_tx) {
-        st = store_begin(sd->s, &sd->err);
-        if (st != SYN_OK)
-            return st;
-        sd->in_tx = true;
-    }
-    st = record(sd, row, res);
+    st = sender_tx(sd);
+    if (st != SYN_OK)
+        return st;
+    st = record(sd, &b->list->v[p->i], res);
+    p->state = ROW_DONE;
     b->done++;
     sender_reap(sd);
     return st;
@@ -944,11 +1019,12 @@ sender_done(void *user, const struct smtp_message *msg,
 
 /* smtp_round_fn: commit what was done since the last round: the outcomes
  * of the messages that finished together (the client calls it as soon as
- * they are recorded, before it composes or sends anything else: a crash
- * can only lose the marks of messages the server accepted microseconds
- * ago, as with a commit per message), or the claims and look-ups made to
- * fill idle connections (committed before those messages go out). One
- * transaction per round instead of one per statement. */
+ * they are recorded, before their connections carry anything else: a
+ * crash can only lose the marks of messages the server accepted
+ * microseconds ago, as with a commit per message), the claims and
+ * look-ups made to fill idle connections (committed before those messages
+ * go out) and the work done ahead. One transaction per round instead of
+ * one per statement. */
 static enum syn_status
 sender_round(void *user)
 {
@@ -993,8 +1069,15 @@ outbox_send_due(struct store *s, const struct outbox_send_options *o,
         digest_cache_free(sd.dcache);
         return st;
     }
-    st = smtp_client_run(client, sender_next, sender_done, sender_round, &sd,
-                         err);
+    {
+        const struct smtp_callbacks cb = {sender_next, sender_done,
+                                          sender_round, sender_idle, &sd};
+
+        /* One message ready per connection, and one more: a connection
+         * that finishes finds its next message composed. */
+        sd.ahead = (size_t)o->smtp->connections + 1;
+        st = smtp_client_run(client, &cb, err);
+    }
     if (st != SYN_OK && sd.err.code != SYN_OK) {
         *err = sd.err;
     }
@@ -1009,8 +1092,11 @@ outbox_send_due(struct store *s, const struct outbox_send_options *o,
         size_t i;
 
         /* Rows claimed but never tried (the server went away): due again
-         * after the first backoff instead of after the lease. */
-        for (i = b->handed; st == SYN_OK && i < b->list->n; i++) {
+         * after the first backoff instead of after the lease. Rows in
+         * flight when the run stopped keep their lease. */
+        for (i = 0; st == SYN_OK && i < b->list->n; i++) {
+            if (b->p[i].state != ROW_CLAIMED && b->p[i].state != ROW_READY)
+                continue;
             st = store_outbox_mark_failed(s, b->list->v[i].id,
                                           "not tried: server unreachable",
                                           now + OUTBOX_BACKOFF_S, err);
@@ -1024,8 +1110,9 @@ outbox_send_due(struct store *s, const struct outbox_send_options *o,
     }
     digest_cache_free(sd.dcache);
     if (st == SYN_OK && sd.stop)
-        return syn_err_set(err, SYN_ENET, "mail server unreachable; %zu "
-                           "mail%s will be retried", stats->retry,
-                           stats->retry == 1 ? "" : "s");
+        return syn_err_set(err, SYN_ENET,
+                           "mail server unreachable; %zu "
+                           "mail%s will be retried",
+                           stats->retry, stats->retry == 1 ? "" : "s");
     return st;
 }

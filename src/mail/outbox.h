@@ -20,10 +20,12 @@
  * first; never more than OUTBOX_MAX_LOOKBACK periods back).
  *
  * Sending (outbox_send_due): claims due rows in small batches with a lease
- * (store_outbox_claim), sends them over the SMTP client's reused
+ * (store_outbox_claim), composes a few ahead while every connection is
+ * busy (smtp_idle_fn), sends them over the SMTP client's reused
  * connections, and marks each one as soon as the server has answered
- * (the outcomes that arrive together are committed in one transaction,
- * before anything else is composed or sent; see smtp_round_fn):
+ * (the outcomes that arrive together, and the next messages handed out,
+ * are committed in one transaction before that connection sends
+ * anything else; see smtp_round_fn):
  * sent; temporary failure -> retried with exponential backoff until
  * max_attempts, then failed; permanent failure -> failed, and a hard bounce
  * is counted for the address (store_subscriber_mark_bounce), which makes

@@ -1,11 +1,11 @@
 /* Handing messages to an MTA over SMTP (RFC 5321), through libcurl.
  *
- * A client holds up to `connections` libcurl easy handles in one multi
- * handle; each handle is kept between messages, so libcurl reuses its SMTP
- * connection (EHLO, STARTTLS and AUTH once, then MAIL/RCPT/DATA per
- * message). smtp:// upgrades with STARTTLS when the server offers it
- * (CURLUSESSL_TRY), and must when a username is configured and the server
- * is not this host (CURLUSESSL_ALL: the password never crosses a network
+ * A client holds `connections` libcurl easy handles, each driven by its
+ * own worker thread; each handle is kept between messages, so libcurl
+ * reuses its SMTP connection (EHLO, STARTTLS and AUTH once, then
+ * MAIL/RCPT/DATA per message). smtp:// upgrades with STARTTLS when the server
+ * offers it (CURLUSESSL_TRY), and must when a username is configured and the
+ * server is not this host (CURLUSESSL_ALL: the password never crosses a network
  * in clear); smtps:// is TLS from the start; AUTH is used when a
  * username is configured. TLS always verifies the peer and its host name,
  * against cfg->ca_file when given. One message has one recipient: the outbox
@@ -17,7 +17,8 @@
  * configuration problem, not the recipient's); SMTP_PERMFAIL for any other
  * 5xx reply, with the server's reply text.
  *
- * Thread rules: a client belongs to one thread at a time. */
+ * Thread rules: a client belongs to one thread at a time; its callbacks
+ * run in the thread that calls smtp_client_run(), never in a worker. */
 #ifndef SYNDIC_MAIL_SMTP_H
 #define SYNDIC_MAIL_SMTP_H
 
@@ -71,16 +72,32 @@ typedef enum syn_status (*smtp_done_fn)(void *user,
                                         const struct smtp_message *msg,
                                         const struct smtp_outcome *res);
 
-/* A round of callbacks is over: the messages that finished together have
- * all been given to done(), or the idle connections have been offered
- * new messages by next(), and no network I/O has happened since the
- * round began. A caller that records outcomes (or claims work) in a store
- * can commit here, in one transaction per round instead of one per
- * message, and still have everything recorded before the client sends
- * anything else. A round of done() calls is closed before next() is
- * called again. A status other than SYN_OK stops the run like one from
- * done(). */
+/* Every connection is busy with a message: do one bounded piece of work
+ * ahead (such as composing the next messages, so that next() is cheap),
+ * set *more when there is more such work. Its work is closed by round()
+ * before anything it prepared is handed out. A status other than SYN_OK
+ * stops the run like one from done(). */
+typedef enum syn_status (*smtp_idle_fn)(void *user, bool *more /* out */);
+
+/* A round of callbacks is over: the done(), next() and idle() calls made
+ * since the last round (messages that finished together, messages handed
+ * to the free connections, work done ahead). The messages next() handed
+ * out in a round go on the wire only after it is closed, and a connection
+ * gets its next message in the round that records its last outcome. A
+ * caller that records outcomes (or claims work) in a store commits here,
+ * in one transaction per round instead of one per message, and so has a
+ * message's outcome committed before its connection carries anything
+ * else, and its claims committed before the claimed messages are sent.
+ * A status other than SYN_OK stops the run like one from done(). */
 typedef enum syn_status (*smtp_round_fn)(void *user);
+
+struct smtp_callbacks {
+    smtp_next_fn next;   /* required */
+    smtp_done_fn done;   /* required */
+    smtp_round_fn round; /* may be NULL */
+    smtp_idle_fn idle;   /* may be NULL */
+    void *user;          /* handed to each */
+};
 
 struct smtp_client;
 
@@ -92,16 +109,20 @@ enum syn_status smtp_client_new(const struct smtp_config *cfg,
                                 struct syn_err *err) SYN_NODISCARD;
 void smtp_client_free(struct smtp_client *c);
 
-/* Send messages pulled from next() over the client's connections until
- * next() has no more and every message is done; round (may be NULL) is
- * called after each group of done() or next() calls (see smtp_round_fn).
- * A message whose envelope
+/* Send messages pulled from cb->next() over the client's connections
+ * until next() has no more and every message is done. Each connection
+ * goes at its own pace: when its message is done (cb->done), it gets the
+ * next one at once, while the others are still in flight; a slow or
+ * failing recipient holds up its own connection only. cb->round (see
+ * smtp_round_fn) closes every group of callbacks; cb->idle is called while
+ * every connection is busy. A message whose envelope
  * addresses are not valid addr-specs is failed with SMTP_PERMFAIL without
- * being sent. Returns the first error of next()/done() (err filled), else
- * SYN_OK; per-message failures are not errors of the run. */
-enum syn_status smtp_client_run(struct smtp_client *c, smtp_next_fn next,
-                                smtp_done_fn done, smtp_round_fn round,
-                                void *user, struct syn_err *err) SYN_NODISCARD;
+ * being sent. Returns the first error of the callbacks (err filled), or
+ * SYN_ENET when polling fails, else SYN_OK; per-message failures are not
+ * errors of the run. */
+enum syn_status smtp_client_run(struct smtp_client *c,
+                                const struct smtp_callbacks *cb,
+                                struct syn_err *err) SYN_NODISCARD;
 
 /* True when url's host is this machine: "localhost" or a loopback
  * address (127.0.0.0/8, ::1). Where AUTH may go without TLS. */

@@ -576,7 +576,13 @@ sq_outbox_enqueue(struct store *s, const struct store_mail *in, int64_t now,
                  in->subject, now);
     if (st == SYN_OK && n > 0) {
         mid = sqlite3_last_insert_rowid(q->db);
-        st = sq_exec(q, sql_outbox_body_put, NULL, err, "Is", mid, in->body);
+        /* An empty body (composed when sent) needs no row: MAIL_COLUMNS
+         * reads a missing one as "", and marking the mail sent then has
+         * no body row to delete (one page less per commit). */
+        if (in->body[0] != '\0') {
+            st = sq_exec(q, sql_outbox_body_put, NULL, err, "Is", mid,
+                         in->body);
+        }
     } else if (st == SYN_OK) {
         st = sq_int(q, sql_outbox_id, &mid, false, err, "s", in->dedupe_key);
     }

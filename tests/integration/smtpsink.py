@@ -13,6 +13,8 @@ Fault injection, for tests of retries and bounces:
   --reject-rcpt A:CODE  answer RCPT TO:<A> with CODE, repeatable
   --delay-ms MS         wait MS before accepting each message (slow MTA);
                         a client that disconnects meanwhile loses it
+  --slow-rcpt A:MS      wait MS before answering RCPT TO:<A> (one slow
+                        recipient among fast ones), repeatable
   --auth USER:PASS      offer AUTH PLAIN/LOGIN and require it (without TLS
                         unless --starttls or --implicit-tls)
   --tls-cert PEM --tls-key PEM
@@ -63,12 +65,19 @@ class Sink:
             addr, code = spec.rsplit(":", 1)
             self.reject[addr.lower()] = int(code)
         self.delay = args.delay_ms / 1000.0
+        self.slow = {}
+        for spec in args.slow_rcpt:
+            addr, ms = spec.rsplit(":", 1)
+            self.slow[addr.lower()] = int(ms) / 1000.0
         self.data_count = 0
         self.accepted = 0
         self.connections = 0
         self.index = open(os.path.join(self.dir, "index.jsonl"), "a")
 
     async def handle_RCPT(self, server, session, envelope, address, options):
+        slow = self.slow.get(address.lower())
+        if slow is not None:
+            await asyncio.sleep(slow)
         code = self.reject.get(address.lower())
         if code is not None:
             return reply(code)
@@ -116,6 +125,7 @@ def main():
     ap.add_argument("--fail", action="append", default=[])
     ap.add_argument("--reject-rcpt", action="append", default=[])
     ap.add_argument("--delay-ms", type=int, default=0)
+    ap.add_argument("--slow-rcpt", action="append", default=[])
     ap.add_argument("--auth", default=None)
     ap.add_argument("--tls-cert", default=None)
     ap.add_argument("--tls-key", default=None)

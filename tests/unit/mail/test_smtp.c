@@ -1,6 +1,7 @@
 /* mail/smtp against a real SMTP server (smtpsink.py on 127.0.0.1):
  * delivery, connection reuse, 4xx/5xx classification with the server's
- * text, refused connections, AUTH, invalid envelopes. */
+ * text, refused connections, AUTH, invalid envelopes, connections that go
+ * at their own pace (a slow recipient holds up only its own). */
 #include "sinkutil.inc"
 
 #include "mail/smtp.h"
@@ -12,6 +13,9 @@ struct job {
     size_t n, next;
     int done;
     int rounds, rounded; /* round() calls; done() calls closed by them */
+    int idles;           /* idle() calls */
+    bool idle_open;      /* an idle() call not yet closed by a round */
+    size_t order[16];    /* message indexes in the order they were done */
 };
 
 static enum syn_status
@@ -19,8 +23,6 @@ job_next(void *user, struct smtp_message *msg, bool *have)
 {
     struct job *j = user;
 
-    /* every outcome is closed by a round before more is asked for */
-    assert_int_equal(j->rounded, j->done);
     *have = j->next < j->n;
     if (*have) {
         *msg = j->msgs[j->next];
@@ -37,6 +39,7 @@ job_done(void *user, const struct smtp_message *msg,
     struct job *j = user;
 
     *(struct smtp_outcome *)msg->cookie = *res;
+    j->order[j->done] = (size_t)((struct smtp_outcome *)msg->cookie - j->res);
     j->done++;
     return SYN_OK;
 }
@@ -48,6 +51,20 @@ job_round(void *user)
 
     j->rounded = j->done;
     j->rounds++;
+    j->idle_open = false;
+    return SYN_OK;
+}
+
+static enum syn_status
+job_idle(void *user, bool *more)
+{
+    struct job *j = user;
+
+    /* work ahead is closed by a round before the client waits again */
+    assert_false(j->idle_open);
+    j->idle_open = true;
+    j->idles++;
+    *more = false;
     return SYN_OK;
 }
 
@@ -60,7 +77,7 @@ send_all(const char *url, int conns, const char *user, const char *pass,
     struct smtp_config cfg = {url, user, pass, conns, 5000, NULL};
     struct smtp_message msgs[16];
     struct smtp_client *c = NULL;
-    struct job j = {msgs, res, n, 0, 0, 0, 0};
+    struct job j = {msgs, res, n, 0, 0, 0, 0, 0, false, {0}};
     enum syn_status st;
     size_t i;
 
@@ -74,7 +91,10 @@ send_all(const char *url, int conns, const char *user, const char *pass,
     }
     st = smtp_client_new(&cfg, &c, NULL);
     if (st == SYN_OK) {
-        st = smtp_client_run(c, job_next, job_done, job_round, &j, NULL);
+        const struct smtp_callbacks cb = {job_next, job_done, job_round, NULL,
+                                          &j};
+
+        st = smtp_client_run(c, &cb, NULL);
     }
     if (st == SYN_OK) {
         assert_int_equal(j.done, (int)n);
@@ -115,6 +135,55 @@ test_delivery_and_reuse(void **state)
     assert_non_null(m);
     assert_string_equal(m, BODY); /* dot-stuffing undone by the server */
     syn_free(m);
+    sink_stop(&s);
+}
+
+/* Two connections, the first message to a recipient the server takes 1.5 s
+ * to answer RCPT TO for: the other connection delivers every other message
+ * meanwhile, and idle() is offered the wait. */
+static void
+test_slow_recipient_holds_one_connection(void **state)
+{
+    static const char *const extra[] = {"--slow-rcpt",
+                                        "slow@example.org:1500", NULL};
+    static const char *const rcpts[] = {
+        "slow@example.org", "a@example.org", "b@example.org",
+        "c@example.org",    "d@example.org", "e@example.org",
+    };
+    struct smtp_config cfg = {NULL, NULL, NULL, 2, 10000, NULL};
+    struct smtp_message msgs[6];
+    struct smtp_outcome res[6];
+    struct smtp_client *c = NULL;
+    struct job j = {msgs, res, 6, 0, 0, 0, 0, 0, false, {0}};
+    const struct smtp_callbacks cb = {job_next, job_done, job_round, job_idle,
+                                      &j};
+    struct sink s;
+    size_t i;
+
+    (void)state;
+    if (sink_start(&s, extra) != 0) {
+        skip();
+    }
+    for (i = 0; i < 6; i++) {
+        msgs[i].mail_from = "news@example.org";
+        msgs[i].rcpt_to = rcpts[i];
+        msgs[i].data = BODY;
+        msgs[i].len = strlen(BODY);
+    }
+    cfg.url = s.url;
+    assert_int_equal(smtp_client_new(&cfg, &c, NULL), SYN_OK);
+    assert_int_equal(smtp_client_run(c, &cb, NULL), SYN_OK);
+    smtp_client_free(c);
+    assert_int_equal(j.done, 6);
+    assert_int_equal(j.rounded, 6);
+    assert_false(j.idle_open);
+    for (i = 0; i < 6; i++) {
+        assert_int_equal(res[i].result, SMTP_SENT);
+    }
+    /* the slow one, handed out first, finishes last */
+    assert_int_equal(j.order[5], 0);
+    assert_true(j.idles >= 1);
+    assert_int_equal(sink_count(&s, NULL), 6);
     sink_stop(&s);
 }
 
@@ -263,6 +332,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_delivery_and_reuse),
+        cmocka_unit_test(test_slow_recipient_holds_one_connection),
         cmocka_unit_test(test_failures_classified),
         cmocka_unit_test(test_refused_connection),
         cmocka_unit_test(test_auth),
