@@ -416,6 +416,20 @@ static const char sql_savepoint[] = "SAVEPOINT store_op";
 static const char sql_release[] = "RELEASE store_op";
 static const char sql_rollback_to[] = "ROLLBACK TO store_op";
 
+/* PRAGMA name = value. PRAGMA takes no parameters: the value is our own
+ * integer, the name our own literal. */
+static enum syn_status
+sq_pragma_set(struct sq *q, const char *name, long long value,
+              struct syn_err *err)
+{
+    char pragma[96];
+    int rc;
+
+    snprintf(pragma, sizeof(pragma), "PRAGMA %s = %lld", name, value);
+    rc = sqlite3_exec(q->db, pragma, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? SYN_OK : sq_fail(q, rc, name, err);
+}
+
 /* A new transaction starts with no search entries pending: any left
  * belong to one that SQLite itself rolled back (after an I/O error). */
 static void
@@ -486,7 +500,6 @@ sq_commit(struct store *s, struct syn_err *err)
 
     if (sqlite3_get_autocommit(q->db))
         return syn_err_set(err, SYN_EINVAL, "store: no open transaction");
-    q->in_savepoint = false; /* COMMIT releases it too */
     st = sq_fts_write(q, err);
     if (st == SYN_OK) {
         st = sq_exec(q, sql_commit, NULL, err, "");
@@ -512,16 +525,10 @@ sq_rollback(struct store *s, struct syn_err *err)
 static enum syn_status
 sq_set_cache_size(struct store *s, size_t bytes, struct syn_err *err)
 {
-    struct sq *q = sq_of(s);
-    char pragma[64];
-    int rc;
+    size_t kib = bytes / 1024 > 0 ? bytes / 1024 : 1;
 
-    /* PRAGMA takes no parameters; the value is our own integer (a
-     * negative cache_size counts KiB). */
-    snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%zu",
-             bytes / 1024 > 0 ? bytes / 1024 : 1);
-    rc = sqlite3_exec(q->db, pragma, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? SYN_OK : sq_fail(q, rc, "cache_size", err);
+    /* A negative cache_size counts KiB. */
+    return sq_pragma_set(sq_of(s), "cache_size", -(long long)kib, err);
 }
 
 static enum syn_status
@@ -668,7 +675,6 @@ migrate_one(struct sq *q, const struct syn_embedded *m, int version,
     struct sq_tx tx;
     int64_t have = 0;
     char *msg = NULL;
-    char pragma[64];
     enum syn_status st;
     int rc;
 
@@ -692,13 +698,7 @@ migrate_one(struct sq *q, const struct syn_embedded *m, int version,
                          (int64_t)time(NULL));
         }
         if (st == SYN_OK) {
-            /* PRAGMA takes no parameters; the value is our own integer. */
-            snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
-                     version);
-            rc = sqlite3_exec(q->db, pragma, NULL, NULL, NULL);
-            if (rc != SQLITE_OK) {
-                st = sq_fail(q, rc, "user_version", err);
-            }
+            st = sq_pragma_set(q, "user_version", version, err);
         }
         *applied = st == SYN_OK;
     }

@@ -32,6 +32,7 @@ struct sq_fts_entry {
     int64_t id;
     bool replace; /* an entry may exist: delete it first */
     char *title, *body;
+    size_t bytes; /* of title and body */
 };
 
 struct sq {

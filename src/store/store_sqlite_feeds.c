@@ -431,7 +431,7 @@ sq_fts_drop(struct sq *q, size_t mark)
     while (q->n_fts > keep) {
         struct sq_fts_entry *e = &q->fts[--q->n_fts];
 
-        q->fts_bytes -= strlen(e->title) + strlen(e->body);
+        q->fts_bytes -= e->bytes;
         fts_entry_fini(e);
     }
 }
@@ -492,8 +492,9 @@ sq_fts_defer(struct sq *q, int64_t id, bool replace, const char *title,
         fts_entry_fini(e);
         return syn_err_set(err, SYN_ENOMEM, "out of memory");
     }
+    e->bytes = strlen(e->title) + strlen(e->body);
     q->n_fts++;
-    q->fts_bytes += strlen(title) + strlen(body);
+    q->fts_bytes += e->bytes;
     if (q->fts_bytes > SYN_MAX_PENDING_INDEX_BYTES)
         return sq_fts_write(q, err);
     return SYN_OK;
