@@ -1071,7 +1071,7 @@ ingest_run(struct syn_ctx *ctx, const struct ingest_opts *opts,
     struct store_source_list *sources = NULL;
     struct fetch_job *jobs = NULL;
     struct fetch_opts fopts;
-    struct timespec t0, t1;
+    struct timespec t0;
     char ua[256];
     enum syn_status st;
     size_t i, n = 0, workers;
@@ -1166,9 +1166,7 @@ out:
         }
         workq_free(run.queue);
     }
-    (void)clock_gettime(CLOCK_MONOTONIC, &t1);
-    stats->seconds = (double)(t1.tv_sec - t0.tv_sec) +
-                     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    stats->seconds = seconds_since(&t0);
     syn_free(jobs);
     candidates_fini(&run.cands);
     store_source_list_free(sources);
