@@ -628,10 +628,9 @@ tpl_escape_html(struct buf *out, const char *s, size_t n)
             rep = "&#39;";
             break;
         default:
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-                rep = "";
-            } else
+            if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
                 continue;
+            rep = ""; /* a control: dropped */
         }
         if (i > run) {
             st = buf_append(out, s + run, i - run);
