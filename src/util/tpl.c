@@ -599,45 +599,28 @@ tpl_set_link(struct tpl_set *set, struct syn_err *err)
 
 /* ---- rendering ---- */
 
-/* HTML/XML escaping. C0 controls other than tab, LF and CR are dropped:
- * they are invalid in XML 1.0 and useless in HTML. */
-enum syn_status
-tpl_escape_html(struct buf *out, const char *s, size_t n)
+/* What an escape writes for byte c: NULL to keep it as it is. */
+typedef const char *(*escape_fn)(unsigned char c);
+
+/* Copy s[0..n) to out, runs of kept bytes at once, each other byte
+ * replaced by what rep gives (maybe nothing). Inlined with each rep. */
+static inline enum syn_status
+escape_runs(struct buf *out, const char *s, size_t n, escape_fn rep)
 {
     size_t i, run = 0;
     enum syn_status st;
 
     for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        const char *rep;
+        const char *r = rep((unsigned char)s[i]);
 
-        switch (c) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = "&quot;";
-            break;
-        case '\'':
-            rep = "&#39;";
-            break;
-        default:
-            if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-                continue;
-            rep = ""; /* a control: dropped */
-        }
+        if (r == NULL)
+            continue;
         if (i > run) {
             st = buf_append(out, s + run, i - run);
             if (st != SYN_OK)
                 return st;
         }
-        st = buf_append_str(out, rep);
+        st = buf_append_str(out, r);
         if (st != SYN_OK)
             return st;
         run = i + 1;
@@ -645,6 +628,47 @@ tpl_escape_html(struct buf *out, const char *s, size_t n)
     if (n > run)
         return buf_append(out, s + run, n - run);
     return SYN_OK;
+}
+
+/* HTML/XML escaping. C0 controls other than tab, LF and CR are dropped:
+ * they are invalid in XML 1.0 and useless in HTML. */
+static inline const char *
+html_rep(unsigned char c)
+{
+    switch (c) {
+    case '&':
+        return "&amp;";
+    case '<':
+        return "&lt;";
+    case '>':
+        return "&gt;";
+    case '"':
+        return "&quot;";
+    case '\'':
+        return "&#39;";
+    default:
+        return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' ? NULL : "";
+    }
+}
+
+enum syn_status
+tpl_escape_html(struct buf *out, const char *s, size_t n)
+{
+    return escape_runs(out, s, n, html_rep);
+}
+
+/* Plain text: C0 controls other than tab and LF dropped, nothing else
+ * changed. */
+static inline const char *
+text_rep(unsigned char c)
+{
+    return c >= 0x20 || c == '\t' || c == '\n' ? NULL : "";
+}
+
+enum syn_status
+tpl_escape_text(struct buf *out, const char *s, size_t n)
+{
+    return escape_runs(out, s, n, text_rep);
 }
 
 struct render {
@@ -655,31 +679,6 @@ struct render {
     struct syn_err *err;
     enum tpl_escape escape;
 };
-
-/* Plain text: C0 controls other than tab and LF dropped, nothing else
- * changed. */
-enum syn_status
-tpl_escape_text(struct buf *out, const char *s, size_t n)
-{
-    size_t i, run = 0;
-    enum syn_status st;
-
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (c >= 0x20 || c == '\t' || c == '\n')
-            continue;
-        if (i > run) {
-            st = buf_append(out, s + run, i - run);
-            if (st != SYN_OK)
-                return st;
-        }
-        run = i + 1;
-    }
-    if (n > run)
-        return buf_append(out, s + run, n - run);
-    return SYN_OK;
-}
 
 static const struct tpl_val *
 map_get(const struct tpl_val *map, const struct name_part *part)
