@@ -1,74 +1,92 @@
 /* SMTP submission through libcurl (see smtp.h).
  *
- * Each slot is one easy handle and one worker thread that live as long as
- * the client. The worker runs curl_easy_perform() for the message it is
- * handed; the easy handle keeps its connection between messages, so EHLO,
- * STARTTLS and AUTH are paid once per connection, not once per message.
+ * libcurl opens each connection (CURLOPT_CONNECT_ONLY): the TCP connect,
+ * TLS for smtps://, the greeting, EHLO, STARTTLS and AUTH. The mail
+ * transactions on that connection -- MAIL FROM, RCPT TO, DATA, the
+ * dot-stuffed message and its final "." -- are written and read here,
+ * with curl_easy_send() and curl_easy_recv(), by one thread that waits on
+ * every connection at once in poll().
  *
- * Why threads and not one multi handle: libcurl (7.88) waits for the
- * final reply to a message's data in a blocking poll of that connection
- * (its SMTP "done" phase), even under the multi interface. In one thread
- * that wait stops every other connection and the caller's work, so the
- * connections fall into lockstep and the end of every message is a round
- * trip during which nothing else happens. A thread per connection blocks
- * only itself.
+ * Why not libcurl's own SMTP transfer: libcurl (7.88) waits for the reply
+ * to a message's final "." in a blocking poll of that one connection (its
+ * SMTP "done" phase), even under the multi interface, so one thread could
+ * not keep several connections busy; a thread per connection could, but
+ * every reply then put a thread to sleep and woke it again, seven context
+ * switches per message. Here a message costs two round trips when the
+ * server offers PIPELINING (RFC 2920): MAIL, RCPT and DATA in one write,
+ * then the message and "."; four otherwise (one command at a time).
  *
- * The callbacks (next, done, round, idle) all run in the thread that
- * calls smtp_client_run(); the workers touch only their slot's handle and
- * buffers, handed over under the client's mutex. A slot whose message is
- * done gets its next one as soon as the caller's round has recorded the
- * outcome; while every worker is busy, the caller's idle() works ahead. */
+ * Opening a connection (libcurl's curl_easy_perform) blocks this thread
+ * for the connect and the greeting, once per connection. A reused
+ * connection found closed before the server has answered any command of
+ * a message (an MTA's idle timeout, "421" to MAIL when it has taken its
+ * count of messages per connection) is opened again and the message sent
+ * on the new one; once the data may have been taken, a failure is the
+ * message's outcome (SMTP_TEMPFAIL), never a second copy. */
 #include "mail/smtp.h"
 
-#include <pthread.h>
+#include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <curl/curl.h>
 
-#include "mail/mime.h"
 #include "util/ascii.h"
+#include "util/buf.h"
 #include "util/limits.h"
 #include "util/mem.h"
 #include "util/net.h"
 #include "util/str.h"
 
-enum slot_state {
-    SLOT_IDLE = 0, /* owned by the caller's thread, no message */
-    SLOT_WORK,     /* the worker sends s->msg */
-    SLOT_DONE,     /* the worker has finished; s->rc is its result */
+#include "mail/mime.h"
+
+/* Where a slot's message is. */
+enum slot_phase {
+    PHASE_IDLE = 0, /* no message */
+    PHASE_READY,    /* handed out this round, not yet on the wire */
+    PHASE_ENVELOPE, /* [RSET,] MAIL, RCPT, DATA: waiting for replies */
+    PHASE_DATA,     /* the message and "." sent: waiting for the reply */
+    PHASE_DRAIN,    /* DATA took after a refused envelope: "." sent */
+    PHASE_DONE,     /* the outcome is known (res) */
+};
+
+/* The envelope commands of one message, in order. */
+enum step {
+    STEP_RSET = 0,
+    STEP_MAIL,
+    STEP_RCPT,
+    STEP_DATA,
 };
 
 struct smtp_slot {
-    CURL *easy;              /* kept for the client's life */
-    struct curl_slist rcpt;  /* the one RCPT TO: one list node,
-                                set once, never freed by curl */
+    CURL *easy;       /* NULL: no connection */
+    curl_socket_t fd; /* the connection's socket */
+    bool pipelining;  /* the server offers PIPELINING (RFC 2920) */
+    bool reused;      /* the connection carried an earlier message */
+    bool need_rset;   /* the last transaction was cut short */
+    enum slot_phase phase;
     struct smtp_message msg; /* borrowed from next() until done() */
-    size_t off;              /* bytes of msg.data uploaded */
-    bool busy;               /* a message is in flight */
-    enum slot_state state;   /* under c->mu */
-    CURLcode rc;             /* the worker's result (SLOT_DONE) */
-    pthread_cond_t go;       /* the worker waits for SLOT_WORK */
-    pthread_t thread;
-    bool have_thread;
+    struct smtp_outcome res; /* the first failure, or the final reply */
+    bool failed;             /* res holds a failure */
+    bool replied;            /* the server answered a command of msg */
+    enum step steps[4];      /* this message's envelope commands */
+    int n_steps, sent, answered;
+    struct buf out; /* bytes to send; appended to only when empty */
+    size_t out_off; /* bytes of out already sent */
+    char in[SYN_SMTP_REPLY_LINE_BYTES]; /* a reply line being read */
+    size_t in_len;
+    long last_code;    /* code of the last reply line read */
+    long deadline_ms;  /* the message's timeout (monotonic ms) */
+    unsigned conn_gen; /* counts the connections dropped */
     struct smtp_client *c;
-    char from[SYN_MAX_EMAIL_BYTES + 3]; /* "<addr>" as last given to curl */
-    char from_addr[SYN_MAX_EMAIL_BYTES + 1]; /* the same, bare */
-    char to[SYN_MAX_EMAIL_BYTES + 1];        /* rcpt.data points here */
-    char reply[SYN_ERR_MSG_LEN];     /* last reply line from the server */
-    char bad_reply[SYN_ERR_MSG_LEN]; /* last 4xx/5xx line (QUIT's 221 may
-                                        follow it) */
-    char errbuf[CURL_ERROR_SIZE];    /* libcurl's detail */
+    char errbuf[CURL_ERROR_SIZE]; /* libcurl's detail while connecting */
 };
 
 struct smtp_client {
     struct smtp_slot *slots; /* n_slots of them */
     int n_slots;
-    pthread_mutex_t mu;     /* guards slot states, n_done, quit */
-    pthread_cond_t done_cv; /* a worker finished a message */
-    bool have_sync;         /* mu and done_cv were initialised */
-    int n_done;             /* slots in SLOT_DONE */
-    bool quit;              /* workers exit */
     char *url;
     char *username;
     char *password; /* wiped on free */
@@ -78,18 +96,13 @@ struct smtp_client {
     bool smtps;
 };
 
-static size_t
-read_cb(char *dst, size_t size, size_t nitems, void *userp)
+static long
+now_ms(void)
 {
-    struct smtp_slot *s = userp;
-    size_t want = size * nitems, left = s->msg.len - s->off;
+    struct timespec ts;
 
-    if (want > left) {
-        want = left;
-    }
-    memcpy(dst, s->msg.data + s->off, want);
-    s->off += want;
-    return want;
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 bool
@@ -117,59 +130,64 @@ smtp_url_is_loopback(const char *url)
     return local;
 }
 
-/* libcurl hands every SMTP reply line to the header callback; the last one
- * is the server's word on the message. */
+/* Copy a reply line into out without its line end, controls as '?'. */
+static void
+copy_reply(char out[SYN_ERR_MSG_LEN], const char *line, size_t n)
+{
+    size_t i, j = 0;
+
+    for (i = 0; i < n && j + 1 < SYN_ERR_MSG_LEN; i++) {
+        unsigned char ch = (unsigned char)line[i];
+
+        if (ch == '\r' || ch == '\n')
+            break;
+        out[j++] = ascii_iscntrl(ch) || ch >= 0x7f ? '?' : (char)ch;
+    }
+    out[j] = '\0';
+}
+
+/* While libcurl opens a connection it hands every reply line to the
+ * header callback: the last EHLO reply says whether PIPELINING is on
+ * offer (a 220 -- the greeting, or STARTTLS going ahead -- starts over). */
 static size_t
 header_cb(char *line, size_t size, size_t nitems, void *userp)
 {
     struct smtp_slot *s = userp;
-    size_t n = size * nitems, i, j = 0;
+    size_t n = size * nitems;
 
-    for (i = 0; i < n && j + 1 < sizeof(s->reply); i++) {
-        unsigned char c = (unsigned char)line[i];
-
-        if (c == '\r' || c == '\n')
-            break;
-        s->reply[j++] = ascii_iscntrl(c) || c >= 0x7f ? '?' : (char)c;
-    }
-    s->reply[j] = '\0';
-    if (j >= 3 && (s->reply[0] == '4' || s->reply[0] == '5') &&
-        ascii_isdigit(s->reply[1]) && ascii_isdigit(s->reply[2])) {
-        memcpy(s->bad_reply, s->reply, j + 1);
+    if (n >= 3 && memcmp(line, "220", 3) == 0) {
+        s->pipelining = false;
+    } else if (n >= 14 && (line[3] == '-' || line[3] == ' ') &&
+               memcmp(line, "250", 3) == 0 &&
+               str_ncasecmp(line + 4, "PIPELINING", 10) == 0 &&
+               (n == 14 || line[14] == '\r' || line[14] == '\n' ||
+                line[14] == ' ')) {
+        s->pipelining = true;
     }
     return n;
 }
 
-/* A slot's thread: send each message it is handed. */
-static void *
-slot_worker(void *arg)
+/* Drop s's connection (if any) without a QUIT: shut the socket first so
+ * that libcurl's QUIT on cleanup fails at once instead of waiting. */
+static void
+slot_close(struct smtp_slot *s, bool polite)
 {
-    struct smtp_slot *s = arg;
-    struct smtp_client *c = s->c;
-
-    pthread_mutex_lock(&c->mu);
-    for (;;) {
-        CURLcode rc;
-
-        while (s->state != SLOT_WORK && !c->quit) {
-            pthread_cond_wait(&s->go, &c->mu);
-        }
-        if (c->quit)
-            break;
-        pthread_mutex_unlock(&c->mu);
-        rc = curl_easy_perform(s->easy);
-        pthread_mutex_lock(&c->mu);
-        s->rc = rc;
-        s->state = SLOT_DONE;
-        c->n_done++;
-        pthread_cond_signal(&c->done_cv);
+    if (s->easy == NULL)
+        return;
+    if (!polite && s->fd != CURL_SOCKET_BAD) {
+        (void)shutdown(s->fd, SHUT_RDWR);
     }
-    pthread_mutex_unlock(&c->mu);
-    return NULL;
+    curl_easy_cleanup(s->easy);
+    s->easy = NULL;
+    s->conn_gen++;
+    s->fd = CURL_SOCKET_BAD;
+    s->reused = false;
+    s->need_rset = false;
+    s->in_len = 0;
+    buf_reset(&s->out);
+    s->out_off = 0;
 }
 
-/* Stop the workers (smtp_client_run returns only when none is sending)
- * and free the slots. */
 static void
 client_fini_slots(struct smtp_client *c)
 {
@@ -177,26 +195,10 @@ client_fini_slots(struct smtp_client *c)
 
     if (c->slots == NULL)
         return;
-    if (c->have_sync) {
-        pthread_mutex_lock(&c->mu);
-        c->quit = true;
-        for (i = 0; i < c->n_slots; i++) {
-            pthread_cond_signal(&c->slots[i].go);
-        }
-        pthread_mutex_unlock(&c->mu);
-    }
     for (i = 0; i < c->n_slots; i++) {
-        struct smtp_slot *s = &c->slots[i];
-
-        if (s->have_thread) {
-            pthread_join(s->thread, NULL);
-        }
-        if (s->c != NULL) {
-            pthread_cond_destroy(&s->go);
-        }
-        if (s->easy != NULL) {
-            curl_easy_cleanup(s->easy);
-        }
+        /* Idle connections: libcurl says QUIT and waits for the 221. */
+        slot_close(&c->slots[i], c->slots[i].phase == PHASE_IDLE);
+        buf_fini(&c->slots[i].out);
     }
     syn_free(c->slots);
     c->slots = NULL;
@@ -208,10 +210,6 @@ smtp_client_free(struct smtp_client *c)
     if (c == NULL)
         return;
     client_fini_slots(c);
-    if (c->have_sync) {
-        pthread_cond_destroy(&c->done_cv);
-        pthread_mutex_destroy(&c->mu);
-    }
     syn_free(c->url);
     syn_free(c->username);
     syn_free(c->ca_file);
@@ -223,14 +221,15 @@ smtp_client_free(struct smtp_client *c)
     curl_global_cleanup();
 }
 
-static enum syn_status
-slot_setup(struct smtp_client *c, struct smtp_slot *s)
+/* A new easy handle for one connection of s. */
+static CURLcode
+slot_handle(struct smtp_client *c, struct smtp_slot *s)
 {
     CURL *e = curl_easy_init();
     CURLcode rc = CURLE_OK;
 
     if (e == NULL)
-        return SYN_ENOMEM;
+        return CURLE_OUT_OF_MEMORY;
     s->easy = e;
 #define SET(opt, val)                                                          \
     do {                                                                       \
@@ -239,19 +238,11 @@ slot_setup(struct smtp_client *c, struct smtp_slot *s)
     } while (0)
     SET(CURLOPT_URL, c->url);
     SET(CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    SET(CURLOPT_CONNECT_ONLY, 1L);
     SET(CURLOPT_NOSIGNAL, 1L);
-    SET(CURLOPT_UPLOAD, 1L);
-    SET(CURLOPT_READFUNCTION, read_cb);
-    SET(CURLOPT_READDATA, s);
     SET(CURLOPT_HEADERFUNCTION, header_cb);
     SET(CURLOPT_HEADERDATA, s);
     SET(CURLOPT_ERRORBUFFER, s->errbuf);
-    SET(CURLOPT_PRIVATE, s);
-    /* The list is one node in the slot, its text rewritten per message
-     * (libcurl reads it during the transfer only). */
-    s->rcpt.data = s->to;
-    s->rcpt.next = NULL;
-    SET(CURLOPT_MAIL_RCPT, &s->rcpt);
     SET(CURLOPT_TIMEOUT_MS, c->timeout_ms);
     SET(CURLOPT_CONNECTTIMEOUT_MS, (long)SYN_SMTP_CONNECT_TIMEOUT_MS);
     /* RFC 3207: take STARTTLS when offered; smtps:// is TLS anyway. A
@@ -275,9 +266,7 @@ slot_setup(struct smtp_client *c, struct smtp_slot *s)
         SET(CURLOPT_PASSWORD, c->password != NULL ? c->password : "");
     }
 #undef SET
-    if (rc == CURLE_OUT_OF_MEMORY)
-        return SYN_ENOMEM;
-    return rc == CURLE_OK ? SYN_OK : SYN_EINVAL;
+    return rc;
 }
 
 enum syn_status
@@ -311,16 +300,6 @@ smtp_client_new(const struct smtp_config *cfg, struct smtp_client **out,
     if (c->url == NULL || c->slots == NULL) {
         st = SYN_ENOMEM;
     }
-    if (st == SYN_OK) {
-        if (pthread_mutex_init(&c->mu, NULL) != 0)
-            st = SYN_ENOMEM;
-        else if (pthread_cond_init(&c->done_cv, NULL) != 0) {
-            pthread_mutex_destroy(&c->mu);
-            st = SYN_ENOMEM;
-        } else {
-            c->have_sync = true;
-        }
-    }
     if (st == SYN_OK && cfg->username != NULL && *cfg->username != '\0') {
         c->username = syn_strdup(cfg->username);
         c->password = syn_strdup(cfg->password != NULL ? cfg->password : "");
@@ -335,17 +314,10 @@ smtp_client_new(const struct smtp_config *cfg, struct smtp_client **out,
     for (i = 0; st == SYN_OK && i < c->n_slots; i++) {
         struct smtp_slot *s = &c->slots[i];
 
-        if (pthread_cond_init(&s->go, NULL) != 0) {
-            st = SYN_ENOMEM;
-            break;
-        }
         s->c = c;
-        st = slot_setup(c, s);
-        if (st == SYN_OK &&
-            pthread_create(&s->thread, NULL, slot_worker, s) != 0) {
-            st = SYN_ENOMEM;
-        }
-        s->have_thread = st == SYN_OK;
+        s->fd = CURL_SOCKET_BAD;
+        /* the message, dot-stuffed (at most doubled), and the envelope */
+        buf_init(&s->out, 2 * (size_t)SYN_MAX_MESSAGE_BYTES + 4096);
     }
     if (st != SYN_OK) {
         smtp_client_free(c);
@@ -363,81 +335,465 @@ auth_code(long code)
     return code == 530 || code == 534 || code == 535 || code == 538;
 }
 
+/* The message on s is finished with res as it stands; a connection
+ * still open will carry the next one. */
 static void
-classify(struct smtp_slot *s, CURLcode rc, struct smtp_outcome *res)
+finish(struct smtp_slot *s)
 {
+    s->phase = PHASE_DONE;
+    s->reused = s->easy != NULL;
+}
+
+/* The message on s failed without a usable reply (the connection broke,
+ * the server said nothing in time, or libcurl could not open it):
+ * SMTP_TEMPFAIL, code the last reply of the message (0: none), and the
+ * connection is dropped. */
+static void
+fail_transport(struct smtp_slot *s, const char *why)
+{
+    if (s->phase == PHASE_DONE) {
+        /* closed after the message's last reply: its outcome stands, the
+         * next message opens a new connection */
+        slot_close(s, false);
+        return;
+    }
+    if (!s->failed) {
+        s->res.result = SMTP_TEMPFAIL;
+        s->res.code = s->replied ? s->last_code : 0;
+        snprintf(s->res.reply, sizeof(s->res.reply), "%s", why);
+        s->failed = true;
+    }
+    slot_close(s, false);
+    finish(s);
+}
+
+/* A reply that refuses: 4xx -> SMTP_TEMPFAIL, 5xx -> SMTP_PERMFAIL. The
+ * first refusal of a transaction is its outcome. */
+static void
+fail_reply(struct smtp_slot *s, long code, const char *line, size_t n)
+{
+    if (s->failed)
+        return;
+    s->res.result = code >= 500 && code < 600 && !auth_code(code)
+                        ? SMTP_PERMFAIL
+                        : SMTP_TEMPFAIL;
+    s->res.code = code;
+    copy_reply(s->res.reply, line, n);
+    s->failed = true;
+}
+
+/* Append the command of step i of s's envelope to s->out. */
+static enum syn_status
+append_step(struct smtp_slot *s, int i)
+{
+    switch (s->steps[i]) {
+    case STEP_RSET:
+        return buf_append(&s->out, "RSET\r\n", 6);
+    case STEP_MAIL:
+        return buf_printf(&s->out, "MAIL FROM:<%s>\r\n", s->msg.mail_from);
+    case STEP_RCPT:
+        return buf_printf(&s->out, "RCPT TO:<%s>\r\n", s->msg.rcpt_to);
+    case STEP_DATA:
+        return buf_append(&s->out, "DATA\r\n", 6);
+    }
+    return SYN_EINVAL;
+}
+
+/* Append s's message to s->out, dot-stuffed (RFC 5321 4.5.2), then
+ * the final ".". */
+static enum syn_status
+append_data(struct smtp_slot *s)
+{
+    const char *p = s->msg.data, *end = p + s->msg.len;
+    enum syn_status st = SYN_OK;
+
+    while (st == SYN_OK && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = nl != NULL ? nl + 1 : end;
+
+        if (*p == '.') {
+            st = buf_append_char(&s->out, '.');
+        }
+        if (st == SYN_OK) {
+            st = buf_append(&s->out, p, (size_t)(line_end - p));
+        }
+        p = line_end;
+    }
+    if (st == SYN_OK &&
+        (s->msg.len < 2 || end[-2] != '\r' || end[-1] != '\n')) {
+        st = buf_append(&s->out, "\r\n", 2);
+    }
+    if (st == SYN_OK) {
+        st = buf_append(&s->out, ".\r\n", 3);
+    }
+    return st;
+}
+
+static void retry_or_fail(struct smtp_client *c, struct smtp_slot *s,
+                          const char *why);
+
+/* Send what s->out holds, as far as the socket takes it now. false when
+ * the connection failed (the message is then finished or started over
+ * on a new connection). */
+static bool
+flush_out(struct smtp_client *c, struct smtp_slot *s)
+{
+    while (s->out_off < s->out.len) {
+        size_t n = 0;
+        CURLcode rc = curl_easy_send(s->easy, s->out.data + s->out_off,
+                                     s->out.len - s->out_off, &n);
+
+        if (rc == CURLE_AGAIN)
+            return true;
+        if (rc != CURLE_OK) {
+            retry_or_fail(c, s, curl_easy_strerror(rc));
+            return false;
+        }
+        s->out_off += n;
+    }
+    buf_reset(&s->out);
+    s->out_off = 0;
+    return true;
+}
+
+/* What queue() puts on the wire after a reply. */
+enum more {
+    MORE_STEP, /* the next envelope command (no PIPELINING) */
+    MORE_DATA, /* the message and "." */
+    MORE_END,  /* "." alone: the envelope was refused after all */
+};
+
+/* Queue and send the next bytes for s. They are appended only when
+ * nothing is pending, so that a partial TLS write is always retried from
+ * the same buffer: the server answers a command only once it has it. */
+static void
+queue(struct smtp_client *c, struct smtp_slot *s, enum more what)
+{
+    enum syn_status st;
+
+    if (s->out.len != 0) {
+        fail_transport(s, "smtp: the server answered before the command "
+                          "was sent");
+        return;
+    }
+    switch (what) {
+    case MORE_STEP:
+        st = append_step(s, s->sent++);
+        break;
+    case MORE_DATA:
+        st = append_data(s);
+        break;
+    case MORE_END:
+    default:
+        st = buf_append(&s->out, ".\r\n", 3);
+        break;
+    }
+    if (st != SYN_OK) {
+        buf_reset(&s->out);
+        fail_transport(s, syn_strerror(st));
+        return;
+    }
+    SYN_IGNORE(flush_out(c, s));
+}
+
+/* Open a connection for s with libcurl: connect, greeting, EHLO,
+ * STARTTLS, AUTH. false (and the message finished) on failure. */
+static bool
+slot_connect(struct smtp_client *c, struct smtp_slot *s)
+{
+    CURLcode rc;
     long code = 0;
 
-    SYN_IGNORE(curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &code));
-    res->code = code;
+    s->errbuf[0] = '\0';
+    s->pipelining = false;
+    rc = slot_handle(c, s);
     if (rc == CURLE_OK) {
-        res->result = SMTP_SENT;
-    } else if (code >= 500 && code < 600 && rc != CURLE_LOGIN_DENIED &&
-               !auth_code(code)) {
-        res->result = SMTP_PERMFAIL;
-    } else {
-        res->result = SMTP_TEMPFAIL;
+        rc = curl_easy_perform(s->easy);
     }
-    if (rc != CURLE_OK && code >= 400 && s->bad_reply[0] != '\0') {
-        snprintf(res->reply, sizeof(res->reply), "%s", s->bad_reply);
-    } else if (rc != CURLE_OK) {
-        snprintf(res->reply, sizeof(res->reply), "%s",
-                 s->errbuf[0] != '\0' ? s->errbuf : curl_easy_strerror(rc));
-    } else {
-        snprintf(res->reply, sizeof(res->reply), "%s", s->reply);
+    if (rc == CURLE_OK) {
+        rc = curl_easy_getinfo(s->easy, CURLINFO_ACTIVESOCKET, &s->fd);
+    }
+    if (rc == CURLE_OK && s->fd != CURL_SOCKET_BAD)
+        return true;
+    if (s->easy != NULL) {
+        SYN_IGNORE(curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &code));
+    }
+    s->res.result = code >= 500 && code < 600 && rc != CURLE_LOGIN_DENIED &&
+                            !auth_code(code)
+                        ? SMTP_PERMFAIL
+                        : SMTP_TEMPFAIL;
+    s->res.code = code;
+    snprintf(s->res.reply, sizeof(s->res.reply), "%s",
+             s->errbuf[0] != '\0' ? s->errbuf : curl_easy_strerror(rc));
+    s->failed = true;
+    slot_close(s, false);
+    finish(s);
+    return false;
+}
+
+/* Put s's message on the wire: open the connection if need be, send the
+ * envelope (all of it at once with PIPELINING, else its first command). */
+static void
+slot_begin(struct smtp_client *c, struct smtp_slot *s)
+{
+    int i;
+
+    if (s->easy == NULL && !slot_connect(c, s))
+        return;
+    s->n_steps = 0;
+    if (s->need_rset) {
+        s->steps[s->n_steps++] = STEP_RSET;
+        s->need_rset = false;
+    }
+    s->steps[s->n_steps++] = STEP_MAIL;
+    s->steps[s->n_steps++] = STEP_RCPT;
+    s->steps[s->n_steps++] = STEP_DATA;
+    s->sent = 0;
+    s->answered = 0;
+    s->replied = false;
+    s->phase = PHASE_ENVELOPE;
+    buf_reset(&s->out);
+    s->out_off = 0;
+    for (i = 0; i < (s->pipelining ? s->n_steps : 1); i++) {
+        enum syn_status st = append_step(s, i);
+
+        if (st != SYN_OK) {
+            buf_reset(&s->out);
+            fail_transport(s, syn_strerror(st));
+            return;
+        }
+        s->sent++;
+    }
+    SYN_IGNORE(flush_out(c, s));
+}
+
+/* The connection of s broke, or the server is closing it (421). While
+ * the envelope is under way no byte of the data has gone out: on a
+ * connection that carried earlier messages (closed meanwhile by the
+ * server), open a new one and start again; else the message fails. */
+static void
+retry_or_fail(struct smtp_client *c, struct smtp_slot *s, const char *why)
+{
+    if (s->reused && s->phase == PHASE_ENVELOPE && !s->failed) {
+        slot_close(s, false);
+        slot_begin(c, s);
+        return;
+    }
+    fail_transport(s, why);
+}
+
+/* One complete reply (its last line) for s. */
+static void
+on_reply(struct smtp_client *c, struct smtp_slot *s, long code,
+         const char *line, size_t n)
+{
+    bool ok = code >= 200 && code < 300;
+    enum step step;
+
+    switch (s->phase) {
+    case PHASE_ENVELOPE:
+        if (code == 421 && s->reused && !s->failed) {
+            retry_or_fail(c, s, "421 from the server");
+            return;
+        }
+        s->replied = true;
+        step = s->steps[s->answered++];
+        if (step == STEP_DATA && code == 354) {
+            /* With the envelope refused, end the data at once: the
+             * server has no recipient to give it to. */
+            s->phase = s->failed ? PHASE_DRAIN : PHASE_DATA;
+            queue(c, s, s->failed ? MORE_END : MORE_DATA);
+            return;
+        }
+        if (!ok || step == STEP_DATA) {
+            fail_reply(s, code, line, n);
+        }
+        if (code == 421) {
+            fail_transport(s, "");
+            return;
+        }
+        if (s->answered < s->sent)
+            return; /* pipelined replies still to come */
+        if (!s->failed && s->sent < s->n_steps) {
+            queue(c, s, MORE_STEP);
+            return;
+        }
+        /* Refused before the data: the next message starts with RSET. */
+        s->need_rset = true;
+        finish(s);
+        return;
+    case PHASE_DATA:
+        if (ok) {
+            s->res.result = SMTP_SENT;
+            s->res.code = code;
+            copy_reply(s->res.reply, line, n);
+        } else {
+            fail_reply(s, code, line, n);
+        }
+        if (code == 421) {
+            slot_close(s, false);
+        }
+        finish(s);
+        return;
+    case PHASE_DRAIN:
+        s->need_rset = true;
+        finish(s);
+        return;
+    case PHASE_IDLE:
+    case PHASE_READY:
+    case PHASE_DONE:
+        break;
+    }
+    /* A reply to nothing: the session is out of step; drop it. */
+    slot_close(s, false);
+}
+
+/* Take the complete reply lines in s->in. */
+static void
+take_lines(struct smtp_client *c, struct smtp_slot *s)
+{
+    unsigned gen = s->conn_gen;
+    size_t start = 0;
+
+    for (;;) {
+        char *nl = memchr(s->in + start, '\n', s->in_len - start);
+        const char *line = s->in + start;
+        size_t n;
+        long code = 0;
+
+        if (nl == NULL)
+            break;
+        n = (size_t)(nl - line) + 1;
+        start += n;
+        if (n < 4 || !ascii_isdigit(line[0]) || !ascii_isdigit(line[1]) ||
+            !ascii_isdigit(line[2]) ||
+            (line[3] != ' ' && line[3] != '-' && line[3] != '\r' &&
+             line[3] != '\n')) {
+            fail_transport(s, "smtp: malformed reply from the server");
+            return;
+        }
+        code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+        s->last_code = code;
+        if (line[3] == '-')
+            continue; /* more lines of this reply follow */
+        on_reply(c, s, code, line, n);
+        if (s->conn_gen != gen)
+            return; /* dropped, or opened again from scratch */
+    }
+    memmove(s->in, s->in + start, s->in_len - start);
+    s->in_len -= start;
+}
+
+/* Read what the server has sent s. */
+static void
+slot_read(struct smtp_client *c, struct smtp_slot *s)
+{
+    while (s->easy != NULL) {
+        size_t n = 0;
+        CURLcode rc;
+
+        if (s->in_len == sizeof(s->in)) {
+            fail_transport(s, "smtp: reply line too long");
+            return;
+        }
+        rc = curl_easy_recv(s->easy, s->in + s->in_len,
+                            sizeof(s->in) - s->in_len, &n);
+        if (rc == CURLE_AGAIN)
+            return;
+        if (rc != CURLE_OK || n == 0) {
+            retry_or_fail(c, s,
+                          rc != CURLE_OK ? curl_easy_strerror(rc)
+                                         : "the server closed the connection");
+            return;
+        }
+        s->in_len += n;
+        take_lines(c, s);
     }
 }
 
-/* Put msg on the idle slot s. SYN_OK when it is in flight; else *res says
- * why it was refused before any byte went out. Per message only the
- * envelope and the size change on the kept handle. */
+/* Wait up to timeout_ms for the connections with a message on the wire,
+ * and move each along. Returns how many had something to do, or -1 when
+ * poll() fails. */
+static int
+poll_slots(struct smtp_client *c, int timeout_ms)
+{
+    struct pollfd pfd[SYN_MAX_SMTP_CONNECTIONS];
+    struct smtp_slot *of[SYN_MAX_SMTP_CONNECTIONS];
+    int i, n = 0, ready, moved = 0;
+    long now;
+
+    for (i = 0; i < c->n_slots; i++) {
+        struct smtp_slot *s = &c->slots[i];
+
+        if (s->phase < PHASE_ENVELOPE || s->phase == PHASE_DONE)
+            continue;
+        pfd[n].fd = s->fd;
+        pfd[n].events = (short)(POLLIN | (s->out.len > 0 ? POLLOUT : 0));
+        pfd[n].revents = 0;
+        of[n++] = s;
+    }
+    if (n == 0)
+        return 0;
+    ready = poll(pfd, (nfds_t)n, timeout_ms);
+    if (ready < 0)
+        return errno == EINTR ? 0 : -1;
+    now = now_ms();
+    for (i = 0; i < n; i++) {
+        struct smtp_slot *s = of[i];
+
+        if (pfd[i].revents != 0) {
+            moved++;
+            if ((pfd[i].revents & POLLOUT) && !flush_out(c, s))
+                continue;
+            if (pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) {
+                slot_read(c, s);
+            }
+        }
+        if (s->phase != PHASE_DONE && now >= s->deadline_ms) {
+            fail_transport(s, "smtp: timed out waiting for the server");
+            moved++;
+        }
+    }
+    return moved;
+}
+
+/* How long poll may wait: until the nearest message timeout. */
+static int
+wait_ms(const struct smtp_client *c)
+{
+    long now = now_ms(), soonest = -1;
+    int i;
+
+    for (i = 0; i < c->n_slots; i++) {
+        const struct smtp_slot *s = &c->slots[i];
+
+        if (s->phase >= PHASE_ENVELOPE && s->phase != PHASE_DONE &&
+            (soonest < 0 || s->deadline_ms < soonest)) {
+            soonest = s->deadline_ms;
+        }
+    }
+    if (soonest < 0)
+        return 0;
+    return soonest <= now ? 0 : (int)(soonest - now);
+}
+
+/* Take msg on the idle slot s. SYN_OK when it will go out once the round
+ * is closed; else res says why it was refused before any byte went out. */
 static enum syn_status
 slot_start(struct smtp_slot *s, const struct smtp_message *msg,
            struct smtp_outcome *res)
 {
-    size_t to_len;
-    CURLcode rc = CURLE_OK;
-
     memset(res, 0, sizeof(*res));
     if (mime_addr_check(msg->mail_from, NULL) != SYN_OK ||
-        mime_addr_check(msg->rcpt_to, NULL) != SYN_OK ||
-        (to_len = strlen(msg->rcpt_to)) >= sizeof(s->to)) {
+        mime_addr_check(msg->rcpt_to, NULL) != SYN_OK) {
         res->result = SMTP_PERMFAIL;
         snprintf(res->reply, sizeof(res->reply), "invalid envelope address");
         return SYN_EINVAL;
     }
-    memcpy(s->to, msg->rcpt_to, to_len + 1);
-    /* MAIL FROM is copied by libcurl: set it when it changes only. */
-    if (strcmp(s->from_addr, msg->mail_from) != 0) {
-        s->from_addr[0] = '\0';
-        if (strlen(msg->mail_from) >= sizeof(s->from_addr)) {
-            res->result = SMTP_PERMFAIL;
-            snprintf(res->reply, sizeof(res->reply),
-                     "invalid envelope address");
-            return SYN_EINVAL;
-        }
-        snprintf(s->from, sizeof(s->from), "<%s>", msg->mail_from);
-        rc = curl_easy_setopt(s->easy, CURLOPT_MAIL_FROM, s->from);
-        if (rc == CURLE_OK) {
-            memcpy(s->from_addr, msg->mail_from, strlen(msg->mail_from) + 1);
-        }
-    }
     s->msg = *msg;
-    s->off = 0;
-    s->reply[0] = '\0';
-    s->bad_reply[0] = '\0';
-    s->errbuf[0] = '\0';
-    if (rc == CURLE_OK) {
-        rc = curl_easy_setopt(s->easy, CURLOPT_INFILESIZE_LARGE,
-                              (curl_off_t)msg->len);
-    }
-    if (rc != CURLE_OK) {
-        res->result = SMTP_TEMPFAIL;
-        snprintf(res->reply, sizeof(res->reply), "libcurl refused the message");
-        return SYN_ENOMEM;
-    }
-    /* The worker is woken once the round is closed (smtp_client_run). */
-    s->busy = true;
+    memset(&s->res, 0, sizeof(s->res));
+    s->failed = false;
+    s->phase = PHASE_READY;
     return SYN_OK;
 }
 
@@ -468,8 +824,8 @@ first_error(enum syn_status st, const char *what, enum syn_status *first,
     }
 }
 
-/* Offer every idle slot a message from next(). Returns the messages put
- * in flight. */
+/* Offer every idle slot a message from next(). Returns the messages
+ * taken. */
 static int
 fill_slots(struct smtp_client *c, const struct smtp_callbacks *cb,
            bool *exhausted, bool *in_round, enum syn_status *first,
@@ -484,7 +840,7 @@ fill_slots(struct smtp_client *c, const struct smtp_callbacks *cb,
         bool have = false;
         enum syn_status st;
 
-        if (s->busy)
+        if (s->phase != PHASE_IDLE)
             continue;
         memset(&msg, 0, sizeof(msg));
         *in_round = true;
@@ -507,79 +863,67 @@ fill_slots(struct smtp_client *c, const struct smtp_callbacks *cb,
     return started;
 }
 
-/* Hand every finished message to done() (c->mu held by the caller is
- * not needed: the slots in SLOT_DONE are collected under it first).
- * Returns how many finished. */
+/* Put the messages taken this round on the wire. */
+static void
+launch(struct smtp_client *c)
+{
+    long deadline = now_ms() + c->timeout_ms;
+    int i;
+
+    for (i = 0; i < c->n_slots; i++) {
+        struct smtp_slot *s = &c->slots[i];
+
+        if (s->phase == PHASE_READY) {
+            s->deadline_ms = deadline;
+            slot_begin(c, s);
+        }
+    }
+}
+
+/* Every message on the wire fails (poll() itself failed). */
+static void
+fail_all(struct smtp_client *c, const char *why)
+{
+    int i;
+
+    for (i = 0; i < c->n_slots; i++) {
+        if (c->slots[i].phase >= PHASE_ENVELOPE &&
+            c->slots[i].phase != PHASE_DONE) {
+            fail_transport(&c->slots[i], why);
+        }
+    }
+}
+
+static bool
+any_done(const struct smtp_client *c)
+{
+    int i;
+
+    for (i = 0; i < c->n_slots; i++) {
+        if (c->slots[i].phase == PHASE_DONE)
+            return true;
+    }
+    return false;
+}
+
+/* Hand every finished message to done(). Returns how many finished. */
 static int
 reap(struct smtp_client *c, const struct smtp_callbacks *cb, bool *in_round,
      enum syn_status *first, struct syn_err *err)
 {
-    struct smtp_slot *fin[SYN_MAX_SMTP_CONNECTIONS];
     int i, n = 0;
 
-    pthread_mutex_lock(&c->mu);
-    for (i = 0; i < c->n_slots && c->n_done > 0; i++) {
-        if (c->slots[i].state == SLOT_DONE) {
-            c->slots[i].state = SLOT_IDLE;
-            c->n_done--;
-            fin[n++] = &c->slots[i];
-        }
-    }
-    pthread_mutex_unlock(&c->mu);
-    for (i = 0; i < n; i++) {
-        struct smtp_slot *s = fin[i];
-        struct smtp_outcome res;
-
-        memset(&res, 0, sizeof(res));
-        classify(s, s->rc, &res);
-        s->busy = false;
-        *in_round = true;
-        first_error(cb->done(cb->user, &s->msg, &res), "done", first, err);
-    }
-    return n;
-}
-
-/* Hand the slots started this round to their workers. */
-static void
-launch(struct smtp_client *c)
-{
-    int i;
-
-    pthread_mutex_lock(&c->mu);
     for (i = 0; i < c->n_slots; i++) {
         struct smtp_slot *s = &c->slots[i];
 
-        if (s->busy && s->state == SLOT_IDLE) {
-            s->state = SLOT_WORK;
-            pthread_cond_signal(&s->go);
-        }
+        if (s->phase != PHASE_DONE)
+            continue;
+        s->phase = PHASE_IDLE;
+        n++;
+        *in_round = true;
+        first_error(cb->done(cb->user, &s->msg, &s->res), "done", first, err);
     }
-    pthread_mutex_unlock(&c->mu);
-}
-
-/* Wait until a worker has finished a message, at most one second. */
-static void
-wait_done(struct smtp_client *c)
-{
-    struct timespec until;
-
-    pthread_mutex_lock(&c->mu);
-    if (c->n_done == 0 && clock_gettime(CLOCK_REALTIME, &until) == 0) {
-        until.tv_sec += 1;
-        SYN_IGNORE(pthread_cond_timedwait(&c->done_cv, &c->mu, &until));
-    }
-    pthread_mutex_unlock(&c->mu);
-}
-
-static bool
-any_done(struct smtp_client *c)
-{
-    bool yes;
-
-    pthread_mutex_lock(&c->mu);
-    yes = c->n_done > 0;
-    pthread_mutex_unlock(&c->mu);
-    return yes;
+    return n;
 }
 
 enum syn_status
@@ -602,16 +946,23 @@ smtp_client_run(struct smtp_client *c, const struct smtp_callbacks *cb,
         launch(c);
         if (busy == 0)
             break;
-        if (ahead && first == SYN_OK && !any_done(c)) {
-            bool more = false;
+        if (!any_done(c)) {
+            bool work_ahead = ahead && first == SYN_OK;
+            int moved = poll_slots(c, work_ahead ? 0 : wait_ms(c));
 
-            /* Every worker is sending: work ahead meanwhile. */
-            in_round = true;
-            first_error(cb->idle(cb->user, &more), "idle", &first, err);
-            ahead = more;
-            continue;
+            if (moved < 0) {
+                first_error(SYN_ENET, "poll", &first, err);
+                fail_all(c, "smtp: poll failed");
+            } else if (moved == 0 && work_ahead) {
+                bool more = false;
+
+                /* Every connection waits for the server: work ahead. */
+                in_round = true;
+                first_error(cb->idle(cb->user, &more), "idle", &first, err);
+                ahead = more;
+                continue;
+            }
         }
-        wait_done(c);
         finished = reap(c, cb, &in_round, &first, err);
         busy -= finished;
         if (finished > 0) {

@@ -1,24 +1,28 @@
 /* Handing messages to an MTA over SMTP (RFC 5321), through libcurl.
  *
- * A client holds `connections` libcurl easy handles, each driven by its
- * own worker thread; each handle is kept between messages, so libcurl
- * reuses its SMTP connection (EHLO, STARTTLS and AUTH once, then
- * MAIL/RCPT/DATA per message). smtp:// upgrades with STARTTLS when the server
- * offers it (CURLUSESSL_TRY), and must when a username is configured and the
- * server is not this host (CURLUSESSL_ALL: the password never crosses a network
- * in clear); smtps:// is TLS from the start; AUTH is used when a
- * username is configured. TLS always verifies the peer and its host name,
- * against cfg->ca_file when given. One message has one recipient: the outbox
- * sends per-subscriber mail (its own unsubscribe link), and a per-recipient
- * result is what the bounce counter needs.
+ * A client holds `connections` SMTP connections, each kept between
+ * messages: libcurl opens it (EHLO, STARTTLS and AUTH once), then each
+ * message is MAIL/RCPT/DATA on it, pipelined when the server offers
+ * PIPELINING (RFC 2920). One thread drives every connection. smtp://
+ * upgrades with STARTTLS when the server offers it (CURLUSESSL_TRY), and
+ * must when a username is configured and the server is not this host
+ * (CURLUSESSL_ALL: the password never crosses a network in clear);
+ * smtps:// is TLS from the start; AUTH is used when a username is
+ * configured. TLS always verifies the peer and its host name, against
+ * cfg->ca_file when given. One message has one recipient: the outbox
+ * sends per-subscriber mail (its own unsubscribe link), and a
+ * per-recipient result is what the bounce counter needs.
  *
  * Results, per message: SMTP_SENT; SMTP_TEMPFAIL for a 4xx reply, a
  * connection or TLS failure, a timeout or an authentication failure (a
  * configuration problem, not the recipient's); SMTP_PERMFAIL for any other
- * 5xx reply, with the server's reply text.
+ * 5xx reply, with the server's reply text. A connection the server closed
+ * between messages is opened again and the message sent on the new one; a
+ * message whose data may have reached the server is never sent twice by
+ * the client.
  *
  * Thread rules: a client belongs to one thread at a time; its callbacks
- * run in the thread that calls smtp_client_run(), never in a worker. */
+ * run in the thread that calls smtp_client_run(). */
 #ifndef SYNDIC_MAIL_SMTP_H
 #define SYNDIC_MAIL_SMTP_H
 

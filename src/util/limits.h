@@ -167,6 +167,10 @@
  * gets a temporary failure and a retry later. */
 #define SYN_SMTP_TIMEOUT_MS 60000
 #define SYN_SMTP_CONNECT_TIMEOUT_MS 10000
+/* One SMTP reply line: RFC 5321 4.5.3.1.5 allows 512 bytes with its CRLF;
+ * twice that for servers that write long texts. A longer line is a
+ * protocol error. */
+#define SYN_SMTP_REPLY_LINE_BYTES 1024
 /* Stories in one digest: more than this is not read anyway. */
 #define SYN_MAX_DIGEST_STORIES 50
 

@@ -15,14 +15,21 @@ Fault injection, for tests of retries and bounces:
                         a client that disconnects meanwhile loses it
   --slow-rcpt A:MS      wait MS before answering RCPT TO:<A> (one slow
                         recipient among fast ones), repeatable
+  --pipelining          offer PIPELINING (RFC 2920) in the EHLO reply
+  --per-connection N    answer MAIL with 421 and close the connection once
+                        it has carried N messages (Exim's
+                        smtp_accept_max_per_connection)
+  --drop-after N        close the connection without a word right after
+                        its Nth message (an MTA's idle timeout)
   --auth USER:PASS      offer AUTH PLAIN/LOGIN and require it (without TLS
                         unless --starttls or --implicit-tls)
   --tls-cert PEM --tls-key PEM
                         the certificate and key for TLS, with one of:
   --starttls            offer STARTTLS (RFC 3207) and require it before MAIL
   --implicit-tls        TLS from the first byte (smtps, RFC 8314)
-Each index line says whether the message came over TLS ("tls") and after
-a successful AUTH ("auth").
+Each index line says whether the message came over TLS ("tls"), after
+a successful AUTH ("auth"), and whether its RCPT was already sent with
+its MAIL ("pipelined").
 
 Usage: smtpsink.py --dir DIR [options]
 """
@@ -69,10 +76,24 @@ class Sink:
         for spec in args.slow_rcpt:
             addr, ms = spec.rsplit(":", 1)
             self.slow[addr.lower()] = int(ms) / 1000.0
+        self.per_connection = args.per_connection
+        self.drop_after = args.drop_after
         self.data_count = 0
         self.accepted = 0
         self.connections = 0
         self.index = open(os.path.join(self.dir, "index.jsonl"), "a")
+
+    async def handle_MAIL(self, server, session, envelope, address, options):
+        if self.per_connection and server.carried >= self.per_connection:
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return reply(421)
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        # More commands already read behind MAIL: the client pipelines.
+        reader = getattr(server, "_reader", None)
+        buffered = getattr(reader, "_buffer", b"")
+        session.pipelined = b"RCPT" in bytes(buffered)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, options):
         slow = self.slow.get(address.lower())
@@ -111,9 +132,20 @@ class Sink:
             "rcpt": envelope.rcpt_tos,
             "session": server.conn_no,
             "tls": transport.get_extra_info("ssl_object") is not None,
-            "auth": bool(session.authenticated)}) + "\n")
+            "auth": bool(session.authenticated),
+            "pipelined": getattr(session, "pipelined", False)}) + "\n")
         self.index.flush()
+        server.carried += 1
+        if self.drop_after and server.carried >= self.drop_after:
+            asyncio.get_running_loop().call_soon(transport.close)
         return "250 2.0.0 Ok: queued as %s" % name
+
+
+class PipeliningSink(Sink):
+    async def handle_EHLO(self, server, session, envelope, hostname,
+                          responses):
+        session.host_name = hostname
+        return responses[:-1] + ["250-PIPELINING"] + responses[-1:]
 
 
 def main():
@@ -126,6 +158,9 @@ def main():
     ap.add_argument("--reject-rcpt", action="append", default=[])
     ap.add_argument("--delay-ms", type=int, default=0)
     ap.add_argument("--slow-rcpt", action="append", default=[])
+    ap.add_argument("--pipelining", action="store_true")
+    ap.add_argument("--per-connection", type=int, default=0)
+    ap.add_argument("--drop-after", type=int, default=0)
     ap.add_argument("--auth", default=None)
     ap.add_argument("--tls-cert", default=None)
     ap.add_argument("--tls-key", default=None)
@@ -134,7 +169,7 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=600.0)
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
-    sink = Sink(args)
+    sink = (PipeliningSink if args.pipelining else Sink)(args)
 
     kwargs = {"hostname": "smtpsink.test", "data_size_limit": 64 << 20}
     tls = None
@@ -166,6 +201,7 @@ def main():
         sink.connections += 1
         smtp = SMTP(sink, loop=loop, **kwargs)
         smtp.conn_no = sink.connections
+        smtp.carried = 0
         return smtp
 
     server = loop.run_until_complete(loop.create_server(

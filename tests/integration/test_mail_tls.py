@@ -3,10 +3,11 @@
 self-signed certificate made here with the openssl command line:
 
   - smtp:// with STARTTLS required by the server and AUTH: the digests
-    arrive over TLS, after AUTH, with [mail] ca_file trusting the cert;
+    arrive over TLS, after AUTH, with [mail] ca_file trusting the cert,
+    pipelined (the server offers PIPELINING);
   - the same server without ca_file: the certificate is not trusted, so
     nothing is sent (verification is never turned off) and the rows wait;
-  - smtps:// (implicit TLS) with AUTH.
+  - smtps:// (implicit TLS) with AUTH, one command at a time.
 
 Skips (77) without python3-aiosmtpd or openssl."""
 import os
@@ -71,11 +72,12 @@ def auth_conf(password, ca_file):
     return conf
 
 
-def check_delivered(sink, s):
+def check_delivered(sink, s, pipelined):
     idx = sink.index()
     rcpts = sorted(r for e in idx for r in e["rcpt"])
     assert rcpts == ["t%d@example.org" % i for i in range(N)], rcpts
     assert all(e["tls"] and e["auth"] for e in idx), idx
+    assert all(e["pipelined"] == pipelined for e in idx), idx
     for raw, m in sink.messages():
         assert "Encrypted story" in m.get_body(("plain",)).get_content()
     assert s.sql("SELECT count(*) FROM outbox WHERE status = 'sent'")[0][0] \
@@ -84,7 +86,7 @@ def check_delivered(sink, s):
 
 def run_starttls(tmp, cert, key):
     sink = mailtest.Sink(os.path.join(tmp, "sink1"), "--tls-cert", cert,
-                         "--tls-key", key, "--starttls",
+                         "--tls-key", key, "--starttls", "--pipelining",
                          "--auth", "%s:%s" % (USER, PASSWORD))
     try:
         # Not trusted without ca_file: nothing leaves, the rows wait
@@ -102,7 +104,7 @@ def run_starttls(tmp, cert, key):
                   auth_conf(PASSWORD, cert))
         out = s.run("digest", "send", now=NOW).stdout.decode()
         assert "%d sent" % N in out, out
-        check_delivered(sink, s)
+        check_delivered(sink, s, True)
     finally:
         sink.stop()
 
@@ -116,7 +118,7 @@ def run_smtps(tmp, cert, key):
                   auth_conf(PASSWORD, cert), scheme="smtps")
         out = s.run("digest", "send", now=NOW).stdout.decode()
         assert "%d sent" % N in out, out
-        check_delivered(sink, s)
+        check_delivered(sink, s, False)
     finally:
         sink.stop()
 

@@ -19,6 +19,8 @@ int sink_start(struct sink *s, const char *const *extra);
 void sink_stop(struct sink *s);
 /* Number of accepted messages, distinct connections seen in the index. */
 int sink_count(const struct sink *s, int *connections /* out, may be NULL */);
+/* Messages whose index line contains text, e.g. "\"pipelined\": true". */
+int sink_count_with(const struct sink *s, const char *text);
 /* Contents of the Nth accepted message (1-based); syn_free it. */
 char *sink_message(const struct sink *s, int n);
 /* A 127.0.0.1 port where nothing listens (bound, then closed). */

@@ -1,7 +1,9 @@
-/* mail/smtp against a real SMTP server (smtpsink.py on 127.0.0.1):
- * delivery, connection reuse, 4xx/5xx classification with the server's
- * text, refused connections, AUTH, invalid envelopes, connections that go
- * at their own pace (a slow recipient holds up only its own). */
+/* mail/smtp against a real SMTP server (smtpsink.py on 127.0.0.1), with
+ * and without PIPELINING on offer: delivery, dot-stuffing, connection
+ * reuse, 4xx/5xx classification with the server's text, connections the
+ * server closes between messages, timeouts, refused connections, AUTH,
+ * invalid envelopes, connections that go at their own pace (a slow
+ * recipient holds up only its own). */
 #include "sinkutil.inc"
 
 #include "mail/smtp.h"
@@ -70,6 +72,57 @@ job_idle(void *user, bool *more)
 
 #define BODY "Subject: test\r\n\r\nline one\r\n.leading dot\r\nend\r\n"
 
+/* The sink's options for a mode: 0 one command at a time, 1 PIPELINING,
+ * each after the options in extra (NULL-terminated, at most 8). */
+static const char *const *
+with_mode(const char **buf, const char *const *extra, int mode)
+{
+    int n = 0;
+
+    while (extra != NULL && extra[n] != NULL && n < 8) {
+        buf[n] = extra[n];
+        n++;
+    }
+    if (mode == 1) {
+        buf[n++] = "--pipelining";
+    }
+    buf[n] = NULL;
+    return buf;
+}
+
+static enum syn_status
+send_bodies(const char *url, int conns, long timeout_ms,
+            const char *const *rcpts, const char *const *bodies, size_t n,
+            struct smtp_outcome *res)
+{
+    struct smtp_config cfg = {url, NULL, NULL, conns, timeout_ms, NULL};
+    struct smtp_message msgs[16];
+    struct smtp_client *c = NULL;
+    struct job j = {msgs, res, n, 0, 0, 0, 0, 0, false, {0}};
+    const struct smtp_callbacks cb = {job_next, job_done, job_round, NULL, &j};
+    enum syn_status st;
+    size_t i;
+
+    assert_true(n <= 16);
+    for (i = 0; i < n; i++) {
+        msgs[i].mail_from = "news@example.org";
+        msgs[i].rcpt_to = rcpts[i];
+        msgs[i].data = bodies[i];
+        msgs[i].len = strlen(bodies[i]);
+        msgs[i].cookie = NULL;
+    }
+    st = smtp_client_new(&cfg, &c, NULL);
+    if (st == SYN_OK) {
+        st = smtp_client_run(c, &cb, NULL);
+    }
+    if (st == SYN_OK) {
+        assert_int_equal(j.done, (int)n);
+        assert_int_equal(j.rounded, (int)n);
+    }
+    smtp_client_free(c);
+    return st;
+}
+
 static enum syn_status
 send_all(const char *url, int conns, const char *user, const char *pass,
          const char *const *rcpts, size_t n, struct smtp_outcome *res)
@@ -116,26 +169,154 @@ test_delivery_and_reuse(void **state)
 {
     struct smtp_outcome res[10];
     struct sink s;
-    int conns = 0, i;
+    const char *opts[10];
+    int conns = 0, i, mode;
     char *m;
 
     (void)state;
-    if (sink_start(&s, NULL) != 0) {
-        skip();
+    for (mode = 0; mode < 2; mode++) {
+        if (sink_start(&s, with_mode(opts, NULL, mode)) != 0) {
+            skip();
+        }
+        assert_int_equal(send_all(s.url, 2, NULL, NULL, ten, 10, res), SYN_OK);
+        for (i = 0; i < 10; i++) {
+            assert_int_equal(res[i].result, SMTP_SENT);
+            assert_int_equal(res[i].code, 250);
+            assert_non_null(strstr(res[i].reply, "queued as"));
+        }
+        assert_int_equal(sink_count(&s, &conns), 10);
+        assert_true(conns >= 1 && conns <= 2); /* connections were reused */
+        /* MAIL, RCPT and DATA in one write when the server allows it */
+        assert_int_equal(sink_count_with(&s, "\"pipelined\": true"),
+                         mode == 1 ? 10 : 0);
+        m = sink_message(&s, 1);
+        assert_non_null(m);
+        assert_string_equal(m, BODY); /* dot-stuffing undone by the server */
+        syn_free(m);
+        sink_stop(&s);
     }
-    assert_int_equal(send_all(s.url, 2, NULL, NULL, ten, 10, res), SYN_OK);
+}
+
+/* Dots at the start of any line (the first, after an empty line, a line
+ * of one dot), a body without its last line end, an empty body: the
+ * server gets each message as it was. */
+static void
+test_dot_stuffing(void **state)
+{
+    static const char *const rcpts[] = {"a@example.org", "b@example.org",
+                                        "c@example.org", "d@example.org"};
+    static const char *const bodies[] = {
+        ".first\r\n\r\n..two dots\r\n.\r\nend\r\n",
+        "Subject: x\r\n\r\nno line end at the end",
+        "Subject: y\r\n\r\n.",
+        "",
+    };
+    static const char *const want[] = {
+        ".first\r\n\r\n..two dots\r\n.\r\nend\r\n",
+        "Subject: x\r\n\r\nno line end at the end\r\n",
+        "Subject: y\r\n\r\n.\r\n",
+        "\r\n",
+    };
+    struct smtp_outcome res[4];
+    struct sink s;
+    const char *opts[10];
+    int mode, i;
+
+    (void)state;
+    for (mode = 0; mode < 2; mode++) {
+        if (sink_start(&s, with_mode(opts, NULL, mode)) != 0) {
+            skip();
+        }
+        assert_int_equal(send_bodies(s.url, 1, 5000, rcpts, bodies, 4, res),
+                         SYN_OK);
+        assert_int_equal(sink_count(&s, NULL), 4);
+        for (i = 0; i < 4; i++) {
+            char *m = sink_message(&s, i + 1);
+
+            assert_int_equal(res[i].result, SMTP_SENT);
+            assert_non_null(m);
+            assert_string_equal(m, want[i]);
+            syn_free(m);
+        }
+        sink_stop(&s);
+    }
+}
+
+/* The server closes connections between messages: with a 421 to MAIL
+ * after three messages, or without a word after two. Each message goes
+ * out once, on a new connection, and none fails. */
+static void
+test_server_closes_connection(void **state)
+{
+    static const char *const per[] = {"--per-connection", "3", NULL};
+    static const char *const drop[] = {"--drop-after", "2", NULL};
+    static const struct {
+        const char *const *extra;
+        int conns;
+    } cases[] = {{per, 4}, {drop, 5}};
+    const char *bodies[10];
+    struct smtp_outcome res[10];
+    struct sink s;
+    const char *opts[10];
+    size_t k;
+    int mode, i, conns = 0;
+
+    (void)state;
     for (i = 0; i < 10; i++) {
-        assert_int_equal(res[i].result, SMTP_SENT);
-        assert_int_equal(res[i].code, 250);
-        assert_non_null(strstr(res[i].reply, "queued as"));
+        bodies[i] = BODY;
     }
-    assert_int_equal(sink_count(&s, &conns), 10);
-    assert_true(conns >= 1 && conns <= 2); /* connections were reused */
-    m = sink_message(&s, 1);
-    assert_non_null(m);
-    assert_string_equal(m, BODY); /* dot-stuffing undone by the server */
-    syn_free(m);
-    sink_stop(&s);
+    for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        for (mode = 0; mode < 2; mode++) {
+            if (sink_start(&s, with_mode(opts, cases[k].extra, mode)) != 0) {
+                skip();
+            }
+            assert_int_equal(send_bodies(s.url, 1, 5000, ten, bodies, 10, res),
+                             SYN_OK);
+            for (i = 0; i < 10; i++) {
+                if (res[i].result != SMTP_SENT) {
+                    print_message("case %zu mode %d message %d: %ld %s\n", k,
+                                  mode, i, res[i].code, res[i].reply);
+                }
+                assert_int_equal(res[i].result, SMTP_SENT);
+            }
+            assert_int_equal(sink_count(&s, &conns), 10);
+            assert_int_equal(conns, cases[k].conns);
+            sink_stop(&s);
+        }
+    }
+}
+
+/* A server that does not answer in time: that message fails for now
+ * (SMTP_TEMPFAIL, to be retried), its connection is dropped, and the
+ * next messages go out on a new one. */
+static void
+test_timeout(void **state)
+{
+    static const char *const extra[] = {"--slow-rcpt", "slow@example.org:2000",
+                                        NULL};
+    static const char *const rcpts[] = {"slow@example.org", "a@example.org",
+                                        "b@example.org"};
+    static const char *const bodies[] = {BODY, BODY, BODY};
+    struct smtp_outcome res[3];
+    struct sink s;
+    const char *opts[10];
+    int mode, conns = 0;
+
+    (void)state;
+    for (mode = 0; mode < 2; mode++) {
+        if (sink_start(&s, with_mode(opts, extra, mode)) != 0) {
+            skip();
+        }
+        assert_int_equal(send_bodies(s.url, 1, 400, rcpts, bodies, 3, res),
+                         SYN_OK);
+        assert_int_equal(res[0].result, SMTP_TEMPFAIL);
+        assert_non_null(strstr(res[0].reply, "timed out"));
+        assert_int_equal(res[1].result, SMTP_SENT);
+        assert_int_equal(res[2].result, SMTP_SENT);
+        assert_int_equal(sink_count(&s, &conns), 2);
+        assert_int_equal(conns, 1); /* both on the second connection */
+        sink_stop(&s);
+    }
 }
 
 /* Two connections, the first message to a recipient the server takes 1.5 s
@@ -198,32 +379,40 @@ test_failures_classified(void **state)
     };
     struct smtp_outcome res[6];
     struct sink s;
-    int i, sent = 0, temp = 0, perm = 0;
+    const char *opts[10];
+    int mode;
 
     (void)state;
-    if (sink_start(&s, extra) != 0) {
-        skip();
+    for (mode = 0; mode < 2; mode++) {
+        int i, sent = 0, temp = 0, perm = 0;
+
+        if (sink_start(&s, with_mode(opts, extra, mode)) != 0) {
+            skip();
+        }
+        assert_int_equal(send_all(s.url, 1, NULL, NULL, rcpts, 6, res), SYN_OK);
+        for (i = 0; i < 6; i++) {
+            sent += res[i].result == SMTP_SENT;
+            temp += res[i].result == SMTP_TEMPFAIL;
+            perm += res[i].result == SMTP_PERMFAIL;
+        }
+        assert_int_equal(sent, 3);
+        assert_int_equal(temp, 1);
+        assert_int_equal(perm, 2);
+        /* One connection, in order: the 2nd DATA is b's. */
+        assert_int_equal(res[1].result, SMTP_TEMPFAIL);
+        assert_int_equal(res[1].code, 451);
+        assert_non_null(strstr(res[1].reply, "Temporary failure"));
+        /* refused at RCPT (pipelined, DATA's refusal that follows is not
+         * the outcome); the next message starts with RSET */
+        assert_int_equal(res[2].result, SMTP_PERMFAIL);
+        assert_int_equal(res[2].code, 550);
+        assert_non_null(strstr(res[2].reply, "No such user"));
+        assert_int_equal(res[3].result, SMTP_SENT);
+        assert_int_equal(res[4].result, SMTP_PERMFAIL); /* never sent */
+        assert_int_equal(res[4].code, 0);
+        assert_int_equal(sink_count(&s, NULL), 3);
+        sink_stop(&s);
     }
-    assert_int_equal(send_all(s.url, 1, NULL, NULL, rcpts, 6, res), SYN_OK);
-    for (i = 0; i < 6; i++) {
-        sent += res[i].result == SMTP_SENT;
-        temp += res[i].result == SMTP_TEMPFAIL;
-        perm += res[i].result == SMTP_PERMFAIL;
-    }
-    assert_int_equal(sent, 3);
-    assert_int_equal(temp, 1);
-    assert_int_equal(perm, 2);
-    /* One connection, in order: the 2nd DATA is b's. */
-    assert_int_equal(res[1].result, SMTP_TEMPFAIL);
-    assert_int_equal(res[1].code, 451);
-    assert_non_null(strstr(res[1].reply, "Temporary failure"));
-    assert_int_equal(res[2].result, SMTP_PERMFAIL);
-    assert_int_equal(res[2].code, 550);
-    assert_non_null(strstr(res[2].reply, "No such user"));
-    assert_int_equal(res[4].result, SMTP_PERMFAIL); /* never sent */
-    assert_int_equal(res[4].code, 0);
-    assert_int_equal(sink_count(&s, NULL), 3);
-    sink_stop(&s);
 }
 
 static void
@@ -332,6 +521,9 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_delivery_and_reuse),
+        cmocka_unit_test(test_dot_stuffing),
+        cmocka_unit_test(test_server_closes_connection),
+        cmocka_unit_test(test_timeout),
         cmocka_unit_test(test_slow_recipient_holds_one_connection),
         cmocka_unit_test(test_failures_classified),
         cmocka_unit_test(test_refused_connection),
