@@ -630,7 +630,9 @@ on_reply(struct smtp_client *c, struct smtp_slot *s, long code,
         } else {
             fail_reply(s, code, line, n);
         }
-        if (code == 421) {
+        /* A server that is closing, or that answered before it had the
+         * whole message (a 552 half-way): the session is over. */
+        if (code == 421 || s->out.len != 0) {
             slot_close(s, false);
         }
         finish(s);
