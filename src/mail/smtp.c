@@ -245,6 +245,10 @@ slot_handle(struct smtp_client *c, struct smtp_slot *s)
     SET(CURLOPT_ERRORBUFFER, s->errbuf);
     SET(CURLOPT_TIMEOUT_MS, c->timeout_ms);
     SET(CURLOPT_CONNECTTIMEOUT_MS, (long)SYN_SMTP_CONNECT_TIMEOUT_MS);
+    /* libcurl's own waits for a reply (the QUIT when a connection is
+     * closed among them) get the message timeout too, not 120 s. */
+    SET(CURLOPT_SERVER_RESPONSE_TIMEOUT,
+        c->timeout_ms >= 2000 ? c->timeout_ms / 1000 : 1L);
     /* RFC 3207: take STARTTLS when offered; smtps:// is TLS anyway. A
      * password goes out only over TLS: with AUTH to another host, a
      * server (or a man in the middle stripping the offer) that does not
