@@ -464,14 +464,31 @@ refused_run(void *state)
     return send_all(state, 2, "u", "p", ten, 1, res);
 }
 
+static enum syn_status
+pipelined_run(void *state)
+{
+    struct smtp_outcome res[3];
+
+    return send_all(state, 2, NULL, NULL, ten, 3, res);
+}
+
 static void
 test_alloc_failure(void **state)
 {
+    static const char *const extra[] = {"--pipelining", NULL};
     char url[64];
+    struct sink s;
 
     (void)state;
     snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", sink_closed_port());
     assert_true(test_alloc_failures(refused_run, url) > 1);
+    /* and with messages on the wire: each failure is a message's, or the
+     * run's, never a crash or a leak */
+    if (sink_start(&s, extra) != 0) {
+        skip();
+    }
+    assert_true(test_alloc_failures(pipelined_run, s.url) > 1);
+    sink_stop(&s);
 }
 
 /* Where a password may go without TLS: only to this host. */
