@@ -64,6 +64,7 @@ struct smtp_slot {
     CURL *easy;       /* NULL: no connection */
     curl_socket_t fd; /* the connection's socket */
     bool pipelining;  /* the server offers PIPELINING (RFC 2920) */
+    bool size_ext;    /* the server offers SIZE (RFC 1870) */
     bool reused;      /* the connection carried an earlier message */
     bool need_rset;   /* the last transaction was cut short */
     enum slot_phase phase;
@@ -146,8 +147,21 @@ copy_reply(char out[SYN_ERR_MSG_LEN], const char *line, size_t n)
     out[j] = '\0';
 }
 
+/* Whether the EHLO reply line[0..n) offers the extension name. */
+static bool
+offers(const char *line, size_t n, const char *name)
+{
+    size_t k = strlen(name);
+
+    return n >= 4 + k && memcmp(line, "250", 3) == 0 &&
+           (line[3] == '-' || line[3] == ' ') &&
+           str_ncasecmp(line + 4, name, k) == 0 &&
+           (n == 4 + k || line[4 + k] == '\r' || line[4 + k] == '\n' ||
+            line[4 + k] == ' ');
+}
+
 /* While libcurl opens a connection it hands every reply line to the
- * header callback: the last EHLO reply says whether PIPELINING is on
+ * header callback: the last EHLO reply says which extensions are on
  * offer (a 220 -- the greeting, or STARTTLS going ahead -- starts over). */
 static size_t
 header_cb(char *line, size_t size, size_t nitems, void *userp)
@@ -157,12 +171,11 @@ header_cb(char *line, size_t size, size_t nitems, void *userp)
 
     if (n >= 3 && memcmp(line, "220", 3) == 0) {
         s->pipelining = false;
-    } else if (n >= 14 && (line[3] == '-' || line[3] == ' ') &&
-               memcmp(line, "250", 3) == 0 &&
-               str_ncasecmp(line + 4, "PIPELINING", 10) == 0 &&
-               (n == 14 || line[14] == '\r' || line[14] == '\n' ||
-                line[14] == ' ')) {
+        s->size_ext = false;
+    } else if (offers(line, n, "PIPELINING")) {
         s->pipelining = true;
+    } else if (offers(line, n, "SIZE")) {
+        s->size_ext = true;
     }
     return n;
 }
@@ -394,6 +407,11 @@ append_step(struct smtp_slot *s, int i)
     case STEP_RSET:
         return buf_append(&s->out, "RSET\r\n", 6);
     case STEP_MAIL:
+        /* With SIZE, a server refuses a message too big for it here
+         * rather than after the data. */
+        if (s->size_ext)
+            return buf_printf(&s->out, "MAIL FROM:<%s> SIZE=%zu\r\n",
+                              s->msg.mail_from, s->msg.len);
         return buf_printf(&s->out, "MAIL FROM:<%s>\r\n", s->msg.mail_from);
     case STEP_RCPT:
         return buf_printf(&s->out, "RCPT TO:<%s>\r\n", s->msg.rcpt_to);
@@ -510,6 +528,7 @@ slot_connect(struct smtp_client *c, struct smtp_slot *s)
 
     s->errbuf[0] = '\0';
     s->pipelining = false;
+    s->size_ext = false;
     rc = slot_handle(c, s);
     if (rc == CURLE_OK) {
         rc = curl_easy_perform(s->easy);

@@ -16,6 +16,7 @@ Fault injection, for tests of retries and bounces:
   --slow-rcpt A:MS      wait MS before answering RCPT TO:<A> (one slow
                         recipient among fast ones), repeatable
   --pipelining          offer PIPELINING (RFC 2920) in the EHLO reply
+  --size-limit BYTES    offer SIZE BYTES (RFC 1870) instead of 64 MiB
   --per-connection N    answer MAIL with 421 and close the connection once
                         it has carried N messages (Exim's
                         smtp_accept_max_per_connection)
@@ -129,6 +130,7 @@ class Sink:
         os.rename(tmp, os.path.join(self.dir, name))
         self.index.write(json.dumps({
             "file": name, "n": n, "from": envelope.mail_from,
+            "mail_options": envelope.mail_options,
             "rcpt": envelope.rcpt_tos,
             "session": server.conn_no,
             "tls": transport.get_extra_info("ssl_object") is not None,
@@ -159,6 +161,7 @@ def main():
     ap.add_argument("--delay-ms", type=int, default=0)
     ap.add_argument("--slow-rcpt", action="append", default=[])
     ap.add_argument("--pipelining", action="store_true")
+    ap.add_argument("--size-limit", type=int, default=64 << 20)
     ap.add_argument("--per-connection", type=int, default=0)
     ap.add_argument("--drop-after", type=int, default=0)
     ap.add_argument("--auth", default=None)
@@ -171,7 +174,7 @@ def main():
     os.makedirs(args.dir, exist_ok=True)
     sink = (PipeliningSink if args.pipelining else Sink)(args)
 
-    kwargs = {"hostname": "smtpsink.test", "data_size_limit": 64 << 20}
+    kwargs = {"hostname": "smtpsink.test", "data_size_limit": args.size_limit}
     tls = None
     if args.starttls or args.implicit_tls:
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -156,6 +156,7 @@ test_delivery_and_reuse(void **state)
     struct sink s;
     const char *opts[10];
     int conns = 0, i, mode;
+    char size_opt[32];
     char *m;
 
     (void)state;
@@ -174,6 +175,9 @@ test_delivery_and_reuse(void **state)
         /* MAIL, RCPT and DATA in one write when the server allows it */
         assert_int_equal(sink_count_with(&s, "\"pipelined\": true"),
                          mode == 1 ? 10 : 0);
+        /* the size declared (RFC 1870): the message's bytes */
+        snprintf(size_opt, sizeof(size_opt), "\"SIZE=%zu\"", strlen(BODY));
+        assert_int_equal(sink_count_with(&s, size_opt), 10);
         m = sink_message(&s, 1);
         assert_non_null(m);
         assert_string_equal(m, BODY); /* dot-stuffing undone by the server */
@@ -223,6 +227,39 @@ test_dot_stuffing(void **state)
             assert_string_equal(m, want[i]);
             syn_free(m);
         }
+        sink_stop(&s);
+    }
+}
+
+/* A message bigger than the server takes is refused at MAIL FROM, with
+ * its declared SIZE, before any of its data goes out; the others pass. */
+static void
+test_size_refused_early(void **state)
+{
+    static const char *const extra[] = {"--size-limit", "100", NULL};
+    static const char *const rcpts[] = {"a@example.org", "b@example.org"};
+    char big[400];
+    const char *bodies[2];
+    struct smtp_outcome res[2];
+    struct sink s;
+    const char *opts[10];
+    int mode;
+
+    (void)state;
+    memset(big, 'x', sizeof(big) - 3);
+    memcpy(big + sizeof(big) - 3, "\r\n", 3);
+    bodies[0] = big;
+    bodies[1] = BODY;
+    for (mode = 0; mode < 2; mode++) {
+        if (sink_start(&s, with_mode(opts, extra, mode)) != 0) {
+            skip();
+        }
+        assert_int_equal(send_bodies(s.url, 1, 5000, rcpts, bodies, 2, res),
+                         SYN_OK);
+        assert_int_equal(res[0].result, SMTP_PERMFAIL);
+        assert_int_equal(res[0].code, 552);
+        assert_int_equal(res[1].result, SMTP_SENT);
+        assert_int_equal(sink_count(&s, NULL), 1);
         sink_stop(&s);
     }
 }
@@ -524,6 +561,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_delivery_and_reuse),
         cmocka_unit_test(test_dot_stuffing),
+        cmocka_unit_test(test_size_refused_early),
         cmocka_unit_test(test_server_closes_connection),
         cmocka_unit_test(test_timeout),
         cmocka_unit_test(test_slow_recipient_holds_one_connection),
