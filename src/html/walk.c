@@ -344,6 +344,10 @@ struct walker {
     bool counting;
     size_t hidden;   /* counting: depth in media, which excerpts drop */
     bool count_done; /* counting: past the budget, no cut falls later */
+    /* the doc's text is valid UTF-8 without the code points escaping
+     * drops: the fast parser built it (its input check and its reference
+     * decoder refuse everything else) */
+    bool text_valid;
 };
 
 static bool
@@ -432,6 +436,21 @@ out_raw(struct walker *w, struct buf *b, const char *s, size_t len)
     if (b == NULL || w->st != SYN_OK)
         return;
     st = buf_append(b, s, len);
+    if (st != SYN_OK) {
+        walk_fail(w, st);
+    }
+}
+
+/* out_esc() for text of the doc (text_measure's runs, text nodes). */
+static void
+out_text(struct walker *w, struct buf *b, const char *s, size_t len)
+{
+    enum syn_status st;
+
+    if (b == NULL || w->st != SYN_OK)
+        return;
+    st = w->text_valid ? html_escape_valid_append(b, s, len)
+                       : html_escape_append(b, s, len);
     if (st != SYN_OK) {
         walk_fail(w, st);
     }
@@ -1141,7 +1160,7 @@ text_write(struct walker *w, const char *s, size_t len)
         return;
     if (measure_html(w) != NULL) {
         mark_content(w);
-        out_esc(w, w->html, s, len);
+        out_text(w, w->html, s, len);
     }
     out_raw(w, w->text, s, len);
 }
@@ -1675,7 +1694,7 @@ walk_node(struct walker *w, const GumboNode *n, size_t depth)
             out_raw(w, w->html, "\n", 1); /* the parser eats one */
         }
         w->pre_start = false;
-        out_esc(w, w->html, s, len);
+        out_text(w, w->html, s, len);
         break;
     }
     default:
@@ -1887,6 +1906,7 @@ html_doc_walk(const struct html_doc *doc, const struct walk_opts *o,
     w.o = o;
     w.err = err;
     w.counting = o->mode == WALK_SANITIZE && o->plan != NULL;
+    w.text_valid = doc->out == NULL;
     w.base =
         o->base_url != NULL && url_is_http(o->base_url) ? o->base_url : NULL;
     if (o->mode == WALK_SANITIZE || o->mode == WALK_EXCERPT) {
