@@ -33,8 +33,9 @@ normalize_item(struct feed *f, struct feed_item *it,
                const struct normalize_opts *o, const char **text,
                struct syn_err *err)
 {
-    struct html_clean_opts copts = {it->base_url, o->html_words,
-                                    o->text_words};
+    /* the model's strings are valid UTF-8 (item.h) */
+    struct html_clean_opts copts = {it->base_url, o->html_words, o->text_words,
+                                    true};
     struct buf safe, ex_html, ex_text, plain;
     struct html_clean_out out = {&safe, &ex_html, &ex_text,
                                  text != NULL ? &plain : NULL, NULL};

@@ -254,38 +254,56 @@ struct fp {
     bool bail; /* not simple */
 };
 
-/* The ASCII bytes bytes_simple() passes: printable ones, TAB, LF, FF. */
-#define P4 1, 1, 1, 1
-#define P16 P4, P4, P4, P4
+/* The bytes bytes_simple() looks at one by one (1) rather than passing
+ * in a run (0): all but printable ASCII, TAB, LF and FF; with
+ * look_valid, for input known to be valid UTF-8, only the lead bytes of
+ * the sequences that can encode a refused code point: C2 (C1 controls),
+ * EF (noncharacters U+FDD0..U+FDEF, U+FFFE, U+FFFF) and F0..F4 (the
+ * noncharacters U+xFFFE, U+xFFFF of the other planes), and the bytes
+ * that valid UTF-8 never holds (C0, C1, F5..FF). */
+#define L4(x) x, x, x, x
+#define L16(x) L4(x), L4(x), L4(x), L4(x)
 /* clang-format off */
-static const unsigned char ascii_simple[128] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0,  /* TAB LF FF */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    P16, P16, P16, P16, P16, P4, P4, P4, 1, 1, 1, 0, /* DEL: 0 */
+static const unsigned char look_any[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 1, 1, 1, /* TAB LF FF */
+    L16(1),
+    L16(0), L16(0), L16(0), L16(0), L16(0), L4(0), L4(0), L4(0), 0, 0, 0, 1,
+    L16(1), L16(1), L16(1), L16(1), L16(1), L16(1), L16(1), L16(1),
+};
+static const unsigned char look_valid[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 1, 1, 1, /* TAB LF FF */
+    L16(1),
+    L16(0), L16(0), L16(0), L16(0), L16(0), L4(0), L4(0), L4(0), 0, 0, 0, 1,
+    L16(0), L16(0), L16(0), L16(0),                  /* 80..BF */
+    1, 1, 1, L4(0), L4(0), L4(0), 0,                 /* C0 C1 C2 */
+    L16(0),                                          /* D0..DF */
+    L4(0), L4(0), L4(0), 0, 0, 0, 1,                 /* EF */
+    L4(1), L4(1), L4(1), L4(1),                      /* F0..FF */
 };
 /* clang-format on */
 
 /* Input that gumbo would change or report before tree construction: a
  * BOM, CR (normalized), NUL, controls and noncharacters (errors that may
- * become U+FFFD), invalid UTF-8 (U+FFFD). */
+ * become U+FFFD), invalid UTF-8 (U+FFFD). valid_utf8: s is known to be
+ * valid UTF-8, so only the sequences that look[] flags are decoded. */
 static bool
-bytes_simple(const char *s, size_t len)
+bytes_simple(const char *s, size_t len, bool valid_utf8)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     const unsigned char *u = (const unsigned char *)s;
+    const unsigned char *look = valid_utf8 ? look_valid : look_any;
     size_t i = 0;
 
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
         return false;
     while (i < len) {
-        unsigned char c;
         uint32_t cp;
         size_t n;
 
         /* printable ASCII 8 bytes at a time (no byte >= 0x80, < 0x20 or
-         * DEL), then byte by byte through the table to the end of the
-         * run: feed HTML often mixes ASCII and other text too finely for
-         * retrying words to pay */
+         * DEL), then byte by byte through the table to the next byte to
+         * look at: feed HTML often mixes ASCII and other text too finely
+         * for retrying words to pay */
         while (len - i >= 8) {
             uint64_t w, del;
 
@@ -295,13 +313,12 @@ bytes_simple(const char *s, size_t len)
                 break;
             i += 8;
         }
-        while (i < len && u[i] < 0x80 && ascii_simple[u[i]]) {
+        while (i < len && !look[u[i]]) {
             i++;
         }
         if (i >= len)
             break;
-        c = u[i];
-        if (c < 0x80)
+        if (u[i] < 0x80)
             return false;
         n = utf8_decode_fast(s + i, len - i, &cp);
         if (n == 0 || cp <= 0x9F || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
@@ -1156,8 +1173,8 @@ comment(struct fp *p)
 }
 
 enum syn_status
-html_fast_parse(const char *html, size_t len, struct arena *a, GumboNode **root,
-                struct syn_err *err)
+html_fast_parse(const char *html, size_t len, bool valid_utf8, struct arena *a,
+                GumboNode **root, struct syn_err *err)
 {
     struct fp *p = NULL;
     GumboNode *r;
@@ -1165,7 +1182,7 @@ html_fast_parse(const char *html, size_t len, struct arena *a, GumboNode **root,
     size_t i;
 
     *root = NULL;
-    if (!bytes_simple(html, len))
+    if (!bytes_simple(html, len, valid_utf8))
         return SYN_OK;
     p = syn_malloc(sizeof(*p));
     if (p == NULL)

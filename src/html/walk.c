@@ -1817,8 +1817,9 @@ scan_depth(const char *s, size_t len)
 #define FAST_ARENA_BLOCK (32u * 1024)
 
 enum syn_status
-html_doc_parse_with(const char *html, size_t len, enum html_parser parser,
-                    struct html_doc **out, bool *fast_used, struct syn_err *err)
+html_doc_parse_with(const char *html, size_t len, bool valid_utf8,
+                    enum html_parser parser, struct html_doc **out,
+                    bool *fast_used, struct syn_err *err)
 {
     GumboOptions opts = kGumboDefaultOptions;
     struct html_doc *doc;
@@ -1839,7 +1840,7 @@ html_doc_parse_with(const char *html, size_t len, enum html_parser parser,
     n = scan_depth(html, len);
     if (parser != HTML_PARSER_GUMBO) {
         GumboNode *root = NULL;
-        enum syn_status st = html_fast_parse(html, n, &doc->arena, &root, err);
+        enum syn_status st = html_fast_parse(html, n, valid_utf8, &doc->arena, &root, err);
 
         if (st != SYN_OK) {
             html_doc_free(doc);
@@ -1877,7 +1878,8 @@ enum syn_status
 html_doc_parse(const char *html, size_t len, struct html_doc **out,
                struct syn_err *err)
 {
-    return html_doc_parse_with(html, len, HTML_PARSER_AUTO, out, NULL, err);
+    return html_doc_parse_with(html, len, false, HTML_PARSER_AUTO, out, NULL,
+                               err);
 }
 
 void
