@@ -601,6 +601,49 @@ test_utf8_clean(void **state)
     }
 }
 
+/* fb_utf8_clean() against utf8_valid() plus a NUL check on random strings
+ * of the bytes that matter (ASCII, NUL, every boundary of the lead and
+ * continuation ranges), long enough to cross its 8-byte blocks. */
+static void
+test_utf8_clean_random(void **state)
+{
+    static const unsigned char pool[] = {
+        'a',  ' ',  '<',  0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF,
+        0xC0, 0xC1, 0xC2, 0xC3, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF,
+        0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF, 0xA9, 0x85,
+    };
+    /* valid sequences too, or random bytes would almost never be valid */
+    static const char *const seqs[] = {
+        "\xC3\xA9", "\xE2\x80\xA6", "\xF0\x9F\x98\x80", "\xE0\xA0\x80",
+        "\xED\x9F\xBF", "\xF4\x8F\xBF\xBF", "\xF0\x90\x80\x80", "abcdefgh",
+    };
+    unsigned seed = 4242;
+    int round;
+
+    (void)state;
+    for (round = 0; round < 50000; round++) {
+        char in[48];
+        size_t len = 0, want_len;
+
+        seed = seed * 1103515245u + 12345u;
+        want_len = (seed >> 16) % 40;
+        while (len < want_len) {
+            seed = seed * 1103515245u + 12345u;
+            if ((seed >> 16) % 4 == 0) {
+                in[len++] = (char)pool[(seed >> 20) % SYN_ARRAY_LEN(pool)];
+            } else {
+                const char *q = seqs[(seed >> 20) % SYN_ARRAY_LEN(seqs)];
+                size_t n = strlen(q);
+
+                memcpy(in + len, q, n);
+                len += n;
+            }
+        }
+        assert_int_equal(fb_utf8_clean(in, len),
+                         utf8_valid(in, len) && memchr(in, 0, len) == NULL);
+    }
+}
+
 static void
 test_base64(void **state)
 {
@@ -695,6 +738,7 @@ main(void)
         cmocka_unit_test(test_json_output),
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_utf8_clean),
+        cmocka_unit_test(test_utf8_clean_random),
         cmocka_unit_test(test_c1_controls),
         cmocka_unit_test(test_media_text),
         cmocka_unit_test(test_base64),
