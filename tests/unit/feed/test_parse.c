@@ -534,6 +534,52 @@ test_c1_controls(void **state)
     feed_free(f);
 }
 
+/* A bare '&' is escaped outside CDATA sections and comments only: their
+ * ends are found whatever precedes them ("]]]>", "- -->", "]]" alone). */
+static void
+test_bare_amp_literals(void **state)
+{
+    static const struct {
+        const char *desc; /* the item's <description> content */
+        const char *summary;
+        bool bozo;
+    } cases[] = {
+        {"<![CDATA[a & b]]>", "a & b", false},
+        {"<![CDATA[a & b]]]>", "a & b]", false},
+        {"<![CDATA[x]] & ]>]]>", "x]] & ]>", false},
+        {"<![CDATA[a]]> & b", "a & b", true},
+        {"<![CDATA[a]]]]><![CDATA[> & b]]>", "a]]> & b", false},
+        {"<!-- & - -- ->-->t & u", "t & u", true},
+        {"<!-- a & b -->c", "c", false},
+        {"p & q<![CDATA[&]]>", "p & q&", true},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
+        struct syn_err err = {SYN_OK, ""};
+        struct feed *f = NULL;
+        struct buf doc;
+
+        buf_init(&doc, 4096);
+        assert_int_equal(buf_printf(&doc,
+                                    "<rss version=\"2.0\"><channel><title>T"
+                                    "</title><item><title>I</title>"
+                                    "<description>%s</description></item>"
+                                    "</channel></rss>",
+                                    cases[i].desc),
+                         SYN_OK);
+        assert_int_equal(feed_parse(buf_cstr(&doc), doc.len, NULL, &f, &err),
+                         SYN_OK);
+        assert_str(nth(f, 0)->summary_html, cases[i].summary);
+        if (f->bozo != cases[i].bozo) {
+            fail_msg("case %zu: bozo %d", i, (int)f->bozo);
+        }
+        feed_free(f);
+        buf_fini(&doc);
+    }
+}
+
 /* Media RSS title and description stand in for missing ones only. */
 static void
 test_media_text(void **state)
@@ -739,6 +785,7 @@ main(void)
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_utf8_clean),
         cmocka_unit_test(test_utf8_clean_random),
+        cmocka_unit_test(test_bare_amp_literals),
         cmocka_unit_test(test_c1_controls),
         cmocka_unit_test(test_media_text),
         cmocka_unit_test(test_base64),
