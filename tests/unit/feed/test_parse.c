@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -580,6 +581,64 @@ test_bare_amp_literals(void **state)
     }
 }
 
+/* feed_to_json()'s string escaping read back by jansson: random titles
+ * of controls, quotes, backslashes and other characters (as a JSON Feed,
+ * so that they reach the model as they are) come back as the model holds
+ * them, at every position relative to the writer's 8-byte blocks. */
+static void
+test_json_strings_random(void **state)
+{
+    static const char *const pool[] = {
+        "a", "b", " ", "\"", "\\", "/", "\n", "\r", "\t", "\x01", "\x1f",
+        "\x7f", "\xc3\xa9", "\xe2\x80\xa8", "<", "&", "abcdefgh",
+    };
+    unsigned seed = 99;
+    int round;
+
+    (void)state;
+    for (round = 0; round < 3000; round++) {
+        struct syn_err err = {SYN_OK, ""};
+        struct feed *f = NULL;
+        struct buf title, out;
+        json_t *doc, *back;
+        json_error_t jerr;
+        char *text;
+        size_t n;
+
+        buf_init(&title, 1000);
+        buf_init(&out, 1u << 16);
+        seed = seed * 1103515245u + 12345u;
+        for (n = 1 + (seed >> 16) % 30; n > 0; n--) {
+            seed = seed * 1103515245u + 12345u;
+            assert_int_equal(
+                buf_append_str(&title, pool[(seed >> 16) % SYN_ARRAY_LEN(pool)]),
+                SYN_OK);
+        }
+        doc = json_pack("{s:s, s:s#, s:[]}", "version",
+                        "https://jsonfeed.org/version/1.1", "title",
+                        buf_cstr(&title), title.len, "items");
+        assert_non_null(doc);
+        text = json_dumps(doc, 0);
+        assert_non_null(text);
+        assert_int_equal(feed_parse(text, strlen(text), NULL, &f, &err), SYN_OK);
+        assert_int_equal(feed_to_json(f, &out), SYN_OK);
+        back = json_loadb(out.data, out.len, 0, &jerr);
+        assert_non_null(back);
+        if (f->title == NULL) {
+            assert_true(json_is_null(json_object_get(back, "title")));
+        } else {
+            assert_string_equal(
+                json_string_value(json_object_get(back, "title")), f->title);
+        }
+        json_decref(back);
+        json_decref(doc);
+        free(text);
+        feed_free(f);
+        buf_fini(&title);
+        buf_fini(&out);
+    }
+}
+
 /* Media RSS title and description stand in for missing ones only. */
 static void
 test_media_text(void **state)
@@ -786,6 +845,7 @@ main(void)
         cmocka_unit_test(test_utf8_clean),
         cmocka_unit_test(test_utf8_clean_random),
         cmocka_unit_test(test_bare_amp_literals),
+        cmocka_unit_test(test_json_strings_random),
         cmocka_unit_test(test_c1_controls),
         cmocka_unit_test(test_media_text),
         cmocka_unit_test(test_base64),
