@@ -24,6 +24,10 @@
 #include "util/str.h"
 #include "util/utf8.h"
 
+/* Bytes reserved for the pending text at the start: most feed bodies'
+ * longest text node fits, larger ones grow. */
+#define FP_TEXT_RESERVE 4096u
+
 /* How a start tag is handled in the "in body" insertion mode. */
 enum fp_class {
     FC_BAIL = 0, /* rules not implemented here (forms, svg, RCDATA...) */
@@ -1202,6 +1206,13 @@ html_fast_parse(const char *html, size_t len, bool valid_utf8, struct arena *a,
     p->skip_lf = false;
     p->st = SYN_OK;
     p->bail = false;
+    /* a text node is at most the input long: room for it at once rather
+     * than growing from 64 bytes (a quarter of all reallocations of the
+     * full parse) */
+    if (buf_reserve(&p->text, len < FP_TEXT_RESERVE ? len : FP_TEXT_RESERVE) !=
+        SYN_OK) {
+        fp_fail(p, SYN_ENOMEM);
+    }
     r = node_new(p, GUMBO_NODE_ELEMENT);
     if (r != NULL) {
         r->v.element.tag = GUMBO_TAG_HTML;
