@@ -286,10 +286,38 @@ static const unsigned char look_valid[256] = {
 };
 /* clang-format on */
 
+/* Code points the fast parser refuses in its input (see bytes_simple). */
+static bool
+cp_refused(uint32_t cp)
+{
+    return cp <= 0x9F || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
+           (cp & 0xFFFEu) == 0xFFFEu;
+}
+
+/* Might the 8 bytes of w hold a byte that look_valid[] flags? A byte
+ * < 0x20 (TAB, LF, FF too: then the word is looked at byte by byte), DEL,
+ * C2, EF or F0..FF; C0 and C1 are not in valid UTF-8. Each test is the
+ * "has a zero byte" one, (x - 0x01..) & ~x & 0x80.., on w changed so
+ * that the bytes sought become zero; F0..FF have their top four bits
+ * set. */
+static bool
+word_may_look(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t del = w ^ (ones * 0x7F), c2 = w ^ (ones * 0xC2);
+    uint64_t ef = w ^ (ones * 0xEF);
+
+    return ((((w - ones * 0x20) & ~w) | ((del - ones) & ~del) |
+             ((c2 - ones) & ~c2) | ((ef - ones) & ~ef) |
+             (w & (w << 1) & (w << 2) & (w << 3))) &
+            highs) != 0;
+}
+
 /* Input that gumbo would change or report before tree construction: a
  * BOM, CR (normalized), NUL, controls and noncharacters (errors that may
  * become U+FFFD), invalid UTF-8 (U+FFFD). valid_utf8: s is known to be
- * valid UTF-8, so only the sequences that look[] flags are decoded. */
+ * valid UTF-8, so only the sequences that look_valid[] flags are decoded,
+ * and words without any go 8 bytes at a time. */
 static bool
 bytes_simple(const char *s, size_t len, bool valid_utf8)
 {
@@ -301,32 +329,48 @@ bytes_simple(const char *s, size_t len, bool valid_utf8)
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
         return false;
     while (i < len) {
+        size_t stop = len;
         uint32_t cp;
         size_t n;
 
-        /* printable ASCII 8 bytes at a time (no byte >= 0x80, < 0x20 or
-         * DEL), then byte by byte through the table to the next byte to
-         * look at: feed HTML often mixes ASCII and other text too finely
-         * for retrying words to pay */
-        while (len - i >= 8) {
-            uint64_t w, del;
+        if (valid_utf8) {
+            /* a word that may hold a flagged byte is looked at byte by
+             * byte, then words resume after it */
+            while (len - i >= 8) {
+                uint64_t w;
 
-            memcpy(&w, s + i, 8);
-            del = w ^ (ones * 0x7F);
-            if ((w | ((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & highs)
-                break;
-            i += 8;
+                memcpy(&w, s + i, 8);
+                if (word_may_look(w)) {
+                    stop = i + 8;
+                    break;
+                }
+                i += 8;
+            }
+        } else {
+            /* printable ASCII 8 bytes at a time (no byte >= 0x80, < 0x20
+             * or DEL), then byte by byte to the next byte to look at:
+             * feed HTML often mixes ASCII and other text too finely for
+             * retrying words to pay */
+            while (len - i >= 8) {
+                uint64_t w, del;
+
+                memcpy(&w, s + i, 8);
+                del = w ^ (ones * 0x7F);
+                if ((w | ((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) &
+                    highs)
+                    break;
+                i += 8;
+            }
         }
-        while (i < len && !look[u[i]]) {
+        while (i < stop && !look[u[i]]) {
             i++;
         }
-        if (i >= len)
-            break;
+        if (i >= stop)
+            continue;
         if (u[i] < 0x80)
             return false;
         n = utf8_decode_fast(s + i, len - i, &cp);
-        if (n == 0 || cp <= 0x9F || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
-            (cp & 0xFFFEu) == 0xFFFEu)
+        if (n == 0 || cp_refused(cp))
             return false;
         i += n;
     }

@@ -426,6 +426,49 @@ test_generated(void **state)
     buf_fini(&in);
 }
 
+/* The input check told that the input is valid UTF-8 (which takes words
+ * of 8 bytes at a time and decodes only some sequences) decides as the
+ * full check does: random valid strings of text, controls, DEL, C1
+ * controls, noncharacters and other characters around them, at every
+ * position relative to its words. */
+static void
+test_valid_utf8_check(void **state)
+{
+    static const char *const pool[] = {
+        "a",        "b c",      "<p>",      "</p>",     "\n",       "\t",
+        "\f",       "\r",       "\x01",     "\x7f",     "\xc2\x85",  "\xc2\xa0",
+        "\xc3\xa9",  "\xdf\xbf",  "\xe2\x80\xa6", "\xef\xb7\x90", "\xef\xb7\xaf",
+        "\xef\xb7\xb0", "\xef\xbf\xbd", "\xef\xbf\xbe", "\xef\xbb\xbf",
+        "\xf0\x9f\x98\x80", "\xf0\x9f\xbf\xbe", "\xf3\xbf\xbf\xbf",
+        "\xf4\x8f\xbf\xbd", "abcdefgh", "&amp;",
+    };
+    uint64_t x = 0x2545F4914F6CDD1Du;
+    struct buf in;
+    size_t round, n, taken = 0;
+
+    (void)state;
+    buf_init(&in, 1u << 16);
+    for (round = 0; round < 20000; round++) {
+        bool fast;
+
+        buf_reset(&in);
+        for (n = rnd(&x) % 24; n > 0; n--) {
+            assert_int_equal(
+                buf_append_str(&in, pool[rnd(&x) % SYN_ARRAY_LEN(pool)]),
+                SYN_OK);
+        }
+        assert_true(utf8_valid(buf_cstr(&in), in.len));
+        fast = fast_takes(buf_cstr(&in), in.len, false);
+        if (fast_takes(buf_cstr(&in), in.len, true) != fast) {
+            fail_msg("the valid_utf8 check decides otherwise for %s",
+                     buf_cstr(&in));
+        }
+        taken += fast;
+    }
+    assert_true(taken > 0 && taken < 20000);
+    buf_fini(&in);
+}
+
 static void
 test_fixtures(void **state)
 {
@@ -586,6 +629,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),    cmocka_unit_test(test_generated),
+        cmocka_unit_test(test_valid_utf8_check),
         cmocka_unit_test(test_fixtures), cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_alloc),
     };
