@@ -13,6 +13,7 @@
 #include "html/paths.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,7 +33,10 @@ static const char *const out_names[N_OUT] = {
 static bool
 run(const char *in, size_t len, enum html_parser parser, struct outs *o)
 {
-    struct html_clean_opts opts = {"https://example.org/a/", 5, 12};
+    /* as production: valid_utf8 when it holds (feed model strings) */
+    struct html_clean_opts opts = {"https://example.org/a/", 5, 12,
+                                   parser == HTML_PARSER_AUTO &&
+                                       utf8_valid(in, len)};
     struct html_clean_out out = {&o->b[0], &o->b[1], &o->b[2], &o->b[3],
                                  &o->image};
     struct syn_err err;

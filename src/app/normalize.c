@@ -12,6 +12,9 @@
 #include "util/limits.h"
 #include "util/mem.h"
 
+/* Bytes reserved for each excerpt before cleaning a body. */
+#define NORMALIZE_EXCERPT_RESERVE 1024u
+
 /* b's contents as an arena string of f, or NULL for an empty b; *oom is
  * set when the copy fails. */
 static const char *
@@ -33,13 +36,15 @@ normalize_item(struct feed *f, struct feed_item *it,
                const struct normalize_opts *o, const char **text,
                struct syn_err *err)
 {
-    struct html_clean_opts copts = {it->base_url, o->html_words,
-                                    o->text_words};
+    /* the model's strings are valid UTF-8 (item.h) */
+    struct html_clean_opts copts = {it->base_url, o->html_words, o->text_words,
+                                    true};
     struct buf safe, ex_html, ex_text, plain;
     struct html_clean_out out = {&safe, &ex_html, &ex_text,
                                  text != NULL ? &plain : NULL, NULL};
     const char **body = it->content_html != NULL ? &it->content_html
                                                  : &it->summary_html;
+    size_t body_len = *body != NULL ? strlen(*body) : 0;
     char *image = NULL;
     enum syn_status st = SYN_OK;
     bool oom = false;
@@ -55,6 +60,17 @@ normalize_item(struct feed *f, struct feed_item *it,
         *text = "";
     }
     it->excerpt_html = it->excerpt_text = NULL;
+    /* the outputs in one allocation each, not grown from 64 bytes by
+     * doubling (six reallocations of the safe body, three of each
+     * excerpt): the safe body (and summary) is about as long as the body,
+     * excerpts of a few dozen words fit in 1 KB */
+    if (*body != NULL &&
+        ((st = buf_reserve(&safe, body_len)) != SYN_OK ||
+         (st = buf_reserve(&ex_html, NORMALIZE_EXCERPT_RESERVE)) != SYN_OK ||
+         (st = buf_reserve(&ex_text, NORMALIZE_EXCERPT_RESERVE)) != SYN_OK)) {
+        syn_err_set(err, st, "%s", syn_strerror(st));
+        goto out;
+    }
     if (body == &it->content_html && it->summary_html != NULL) {
         st = html_sanitize(it->summary_html, strlen(it->summary_html),
                            it->base_url, &safe, err);
@@ -64,7 +80,7 @@ normalize_item(struct feed *f, struct feed_item *it,
         buf_reset(&safe);
     }
     if (*body != NULL) {
-        st = html_clean(*body, strlen(*body), &copts, &out, err);
+        st = html_clean(*body, body_len, &copts, &out, err);
         if (st != SYN_OK)
             goto out;
         *body = arena_copy(f, &safe, &oom);

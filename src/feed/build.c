@@ -83,65 +83,91 @@ fb_problem(struct feed_builder *fb, long line, const char *fmt, ...)
     }
 }
 
-/* Length of the valid UTF-8 sequence at p (a byte >= 0x80), or 0. */
-static size_t
-utf8_seq_len(const unsigned char *p, const unsigned char *end)
-{
-    size_t left = (size_t)(end - p);
+/* UTF-8 validation (RFC 3629) as a shift-based DFA: a state is a bit
+ * offset (a multiple of 6) into a 64-bit row, and the row of each byte
+ * holds, at the offset of each state, the state that byte leads to:
+ * next = row[byte] >> state. One load and one shift per byte, without a
+ * branch on the data, so that text mixing ASCII and other letters
+ * ("Größe spät") costs no mispredicted branch per character. Every
+ * unlisted transition is to U8_ERR (0), which only leads to itself. */
+enum {
+    U8_ERR = 0,  /* invalid, for good */
+    U8_OK = 6,   /* between characters */
+    U8_C1 = 12,  /* 1 continuation byte to come */
+    U8_C2 = 18,  /* 2 to come */
+    U8_C3 = 24,  /* 3 to come */
+    U8_E0 = 30,  /* after E0: A0..BF (no overlong), then 1 */
+    U8_ED = 36,  /* after ED: 80..9F (no surrogate), then 1 */
+    U8_F0 = 42,  /* after F0: 90..BF (no overlong), then 2 */
+    U8_F4 = 48,  /* after F4: 80..8F (<= U+10FFFF), then 2 */
+};
 
-    if (*p >= 0xC2 && *p <= 0xDF)
-        return left >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (*p >= 0xE0 && *p <= 0xEF) {
-        if (left < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
-            (*p == 0xE0 && p[1] < 0xA0) || (*p == 0xED && p[1] > 0x9F))
-            return 0;
-        return 3;
-    }
-    if (*p >= 0xF0 && *p <= 0xF4) {
-        if (left < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
-            (p[3] & 0xC0) != 0x80 || (*p == 0xF0 && p[1] < 0x90) ||
-            (*p == 0xF4 && p[1] > 0x8F))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
+#define U8_TR(from, to) ((uint64_t)(to) << (from))
+#define U8_CONT                                                                \
+    (U8_TR(U8_C1, U8_OK) | U8_TR(U8_C2, U8_C1) | U8_TR(U8_C3, U8_C2))
+#define R_NUL 0u /* NUL is refused too */
+#define R_ASCII U8_TR(U8_OK, U8_OK)
+#define R_80 (U8_CONT | U8_TR(U8_ED, U8_C1) | U8_TR(U8_F4, U8_C2)) /* 80..8F */
+#define R_90 (U8_CONT | U8_TR(U8_ED, U8_C1) | U8_TR(U8_F0, U8_C2)) /* 90..9F */
+#define R_A0 (U8_CONT | U8_TR(U8_E0, U8_C1) | U8_TR(U8_F0, U8_C2)) /* A0..BF */
+#define R_BAD 0u /* C0, C1, F5..FF: never in UTF-8 */
+#define R_L2 U8_TR(U8_OK, U8_C1)
+#define R_E0 U8_TR(U8_OK, U8_E0)
+#define R_L3 U8_TR(U8_OK, U8_C2)
+#define R_ED U8_TR(U8_OK, U8_ED)
+#define R_F0 U8_TR(U8_OK, U8_F0)
+#define R_L4 U8_TR(U8_OK, U8_C3)
+#define R_F4 U8_TR(U8_OK, U8_F4)
+#define X2(r) r, r
+#define X4(r) r, r, r, r
+#define X16(r) X4(r), X4(r), X4(r), X4(r)
+#define X32(r) X16(r), X16(r)
+#define X64(r) X32(r), X32(r)
+
+static const uint64_t utf8_dfa[] = {
+    /* 00..7F */
+    R_NUL, X64(R_ASCII), X32(R_ASCII), X16(R_ASCII), X4(R_ASCII),
+    X4(R_ASCII), X4(R_ASCII), X2(R_ASCII), R_ASCII,
+    /* 80..BF */
+    X16(R_80), X16(R_90), X32(R_A0),
+    /* C0..DF */
+    X2(R_BAD), X16(R_L2), X4(R_L2), X4(R_L2), X4(R_L2), X2(R_L2),
+    /* E0..EF */
+    R_E0, X4(R_L3), X4(R_L3), X4(R_L3), R_ED, X2(R_L3),
+    /* F0..FF */
+    R_F0, X2(R_L4), R_L4, R_F4, X4(R_BAD), X4(R_BAD), X2(R_BAD), R_BAD,
+};
+_Static_assert(SYN_ARRAY_LEN(utf8_dfa) == 256, "one row per byte value");
 
 bool
 fb_utf8_clean(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    uint64_t st = U8_OK; /* only the low 6 bits are the state */
 
-    while (p < end) {
-        /* ASCII runs a word at a time: most feed text is ASCII markup */
-        while (end - p >= 8 && *p < 0x80) {
-            uint64_t w;
+    while (end - p >= 8) {
+        uint64_t w;
+        int k;
 
-            memcpy(&w, p, 8);
-            if ((w & 0x8080808080808080ull) != 0 ||
-                ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull) != 0)
-                break; /* a high bit, or a zero byte */
+        /* ASCII without NUL, a word at a time: most of feed markup */
+        memcpy(&w, p, 8);
+        if ((st & 63) == U8_OK &&
+            ((w | ((w - 0x0101010101010101ull) & ~w)) &
+             0x8080808080808080ull) == 0) {
             p += 8;
+            continue;
         }
-        /* then byte by byte to the end of the ASCII run: in text that
-         * mixes scripts, retrying words there fails again and again */
-        while (p < end && (unsigned)*p - 1u < 0x7Fu) {
-            p++;
+        for (k = 0; k < 8; k++) {
+            st = utf8_dfa[p[k]] >> (st & 63);
         }
-        if (p >= end)
-            break;
-        if (*p == 0)
+        p += 8;
+        if ((st & 63) == U8_ERR)
             return false;
-        /* non-ASCII text tends to stay non-ASCII: walk the whole run */
-        while (p < end && *p >= 0x80) {
-            size_t n = utf8_seq_len(p, end);
-
-            if (n == 0)
-                return false;
-            p += n;
-        }
     }
-    return true;
+    while (p < end) {
+        st = utf8_dfa[*p++] >> (st & 63);
+    }
+    return (st & 63) == U8_OK;
 }
 
 static const char *

@@ -46,6 +46,13 @@ feed_format_name(enum feed_format fmt)
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
+/* A byte written as it is inside a JSON string. */
+static bool
+json_plain(unsigned char c)
+{
+    return c >= 0x20 && c != '"' && c != '\\';
+}
+
 /* A JSON string literal for s (valid UTF-8), or null. */
 static enum syn_status
 json_str(struct buf *b, const char *s)
@@ -60,11 +67,14 @@ json_str(struct buf *b, const char *s)
     if ((st = buf_append_char(b, '"')) != SYN_OK)
         return st;
     run = p;
-    for (;; p++) {
+    while (p < end) {
         const char *esc = NULL;
         char u[6];
 
-        /* skip 8 plain bytes at a time: no control, quote or backslash */
+        /* skip 8 plain bytes at a time: no control, quote or backslash;
+         * a word that fails holds the next byte to escape, so that the
+         * byte loop after it stops within 8 bytes (retrying a word at
+         * each byte before it was half of this function's time) */
         while (end - p >= 8) {
             uint64_t w, q, bs;
 
@@ -77,12 +87,13 @@ json_str(struct buf *b, const char *s)
                 break;
             p += 8;
         }
-        if (*p >= 0x20 && *p != '"' && *p != '\\')
-            continue;
+        while (p < end && json_plain(*p)) {
+            p++;
+        }
+        if (p == end)
+            break;
         if ((st = buf_append(b, run, (size_t)(p - run))) != SYN_OK)
             return st;
-        if (*p == '\0')
-            break;
         switch (*p) {
         case '"':
             esc = "\\\"";
@@ -108,11 +119,13 @@ json_str(struct buf *b, const char *s)
             u[5] = hex[*p & 15];
             break;
         }
-        st = esc != NULL ? buf_append_str(b, esc) : buf_append(b, u, 6);
+        st = esc != NULL ? buf_append(b, esc, 2) : buf_append(b, u, 6);
         if (st != SYN_OK)
             return st;
-        run = p + 1;
+        run = ++p;
     }
+    if ((st = buf_append(b, run, (size_t)(end - run))) != SYN_OK)
+        return st;
     return buf_append_char(b, '"');
 }
 

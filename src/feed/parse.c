@@ -8,7 +8,6 @@
  * document that declares nothing and is not valid UTF-8 is read as
  * windows-1252; other encodings go through iconv. The XML reader always
  * gets UTF-8 and is told to ignore the declaration. */
-#define _GNU_SOURCE /* memmem */
 #include "feed/parse.h"
 
 #include <errno.h>
@@ -341,6 +340,26 @@ next_literal(const char *s, const char *end, const char **close_tok)
     return NULL;
 }
 
+/* The first tok[0..3) in s[0..len), or NULL. memchr() on the token's
+ * first byte (']' of "]]>", '-' of "-->": rare in feed markup) and a
+ * compare: memmem() went byte by byte over every CDATA section, 2% of
+ * the full parse of CDATA-wrapped content. */
+static const char *
+find_tok3(const char *s, size_t len, const char *tok)
+{
+    const char *p = s, *end = s + len;
+
+    while ((size_t)(end - p) >= 3) {
+        p = memchr(p, tok[0], (size_t)(end - p) - 2);
+        if (p == NULL)
+            return NULL;
+        if (p[1] == tok[1] && p[2] == tok[2])
+            return p;
+        p++;
+    }
+    return NULL;
+}
+
 /* Bare '&' (outside CDATA and comments) is the commonest error in
  * hand-made feeds ("?a=1&b=2" in a <link>); libxml2 would drop the text
  * after it. Escape each one as "&amp;" into out, reporting the first.
@@ -362,7 +381,7 @@ escape_bare_amps(struct feed_builder *fb, const char **data, size_t *len,
         }
         if (lit != NULL && lit < p) {
             const char *close =
-                memmem(lit + 4, (size_t)(end - lit - 4), close_tok, 3);
+                find_tok3(lit + 4, (size_t)(end - lit - 4), close_tok);
 
             if (close == NULL)
                 break; /* unterminated: the rest is literal */

@@ -61,7 +61,8 @@ html_clean_with(const char *html, size_t len, const struct html_clean_opts *o,
     if (out->image != NULL) {
         *out->image = NULL;
     }
-    st = html_doc_parse_with(html, len, parser, &doc, fast_used, err);
+    st = html_doc_parse_with(html, len, o->valid_utf8, parser, &doc, fast_used,
+                             err);
     if (st != SYN_OK)
         return st;
     if (out->safe_html != NULL) {

@@ -11,6 +11,7 @@
 #ifndef SYNDIC_HTML_CLEAN_H
 #define SYNDIC_HTML_CLEAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/buf.h"
@@ -21,6 +22,8 @@ struct html_clean_opts {
     const char *base_url; /* for relative URLs; NULL when unknown */
     size_t html_words;    /* excerpt_html length in words */
     size_t text_words;    /* excerpt_text length in words */
+    bool valid_utf8;      /* the input is known to be valid UTF-8 (a feed
+                             model string): the parse does not re-check it */
 };
 
 /* Outputs; each may be NULL when not wanted. Buffers are appended to. */

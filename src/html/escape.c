@@ -44,6 +44,21 @@ static const unsigned char esc_class[256] = {
     /* 0x80-0xFF: decoded (zero) */
 };
 
+/* esc_class for text known to be valid UTF-8 without bad code points:
+ * the same for ASCII, and every byte >= 0x80 copied undecoded. */
+static const unsigned char esc_class_valid[256] = {
+    C4(ESC_DROP), C4(ESC_DROP), ESC_DROP, ESC_COPY, ESC_COPY, ESC_DROP,
+    ESC_COPY, ESC_REF, ESC_DROP, ESC_DROP, C16(ESC_DROP),
+    ESC_COPY, ESC_COPY, ESC_REF, ESC_COPY, ESC_COPY, ESC_COPY, ESC_REF, ESC_REF,
+    C4(ESC_COPY), C4(ESC_COPY),
+    C4(ESC_COPY), C4(ESC_COPY), C4(ESC_COPY), ESC_REF, ESC_COPY, ESC_REF,
+    ESC_COPY,
+    C16(ESC_COPY), C16(ESC_COPY), C16(ESC_COPY), C4(ESC_COPY), C4(ESC_COPY),
+    C4(ESC_COPY), ESC_COPY, ESC_COPY, ESC_COPY, ESC_DROP,
+    C16(ESC_COPY), C16(ESC_COPY), C16(ESC_COPY), C16(ESC_COPY),
+    C16(ESC_COPY), C16(ESC_COPY), C16(ESC_COPY), C16(ESC_COPY),
+};
+
 /* The reference written for an ESC_REF byte. */
 static const char *
 esc_ref(unsigned char c, size_t *len /* out */)
@@ -70,8 +85,10 @@ esc_ref(unsigned char c, size_t *len /* out */)
     }
 }
 
-enum syn_status
-html_escape_append(struct buf *b, const char *s, size_t len)
+/* The run loop of both escapes: cls is esc_class or esc_class_valid. */
+static enum syn_status
+escape_runs(struct buf *b, const char *s, size_t len,
+            const unsigned char cls_of[256])
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t start_len = b->len, i = 0, run = 0;
@@ -82,12 +99,12 @@ html_escape_append(struct buf *b, const char *s, size_t len)
         size_t skip = 1, rep_len = 0;
         unsigned char cls;
 
-        while (i < len && esc_class[u[i]] == ESC_COPY) {
+        while (i < len && cls_of[u[i]] == ESC_COPY) {
             i++;
         }
         if (i == len)
             break;
-        cls = esc_class[u[i]];
+        cls = cls_of[u[i]];
         if (cls == ESC_UTF8) {
             uint32_t c;
 
@@ -120,4 +137,16 @@ html_escape_append(struct buf *b, const char *s, size_t len)
         buf_truncate(b, start_len);
     }
     return st;
+}
+
+enum syn_status
+html_escape_append(struct buf *b, const char *s, size_t len)
+{
+    return escape_runs(b, s, len, esc_class);
+}
+
+enum syn_status
+html_escape_valid_append(struct buf *b, const char *s, size_t len)
+{
+    return escape_runs(b, s, len, esc_class_valid);
 }

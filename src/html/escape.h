@@ -20,4 +20,12 @@
 enum syn_status html_escape_append(struct buf *b, const char *s,
                                    size_t len) SYN_NODISCARD;
 
+/* html_escape_append() for s known to be valid UTF-8 without the code
+ * points it drops (C1 controls, noncharacters; e.g. the text of a tree
+ * built by the fast parser, whose input check refuses them): the same
+ * result for such input, without decoding the non-ASCII characters.
+ * Other input is copied with its bytes >= 0x80 as they are. */
+enum syn_status html_escape_valid_append(struct buf *b, const char *s,
+                                         size_t len) SYN_NODISCARD;
+
 #endif

@@ -24,6 +24,10 @@
 #include "util/str.h"
 #include "util/utf8.h"
 
+/* Bytes reserved for the pending text at the start: most feed bodies'
+ * longest text node fits, larger ones grow. */
+#define FP_TEXT_RESERVE 4096u
+
 /* How a start tag is handled in the "in body" insertion mode. */
 enum fp_class {
     FC_BAIL = 0, /* rules not implemented here (forms, svg, RCDATA...) */
@@ -254,58 +258,119 @@ struct fp {
     bool bail; /* not simple */
 };
 
-/* The ASCII bytes bytes_simple() passes: printable ones, TAB, LF, FF. */
-#define P4 1, 1, 1, 1
-#define P16 P4, P4, P4, P4
+/* The bytes bytes_simple() looks at one by one (1) rather than passing
+ * in a run (0): all but printable ASCII, TAB, LF and FF; with
+ * look_valid, for input known to be valid UTF-8, only the lead bytes of
+ * the sequences that can encode a refused code point: C2 (C1 controls),
+ * EF (noncharacters U+FDD0..U+FDEF, U+FFFE, U+FFFF) and F0..F4 (the
+ * noncharacters U+xFFFE, U+xFFFF of the other planes), and the bytes
+ * that valid UTF-8 never holds (C0, C1, F5..FF). */
+#define L4(x) x, x, x, x
+#define L16(x) L4(x), L4(x), L4(x), L4(x)
 /* clang-format off */
-static const unsigned char ascii_simple[128] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0,  /* TAB LF FF */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    P16, P16, P16, P16, P16, P4, P4, P4, 1, 1, 1, 0, /* DEL: 0 */
+static const unsigned char look_any[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 1, 1, 1, /* TAB LF FF */
+    L16(1),
+    L16(0), L16(0), L16(0), L16(0), L16(0), L4(0), L4(0), L4(0), 0, 0, 0, 1,
+    L16(1), L16(1), L16(1), L16(1), L16(1), L16(1), L16(1), L16(1),
+};
+static const unsigned char look_valid[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 1, 1, 1, /* TAB LF FF */
+    L16(1),
+    L16(0), L16(0), L16(0), L16(0), L16(0), L4(0), L4(0), L4(0), 0, 0, 0, 1,
+    L16(0), L16(0), L16(0), L16(0),                  /* 80..BF */
+    1, 1, 1, L4(0), L4(0), L4(0), 0,                 /* C0 C1 C2 */
+    L16(0),                                          /* D0..DF */
+    L4(0), L4(0), L4(0), 0, 0, 0, 1,                 /* EF */
+    L4(1), L4(1), L4(1), L4(1),                      /* F0..FF */
 };
 /* clang-format on */
 
+/* Code points the fast parser refuses in its input (see bytes_simple). */
+static bool
+cp_refused(uint32_t cp)
+{
+    return cp <= 0x9F || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
+           (cp & 0xFFFEu) == 0xFFFEu;
+}
+
+/* Might the 8 bytes of w hold a byte that look_valid[] flags? A byte
+ * < 0x20 (TAB, LF, FF too: then the word is looked at byte by byte), DEL,
+ * C2, EF or F0..FF; C0 and C1 are not in valid UTF-8. Each test is the
+ * "has a zero byte" one, (x - 0x01..) & ~x & 0x80.., on w changed so
+ * that the bytes sought become zero; F0..FF have their top four bits
+ * set. */
+static bool
+word_may_look(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t del = w ^ (ones * 0x7F), c2 = w ^ (ones * 0xC2);
+    uint64_t ef = w ^ (ones * 0xEF);
+
+    return ((((w - ones * 0x20) & ~w) | ((del - ones) & ~del) |
+             ((c2 - ones) & ~c2) | ((ef - ones) & ~ef) |
+             (w & (w << 1) & (w << 2) & (w << 3))) &
+            highs) != 0;
+}
+
 /* Input that gumbo would change or report before tree construction: a
  * BOM, CR (normalized), NUL, controls and noncharacters (errors that may
- * become U+FFFD), invalid UTF-8 (U+FFFD). */
+ * become U+FFFD), invalid UTF-8 (U+FFFD). valid_utf8: s is known to be
+ * valid UTF-8, so only the sequences that look_valid[] flags are decoded,
+ * and words without any go 8 bytes at a time. */
 static bool
-bytes_simple(const char *s, size_t len)
+bytes_simple(const char *s, size_t len, bool valid_utf8)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     const unsigned char *u = (const unsigned char *)s;
+    const unsigned char *look = valid_utf8 ? look_valid : look_any;
     size_t i = 0;
 
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
         return false;
     while (i < len) {
-        unsigned char c;
+        size_t stop = len;
         uint32_t cp;
         size_t n;
 
-        /* printable ASCII 8 bytes at a time (no byte >= 0x80, < 0x20 or
-         * DEL), then byte by byte through the table to the end of the
-         * run: feed HTML often mixes ASCII and other text too finely for
-         * retrying words to pay */
-        while (len - i >= 8) {
-            uint64_t w, del;
+        if (valid_utf8) {
+            /* a word that may hold a flagged byte is looked at byte by
+             * byte, then words resume after it */
+            while (len - i >= 8) {
+                uint64_t w;
 
-            memcpy(&w, s + i, 8);
-            del = w ^ (ones * 0x7F);
-            if ((w | ((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) & highs)
-                break;
-            i += 8;
+                memcpy(&w, s + i, 8);
+                if (word_may_look(w)) {
+                    stop = i + 8;
+                    break;
+                }
+                i += 8;
+            }
+        } else {
+            /* printable ASCII 8 bytes at a time (no byte >= 0x80, < 0x20
+             * or DEL), then byte by byte to the next byte to look at:
+             * feed HTML often mixes ASCII and other text too finely for
+             * retrying words to pay */
+            while (len - i >= 8) {
+                uint64_t w, del;
+
+                memcpy(&w, s + i, 8);
+                del = w ^ (ones * 0x7F);
+                if ((w | ((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) &
+                    highs)
+                    break;
+                i += 8;
+            }
         }
-        while (i < len && u[i] < 0x80 && ascii_simple[u[i]]) {
+        while (i < stop && !look[u[i]]) {
             i++;
         }
-        if (i >= len)
-            break;
-        c = u[i];
-        if (c < 0x80)
+        if (i >= stop)
+            continue;
+        if (u[i] < 0x80)
             return false;
         n = utf8_decode_fast(s + i, len - i, &cp);
-        if (n == 0 || cp <= 0x9F || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
-            (cp & 0xFFFEu) == 0xFFFEu)
+        if (n == 0 || cp_refused(cp))
             return false;
         i += n;
     }
@@ -1156,8 +1221,8 @@ comment(struct fp *p)
 }
 
 enum syn_status
-html_fast_parse(const char *html, size_t len, struct arena *a, GumboNode **root,
-                struct syn_err *err)
+html_fast_parse(const char *html, size_t len, bool valid_utf8, struct arena *a,
+                GumboNode **root, struct syn_err *err)
 {
     struct fp *p = NULL;
     GumboNode *r;
@@ -1165,7 +1230,7 @@ html_fast_parse(const char *html, size_t len, struct arena *a, GumboNode **root,
     size_t i;
 
     *root = NULL;
-    if (!bytes_simple(html, len))
+    if (!bytes_simple(html, len, valid_utf8))
         return SYN_OK;
     p = syn_malloc(sizeof(*p));
     if (p == NULL)
@@ -1185,6 +1250,13 @@ html_fast_parse(const char *html, size_t len, struct arena *a, GumboNode **root,
     p->skip_lf = false;
     p->st = SYN_OK;
     p->bail = false;
+    /* a text node is at most the input long: room for it at once rather
+     * than growing from 64 bytes (a quarter of all reallocations of the
+     * full parse) */
+    if (buf_reserve(&p->text, len < FP_TEXT_RESERVE ? len : FP_TEXT_RESERVE) !=
+        SYN_OK) {
+        fp_fail(p, SYN_ENOMEM);
+    }
     r = node_new(p, GUMBO_NODE_ELEMENT);
     if (r != NULL) {
         r->v.element.tag = GUMBO_TAG_HTML;

@@ -39,6 +39,7 @@
 #define SYNDIC_HTML_FASTPARSE_H
 
 #include <gumbo.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/arena.h"
@@ -47,11 +48,15 @@
 
 /* Parse html[0..len) into nodes allocated from a. On SYN_OK, *root is the
  * root element (its children are the fragment's nodes) or NULL when the
- * input is not in the simple subset. SYN_ENOMEM on allocation failure
- * (what a holds is then garbage, freed with it). The tree borrows nothing
- * from html. */
-enum syn_status html_fast_parse(const char *html, size_t len, struct arena *a,
-                                GumboNode **root /* out */,
+ * input is not in the simple subset. valid_utf8: the caller knows html is
+ * valid UTF-8 (a feed model string), so the input check only decodes the
+ * sequences that can hold a refused code point; the result is the same as
+ * without it for such input (and undefined, though memory-safe, for
+ * other input). SYN_ENOMEM on allocation failure (what a holds is then
+ * garbage, freed with it). The tree borrows nothing from html; its text
+ * is always valid UTF-8 without controls, C1 controls or noncharacters. */
+enum syn_status html_fast_parse(const char *html, size_t len, bool valid_utf8,
+                                struct arena *a, GumboNode **root /* out */,
                                 struct syn_err *err) SYN_NODISCARD;
 
 #endif

@@ -53,7 +53,7 @@ html_sanitize_with(const char *html, size_t len, const char *base_url,
                                    : "HTML output past its size limit");
         return SYN_OK;
     }
-    st = html_doc_parse_with(html, len, parser, &doc, fast_used, err);
+    st = html_doc_parse_with(html, len, false, parser, &doc, fast_used, err);
     if (st != SYN_OK)
         return st;
     st = html_doc_walk(doc, &o, err);

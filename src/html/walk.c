@@ -344,6 +344,10 @@ struct walker {
     bool counting;
     size_t hidden;   /* counting: depth in media, which excerpts drop */
     bool count_done; /* counting: past the budget, no cut falls later */
+    /* the doc's text is valid UTF-8 without the code points escaping
+     * drops: the fast parser built it (its input check and its reference
+     * decoder refuse everything else) */
+    bool text_valid;
 };
 
 static bool
@@ -432,6 +436,21 @@ out_raw(struct walker *w, struct buf *b, const char *s, size_t len)
     if (b == NULL || w->st != SYN_OK)
         return;
     st = buf_append(b, s, len);
+    if (st != SYN_OK) {
+        walk_fail(w, st);
+    }
+}
+
+/* out_esc() for text of the doc (text_measure's runs, text nodes). */
+static void
+out_text(struct walker *w, struct buf *b, const char *s, size_t len)
+{
+    enum syn_status st;
+
+    if (b == NULL || w->st != SYN_OK)
+        return;
+    st = w->text_valid ? html_escape_valid_append(b, s, len)
+                       : html_escape_append(b, s, len);
     if (st != SYN_OK) {
         walk_fail(w, st);
     }
@@ -1141,7 +1160,7 @@ text_write(struct walker *w, const char *s, size_t len)
         return;
     if (measure_html(w) != NULL) {
         mark_content(w);
-        out_esc(w, w->html, s, len);
+        out_text(w, w->html, s, len);
     }
     out_raw(w, w->text, s, len);
 }
@@ -1675,7 +1694,7 @@ walk_node(struct walker *w, const GumboNode *n, size_t depth)
             out_raw(w, w->html, "\n", 1); /* the parser eats one */
         }
         w->pre_start = false;
-        out_esc(w, w->html, s, len);
+        out_text(w, w->html, s, len);
         break;
     }
     default:
@@ -1794,12 +1813,17 @@ scan_depth(const char *s, size_t len)
     return len;
 }
 
+/* Bytes reserved for an element's attributes and for a URL being cleaned
+ * when a walk writes HTML: most fit. */
+#define WALK_SCRATCH_RESERVE 512u
+
 /* The fast parser's arena: blocks sized for a typical feed item's tree. */
 #define FAST_ARENA_BLOCK (32u * 1024)
 
 enum syn_status
-html_doc_parse_with(const char *html, size_t len, enum html_parser parser,
-                    struct html_doc **out, bool *fast_used, struct syn_err *err)
+html_doc_parse_with(const char *html, size_t len, bool valid_utf8,
+                    enum html_parser parser, struct html_doc **out,
+                    bool *fast_used, struct syn_err *err)
 {
     GumboOptions opts = kGumboDefaultOptions;
     struct html_doc *doc;
@@ -1820,7 +1844,7 @@ html_doc_parse_with(const char *html, size_t len, enum html_parser parser,
     n = scan_depth(html, len);
     if (parser != HTML_PARSER_GUMBO) {
         GumboNode *root = NULL;
-        enum syn_status st = html_fast_parse(html, n, &doc->arena, &root, err);
+        enum syn_status st = html_fast_parse(html, n, valid_utf8, &doc->arena, &root, err);
 
         if (st != SYN_OK) {
             html_doc_free(doc);
@@ -1858,7 +1882,8 @@ enum syn_status
 html_doc_parse(const char *html, size_t len, struct html_doc **out,
                struct syn_err *err)
 {
-    return html_doc_parse_with(html, len, HTML_PARSER_AUTO, out, NULL, err);
+    return html_doc_parse_with(html, len, false, HTML_PARSER_AUTO, out, NULL,
+                               err);
 }
 
 void
@@ -1887,6 +1912,7 @@ html_doc_walk(const struct html_doc *doc, const struct walk_opts *o,
     w.o = o;
     w.err = err;
     w.counting = o->mode == WALK_SANITIZE && o->plan != NULL;
+    w.text_valid = doc->out == NULL;
     w.base =
         o->base_url != NULL && url_is_http(o->base_url) ? o->base_url : NULL;
     if (o->mode == WALK_SANITIZE || o->mode == WALK_EXCERPT) {
@@ -1900,7 +1926,20 @@ html_doc_walk(const struct html_doc *doc, const struct walk_opts *o,
     if (wants_image(&w)) {
         *o->image = NULL;
     }
-    if (root->type == GUMBO_NODE_ELEMENT) {
+    if (w.html != NULL) {
+        /* the attributes and URLs written: room for the common ones at
+         * once rather than growing from 64 bytes (a fifth of all the
+         * reallocations of the full parse were these two buffers) */
+        enum syn_status st = buf_reserve(&w.scratch, WALK_SCRATCH_RESERVE);
+
+        if (st == SYN_OK) {
+            st = buf_reserve(&w.url, WALK_SCRATCH_RESERVE);
+        }
+        if (st != SYN_OK) {
+            walk_fail(&w, st);
+        }
+    }
+    if (root->type == GUMBO_NODE_ELEMENT && w.st == SYN_OK) {
         walk_children(&w, root, 0);
     }
     token_end(&w);

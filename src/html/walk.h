@@ -77,9 +77,11 @@ enum html_parser {
 };
 
 /* html_doc_parse() with the parser chosen; *fast_used (may be NULL) says
- * whether the fast parser built the doc. */
+ * whether the fast parser built the doc. valid_utf8: html is known to be
+ * valid UTF-8, which the fast parser then does not check again (see
+ * html_fast_parse()). */
 enum syn_status html_doc_parse_with(const char *html, size_t len,
-                                    enum html_parser parser,
+                                    bool valid_utf8, enum html_parser parser,
                                     struct html_doc **out /* out */,
                                     bool *fast_used /* out */,
                                     struct syn_err *err) SYN_NODISCARD;

@@ -63,18 +63,10 @@ buf_reserve(struct buf *b, size_t n)
 }
 
 enum syn_status
-buf_append(struct buf *b, const void *p, size_t n)
+buf_append_grow(struct buf *b, const void *p, size_t n)
 {
     enum syn_status st;
 
-    /* Room already (then len + n cannot overflow), and within max: the
-     * common case of every writer (escaping, JSON, HTML walks). */
-    if (n > 0 && n < b->cap - b->len && b->len + n <= b->max) {
-        memcpy(b->data + b->len, p, n);
-        b->len += n;
-        b->data[b->len] = '\0';
-        return SYN_OK;
-    }
     st = buf_reserve(b, n);
     if (st != SYN_OK)
         return st;
@@ -84,18 +76,6 @@ buf_append(struct buf *b, const void *p, size_t n)
     b->len += n;
     b->data[b->len] = '\0';
     return SYN_OK;
-}
-
-enum syn_status
-buf_append_str(struct buf *b, const char *s)
-{
-    return buf_append(b, s, strlen(s));
-}
-
-enum syn_status
-buf_append_char(struct buf *b, char c)
-{
-    return buf_append(b, &c, 1);
 }
 
 enum syn_status

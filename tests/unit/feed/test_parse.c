@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -534,6 +535,110 @@ test_c1_controls(void **state)
     feed_free(f);
 }
 
+/* A bare '&' is escaped outside CDATA sections and comments only: their
+ * ends are found whatever precedes them ("]]]>", "- -->", "]]" alone). */
+static void
+test_bare_amp_literals(void **state)
+{
+    static const struct {
+        const char *desc; /* the item's <description> content */
+        const char *summary;
+        bool bozo;
+    } cases[] = {
+        {"<![CDATA[a & b]]>", "a & b", false},
+        {"<![CDATA[a & b]]]>", "a & b]", false},
+        {"<![CDATA[x]] & ]>]]>", "x]] & ]>", false},
+        {"<![CDATA[a]]> & b", "a & b", true},
+        {"<![CDATA[a]]]]><![CDATA[> & b]]>", "a]]> & b", false},
+        {"<!-- & - -- ->-->t & u", "t & u", true},
+        {"<!-- a & b -->c", "c", false},
+        {"p & q<![CDATA[&]]>", "p & q&", true},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
+        struct syn_err err = {SYN_OK, ""};
+        struct feed *f = NULL;
+        struct buf doc;
+
+        buf_init(&doc, 4096);
+        assert_int_equal(buf_printf(&doc,
+                                    "<rss version=\"2.0\"><channel><title>T"
+                                    "</title><item><title>I</title>"
+                                    "<description>%s</description></item>"
+                                    "</channel></rss>",
+                                    cases[i].desc),
+                         SYN_OK);
+        assert_int_equal(feed_parse(buf_cstr(&doc), doc.len, NULL, &f, &err),
+                         SYN_OK);
+        assert_str(nth(f, 0)->summary_html, cases[i].summary);
+        if (f->bozo != cases[i].bozo) {
+            fail_msg("case %zu: bozo %d", i, (int)f->bozo);
+        }
+        feed_free(f);
+        buf_fini(&doc);
+    }
+}
+
+/* feed_to_json()'s string escaping read back by jansson: random titles
+ * of controls, quotes, backslashes and other characters (as a JSON Feed,
+ * so that they reach the model as they are) come back as the model holds
+ * them, at every position relative to the writer's 8-byte blocks. */
+static void
+test_json_strings_random(void **state)
+{
+    static const char *const pool[] = {
+        "a", "b", " ", "\"", "\\", "/", "\n", "\r", "\t", "\x01", "\x1f",
+        "\x7f", "\xc3\xa9", "\xe2\x80\xa8", "<", "&", "abcdefgh",
+    };
+    unsigned seed = 99;
+    int round;
+
+    (void)state;
+    for (round = 0; round < 3000; round++) {
+        struct syn_err err = {SYN_OK, ""};
+        struct feed *f = NULL;
+        struct buf title, out;
+        json_t *doc, *back;
+        json_error_t jerr;
+        char *text;
+        size_t n;
+
+        buf_init(&title, 1000);
+        buf_init(&out, 1u << 16);
+        seed = seed * 1103515245u + 12345u;
+        for (n = 1 + (seed >> 16) % 30; n > 0; n--) {
+            seed = seed * 1103515245u + 12345u;
+            assert_int_equal(
+                buf_append_str(&title, pool[(seed >> 16) % SYN_ARRAY_LEN(pool)]),
+                SYN_OK);
+        }
+        doc = json_pack("{s:s, s:s#, s:[]}", "version",
+                        "https://jsonfeed.org/version/1.1", "title",
+                        buf_cstr(&title), title.len, "items");
+        assert_non_null(doc);
+        text = json_dumps(doc, 0);
+        assert_non_null(text);
+        assert_int_equal(feed_parse(text, strlen(text), NULL, &f, &err), SYN_OK);
+        assert_int_equal(feed_to_json(f, &out), SYN_OK);
+        back = json_loadb(out.data, out.len, 0, &jerr);
+        assert_non_null(back);
+        if (f->title == NULL) {
+            assert_true(json_is_null(json_object_get(back, "title")));
+        } else {
+            assert_string_equal(
+                json_string_value(json_object_get(back, "title")), f->title);
+        }
+        json_decref(back);
+        json_decref(doc);
+        free(text);
+        feed_free(f);
+        buf_fini(&title);
+        buf_fini(&out);
+    }
+}
+
 /* Media RSS title and description stand in for missing ones only. */
 static void
 test_media_text(void **state)
@@ -598,6 +703,49 @@ test_utf8_clean(void **state)
                    memchr(tmp, '\0', shift + cases[i].len) == NULL;
             assert_int_equal(fb_utf8_clean(tmp, shift + cases[i].len), want);
         }
+    }
+}
+
+/* fb_utf8_clean() against utf8_valid() plus a NUL check on random strings
+ * of the bytes that matter (ASCII, NUL, every boundary of the lead and
+ * continuation ranges), long enough to cross its 8-byte blocks. */
+static void
+test_utf8_clean_random(void **state)
+{
+    static const unsigned char pool[] = {
+        'a',  ' ',  '<',  0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF,
+        0xC0, 0xC1, 0xC2, 0xC3, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF,
+        0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF, 0xA9, 0x85,
+    };
+    /* valid sequences too, or random bytes would almost never be valid */
+    static const char *const seqs[] = {
+        "\xC3\xA9", "\xE2\x80\xA6", "\xF0\x9F\x98\x80", "\xE0\xA0\x80",
+        "\xED\x9F\xBF", "\xF4\x8F\xBF\xBF", "\xF0\x90\x80\x80", "abcdefgh",
+    };
+    unsigned seed = 4242;
+    int round;
+
+    (void)state;
+    for (round = 0; round < 50000; round++) {
+        char in[48];
+        size_t len = 0, want_len;
+
+        seed = seed * 1103515245u + 12345u;
+        want_len = (seed >> 16) % 40;
+        while (len < want_len) {
+            seed = seed * 1103515245u + 12345u;
+            if ((seed >> 16) % 4 == 0) {
+                in[len++] = (char)pool[(seed >> 20) % SYN_ARRAY_LEN(pool)];
+            } else {
+                const char *q = seqs[(seed >> 20) % SYN_ARRAY_LEN(seqs)];
+                size_t n = strlen(q);
+
+                memcpy(in + len, q, n);
+                len += n;
+            }
+        }
+        assert_int_equal(fb_utf8_clean(in, len),
+                         utf8_valid(in, len) && memchr(in, 0, len) == NULL);
     }
 }
 
@@ -695,6 +843,9 @@ main(void)
         cmocka_unit_test(test_json_output),
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_utf8_clean),
+        cmocka_unit_test(test_utf8_clean_random),
+        cmocka_unit_test(test_bare_amp_literals),
+        cmocka_unit_test(test_json_strings_random),
         cmocka_unit_test(test_c1_controls),
         cmocka_unit_test(test_media_text),
         cmocka_unit_test(test_base64),

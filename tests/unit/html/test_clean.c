@@ -79,7 +79,7 @@ outs_fini(struct outs *o)
 static enum syn_status
 clean_one(const char *in, size_t words_html, size_t words_text, struct outs *o)
 {
-    struct html_clean_opts opts = {BASE, words_html, words_text};
+    struct html_clean_opts opts = {BASE, words_html, words_text, false};
     struct html_clean_out out = {&o->safe, &o->ex_html, &o->ex_text, &o->text,
                                  &o->image};
     struct syn_err err;

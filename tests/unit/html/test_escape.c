@@ -1,6 +1,7 @@
 /* html/escape: the span-copying html_escape_append() against a naive
  * reference (one code point at a time, written from escape.h's contract)
- * on fixed cases and on random byte strings; allocation failures. */
+ * on fixed cases and on random byte strings; html_escape_valid_append()
+ * against it on valid text; allocation failures. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "html/escape.h"
 #include "util/buf.h"
+#include "util/compiler.h"
 #include "util/utf8.h"
 
 /* The contract of escape.h, one code point at a time. */
@@ -130,6 +132,49 @@ test_random_against_reference(void **state)
     }
 }
 
+/* html_escape_valid_append() gives html_escape_append()'s bytes for text
+ * of valid UTF-8 without the code points that are dropped (ASCII controls
+ * are still handled the same): random strings of such characters. */
+static void
+test_valid_same_as_full(void **state)
+{
+    static const char *const pool[] = {
+        "a", " ", "&", "<", ">", "\"", "'", "\r", "\n", "\t", "\f", "\x01",
+        "\x7F", "\xC3\xA9", "\xC2\xA0", "\xDF\xBF", "\xE2\x80\xA6",
+        "\xEF\xBF\xBD", "\xEF\xB7\x8F\xEF\xB7\xB0", "\xF0\x9F\x98\x80",
+        "\xF4\x8F\xBF\xBD", "\xE0\xA0\x80", "\xED\x9F\xBF",
+    };
+    unsigned seed = 777;
+    int round;
+
+    (void)state;
+    for (round = 0; round < 20000; round++) {
+        struct buf in, b, ref;
+        size_t n, k;
+
+        buf_init(&in, 1000);
+        buf_init(&b, 1000);
+        buf_init(&ref, 1000);
+        seed = seed * 1103515245u + 12345u;
+        n = (seed >> 16) % 24;
+        for (k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            assert_int_equal(buf_append_str(&in, pool[(seed >> 16) %
+                                                      SYN_ARRAY_LEN(pool)]),
+                             SYN_OK);
+        }
+        assert_int_equal(html_escape_valid_append(&b, buf_cstr(&in), in.len),
+                         SYN_OK);
+        assert_int_equal(html_escape_append(&ref, buf_cstr(&in), in.len),
+                         SYN_OK);
+        assert_int_equal(b.len, ref.len);
+        assert_memory_equal(buf_cstr(&b), buf_cstr(&ref), b.len);
+        buf_fini(&in);
+        buf_fini(&b);
+        buf_fini(&ref);
+    }
+}
+
 static void
 test_limit_leaves_buffer_unchanged(void **state)
 {
@@ -141,6 +186,9 @@ test_limit_leaves_buffer_unchanged(void **state)
     assert_int_equal(html_escape_append(&b, "a<b>c", 5), SYN_ETOOBIG);
     assert_string_equal(buf_cstr(&b), "ok:");
     assert_int_equal(html_escape_append(&b, "a&b", 3), SYN_OK);
+    assert_string_equal(buf_cstr(&b), "ok:a&amp;b");
+    assert_int_equal(html_escape_valid_append(&b, "<\xC3\xA9>", 4),
+                     SYN_ETOOBIG);
     assert_string_equal(buf_cstr(&b), "ok:a&amp;b");
     buf_fini(&b);
 }
@@ -179,6 +227,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_random_against_reference),
+        cmocka_unit_test(test_valid_same_as_full),
         cmocka_unit_test(test_limit_leaves_buffer_unchanged),
         cmocka_unit_test(test_alloc_failure),
     };

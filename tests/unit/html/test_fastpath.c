@@ -23,7 +23,9 @@
 #include "html/paths.h"
 #include "html/sanitize.h"
 #include "util/buf.h"
+#include "util/limits.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #define BASE "https://example.org/news/"
 
@@ -62,7 +64,11 @@ static enum syn_status
 run_all(const char *in, size_t len, enum html_parser parser, struct outs *o,
         bool *fast)
 {
-    struct html_clean_opts opts = {BASE, 12, 40};
+    /* production passes valid_utf8 for feed model strings: the fast
+     * path takes it whenever it holds */
+    struct html_clean_opts opts = {BASE, 12, 40,
+                                   parser == HTML_PARSER_AUTO &&
+                                       utf8_valid(in, len)};
     struct html_clean_out out = {&o->safe, &o->ex_html, &o->ex_text, &o->text,
                                  &o->image};
     struct syn_err err;
@@ -99,6 +105,21 @@ assert_same_buf(const struct buf *a, const struct buf *b, const char *what,
     fail();
 }
 
+/* Whether the fast parser takes in, told or not that it is valid UTF-8. */
+static bool
+fast_takes(const char *in, size_t len, bool valid_utf8)
+{
+    struct html_doc *doc = NULL;
+    struct syn_err err;
+    bool used = false;
+
+    assert_int_equal(html_doc_parse_with(in, len, valid_utf8, HTML_PARSER_AUTO,
+                                         &doc, &used, &err),
+                     SYN_OK);
+    html_doc_free(doc);
+    return used;
+}
+
 /* Both paths on in; returns whether the fast parser accepted it. */
 static bool
 diff_one(const char *in, size_t len)
@@ -113,6 +134,10 @@ diff_one(const char *in, size_t len)
     st_slow = run_all(in, len, HTML_PARSER_GUMBO, &slow, &slow_used);
     assert_false(slow_used);
     assert_int_equal(st_fast, st_slow);
+    if (len <= SYN_MAX_HTML_BYTES && utf8_valid(in, len) &&
+        fast_takes(in, len, true) != fast_takes(in, len, false)) {
+        fail_msg("the valid_utf8 input check decides otherwise for %.80s", in);
+    }
     if (used && st_fast == SYN_OK) {
         assert_same_buf(&fast.safe, &slow.safe, "safe_html", in);
         assert_same_buf(&fast.ex_html, &slow.ex_html, "excerpt_html", in);
@@ -318,6 +343,10 @@ static const char *const gen_leaves[] = {
     "<html>",
     "</body>",
     "\xe5\x8c\x97\xe4\xba\xac",
+    "Gr\xc3\xbc\xc3\x9f\x65 \xc2\xa0\xe2\x80\xa6 \xf0\x9f\x98\x80 \xef\xb7\xb0",
+    "\xc2\x85",         /* C1 control: refused */
+    "\xef\xbf\xbe",     /* noncharacter: refused */
+    "\xf3\xbf\xbf\xbf", /* noncharacter U+FFFFF: refused */
     "<a href=\"https://e.org/?a=1&b=2&copy=3\">l</a>",
     "</span>",
     "</li>",
@@ -394,6 +423,49 @@ test_generated(void **state)
         n_fast += diff_one(in.data, in.len);
     }
     printf("# generated: %zu of 5000 taken by the fast path\n", n_fast);
+    buf_fini(&in);
+}
+
+/* The input check told that the input is valid UTF-8 (which takes words
+ * of 8 bytes at a time and decodes only some sequences) decides as the
+ * full check does: random valid strings of text, controls, DEL, C1
+ * controls, noncharacters and other characters around them, at every
+ * position relative to its words. */
+static void
+test_valid_utf8_check(void **state)
+{
+    static const char *const pool[] = {
+        "a",        "b c",      "<p>",      "</p>",     "\n",       "\t",
+        "\f",       "\r",       "\x01",     "\x7f",     "\xc2\x85",  "\xc2\xa0",
+        "\xc3\xa9",  "\xdf\xbf",  "\xe2\x80\xa6", "\xef\xb7\x90", "\xef\xb7\xaf",
+        "\xef\xb7\xb0", "\xef\xbf\xbd", "\xef\xbf\xbe", "\xef\xbb\xbf",
+        "\xf0\x9f\x98\x80", "\xf0\x9f\xbf\xbe", "\xf3\xbf\xbf\xbf",
+        "\xf4\x8f\xbf\xbd", "abcdefgh", "&amp;",
+    };
+    uint64_t x = 0x2545F4914F6CDD1Du;
+    struct buf in;
+    size_t round, n, taken = 0;
+
+    (void)state;
+    buf_init(&in, 1u << 16);
+    for (round = 0; round < 20000; round++) {
+        bool fast;
+
+        buf_reset(&in);
+        for (n = rnd(&x) % 24; n > 0; n--) {
+            assert_int_equal(
+                buf_append_str(&in, pool[rnd(&x) % SYN_ARRAY_LEN(pool)]),
+                SYN_OK);
+        }
+        assert_true(utf8_valid(buf_cstr(&in), in.len));
+        fast = fast_takes(buf_cstr(&in), in.len, false);
+        if (fast_takes(buf_cstr(&in), in.len, true) != fast) {
+            fail_msg("the valid_utf8 check decides otherwise for %s",
+                     buf_cstr(&in));
+        }
+        taken += fast;
+    }
+    assert_true(taken > 0 && taken < 20000);
     buf_fini(&in);
 }
 
@@ -557,6 +629,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),    cmocka_unit_test(test_generated),
+        cmocka_unit_test(test_valid_utf8_check),
         cmocka_unit_test(test_fixtures), cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_alloc),
     };
