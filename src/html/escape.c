@@ -28,33 +28,26 @@ enum { ESC_UTF8, ESC_COPY, ESC_REF, ESC_DROP };
 #define C4(x) x, x, x, x
 #define C16(x) C4(x), C4(x), C4(x), C4(x)
 
-static const unsigned char esc_class[256] = {
-    /* 0x00-0x1F: controls; TAB, LF, FF copied, CR referenced */
-    C4(ESC_DROP), C4(ESC_DROP), ESC_DROP, ESC_COPY, ESC_COPY, ESC_DROP,
-    ESC_COPY, ESC_REF, ESC_DROP, ESC_DROP, C16(ESC_DROP),
-    /* 0x20-0x2F: " & ' are referenced */
-    ESC_COPY, ESC_COPY, ESC_REF, ESC_COPY, ESC_COPY, ESC_COPY, ESC_REF, ESC_REF,
-    C4(ESC_COPY), C4(ESC_COPY),
-    /* 0x30-0x3F: < > are referenced */
-    C4(ESC_COPY), C4(ESC_COPY), C4(ESC_COPY), ESC_REF, ESC_COPY, ESC_REF,
-    ESC_COPY,
-    /* 0x40-0x7E copied, 0x7F (DEL) dropped */
-    C16(ESC_COPY), C16(ESC_COPY), C16(ESC_COPY), C4(ESC_COPY), C4(ESC_COPY),
-    C4(ESC_COPY), ESC_COPY, ESC_COPY, ESC_COPY, ESC_DROP,
-    /* 0x80-0xFF: decoded (zero) */
-};
+/* The ASCII half of both tables: controls dropped but TAB, LF, FF
+ * copied and CR referenced; " & ' < > referenced; DEL dropped. */
+#define ESC_ASCII                                                              \
+    C4(ESC_DROP), C4(ESC_DROP), ESC_DROP, ESC_COPY, ESC_COPY, ESC_DROP,        \
+        ESC_COPY, ESC_REF, ESC_DROP, ESC_DROP, C16(ESC_DROP), /* 0x00 */       \
+        ESC_COPY, ESC_COPY, ESC_REF, ESC_COPY, ESC_COPY, ESC_COPY, ESC_REF,    \
+        ESC_REF, C4(ESC_COPY), C4(ESC_COPY), /* 0x20 */                        \
+        C4(ESC_COPY), C4(ESC_COPY), C4(ESC_COPY), ESC_REF, ESC_COPY, ESC_REF,  \
+        ESC_COPY, /* 0x30 */                                                   \
+        C16(ESC_COPY), C16(ESC_COPY), C16(ESC_COPY), C4(ESC_COPY),             \
+        C4(ESC_COPY), C4(ESC_COPY), ESC_COPY, ESC_COPY, ESC_COPY,              \
+        ESC_DROP /* 0x40-0x7F */
+
+/* Bytes >= 0x80 decoded (zero). */
+static const unsigned char esc_class[256] = {ESC_ASCII};
 
 /* esc_class for text known to be valid UTF-8 without bad code points:
  * the same for ASCII, and every byte >= 0x80 copied undecoded. */
 static const unsigned char esc_class_valid[256] = {
-    C4(ESC_DROP), C4(ESC_DROP), ESC_DROP, ESC_COPY, ESC_COPY, ESC_DROP,
-    ESC_COPY, ESC_REF, ESC_DROP, ESC_DROP, C16(ESC_DROP),
-    ESC_COPY, ESC_COPY, ESC_REF, ESC_COPY, ESC_COPY, ESC_COPY, ESC_REF, ESC_REF,
-    C4(ESC_COPY), C4(ESC_COPY),
-    C4(ESC_COPY), C4(ESC_COPY), C4(ESC_COPY), ESC_REF, ESC_COPY, ESC_REF,
-    ESC_COPY,
-    C16(ESC_COPY), C16(ESC_COPY), C16(ESC_COPY), C4(ESC_COPY), C4(ESC_COPY),
-    C4(ESC_COPY), ESC_COPY, ESC_COPY, ESC_COPY, ESC_DROP,
+    ESC_ASCII,
     C16(ESC_COPY), C16(ESC_COPY), C16(ESC_COPY), C16(ESC_COPY),
     C16(ESC_COPY), C16(ESC_COPY), C16(ESC_COPY), C16(ESC_COPY),
 };
