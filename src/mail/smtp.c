@@ -26,7 +26,9 @@
 #include "mail/smtp.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -79,7 +81,7 @@ struct smtp_slot {
     char in[SYN_SMTP_REPLY_LINE_BYTES]; /* a reply line being read */
     size_t in_len;
     long last_code;    /* code of the last reply line read */
-    long deadline_ms;  /* the message's timeout (monotonic ms) */
+    int64_t deadline_ms;/* the message's timeout (monotonic ms) */
     unsigned conn_gen; /* counts the connections dropped */
     struct smtp_client *c;
     char errbuf[CURL_ERROR_SIZE]; /* libcurl's detail while connecting */
@@ -97,13 +99,13 @@ struct smtp_client {
     bool smtps;
 };
 
-static long
+static int64_t
 now_ms(void)
 {
     struct timespec ts;
 
     (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 bool
@@ -745,7 +747,7 @@ poll_slots(struct smtp_client *c, int timeout_ms)
     struct pollfd pfd[SYN_MAX_SMTP_CONNECTIONS];
     struct smtp_slot *of[SYN_MAX_SMTP_CONNECTIONS];
     int i, n = 0, ready, moved = 0;
-    long now;
+    int64_t now;
 
     for (i = 0; i < c->n_slots; i++) {
         struct smtp_slot *s = &c->slots[i];
@@ -786,7 +788,7 @@ poll_slots(struct smtp_client *c, int timeout_ms)
 static int
 wait_ms(const struct smtp_client *c)
 {
-    long now = now_ms(), soonest = -1;
+    int64_t now = now_ms(), soonest = -1;
     int i;
 
     for (i = 0; i < c->n_slots; i++) {
@@ -799,7 +801,9 @@ wait_ms(const struct smtp_client *c)
     }
     if (soonest < 0)
         return 0;
-    return soonest <= now ? 0 : (int)(soonest - now);
+    if (soonest <= now)
+        return 0;
+    return soonest - now < INT_MAX ? (int)(soonest - now) : INT_MAX;
 }
 
 /* Take msg on the idle slot s. SYN_OK when it will go out once the round
@@ -892,7 +896,7 @@ fill_slots(struct smtp_client *c, const struct smtp_callbacks *cb,
 static void
 launch(struct smtp_client *c)
 {
-    long deadline = now_ms() + c->timeout_ms;
+    int64_t deadline = now_ms() + c->timeout_ms;
     int i;
 
     for (i = 0; i < c->n_slots; i++) {
