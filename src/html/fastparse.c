@@ -314,12 +314,14 @@ word_may_look(uint64_t w)
 }
 
 /* Input that gumbo would change or report before tree construction: a
- * BOM, CR (normalized), NUL, controls and noncharacters (errors that may
- * become U+FFFD), invalid UTF-8 (U+FFFD). valid_utf8: s is known to be
+ * BOM, NUL, controls and noncharacters (errors that may become U+FFFD),
+ * invalid UTF-8 (U+FFFD). CR is taken, and *has_cr set: gumbo's input
+ * stream turns CR LF and a lone CR into LF before anything else sees
+ * them, which cr_normalize() does as well. valid_utf8: s is known to be
  * valid UTF-8, so only the sequences that look_valid[] flags are decoded,
  * and words without any go 8 bytes at a time. */
 static bool
-bytes_simple(const char *s, size_t len, bool valid_utf8)
+bytes_simple(const char *s, size_t len, bool valid_utf8, bool *has_cr)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     const unsigned char *u = (const unsigned char *)s;
@@ -367,6 +369,11 @@ bytes_simple(const char *s, size_t len, bool valid_utf8)
         }
         if (i >= stop)
             continue;
+        if (u[i] == '\r') {
+            *has_cr = true;
+            i++;
+            continue;
+        }
         if (u[i] < 0x80)
             return false;
         n = utf8_decode_fast(s + i, len - i, &cp);
@@ -1220,21 +1227,60 @@ comment(struct fp *p)
     return true;
 }
 
+/* s[0..*len) with CR LF and lone CR turned into LF, as gumbo's input
+ * stream reads it, in a new buffer (syn_free) of the new length *len;
+ * NULL when out of memory. */
+static char *
+cr_normalize(const char *s, size_t *len)
+{
+    char *out = syn_malloc(*len != 0 ? *len : 1);
+    size_t i = 0, o = 0;
+
+    if (out == NULL)
+        return NULL;
+    while (i < *len) {
+        const char *cr = memchr(s + i, '\r', *len - i);
+        size_t to = cr != NULL ? (size_t)(cr - s) : *len;
+
+        memcpy(out + o, s + i, to - i);
+        o += to - i;
+        if (cr == NULL)
+            break;
+        out[o++] = '\n';
+        i = to + 1;
+        if (i < *len && s[i] == '\n') {
+            i++;
+        }
+    }
+    *len = o;
+    return out;
+}
+
 enum syn_status
 html_fast_parse(const char *html, size_t len, bool valid_utf8, struct arena *a,
                 GumboNode **root, struct syn_err *err)
 {
     struct fp *p = NULL;
+    char *lf = NULL; /* html with its CRs normalized, when it has any */
     GumboNode *r;
     enum syn_status st;
+    bool has_cr = false;
     size_t i;
 
     *root = NULL;
-    if (!bytes_simple(html, len, valid_utf8))
+    if (!bytes_simple(html, len, valid_utf8, &has_cr))
         return SYN_OK;
+    if (has_cr) {
+        lf = cr_normalize(html, &len);
+        if (lf == NULL)
+            return syn_err_set(err, SYN_ENOMEM, "out of memory");
+        html = lf;
+    }
     p = syn_malloc(sizeof(*p));
-    if (p == NULL)
+    if (p == NULL) {
+        syn_free(lf);
         return syn_err_set(err, SYN_ENOMEM, "out of memory");
+    }
     p->s = html;
     p->len = len;
     p->i = 0;
@@ -1315,6 +1361,7 @@ html_fast_parse(const char *html, size_t len, bool valid_utf8, struct arena *a,
     buf_fini(&p->value);
     syn_free(p->kids);
     syn_free(p);
+    syn_free(lf);
     if (st != SYN_OK)
         return syn_err_set(err, st, "out of memory");
     return SYN_OK;

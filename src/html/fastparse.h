@@ -17,7 +17,7 @@
  * of formatting elements would repair, implied closes other than those
  * below, text or other tags where a table only takes table parts (foster
  * parenting), tables left open at the end, character references it does
- * not know or that are decoded without ';', CR, NUL, controls,
+ * not know or that are decoded without ';', NUL, controls,
  * noncharacters, invalid UTF-8, a BOM, tokenizer errors (missing
  * whitespace between attributes, duplicate attributes, odd comments,
  * '<' not starting a tag, '/>' on non-void elements).
@@ -29,7 +29,8 @@
  * text of iframe, style and script (without "<!--"); the newline dropped
  * after <pre> and <listing>; ignored tokens (html, head, body, end tags
  * matching no open element, </col> in a column group), which do not
- * split text nodes; </br> read as <br>; </p> without <p> giving an empty
+ * split text nodes; CR LF and a lone CR read as LF (gumbo's input stream
+ * does that first); </br> read as <br>; </p> without <p> giving an empty
  * <p>; rt and rp right inside ruby; elements left open at the end.
  *
  * The differential tests (tests/unit/html/test_fastpath.c, fuzz/

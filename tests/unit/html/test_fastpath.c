@@ -248,7 +248,6 @@ static const struct {
     {"<p>&#0;&#x80;</p>", false},
     {"<p>&#xD800;</p>", false},
     {"<p>&#128512</p>", false},
-    {"line\r\nbreak", false},
     {"nul\0byte", false},
     {"bad \xff utf-8", false},
     {"<div/>text", false},
@@ -279,6 +278,16 @@ static const struct {
      true},
     {"<ruby>a<rt>b</rt><rp>(</rp></ruby></nope></b>", true},
     {"<div><span>a<ul><li>b</div>", true},
+    /* CR LF and a lone CR are read as LF, everywhere */
+    {"line\r\nbreak", true},
+    {"a\rb\r\r\nc\r", true},
+    {"<pre>\r\nx\r\n</pre>", true},
+    {"<pre>\r\r\nx</pre>", true},
+    {"<p\r\ntitle=\"a\r\nb\rc\"\r>x</p\r>", true},
+    {"<p title=a\rb>x</p>", true},
+    {"<script>a\r\nb\r</script>x", true},
+    {"<!-- a\r\nb -->x\r", true},
+    {"<table>\r\n<tr><td>a</td></tr>\r\n</table>", true},
 };
 
 static void
@@ -354,6 +363,8 @@ static const char *const gen_leaves[] = {
     "</tr>",
     "</table>",
     "</b>",
+    "a\r\nb\rc",
+    "\r",
 };
 
 static const char *const gen_attrs[] = {
@@ -373,6 +384,7 @@ static const char *const gen_attrs[] = {
     " title=\"a&notin=b&ampx\"",
     " colspan=2 scope=col",
     " cite=\"//e.org/q\" datetime=2020-01-01",
+    " title=\"a\r\nb\rc\"\r\n",
 };
 
 static uint64_t
