@@ -681,6 +681,15 @@ is_heading(GumboTag t)
            t == GUMBO_TAG_H4 || t == GUMBO_TAG_H5 || t == GUMBO_TAG_H6;
 }
 
+/* Is any of h1..h6 open? */
+static bool
+heading_open(const struct fp *p)
+{
+    return open_has(p, GUMBO_TAG_H1) || open_has(p, GUMBO_TAG_H2) ||
+           open_has(p, GUMBO_TAG_H3) || open_has(p, GUMBO_TAG_H4) ||
+           open_has(p, GUMBO_TAG_H5) || open_has(p, GUMBO_TAG_H6);
+}
+
 /* End tags whose element pops what "generate implied end tags" pops
  * first. */
 static bool
@@ -984,6 +993,10 @@ end_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len)
          c == FC_VOID_P))
         return true; /* "any other end tag" meets only specials: ignored,
                         text not even flushed */
+    if (closes_implied(c) && tag != GUMBO_TAG_P && !in_table_mode(p) &&
+        !open_has(p, tag) && (c != FC_HEADING || !heading_open(p)))
+        return true; /* not in scope since not open at all: ignored, text
+                        not flushed either */
     text_flush(p);
     if (p->bail)
         return false;

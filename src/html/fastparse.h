@@ -28,7 +28,8 @@
  * closing of cells, rows and sections by the next part or end tag; raw
  * text of iframe, style and script (without "<!--"); the newline dropped
  * after <pre> and <listing>; ignored tokens (html, head, body, end tags
- * matching no open element, </col> in a column group), which do not
+ * matching no open element outside table modes, headings' end tags
+ * while no heading is open, </col> in a column group), which do not
  * split text nodes; CR LF and a lone CR read as LF (gumbo's input stream
  * does that first); </br> read as <br>; </p> without <p> giving an empty
  * <p>; rt and rp right inside ruby; elements left open at the end.

@@ -269,7 +269,6 @@ static const struct {
     {"<p><a>x<h2>y</h2></a>", false},
     {"<a href=\"?x=1&copy;=2&not\">c</a>", false},
     {"<h2><span><h3>x</h2>", false},
-    {"<ul><li>a</ul></li>", false},
     {"<p><b>x</p>", false},
     {"<table><tr><td>a<caption>", false},
     {"<ruby>a<rt>b</ruby>", false},
@@ -288,6 +287,17 @@ static const struct {
     {"<script>a\r\nb\r</script>x", true},
     {"<!-- a\r\nb -->x\r", true},
     {"<table>\r\n<tr><td>a</td></tr>\r\n</table>", true},
+    /* end tags of elements not open at all are ignored */
+    {"<ul><li>a</ul></li>", true},
+    {"</div>text</section>more", true},
+    {"<p>a</div>b</p>", true},
+    {"<b>x</li></dd></dt>y</b>", true},
+    {"a</h2>b", true},
+    {"<h3>a</h2>b</h3>", false},
+    {"<p>x</td></th></caption>y", true},
+    {"<table><tr><td>a</div>b</td></tr></table>", true},
+    {"<table></div><tr><td>a</td></tr></table>", false},
+    {"<pre>\n</div>\nx</pre>", true},
 };
 
 static void
@@ -365,6 +375,9 @@ static const char *const gen_leaves[] = {
     "</b>",
     "a\r\nb\rc",
     "\r",
+    "</div>",
+    "</h3>",
+    "</dd>",
 };
 
 static const char *const gen_attrs[] = {
