@@ -52,11 +52,13 @@ enum fp_class {
     FC_TR,
     FC_CELL,     /* td, th */
     FC_RUBYTEXT, /* rt, rp: only right inside a <ruby> */
+    FC_SVG,      /* <svg>: foreign content, skipped (see foreign_tag) */
 };
 
 static const unsigned char tag_class[GUMBO_TAG_LAST + 1] = {
     [GUMBO_TAG_UNKNOWN] = FC_ORDINARY,
     [GUMBO_TAG_SPAN] = FC_ORDINARY,
+    [GUMBO_TAG_SVG] = FC_SVG,
     [GUMBO_TAG_ABBR] = FC_ORDINARY,
     [GUMBO_TAG_ACRONYM] = FC_ORDINARY,
     [GUMBO_TAG_CITE] = FC_ORDINARY,
@@ -238,6 +240,12 @@ struct fp_open {
     GumboTag tag;
 };
 
+/* An element open inside an <svg>: its name, for its end tag. */
+struct fp_foreign {
+    const char *name; /* tag name in the input */
+    size_t name_len;  /* bytes of name */
+};
+
 struct fp {
     const char *s; /* input, borrowed */
     size_t len, i; /* input bytes, position */
@@ -254,6 +262,9 @@ struct fp {
     struct buf value; /* attribute value being decoded */
     bool text_ws;     /* pending text is all whitespace */
     bool skip_lf;     /* a newline right now is dropped (after <pre>) */
+    bool in_svg;      /* the current element is an <svg> (foreign content) */
+    struct fp_foreign foreign[SYN_MAX_HTML_SCAN_DEPTH]; /* open in the svg */
+    size_t n_foreign;                                   /* entries */
     enum syn_status st;
     bool bail; /* not simple */
 };
@@ -894,19 +905,24 @@ start_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len,
         if (current_tag(p) != GUMBO_TAG_RUBY)
             return false;
         break;
+    case FC_SVG:
+        break; /* nothing closed; the active formatting elements to
+                  reconstruct first are all open already */
     default:
         if (table_part && !table_part_start(p, c))
             return false;
         break;
     }
-    if (self_closing && c != FC_VOID && c != FC_VOID_P && c != FC_COL)
+    if (self_closing && c != FC_VOID && c != FC_VOID_P && c != FC_COL &&
+        c != FC_SVG)
         return false; /* ignored with an error: gumbo's business */
     n = node_new(p, GUMBO_NODE_ELEMENT);
     if (n == NULL)
         return true;
     n->v.element.tag = tag;
-    n->v.element.tag_namespace = GUMBO_NAMESPACE_HTML;
-    if (p->n_attrs > 0) {
+    n->v.element.tag_namespace =
+        c == FC_SVG ? GUMBO_NAMESPACE_SVG : GUMBO_NAMESPACE_HTML;
+    if (p->n_attrs > 0 && c != FC_SVG) {
         attrs = arena_alloc(p->a, p->n_attrs * sizeof(*attrs));
         if (attrs == NULL) {
             fp_fail(p, SYN_ENOMEM);
@@ -918,11 +934,58 @@ start_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len,
     n->v.element.attributes.length = (unsigned)p->n_attrs;
     n->v.element.attributes.capacity = (unsigned)p->n_attrs;
     kid_add(p, n);
-    if (c == FC_VOID || c == FC_VOID_P || c == FC_COL)
+    if (c == FC_VOID || c == FC_VOID_P || c == FC_COL ||
+        (c == FC_SVG && self_closing))
         return true;
     el_push(p, n, tag, name, name_len);
     p->skip_lf = c == FC_PRE;
+    p->in_svg = c == FC_SVG;
     return true;
+}
+
+/* A tag inside an <svg>, by gumbo's rules for foreign content in the
+ * simple cases. What is inside the svg is not built: walk.c drops a
+ * foreign element whole, reading neither its attributes nor its
+ * children; only the nesting is followed, to find the end tag that
+ * closes the svg. Start tags of unknown names and <a> (neither leaves
+ * foreign content nor is an HTML integration point, as title, desc,
+ * foreignObject are) open an element, closed at once when
+ * self-closing; other start tags are refused. An end tag closes the
+ * current element of its name, or the svg when nothing inside is open;
+ * other end tags are refused (gumbo would pop through several elements
+ * or go back to the HTML rules). */
+static bool
+foreign_tag(struct fp *p, GumboTag tag, bool end, bool self_closing,
+            const char *name, size_t name_len)
+{
+    const struct fp_foreign *f;
+
+    if (!end) {
+        if (tag != GUMBO_TAG_UNKNOWN && tag != GUMBO_TAG_A)
+            return false;
+        if (self_closing)
+            return true;
+        if (p->n_foreign == SYN_ARRAY_LEN(p->foreign))
+            return false;
+        p->foreign[p->n_foreign].name = name;
+        p->foreign[p->n_foreign].name_len = name_len;
+        p->n_foreign++;
+        return true;
+    }
+    if (p->n_foreign > 0) {
+        f = &p->foreign[p->n_foreign - 1];
+        if (f->name_len != name_len ||
+            str_ncasecmp(f->name, name, name_len) != 0)
+            return false;
+        p->n_foreign--;
+        return true;
+    }
+    if (tag != GUMBO_TAG_SVG)
+        return false;
+    text_flush(p); /* the svg's text, never read */
+    el_pop(p);
+    p->in_svg = false;
+    return !p->bail && p->st == SYN_OK;
 }
 
 /* End tags that close their element with everything above it ("generate
@@ -1207,6 +1270,8 @@ tag(struct fp *p)
         i = p->i;
     }
     p->i = i + 1;
+    if (p->in_svg)
+        return foreign_tag(p, t, end, self_closing, s + name0, name_len);
     if (end)
         return end_tag(p, t, s + name0, name_len);
     if (!start_tag(p, t, s + name0, name_len, self_closing))
@@ -1307,6 +1372,8 @@ html_fast_parse(const char *html, size_t len, bool valid_utf8, struct arena *a,
     buf_init(&p->value, SYN_MAX_HTML_BYTES + 1);
     p->text_ws = true;
     p->skip_lf = false;
+    p->in_svg = false;
+    p->n_foreign = 0;
     p->st = SYN_OK;
     p->bail = false;
     /* a text node is at most the input long: room for it at once rather

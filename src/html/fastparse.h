@@ -9,18 +9,23 @@
  * do.
  *
  * Safety rule: it may refuse too often, never accept wrongly. For every
- * input it accepts, the tree is the one gumbo 0.10.1 builds for it parsed
- * as the children of a <div> (the walks then give byte-identical output).
- * It refuses: foreign content (svg, math), RCDATA and other raw-text
- * elements than iframe, style and script, forms, buttons, select, object
- * and the like, misnesting that the adoption agency or the reconstruction
- * of formatting elements would repair, implied closes other than those
- * below, text or other tags where a table only takes table parts (foster
- * parenting), tables left open at the end, character references it does
- * not know or that are decoded without ';', NUL, controls,
- * noncharacters, invalid UTF-8, a BOM, tokenizer errors (missing
- * whitespace between attributes, duplicate attributes, odd comments,
- * '<' not starting a tag, '/>' on non-void elements).
+ * input it accepts, the tree is the one gumbo 0.10.1 builds for it parsed as
+ * the children of a <div> (the walks then give byte-identical output), but
+ * for what is inside an <svg>: walk.c drops foreign elements whole without
+ * reading their attributes or children, so the svg element is built (SVG
+ * namespace) with neither, its content only followed to find its end. It
+ * refuses: MathML, in an svg anything but elements of unknown names and <a>
+ * that close in order (no HTML integration points such as title, no tags
+ * leaving foreign content, no CDATA), nested svg, RCDATA and other raw-text
+ * elements than iframe, style and script, forms, buttons, select, object and
+ * the like, misnesting that the adoption agency or the reconstruction of
+ * formatting elements would repair, implied closes other than those below,
+ * text or other tags where a table only takes table parts (foster
+ * parenting), tables left open at the end, character references it does not
+ * know or that are decoded without ';', NUL, controls, noncharacters,
+ * invalid UTF-8, a BOM, tokenizer errors (missing whitespace between
+ * attributes, duplicate attributes, odd comments, '<' not starting a tag,
+ * '/>' on non-void elements).
  * Rules implemented exactly: void elements; <p> closed by a block start
  * while it is the current element; the li/dd/dt closing loop; end tags
  * of blocks, p, li, dd, dt, headings, cells and captions popping the
