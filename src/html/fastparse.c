@@ -246,6 +246,14 @@ struct fp_foreign {
     size_t name_len;  /* bytes of name */
 };
 
+/* A formatting element popped by the closing of a block around it: gumbo
+ * keeps it in the list of active formatting elements, and reopens a copy
+ * of it ("reconstructs" it) before the next text or ordinary start tag. */
+struct fp_pending {
+    const GumboNode *node; /* the popped element: tag and attributes */
+    GumboTag tag;
+};
+
 struct fp {
     const char *s; /* input, borrowed */
     size_t len, i; /* input bytes, position */
@@ -265,6 +273,11 @@ struct fp {
     bool in_svg;      /* the current element is an <svg> (foreign content) */
     struct fp_foreign foreign[SYN_MAX_HTML_SCAN_DEPTH]; /* open in the svg */
     size_t n_foreign;                                   /* entries */
+    /* popped formatting elements still in the active list, in list
+     * order: always its last entries (reconstruction empties this before
+     * any other formatting element is opened) */
+    struct fp_pending pending[SYN_MAX_HTML_FAST_PENDING];
+    size_t n_pending; /* entries */
     enum syn_status st;
     bool bail; /* not simple */
 };
@@ -721,39 +734,115 @@ item_loop_passes(GumboTag t)
            t == GUMBO_TAG_P;
 }
 
-/* "close a p element" when a <p> is in button scope (here: open at all,
- * since no scope boundary other than table cells and captions is ever
- * accepted, and a <p> outside a table is closed by the <table>): exact
- * when the <p> is the current element, refused otherwise. */
 static bool
-close_p(struct fp *p)
+is_formatting(GumboTag t)
 {
-    if (!open_has(p, GUMBO_TAG_P))
-        return true;
-    if (current_tag(p) != GUMBO_TAG_P)
-        return false;
-    el_pop(p);
-    return true;
+    enum fp_class c = tag_kind(t);
+
+    return c == FC_FORMAT || c == FC_A;
 }
 
 /* Pop the open element at stack position i (1-based) and everything
- * above it. With refuse_format, refused (false, nothing popped) when that
- * would pop a formatting element or <a>: gumbo would reconstruct it. */
+ * above it. in_list: the formatting elements popped stay in the list of
+ * active formatting elements (they are not cleared to a cell's marker),
+ * so they become pending; refused (false, nothing popped) when some are
+ * pending already or there would be too many. */
 static bool
-pop_through(struct fp *p, size_t i, bool refuse_format)
+pop_through(struct fp *p, size_t i, bool in_list)
 {
-    size_t k;
+    size_t k, n = 0;
 
-    for (k = i; refuse_format && k < p->depth; k++) {
-        enum fp_class ck = tag_kind(p->stack[k].tag);
-
-        if (ck == FC_FORMAT || ck == FC_A)
-            return false;
+    for (k = i; in_list && k < p->depth; k++) {
+        n += is_formatting(p->stack[k].tag);
+    }
+    if (n > 0 && (p->n_pending > 0 || n > SYN_ARRAY_LEN(p->pending)))
+        return false;
+    for (k = i; n > 0 && k < p->depth; k++) {
+        if (is_formatting(p->stack[k].tag)) {
+            p->pending[p->n_pending].node = p->stack[k].node;
+            p->pending[p->n_pending].tag = p->stack[k].tag;
+            p->n_pending++;
+        }
     }
     while (p->depth >= i) {
         el_pop(p);
     }
     return true;
+}
+
+/* "Close a p element" when a <p> is in button scope (here: open at all,
+ * since no scope boundary other than table cells and captions is ever
+ * accepted, and a <p> outside a table is closed by the <table>): exact
+ * when only formatting elements are open above the <p> (no implied end
+ * tag to generate; they become pending), refused otherwise. */
+static bool
+close_p(struct fp *p)
+{
+    size_t i;
+
+    if (!open_has(p, GUMBO_TAG_P))
+        return true;
+    for (i = p->depth; i > 1 && p->stack[i - 1].tag != GUMBO_TAG_P; i--) {
+        if (!is_formatting(p->stack[i - 1].tag))
+            return false;
+    }
+    return pop_through(p, i, true);
+}
+
+static bool
+pending_has(const struct fp *p, GumboTag t)
+{
+    size_t k;
+
+    for (k = 0; k < p->n_pending; k++) {
+        if (p->pending[k].tag == t)
+            return true;
+    }
+    return false;
+}
+
+/* The end tag of a pending element: the adoption agency finds it in the
+ * list (the last entry of its tag is a pending one: they are the list's
+ * last) but not open, and only removes it from the list. */
+static void
+pending_remove(struct fp *p, GumboTag t)
+{
+    size_t k = p->n_pending;
+
+    while (k > 0 && p->pending[k - 1].tag != t) {
+        k--;
+    }
+    if (k == 0)
+        return;
+    memmove(&p->pending[k - 1], &p->pending[k],
+            (p->n_pending - k) * sizeof(p->pending[0]));
+    p->n_pending--;
+}
+
+/* "Reconstruct the active formatting elements": each pending element is
+ * reopened, in list order, as a copy (same tag and attributes) inserted
+ * in the current element. */
+static void
+reconstruct(struct fp *p)
+{
+    size_t k;
+
+    text_flush(p);
+    for (k = 0; k < p->n_pending && !p->bail && p->st == SYN_OK; k++) {
+        GumboTag t = p->pending[k].tag;
+        const char *name = gumbo_normalized_tagname(t);
+        GumboNode *n = node_new(p, GUMBO_NODE_ELEMENT);
+
+        if (n == NULL)
+            return;
+        n->v.element.tag = t;
+        n->v.element.tag_namespace = GUMBO_NAMESPACE_HTML;
+        /* the attributes are shared: nothing writes them */
+        n->v.element.attributes = p->pending[k].node->v.element.attributes;
+        kid_add(p, n);
+        el_push(p, n, t, name, strlen(name));
+    }
+    p->n_pending = 0;
 }
 
 /* <li>, <dd>, <dt> start tags: the spec's loop down the open elements
@@ -865,6 +954,20 @@ start_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len,
     text_flush(p);
     if (p->bail)
         return false;
+    if (p->n_pending > 0) {
+        /* "any other start tag" and formatting elements reconstruct
+         * first (<a> runs the adoption agency for a pending <a>:
+         * refused); blocks do not; the rest is not tried */
+        if (c == FC_ORDINARY || c == FC_NO_P || c == FC_FORMAT ||
+            (c == FC_A && !pending_has(p, GUMBO_TAG_A))) {
+            reconstruct(p);
+            if (p->bail || p->st != SYN_OK)
+                return p->st != SYN_OK;
+        } else if (c != FC_BLOCK && c != FC_HEADING && c != FC_PRE &&
+                   c != FC_LI && c != FC_DDDT) {
+            return false;
+        }
+    }
     switch (c) {
     case FC_BAIL:
         return false;
@@ -1046,6 +1149,14 @@ end_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len)
     enum fp_class c = tag_kind(tag);
     const struct fp_open *e;
 
+    if (p->n_pending > 0) {
+        if (is_formatting(tag) && pending_has(p, tag)) {
+            pending_remove(p, tag);
+            return true; /* nothing popped, text not flushed */
+        }
+        if ((c >= FC_TABLE && c <= FC_CELL) || tag == GUMBO_TAG_BR)
+            return false; /* cells clear the list; </br> reconstructs */
+    }
     if (tag == GUMBO_TAG_BR)
         return start_tag(p, GUMBO_TAG_BR, "br", 2, false); /* </br> is <br> */
     if (tag == GUMBO_TAG_COL && current_tag(p) == GUMBO_TAG_COLGROUP)
@@ -1374,6 +1485,7 @@ html_fast_parse(const char *html, size_t len, bool valid_utf8, struct arena *a,
     p->skip_lf = false;
     p->in_svg = false;
     p->n_foreign = 0;
+    p->n_pending = 0;
     p->st = SYN_OK;
     p->bail = false;
     /* a text node is at most the input long: room for it at once rather
@@ -1406,6 +1518,9 @@ html_fast_parse(const char *html, size_t len, bool valid_utf8, struct arena *a,
             }
         }
         if (*s != '<') {
+            if (p->n_pending > 0) {
+                reconstruct(p); /* text reopens what is pending */
+            }
             lt = memchr(s, '<', len - p->i);
             to = lt != NULL ? (size_t)(lt - html) : len;
             text_add(p, p->i, to);

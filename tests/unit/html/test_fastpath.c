@@ -229,7 +229,6 @@ static const struct {
      "zwnj;",
      true},
     /* refused: gumbo restructures, or the rule is not implemented */
-    {"<p><b>bold<p>next</b>", false},
     {"<b><i>misnested</b></i>", false},
     {"<a href=x>one<a href=y>two</a></a>", false},
     {"<h1>a<h2>b</h2></h1>", false},
@@ -263,12 +262,9 @@ static const struct {
     {"<script><!--x--></script>", false},
     {"<script>a</script x>", false},
     {"<iframe>unclosed", false},
-    {"<li><b>x<li>y", false},
     {"<table><tr><table>", false},
-    {"<p><a>x<h2>y</h2></a>", false},
     {"<a href=\"?x=1&copy;=2&not\">c</a>", false},
     {"<h2><span><h3>x</h2>", false},
-    {"<p><b>x</p>", false},
     {"<table><tr><td>a<caption>", false},
     {"<ruby>a<rt>b</ruby>", false},
     {"<table><colgroup><col></col></colgroup><tr><th>h<th>i<tr><td>a"
@@ -317,6 +313,28 @@ static const struct {
     {"<svg><g></G ></svg>", true},
     {"<b><svg></b></svg>", false},
     {"<table><svg></svg></table>", false},
+    /* formatting elements popped with a block, reopened before text */
+    {"<p><b>bold<p>next</b>", true},
+    {"<li><b>x<li>y", true},
+    {"<p><a>x<h2>y</h2></a>", true},
+    {"<p><b>x</p>", true},
+    {"<p>t\n<a class=anchor href=\"#h\"><h2 id=h>Head</h2></a>\n<p>more",
+     true},
+    {"<p><b>x<div> </div>", true},
+    {"<p><i>a<b>b<div>c</div>d</b>e</i>", true},
+    {"<p><b>x<h2>y</b>z</h2>", true},
+    {"<p><b>x<ul><li>a<li>b</ul>c", true},
+    {"<p><b>x<div></b>y</div>", true},
+    {"<p><b>x<div><!-- c --></div>y", true},
+    {"<p><b>x<p>y</b>z", true},
+    {"<p><b class=c>x<div><span>y</span><em>z</em></div>", true},
+    {"<p><b>x<pre>\ny</pre>", true},
+    {"<p><b>x<table><tr><td>a</td></tr></table>", false},
+    {"<p><a>x<div><a>y</a></div>", false},
+    {"<p><b>x<div><img src=a></div>", false},
+    {"<p><b>x<div></br></div>", false},
+    {"<b>x<p>y<div>z</b>", false},
+    {"<p><b>x<div><i>y<p>z</div>", true},
 };
 
 static void
@@ -400,6 +418,8 @@ static const char *const gen_leaves[] = {
     "<svg width=9><path d=\"M0 0\"/><g><text>t</text></g></svg>",
     "<svg><g>",
     "</svg>",
+    "<p><b>x<h2>y</h2></b>",
+    "<p><a href=\"/a\">x<div>y</div>z</a>",
 };
 
 static const char *const gen_attrs[] = {
