@@ -320,20 +320,28 @@ line_at(const char *s, const char *p)
  * each one as "&amp;" into out, reporting the first. *data is left alone
  * when there is none (no copy). */
 /* The next CDATA section or comment at or after s, where a bare '&' is
- * legal: *close_tok is its terminator. NULL when there is none. */
+ * legal: *close_tok is its terminator. NULL when there is none. memchr()
+ * looks for the '!' of "<!": finding each '<' stopped at every tag, 2% of
+ * the full parse, and '!' is rare in feed markup. */
 static const char *
 next_literal(const char *s, const char *end, const char **close_tok)
 {
-    const char *p = s;
+    const char *p = s + 1;
 
-    while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
-        if ((size_t)(end - p) >= 9 && memcmp(p, "<![CDATA[", 9) == 0) {
+    if (end - s < 4)
+        return NULL; /* shorter than "<!--" */
+    while (p < end && (p = memchr(p, '!', (size_t)(end - p))) != NULL) {
+        const char *lt = p - 1;
+
+        if (*lt == '<' && (size_t)(end - lt) >= 9 &&
+            memcmp(lt, "<![CDATA[", 9) == 0) {
             *close_tok = "]]>";
-            return p;
+            return lt;
         }
-        if ((size_t)(end - p) >= 4 && memcmp(p, "<!--", 4) == 0) {
+        if (*lt == '<' && (size_t)(end - lt) >= 4 &&
+            memcmp(lt, "<!--", 4) == 0) {
             *close_tok = "-->";
-            return p;
+            return lt;
         }
         p++;
     }

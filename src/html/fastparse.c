@@ -52,11 +52,13 @@ enum fp_class {
     FC_TR,
     FC_CELL,     /* td, th */
     FC_RUBYTEXT, /* rt, rp: only right inside a <ruby> */
+    FC_SVG,      /* <svg>: foreign content, skipped (see foreign_tag) */
 };
 
 static const unsigned char tag_class[GUMBO_TAG_LAST + 1] = {
     [GUMBO_TAG_UNKNOWN] = FC_ORDINARY,
     [GUMBO_TAG_SPAN] = FC_ORDINARY,
+    [GUMBO_TAG_SVG] = FC_SVG,
     [GUMBO_TAG_ABBR] = FC_ORDINARY,
     [GUMBO_TAG_ACRONYM] = FC_ORDINARY,
     [GUMBO_TAG_CITE] = FC_ORDINARY,
@@ -238,6 +240,20 @@ struct fp_open {
     GumboTag tag;
 };
 
+/* An element open inside an <svg>: its name, for its end tag. */
+struct fp_foreign {
+    const char *name; /* tag name in the input */
+    size_t name_len;  /* bytes of name */
+};
+
+/* A formatting element popped by the closing of a block around it: gumbo
+ * keeps it in the list of active formatting elements, and reopens a copy
+ * of it ("reconstructs" it) before the next text or ordinary start tag. */
+struct fp_pending {
+    const GumboNode *node; /* the popped element: tag and attributes */
+    GumboTag tag;
+};
+
 struct fp {
     const char *s; /* input, borrowed */
     size_t len, i; /* input bytes, position */
@@ -254,6 +270,14 @@ struct fp {
     struct buf value; /* attribute value being decoded */
     bool text_ws;     /* pending text is all whitespace */
     bool skip_lf;     /* a newline right now is dropped (after <pre>) */
+    bool in_svg;      /* the current element is an <svg> (foreign content) */
+    struct fp_foreign foreign[SYN_MAX_HTML_SCAN_DEPTH]; /* open in the svg */
+    size_t n_foreign;                                   /* entries */
+    /* popped formatting elements still in the active list, in list
+     * order: always its last entries (reconstruction empties this before
+     * any other formatting element is opened) */
+    struct fp_pending pending[SYN_MAX_HTML_FAST_PENDING];
+    size_t n_pending; /* entries */
     enum syn_status st;
     bool bail; /* not simple */
 };
@@ -314,12 +338,14 @@ word_may_look(uint64_t w)
 }
 
 /* Input that gumbo would change or report before tree construction: a
- * BOM, CR (normalized), NUL, controls and noncharacters (errors that may
- * become U+FFFD), invalid UTF-8 (U+FFFD). valid_utf8: s is known to be
+ * BOM, NUL, controls and noncharacters (errors that may become U+FFFD),
+ * invalid UTF-8 (U+FFFD). CR is taken, and *has_cr set: gumbo's input
+ * stream turns CR LF and a lone CR into LF before anything else sees
+ * them, which cr_normalize() does as well. valid_utf8: s is known to be
  * valid UTF-8, so only the sequences that look_valid[] flags are decoded,
  * and words without any go 8 bytes at a time. */
 static bool
-bytes_simple(const char *s, size_t len, bool valid_utf8)
+bytes_simple(const char *s, size_t len, bool valid_utf8, bool *has_cr)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     const unsigned char *u = (const unsigned char *)s;
@@ -367,6 +393,11 @@ bytes_simple(const char *s, size_t len, bool valid_utf8)
         }
         if (i >= stop)
             continue;
+        if (u[i] == '\r') {
+            *has_cr = true;
+            i++;
+            continue;
+        }
         if (u[i] < 0x80)
             return false;
         n = utf8_decode_fast(s + i, len - i, &cp);
@@ -674,6 +705,15 @@ is_heading(GumboTag t)
            t == GUMBO_TAG_H4 || t == GUMBO_TAG_H5 || t == GUMBO_TAG_H6;
 }
 
+/* Is any of h1..h6 open? */
+static bool
+heading_open(const struct fp *p)
+{
+    return open_has(p, GUMBO_TAG_H1) || open_has(p, GUMBO_TAG_H2) ||
+           open_has(p, GUMBO_TAG_H3) || open_has(p, GUMBO_TAG_H4) ||
+           open_has(p, GUMBO_TAG_H5) || open_has(p, GUMBO_TAG_H6);
+}
+
 /* End tags whose element pops what "generate implied end tags" pops
  * first. */
 static bool
@@ -694,39 +734,115 @@ item_loop_passes(GumboTag t)
            t == GUMBO_TAG_P;
 }
 
-/* "close a p element" when a <p> is in button scope (here: open at all,
- * since no scope boundary other than table cells and captions is ever
- * accepted, and a <p> outside a table is closed by the <table>): exact
- * when the <p> is the current element, refused otherwise. */
 static bool
-close_p(struct fp *p)
+is_formatting(GumboTag t)
 {
-    if (!open_has(p, GUMBO_TAG_P))
-        return true;
-    if (current_tag(p) != GUMBO_TAG_P)
-        return false;
-    el_pop(p);
-    return true;
+    enum fp_class c = tag_kind(t);
+
+    return c == FC_FORMAT || c == FC_A;
 }
 
 /* Pop the open element at stack position i (1-based) and everything
- * above it. With refuse_format, refused (false, nothing popped) when that
- * would pop a formatting element or <a>: gumbo would reconstruct it. */
+ * above it. in_list: the formatting elements popped stay in the list of
+ * active formatting elements (they are not cleared to a cell's marker),
+ * so they become pending; refused (false, nothing popped) when some are
+ * pending already or there would be too many. */
 static bool
-pop_through(struct fp *p, size_t i, bool refuse_format)
+pop_through(struct fp *p, size_t i, bool in_list)
 {
-    size_t k;
+    size_t k, n = 0;
 
-    for (k = i; refuse_format && k < p->depth; k++) {
-        enum fp_class ck = tag_kind(p->stack[k].tag);
-
-        if (ck == FC_FORMAT || ck == FC_A)
-            return false;
+    for (k = i; in_list && k < p->depth; k++) {
+        n += is_formatting(p->stack[k].tag);
+    }
+    if (n > 0 && (p->n_pending > 0 || n > SYN_ARRAY_LEN(p->pending)))
+        return false;
+    for (k = i; n > 0 && k < p->depth; k++) {
+        if (is_formatting(p->stack[k].tag)) {
+            p->pending[p->n_pending].node = p->stack[k].node;
+            p->pending[p->n_pending].tag = p->stack[k].tag;
+            p->n_pending++;
+        }
     }
     while (p->depth >= i) {
         el_pop(p);
     }
     return true;
+}
+
+/* "Close a p element" when a <p> is in button scope (here: open at all,
+ * since no scope boundary other than table cells and captions is ever
+ * accepted, and a <p> outside a table is closed by the <table>): exact
+ * when only formatting elements are open above the <p> (no implied end
+ * tag to generate; they become pending), refused otherwise. */
+static bool
+close_p(struct fp *p)
+{
+    size_t i;
+
+    if (!open_has(p, GUMBO_TAG_P))
+        return true;
+    for (i = p->depth; i > 1 && p->stack[i - 1].tag != GUMBO_TAG_P; i--) {
+        if (!is_formatting(p->stack[i - 1].tag))
+            return false;
+    }
+    return pop_through(p, i, true);
+}
+
+static bool
+pending_has(const struct fp *p, GumboTag t)
+{
+    size_t k;
+
+    for (k = 0; k < p->n_pending; k++) {
+        if (p->pending[k].tag == t)
+            return true;
+    }
+    return false;
+}
+
+/* The end tag of a pending element: the adoption agency finds it in the
+ * list (the last entry of its tag is a pending one: they are the list's
+ * last) but not open, and only removes it from the list. */
+static void
+pending_remove(struct fp *p, GumboTag t)
+{
+    size_t k = p->n_pending;
+
+    while (k > 0 && p->pending[k - 1].tag != t) {
+        k--;
+    }
+    if (k == 0)
+        return;
+    memmove(&p->pending[k - 1], &p->pending[k],
+            (p->n_pending - k) * sizeof(p->pending[0]));
+    p->n_pending--;
+}
+
+/* "Reconstruct the active formatting elements": each pending element is
+ * reopened, in list order, as a copy (same tag and attributes) inserted
+ * in the current element. */
+static void
+reconstruct(struct fp *p)
+{
+    size_t k;
+
+    text_flush(p);
+    for (k = 0; k < p->n_pending && !p->bail && p->st == SYN_OK; k++) {
+        GumboTag t = p->pending[k].tag;
+        const char *name = gumbo_normalized_tagname(t);
+        GumboNode *n = node_new(p, GUMBO_NODE_ELEMENT);
+
+        if (n == NULL)
+            return;
+        n->v.element.tag = t;
+        n->v.element.tag_namespace = GUMBO_NAMESPACE_HTML;
+        /* the attributes are shared: nothing writes them */
+        n->v.element.attributes = p->pending[k].node->v.element.attributes;
+        kid_add(p, n);
+        el_push(p, n, t, name, strlen(name));
+    }
+    p->n_pending = 0;
 }
 
 /* <li>, <dd>, <dt> start tags: the spec's loop down the open elements
@@ -838,6 +954,20 @@ start_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len,
     text_flush(p);
     if (p->bail)
         return false;
+    if (p->n_pending > 0) {
+        /* "any other start tag" and formatting elements reconstruct
+         * first (<a> runs the adoption agency for a pending <a>:
+         * refused); blocks do not; the rest is not tried */
+        if (c == FC_ORDINARY || c == FC_NO_P || c == FC_FORMAT ||
+            (c == FC_A && !pending_has(p, GUMBO_TAG_A))) {
+            reconstruct(p);
+            if (p->bail || p->st != SYN_OK)
+                return p->st != SYN_OK;
+        } else if (c != FC_BLOCK && c != FC_HEADING && c != FC_PRE &&
+                   c != FC_LI && c != FC_DDDT) {
+            return false;
+        }
+    }
     switch (c) {
     case FC_BAIL:
         return false;
@@ -878,19 +1008,24 @@ start_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len,
         if (current_tag(p) != GUMBO_TAG_RUBY)
             return false;
         break;
+    case FC_SVG:
+        break; /* nothing closed; the active formatting elements to
+                  reconstruct first are all open already */
     default:
         if (table_part && !table_part_start(p, c))
             return false;
         break;
     }
-    if (self_closing && c != FC_VOID && c != FC_VOID_P && c != FC_COL)
+    if (self_closing && c != FC_VOID && c != FC_VOID_P && c != FC_COL &&
+        c != FC_SVG)
         return false; /* ignored with an error: gumbo's business */
     n = node_new(p, GUMBO_NODE_ELEMENT);
     if (n == NULL)
         return true;
     n->v.element.tag = tag;
-    n->v.element.tag_namespace = GUMBO_NAMESPACE_HTML;
-    if (p->n_attrs > 0) {
+    n->v.element.tag_namespace =
+        c == FC_SVG ? GUMBO_NAMESPACE_SVG : GUMBO_NAMESPACE_HTML;
+    if (p->n_attrs > 0 && c != FC_SVG) {
         attrs = arena_alloc(p->a, p->n_attrs * sizeof(*attrs));
         if (attrs == NULL) {
             fp_fail(p, SYN_ENOMEM);
@@ -902,11 +1037,58 @@ start_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len,
     n->v.element.attributes.length = (unsigned)p->n_attrs;
     n->v.element.attributes.capacity = (unsigned)p->n_attrs;
     kid_add(p, n);
-    if (c == FC_VOID || c == FC_VOID_P || c == FC_COL)
+    if (c == FC_VOID || c == FC_VOID_P || c == FC_COL ||
+        (c == FC_SVG && self_closing))
         return true;
     el_push(p, n, tag, name, name_len);
     p->skip_lf = c == FC_PRE;
+    p->in_svg = c == FC_SVG;
     return true;
+}
+
+/* A tag inside an <svg>, by gumbo's rules for foreign content in the
+ * simple cases. What is inside the svg is not built: walk.c drops a
+ * foreign element whole, reading neither its attributes nor its
+ * children; only the nesting is followed, to find the end tag that
+ * closes the svg. Start tags of unknown names and <a> (neither leaves
+ * foreign content nor is an HTML integration point, as title, desc,
+ * foreignObject are) open an element, closed at once when
+ * self-closing; other start tags are refused. An end tag closes the
+ * current element of its name, or the svg when nothing inside is open;
+ * other end tags are refused (gumbo would pop through several elements
+ * or go back to the HTML rules). */
+static bool
+foreign_tag(struct fp *p, GumboTag tag, bool end, bool self_closing,
+            const char *name, size_t name_len)
+{
+    const struct fp_foreign *f;
+
+    if (!end) {
+        if (tag != GUMBO_TAG_UNKNOWN && tag != GUMBO_TAG_A)
+            return false;
+        if (self_closing)
+            return true;
+        if (p->n_foreign == SYN_ARRAY_LEN(p->foreign))
+            return false;
+        p->foreign[p->n_foreign].name = name;
+        p->foreign[p->n_foreign].name_len = name_len;
+        p->n_foreign++;
+        return true;
+    }
+    if (p->n_foreign > 0) {
+        f = &p->foreign[p->n_foreign - 1];
+        if (f->name_len != name_len ||
+            str_ncasecmp(f->name, name, name_len) != 0)
+            return false;
+        p->n_foreign--;
+        return true;
+    }
+    if (tag != GUMBO_TAG_SVG)
+        return false;
+    text_flush(p); /* the svg's text, never read */
+    el_pop(p);
+    p->in_svg = false;
+    return !p->bail && p->st == SYN_OK;
 }
 
 /* End tags that close their element with everything above it ("generate
@@ -967,6 +1149,14 @@ end_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len)
     enum fp_class c = tag_kind(tag);
     const struct fp_open *e;
 
+    if (p->n_pending > 0) {
+        if (is_formatting(tag) && pending_has(p, tag)) {
+            pending_remove(p, tag);
+            return true; /* nothing popped, text not flushed */
+        }
+        if ((c >= FC_TABLE && c <= FC_CELL) || tag == GUMBO_TAG_BR)
+            return false; /* cells clear the list; </br> reconstructs */
+    }
     if (tag == GUMBO_TAG_BR)
         return start_tag(p, GUMBO_TAG_BR, "br", 2, false); /* </br> is <br> */
     if (tag == GUMBO_TAG_COL && current_tag(p) == GUMBO_TAG_COLGROUP)
@@ -977,6 +1167,10 @@ end_tag(struct fp *p, GumboTag tag, const char *name, size_t name_len)
          c == FC_VOID_P))
         return true; /* "any other end tag" meets only specials: ignored,
                         text not even flushed */
+    if (closes_implied(c) && tag != GUMBO_TAG_P && !in_table_mode(p) &&
+        !open_has(p, tag) && (c != FC_HEADING || !heading_open(p)))
+        return true; /* not in scope since not open at all: ignored, text
+                        not flushed either */
     text_flush(p);
     if (p->bail)
         return false;
@@ -1187,6 +1381,8 @@ tag(struct fp *p)
         i = p->i;
     }
     p->i = i + 1;
+    if (p->in_svg)
+        return foreign_tag(p, t, end, self_closing, s + name0, name_len);
     if (end)
         return end_tag(p, t, s + name0, name_len);
     if (!start_tag(p, t, s + name0, name_len, self_closing))
@@ -1220,21 +1416,60 @@ comment(struct fp *p)
     return true;
 }
 
+/* s[0..*len) with CR LF and lone CR turned into LF, as gumbo's input
+ * stream reads it, in a new buffer (syn_free) of the new length *len;
+ * NULL when out of memory. */
+static char *
+cr_normalize(const char *s, size_t *len)
+{
+    char *out = syn_malloc(*len != 0 ? *len : 1);
+    size_t i = 0, o = 0;
+
+    if (out == NULL)
+        return NULL;
+    while (i < *len) {
+        const char *cr = memchr(s + i, '\r', *len - i);
+        size_t to = cr != NULL ? (size_t)(cr - s) : *len;
+
+        memcpy(out + o, s + i, to - i);
+        o += to - i;
+        if (cr == NULL)
+            break;
+        out[o++] = '\n';
+        i = to + 1;
+        if (i < *len && s[i] == '\n') {
+            i++;
+        }
+    }
+    *len = o;
+    return out;
+}
+
 enum syn_status
 html_fast_parse(const char *html, size_t len, bool valid_utf8, struct arena *a,
                 GumboNode **root, struct syn_err *err)
 {
     struct fp *p = NULL;
+    char *lf = NULL; /* html with its CRs normalized, when it has any */
     GumboNode *r;
     enum syn_status st;
+    bool has_cr = false;
     size_t i;
 
     *root = NULL;
-    if (!bytes_simple(html, len, valid_utf8))
+    if (!bytes_simple(html, len, valid_utf8, &has_cr))
         return SYN_OK;
+    if (has_cr) {
+        lf = cr_normalize(html, &len);
+        if (lf == NULL)
+            return syn_err_set(err, SYN_ENOMEM, "out of memory");
+        html = lf;
+    }
     p = syn_malloc(sizeof(*p));
-    if (p == NULL)
+    if (p == NULL) {
+        syn_free(lf);
         return syn_err_set(err, SYN_ENOMEM, "out of memory");
+    }
     p->s = html;
     p->len = len;
     p->i = 0;
@@ -1248,6 +1483,9 @@ html_fast_parse(const char *html, size_t len, bool valid_utf8, struct arena *a,
     buf_init(&p->value, SYN_MAX_HTML_BYTES + 1);
     p->text_ws = true;
     p->skip_lf = false;
+    p->in_svg = false;
+    p->n_foreign = 0;
+    p->n_pending = 0;
     p->st = SYN_OK;
     p->bail = false;
     /* a text node is at most the input long: room for it at once rather
@@ -1280,6 +1518,9 @@ html_fast_parse(const char *html, size_t len, bool valid_utf8, struct arena *a,
             }
         }
         if (*s != '<') {
+            if (p->n_pending > 0) {
+                reconstruct(p); /* text reopens what is pending */
+            }
             lt = memchr(s, '<', len - p->i);
             to = lt != NULL ? (size_t)(lt - html) : len;
             text_add(p, p->i, to);
@@ -1315,6 +1556,7 @@ html_fast_parse(const char *html, size_t len, bool valid_utf8, struct arena *a,
     buf_fini(&p->value);
     syn_free(p->kids);
     syn_free(p);
+    syn_free(lf);
     if (st != SYN_OK)
         return syn_err_set(err, st, "out of memory");
     return SYN_OK;

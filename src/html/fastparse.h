@@ -9,28 +9,39 @@
  * do.
  *
  * Safety rule: it may refuse too often, never accept wrongly. For every
- * input it accepts, the tree is the one gumbo 0.10.1 builds for it parsed
- * as the children of a <div> (the walks then give byte-identical output).
- * It refuses: foreign content (svg, math), RCDATA and other raw-text
- * elements than iframe, style and script, forms, buttons, select, object
- * and the like, misnesting that the adoption agency or the reconstruction
- * of formatting elements would repair, implied closes other than those
- * below, text or other tags where a table only takes table parts (foster
- * parenting), tables left open at the end, character references it does
- * not know or that are decoded without ';', CR, NUL, controls,
- * noncharacters, invalid UTF-8, a BOM, tokenizer errors (missing
- * whitespace between attributes, duplicate attributes, odd comments,
- * '<' not starting a tag, '/>' on non-void elements).
+ * input it accepts, the tree is the one gumbo 0.10.1 builds for it parsed as
+ * the children of a <div> (the walks then give byte-identical output), but
+ * for what is inside an <svg>: walk.c drops foreign elements whole without
+ * reading their attributes or children, so the svg element is built (SVG
+ * namespace) with neither, its content only followed to find its end. It
+ * refuses: MathML, in an svg anything but elements of unknown names and <a>
+ * that close in order (no HTML integration points such as title, no tags
+ * leaving foreign content, no CDATA), nested svg, RCDATA and other raw-text
+ * elements than iframe, style and script, forms, buttons, select, object and
+ * the like, misnesting that the adoption agency would repair, formatting
+ * elements to reconstruct other than those below, implied closes other than
+ * those below, text or other tags where a table only takes table parts
+ * (foster parenting), tables left open at the end, character references it
+ * does not know or that are decoded without ';', NUL, controls,
+ * noncharacters, invalid UTF-8, a BOM, tokenizer errors (missing whitespace
+ * between attributes, duplicate attributes, odd comments, '<' not starting a
+ * tag, '/>' on non-void elements).
  * Rules implemented exactly: void elements; <p> closed by a block start
- * while it is the current element; the li/dd/dt closing loop; end tags
- * of blocks, p, li, dd, dt, headings, cells and captions popping the
- * elements above them; tables with their implied tbody and tr and the
- * closing of cells, rows and sections by the next part or end tag; raw
- * text of iframe, style and script (without "<!--"); the newline dropped
- * after <pre> and <listing>; ignored tokens (html, head, body, end tags
- * matching no open element, </col> in a column group), which do not
- * split text nodes; </br> read as <br>; </p> without <p> giving an empty
- * <p>; rt and rp right inside ruby; elements left open at the end.
+ * while only formatting elements are open in it; the li/dd/dt closing loop;
+ * end tags of blocks, p, li, dd, dt, headings, cells and captions popping
+ * the elements above them; tables with their implied tbody and tr and the
+ * closing of cells, rows and sections by the next part or end tag; raw text
+ * of iframe, style and script (without "<!--"); the newline dropped after
+ * <pre> and <listing>; ignored tokens (html, head, body, end tags matching
+ * no open element outside table modes, headings' end tags while no heading
+ * is open, </col> in a column group), which do not split text nodes; CR LF
+ * and a lone CR read as LF (gumbo's input stream does that first); </br>
+ * read as <br>; </p> without <p> giving an empty <p>; rt and rp right inside
+ * ruby; elements left open at the end; formatting elements popped by one
+ * block's closing (<p><a><h2>): kept as gumbo keeps them in its list of
+ * active formatting elements and reopened as copies before the next text or
+ * ordinary start tag, their end tag meanwhile only forgetting them (tables,
+ * voids, raw text and <a> are not tried while some are pending).
  *
  * The differential tests (tests/unit/html/test_fastpath.c, fuzz/
  * fuzz_fastpath.c) compare both paths' outputs on every accepted input.

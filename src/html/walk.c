@@ -1582,6 +1582,8 @@ walk_element(struct walker *w, const GumboNode *n, size_t depth)
     size_t mark = w->depth;
     bool written = false;
 
+    /* foreign elements are dropped unread, attributes and children: the
+     * fast parser builds an <svg> without either (fastparse.h) */
     if (el->tag_namespace != GUMBO_NAMESPACE_HTML || r.action == TAG_DROP) {
         if (t == GUMBO_TAG_IFRAME &&
             el->tag_namespace == GUMBO_NAMESPACE_HTML) {

@@ -41,6 +41,11 @@
  * a handful (img with src, srcset, sizes, alt, width, height, class, lazy
  * data-*); an element with more is left to gumbo, which has no bound. */
 #define SYN_MAX_HTML_FAST_ATTRS 32
+/* Formatting elements (b, i, a...) the HTML fast parser keeps while a
+ * block's closing has popped them and gumbo would reopen them: the
+ * usual case is one (<p><a><h2>: the <a> around a heading); past 8 the
+ * fast parser refuses and gumbo parses. */
+#define SYN_MAX_HTML_FAST_PENDING 8
 
 /* Feeds announced by one page: real pages list 1-5 (site, comments,
  * categories); a page with hundreds is a spam farm. */

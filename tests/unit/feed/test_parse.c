@@ -553,6 +553,10 @@ test_bare_amp_literals(void **state)
         {"<!-- & - -- ->-->t & u", "t & u", true},
         {"<!-- a & b -->c", "c", false},
         {"p & q<![CDATA[&]]>", "p & q&", true},
+        /* '!' outside "<!" (what the literal scan looks for first) */
+        {"Hi! a & b!<![CDATA[!& c!]]>!", "Hi! a & b!!& c!!", true},
+        {"!<!-- ! & -->! &amp; !", "!! & !", false},
+        {"<![CDATA[!]]>!<![CDATA[&]]>", "!!&", false},
     };
     size_t i;
 
