@@ -17,12 +17,15 @@
  * then the message and "."; four otherwise (one command at a time).
  *
  * Opening a connection (libcurl's curl_easy_perform) blocks this thread
- * for the connect and the greeting, once per connection. A reused
- * connection found closed before the server has answered any command of
- * a message (an MTA's idle timeout, "421" to MAIL when it has taken its
- * count of messages per connection) is opened again and the message sent
- * on the new one; once the data may have been taken, a failure is the
- * message's outcome (SMTP_TEMPFAIL), never a second copy. */
+ * for the connect and the greeting, once per connection; a message's
+ * timeout starts once its connection is open. A reused connection found
+ * closed while a message's envelope is under way (an MTA's idle timeout,
+ * "421" to MAIL when it has taken its count of messages per connection)
+ * is opened again and the message sent on the new one; no byte of the
+ * data has gone out then. Once the data may have been taken, a failure
+ * is the message's outcome (SMTP_TEMPFAIL), never a second copy; the
+ * data is not sent at all when the message's time is up, and the reply
+ * to its final "." gets the ten minutes of RFC 5321 4.5.3.2.6. */
 #include "mail/smtp.h"
 
 #include <errno.h>
@@ -85,6 +88,7 @@ struct smtp_slot {
     unsigned conn_gen; /* counts the connections dropped */
     struct smtp_client *c;
     char errbuf[CURL_ERROR_SIZE]; /* libcurl's detail while connecting */
+    char conn_reply[SYN_ERR_MSG_LEN]; /* last reply line while connecting */
 };
 
 struct smtp_client {
@@ -171,6 +175,7 @@ header_cb(char *line, size_t size, size_t nitems, void *userp)
     struct smtp_slot *s = userp;
     size_t n = size * nitems;
 
+    copy_reply(s->conn_reply, line, n);
     if (n >= 3 && memcmp(line, "220", 3) == 0) {
         s->pipelining = false;
         s->size_ext = false;
@@ -182,14 +187,21 @@ header_cb(char *line, size_t size, size_t nitems, void *userp)
     return n;
 }
 
-/* Drop s's connection (if any) without a QUIT: shut the socket first so
- * that libcurl's QUIT on cleanup fails at once instead of waiting. */
+/* Close s's connection (if any). polite: between messages, say QUIT
+ * first (without waiting for the 221: the server has nothing more to say
+ * that matters); else the session is broken or cut short. libcurl itself
+ * says nothing on a CONNECT_ONLY connection. */
 static void
 slot_close(struct smtp_slot *s, bool polite)
 {
     if (s->easy == NULL)
         return;
-    if (!polite && s->fd != CURL_SOCKET_BAD) {
+    if (polite) {
+        size_t n = 0;
+
+        SYN_IGNORE(curl_easy_send(s->easy, "QUIT\r\n", 6, &n));
+    }
+    if (s->fd != CURL_SOCKET_BAD) {
         (void)shutdown(s->fd, SHUT_RDWR);
     }
     curl_easy_cleanup(s->easy);
@@ -211,7 +223,6 @@ client_fini_slots(struct smtp_client *c)
     if (c->slots == NULL)
         return;
     for (i = 0; i < c->n_slots; i++) {
-        /* Idle connections: libcurl says QUIT and waits for the 221. */
         slot_close(&c->slots[i], c->slots[i].phase == PHASE_IDLE);
         buf_fini(&c->slots[i].out);
     }
@@ -267,11 +278,20 @@ slot_handle(struct smtp_client *c, struct smtp_slot *s)
     /* RFC 3207: take STARTTLS when offered; smtps:// is TLS anyway. A
      * password goes out only over TLS: with AUTH to another host, a
      * server (or a man in the middle stripping the offer) that does not
-     * do STARTTLS gets no mail rather than the password in clear. */
+     * do STARTTLS gets no mail rather than the password in clear. On this
+     * host TLS protects nothing, and a local MTA's STARTTLS usually comes
+     * with a certificate that cannot verify (Debian's Postfix: the
+     * self-signed "snakeoil" one, not for "localhost"), so it is only
+     * taken when a ca_file says which certificate to trust. */
     if (!c->smtps) {
-        SET(CURLOPT_USE_SSL,
-            (long)(c->username != NULL && !c->loopback ? CURLUSESSL_ALL
-                                                       : CURLUSESSL_TRY));
+        long use_ssl = CURLUSESSL_TRY;
+
+        if (c->loopback && c->ca_file == NULL) {
+            use_ssl = CURLUSESSL_NONE;
+        } else if (c->username != NULL && !c->loopback) {
+            use_ssl = CURLUSESSL_ALL;
+        }
+        SET(CURLOPT_USE_SSL, use_ssl);
     }
     /* Verification stays on (libcurl's default, set anyway so that no
      * build default can turn it off); a private CA is trusted by file. */
@@ -529,6 +549,7 @@ slot_connect(struct smtp_client *c, struct smtp_slot *s)
     long code = 0;
 
     s->errbuf[0] = '\0';
+    s->conn_reply[0] = '\0';
     s->pipelining = false;
     s->size_ext = false;
     rc = slot_handle(c, s);
@@ -543,13 +564,19 @@ slot_connect(struct smtp_client *c, struct smtp_slot *s)
     if (s->easy != NULL) {
         SYN_IGNORE(curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &code));
     }
-    s->res.result = code >= 500 && code < 600 && rc != CURLE_LOGIN_DENIED &&
-                            !auth_code(code)
-                        ? SMTP_PERMFAIL
-                        : SMTP_TEMPFAIL;
-    s->res.code = code;
-    snprintf(s->res.reply, sizeof(s->res.reply), "%s",
-             s->errbuf[0] != '\0' ? s->errbuf : curl_easy_strerror(rc));
+    /* Whatever went wrong -- no connection, TLS, a greeting or EHLO
+     * refused (a blocklist), AUTH -- is the session's problem, not the
+     * recipient's: a temporary failure with no reply code, which tells
+     * the caller the server cannot be used now. */
+    s->res.result = SMTP_TEMPFAIL;
+    s->res.code = 0;
+    if (code >= 400 && s->conn_reply[0] != '\0') {
+        snprintf(s->res.reply, sizeof(s->res.reply), "connecting: %.200s",
+                 s->conn_reply);
+    } else {
+        snprintf(s->res.reply, sizeof(s->res.reply), "%s",
+                 s->errbuf[0] != '\0' ? s->errbuf : curl_easy_strerror(rc));
+    }
     s->failed = true;
     slot_close(s, false);
     finish(s);
@@ -565,6 +592,7 @@ slot_begin(struct smtp_client *c, struct smtp_slot *s)
 
     if (s->easy == NULL && !slot_connect(c, s))
         return;
+    s->deadline_ms = now_ms() + c->timeout_ms;
     s->n_steps = 0;
     if (s->need_rset) {
         s->steps[s->n_steps++] = STEP_RSET;
@@ -621,12 +649,27 @@ on_reply(struct smtp_client *c, struct smtp_slot *s, long code,
             retry_or_fail(c, s, "421 from the server");
             return;
         }
-        s->replied = true;
         step = s->steps[s->answered++];
+        if (step == STEP_RSET && !ok) {
+            /* a session that will not reset: start over on a new one */
+            retry_or_fail(c, s, "RSET refused");
+            return;
+        }
+        s->replied = true;
         if (step == STEP_DATA && code == 354) {
+            if (!s->failed && now_ms() >= s->deadline_ms) {
+                /* too late to start the data; nothing of it went out */
+                fail_transport(s, "smtp: timed out waiting for the server");
+                return;
+            }
             /* With the envelope refused, end the data at once: the
-             * server has no recipient to give it to. */
+             * server has no recipient to give it to. Once "." is sent,
+             * the server may take its time (RFC 5321 4.5.3.2.6). */
             s->phase = s->failed ? PHASE_DRAIN : PHASE_DATA;
+            if (!s->failed &&
+                s->deadline_ms < now_ms() + SYN_SMTP_DATA_END_TIMEOUT_MS) {
+                s->deadline_ms = now_ms() + SYN_SMTP_DATA_END_TIMEOUT_MS;
+            }
             queue(c, s, s->failed ? MORE_END : MORE_DATA);
             return;
         }
@@ -896,15 +939,32 @@ fill_slots(struct smtp_client *c, const struct smtp_callbacks *cb,
 static void
 launch(struct smtp_client *c)
 {
-    int64_t deadline = now_ms() + c->timeout_ms;
+    int i;
+
+    for (i = 0; i < c->n_slots; i++) {
+        if (c->slots[i].phase == PHASE_READY) {
+            slot_begin(c, &c->slots[i]);
+        }
+    }
+}
+
+/* The round that handed out the ready messages failed to close (their
+ * claims may not be recorded): none of them goes out. */
+static void
+cancel_ready(struct smtp_client *c)
+{
     int i;
 
     for (i = 0; i < c->n_slots; i++) {
         struct smtp_slot *s = &c->slots[i];
 
         if (s->phase == PHASE_READY) {
-            s->deadline_ms = deadline;
-            slot_begin(c, s);
+            s->res.result = SMTP_TEMPFAIL;
+            s->res.code = 0;
+            snprintf(s->res.reply, sizeof(s->res.reply),
+                     "not sent: the run stopped");
+            s->failed = true;
+            finish(s);
         }
     }
 }
@@ -972,7 +1032,11 @@ smtp_client_run(struct smtp_client *c, const struct smtp_callbacks *cb,
         /* Everything recorded so far is committed before any message
          * handed out in this round goes on the wire. */
         end_round(cb, &in_round, &first, err);
-        launch(c);
+        if (first == SYN_OK) {
+            launch(c);
+        } else {
+            cancel_ready(c);
+        }
         if (busy == 0)
             break;
         if (!any_done(c)) {

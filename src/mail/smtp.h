@@ -3,23 +3,28 @@
  * A client holds `connections` SMTP connections, each kept between
  * messages: libcurl opens it (EHLO, STARTTLS and AUTH once), then each
  * message is MAIL/RCPT/DATA on it, pipelined when the server offers
- * PIPELINING (RFC 2920). One thread drives every connection. smtp://
- * upgrades with STARTTLS when the server offers it (CURLUSESSL_TRY), and
- * must when a username is configured and the server is not this host
- * (CURLUSESSL_ALL: the password never crosses a network in clear);
- * smtps:// is TLS from the start; AUTH is used when a username is
- * configured. TLS always verifies the peer and its host name, against
- * cfg->ca_file when given. One message has one recipient: the outbox
- * sends per-subscriber mail (its own unsubscribe link), and a
- * per-recipient result is what the bounce counter needs.
+ * PIPELINING (RFC 2920), with SIZE (RFC 1870) when offered. One thread
+ * drives every connection. smtp:// upgrades with STARTTLS when the server
+ * offers it (CURLUSESSL_TRY), and must when a username is configured and
+ * the server is not this host (CURLUSESSL_ALL: the password never crosses
+ * a network in clear); to this host it does not, unless cfg->ca_file says
+ * which certificate to trust (TLS protects nothing there, and local MTAs
+ * offer STARTTLS with certificates that cannot verify). smtps:// is TLS
+ * from the start; AUTH is used when a username is configured. TLS always
+ * verifies the peer and its host name, against cfg->ca_file when given.
+ * One message has one recipient: the outbox sends per-subscriber mail
+ * (its own unsubscribe link), and a per-recipient result is what the
+ * bounce counter needs.
  *
- * Results, per message: SMTP_SENT; SMTP_TEMPFAIL for a 4xx reply, a
- * connection or TLS failure, a timeout or an authentication failure (a
- * configuration problem, not the recipient's); SMTP_PERMFAIL for any other
- * 5xx reply, with the server's reply text. A connection the server closed
- * between messages is opened again and the message sent on the new one; a
- * message whose data may have reached the server is never sent twice by
- * the client.
+ * Results, per message: SMTP_SENT; SMTP_PERMFAIL for a 5xx reply to the
+ * message's MAIL, RCPT, DATA or data, with the server's reply text;
+ * SMTP_TEMPFAIL for a 4xx reply, a timeout, a connection broken, and for
+ * anything that goes wrong while opening a connection (refused, TLS, a
+ * greeting or EHLO refused, AUTH): those are the session's problem, not
+ * the recipient's, and have code 0 (the server cannot be used now). A
+ * connection the server closed between messages is opened again and the
+ * message sent on the new one; a message whose data may have reached the
+ * server is never sent twice by the client.
  *
  * Thread rules: a client belongs to one thread at a time; its callbacks
  * run in the thread that calls smtp_client_run(). */

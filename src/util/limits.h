@@ -172,6 +172,10 @@
  * gets a temporary failure and a retry later. */
 #define SYN_SMTP_TIMEOUT_MS 60000
 #define SYN_SMTP_CONNECT_TIMEOUT_MS 10000
+/* The wait for the reply to a message's final ".": RFC 5321 4.5.3.2.6
+ * says 10 minutes, because a server may check the message before it
+ * answers, and giving up sooner means sending it again later. */
+#define SYN_SMTP_DATA_END_TIMEOUT_MS (10 * 60 * 1000)
 /* One SMTP reply line: RFC 5321 4.5.3.1.5 allows 512 bytes with its CRLF;
  * twice that for servers that write long texts. A longer line is a
  * protocol error. */

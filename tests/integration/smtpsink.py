@@ -27,6 +27,8 @@ Fault injection, for tests of retries and bounces:
   --tls-cert PEM --tls-key PEM
                         the certificate and key for TLS, with one of:
   --starttls            offer STARTTLS (RFC 3207) and require it before MAIL
+  --starttls-optional   offer STARTTLS, take mail without it too (a local
+                        Postfix with its self-signed certificate)
   --implicit-tls        TLS from the first byte (smtps, RFC 8314)
 Each index line says whether the message came over TLS ("tls"), after
 a successful AUTH ("auth"), and whether its RCPT was already sent with
@@ -168,6 +170,7 @@ def main():
     ap.add_argument("--tls-cert", default=None)
     ap.add_argument("--tls-key", default=None)
     ap.add_argument("--starttls", action="store_true")
+    ap.add_argument("--starttls-optional", action="store_true")
     ap.add_argument("--implicit-tls", action="store_true")
     ap.add_argument("--max-seconds", type=float, default=600.0)
     args = ap.parse_args()
@@ -176,11 +179,11 @@ def main():
 
     kwargs = {"hostname": "smtpsink.test", "data_size_limit": args.size_limit}
     tls = None
-    if args.starttls or args.implicit_tls:
+    if args.starttls or args.starttls_optional or args.implicit_tls:
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         tls.load_cert_chain(args.tls_cert, args.tls_key)
-    if args.starttls:
-        kwargs.update(tls_context=tls, require_starttls=True)
+    if args.starttls or args.starttls_optional:
+        kwargs.update(tls_context=tls, require_starttls=args.starttls)
     if args.auth:
         user, password = args.auth.split(":", 1)
 

@@ -5,9 +5,12 @@ self-signed certificate made here with the openssl command line:
   - smtp:// with STARTTLS required by the server and AUTH: the digests
     arrive over TLS, after AUTH, with [mail] ca_file trusting the cert,
     pipelined (the server offers PIPELINING);
-  - the same server without ca_file: the certificate is not trusted, so
-    nothing is sent (verification is never turned off) and the rows wait;
-  - smtps:// (implicit TLS) with AUTH, one command at a time.
+  - smtp:// to this host offering STARTTLS with a certificate nothing
+    trusts (Debian's Postfix and its snakeoil certificate), no ca_file:
+    STARTTLS is not taken on loopback, the digests arrive in clear;
+  - smtps:// (implicit TLS) without ca_file: the certificate is not
+    trusted, so nothing is sent (verification is never turned off) and
+    the rows wait; then with ca_file and AUTH, one command at a time.
 
 Skips (77) without python3-aiosmtpd or openssl."""
 import os
@@ -44,6 +47,7 @@ def main():
     try:
         cert, key = make_cert(tmp)
         run_starttls(tmp, cert, key)
+        run_local_untrusted(tmp, cert, key)
         run_smtps(tmp, cert, key)
     finally:
         mailtest.cleanup(tmp)
@@ -89,16 +93,6 @@ def run_starttls(tmp, cert, key):
                          "--tls-key", key, "--starttls", "--pipelining",
                          "--auth", "%s:%s" % (USER, PASSWORD))
     try:
-        # Not trusted without ca_file: nothing leaves, the rows wait
-        # (the server logs the failed handshakes on its stderr).
-        s = setup(os.path.join(tmp, "a"), sink.port,
-                  auth_conf(PASSWORD, None))
-        p = s.run("digest", "send", now=NOW, check=False)
-        assert b"0 sent" in p.stdout or p.returncode != 0, p.stdout
-        assert sink.files() == [], sink.files()
-        assert s.sql("SELECT count(*) FROM outbox WHERE status = 'sent'"
-                     )[0][0] == 0
-
         # Trusted: STARTTLS, AUTH, every digest once.
         s = setup(os.path.join(tmp, "c"), sink.port,
                   auth_conf(PASSWORD, cert))
@@ -109,11 +103,34 @@ def run_starttls(tmp, cert, key):
         sink.stop()
 
 
+def run_local_untrusted(tmp, cert, key):
+    sink = mailtest.Sink(os.path.join(tmp, "sink3"), "--tls-cert", cert,
+                         "--tls-key", key, "--starttls-optional")
+    try:
+        s = setup(os.path.join(tmp, "d"), sink.port, "connections = 2\n")
+        out = s.run("digest", "send", now=NOW).stdout.decode()
+        assert "%d sent" % N in out, out
+        idx = sink.index()
+        assert len(idx) == N and not any(e["tls"] for e in idx), idx
+    finally:
+        sink.stop()
+
+
 def run_smtps(tmp, cert, key):
     sink = mailtest.Sink(os.path.join(tmp, "sink2"), "--tls-cert", cert,
                          "--tls-key", key, "--implicit-tls",
                          "--auth", "%s:%s" % (USER, PASSWORD))
     try:
+        # Not trusted without ca_file: nothing leaves, the rows wait
+        # (the server logs the failed handshakes on its stderr).
+        s = setup(os.path.join(tmp, "a"), sink.port,
+                  auth_conf(PASSWORD, None), scheme="smtps")
+        p = s.run("digest", "send", now=NOW, check=False)
+        assert b"0 sent" in p.stdout or p.returncode != 0, p.stdout
+        assert sink.files() == [], sink.files()
+        assert s.sql("SELECT count(*) FROM outbox WHERE status = 'sent'"
+                     )[0][0] == 0
+
         s = setup(os.path.join(tmp, "b"), sink.port,
                   auth_conf(PASSWORD, cert), scheme="smtps")
         out = s.run("digest", "send", now=NOW).stdout.decode()

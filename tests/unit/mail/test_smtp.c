@@ -57,6 +57,16 @@ job_round(void *user)
     return SYN_OK;
 }
 
+/* A round() whose commit fails: the messages it closes must not go out. */
+static enum syn_status
+job_round_fails(void *user)
+{
+    struct job *j = user;
+
+    j->rounds++;
+    return SYN_EDB;
+}
+
 static enum syn_status
 job_idle(void *user, bool *more)
 {
@@ -437,6 +447,93 @@ test_failures_classified(void **state)
     }
 }
 
+/* A server that answers every connection with a refusal (a blocklist's
+ * "554" greeting): every message fails for now, with no reply code (the
+ * server cannot be used, the recipients are not at fault) and the
+ * server's words. */
+static void
+test_greeting_refused(void **state)
+{
+    struct sockaddr_in a;
+    socklen_t alen = sizeof(a);
+    struct smtp_outcome res[2];
+    char url[64];
+    pid_t pid;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), i;
+
+    (void)state;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(listen(fd, 8), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &alen), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        for (;;) {
+            static const char no[] = "554 5.7.1 Client host blocked\r\n";
+            int c = accept(fd, NULL, NULL);
+
+            if (c < 0)
+                _exit(0);
+            if (write(c, no, sizeof(no) - 1) < 0)
+                _exit(0);
+            close(c);
+        }
+    }
+    close(fd);
+    snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", ntohs(a.sin_port));
+    assert_int_equal(send_all(url, 2, NULL, NULL, ten, 2, res), SYN_OK);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(res[i].result, SMTP_TEMPFAIL);
+        assert_int_equal(res[i].code, 0);
+        assert_non_null(strstr(res[i].reply, "Client host blocked"));
+    }
+}
+
+/* round() fails for the round that hands out the first messages (their
+ * claims could not be committed): none of them is sent, each is still
+ * done() once, and the run returns the error. */
+static void
+test_round_failure_sends_nothing(void **state)
+{
+    struct smtp_config cfg = {NULL, NULL, NULL, 2, 5000, NULL};
+    struct smtp_message msgs[3];
+    struct smtp_outcome res[3];
+    struct smtp_client *c = NULL;
+    struct job j = {msgs, res, 3, 0, 0, 0, 0, 0, false, {0}};
+    const struct smtp_callbacks cb = {job_next, job_done, job_round_fails,
+                                      NULL, &j};
+    struct sink s;
+    int i;
+
+    (void)state;
+    if (sink_start(&s, NULL) != 0) {
+        skip();
+    }
+    for (i = 0; i < 3; i++) {
+        msgs[i].mail_from = "news@example.org";
+        msgs[i].rcpt_to = ten[i];
+        msgs[i].data = BODY;
+        msgs[i].len = strlen(BODY);
+    }
+    cfg.url = s.url;
+    assert_int_equal(smtp_client_new(&cfg, &c, NULL), SYN_OK);
+    assert_int_equal(smtp_client_run(c, &cb, NULL), SYN_EDB);
+    smtp_client_free(c);
+    assert_int_equal(j.done, (int)j.next); /* every one handed out */
+    for (i = 0; i < j.done; i++) {
+        assert_int_equal(res[i].result, SMTP_TEMPFAIL);
+        assert_non_null(strstr(res[i].reply, "not sent"));
+    }
+    assert_int_equal(sink_count(&s, NULL), 0);
+    sink_stop(&s);
+}
+
 static void
 test_refused_connection(void **state)
 {
@@ -567,6 +664,8 @@ main(void)
         cmocka_unit_test(test_slow_recipient_holds_one_connection),
         cmocka_unit_test(test_failures_classified),
         cmocka_unit_test(test_refused_connection),
+        cmocka_unit_test(test_greeting_refused),
+        cmocka_unit_test(test_round_failure_sends_nothing),
         cmocka_unit_test(test_auth),
         cmocka_unit_test(test_bad_config),
         cmocka_unit_test(test_loopback_urls),
