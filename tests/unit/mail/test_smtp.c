@@ -100,6 +100,22 @@ with_mode(const char **buf, const char *const *extra, int mode)
     return buf;
 }
 
+/* msgs[i]: bodies[i] (bodies NULL: BODY) to rcpts[i], for i < n. */
+static void
+fill_msgs(struct smtp_message *msgs, const char *const *rcpts,
+          const char *const *bodies, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        msgs[i].mail_from = "news@example.org";
+        msgs[i].rcpt_to = rcpts[i];
+        msgs[i].data = bodies != NULL ? bodies[i] : BODY;
+        msgs[i].len = strlen(msgs[i].data);
+        msgs[i].cookie = NULL;
+    }
+}
+
 /* Send n messages (bodies[i] to rcpts[i]; bodies NULL: BODY each) with
  * cfg; every one is done and recorded by a round. */
 static enum syn_status
@@ -111,16 +127,9 @@ send_with(const struct smtp_config *cfg, const char *const *rcpts,
     struct job j = {msgs, res, n, 0, 0, 0, 0, 0, false, {0}};
     const struct smtp_callbacks cb = {job_next, job_done, job_round, NULL, &j};
     enum syn_status st;
-    size_t i;
 
     assert_true(n <= 16);
-    for (i = 0; i < n; i++) {
-        msgs[i].mail_from = "news@example.org";
-        msgs[i].rcpt_to = rcpts[i];
-        msgs[i].data = bodies != NULL ? bodies[i] : BODY;
-        msgs[i].len = strlen(msgs[i].data);
-        msgs[i].cookie = NULL;
-    }
+    fill_msgs(msgs, rcpts, bodies, n);
     st = smtp_client_new(cfg, &c, NULL);
     if (st == SYN_OK) {
         st = smtp_client_run(c, &cb, NULL);
@@ -377,12 +386,7 @@ test_slow_recipient_holds_one_connection(void **state)
     if (sink_start(&s, extra) != 0) {
         skip();
     }
-    for (i = 0; i < 6; i++) {
-        msgs[i].mail_from = "news@example.org";
-        msgs[i].rcpt_to = rcpts[i];
-        msgs[i].data = BODY;
-        msgs[i].len = strlen(BODY);
-    }
+    fill_msgs(msgs, rcpts, NULL, 6);
     cfg.url = s.url;
     assert_int_equal(smtp_client_new(&cfg, &c, NULL), SYN_OK);
     assert_int_equal(smtp_client_run(c, &cb, NULL), SYN_OK);
@@ -515,12 +519,7 @@ test_round_failure_sends_nothing(void **state)
     if (sink_start(&s, NULL) != 0) {
         skip();
     }
-    for (i = 0; i < 3; i++) {
-        msgs[i].mail_from = "news@example.org";
-        msgs[i].rcpt_to = ten[i];
-        msgs[i].data = BODY;
-        msgs[i].len = strlen(BODY);
-    }
+    fill_msgs(msgs, ten, NULL, 3);
     cfg.url = s.url;
     assert_int_equal(smtp_client_new(&cfg, &c, NULL), SYN_OK);
     assert_int_equal(smtp_client_run(c, &cb, NULL), SYN_EDB);
