@@ -18,7 +18,8 @@
  *
  * Opening a connection (libcurl's curl_easy_perform) blocks this thread
  * for the connect and the greeting, once per connection; a message's
- * timeout starts once its connection is open. A reused connection found
+ * timeout starts once its connection is open, and the time spent opening
+ * other connections is not counted against it. A reused connection found
  * closed while a message's envelope is under way (an MTA's idle timeout,
  * "421" to MAIL when it has taken its count of messages per connection)
  * is opened again and the message sent on the new one; no byte of the
@@ -547,6 +548,8 @@ slot_connect(struct smtp_client *c, struct smtp_slot *s)
 {
     CURLcode rc;
     long code = 0;
+    int64_t t0 = now_ms(), spent;
+    int i;
 
     s->errbuf[0] = '\0';
     s->conn_reply[0] = '\0';
@@ -555,6 +558,16 @@ slot_connect(struct smtp_client *c, struct smtp_slot *s)
     rc = slot_handle(c, s);
     if (rc == CURLE_OK) {
         rc = curl_easy_perform(s->easy);
+    }
+    /* The other connections were not looked at meanwhile: the time this
+     * thread spent here is not their servers' to answer in. */
+    spent = now_ms() - t0;
+    for (i = 0; i < c->n_slots; i++) {
+        struct smtp_slot *o = &c->slots[i];
+
+        if (o != s && o->phase >= PHASE_ENVELOPE && o->phase != PHASE_DONE) {
+            o->deadline_ms += spent;
+        }
     }
     if (rc == CURLE_OK) {
         rc = curl_easy_getinfo(s->easy, CURLINFO_ACTIVESOCKET, &s->fd);

@@ -15,6 +15,7 @@ Fault injection, for tests of retries and bounces:
                         a client that disconnects meanwhile loses it
   --slow-rcpt A:MS      wait MS before answering RCPT TO:<A> (one slow
                         recipient among fast ones), repeatable
+  --greet-delay-ms MS   wait MS before the greeting of each connection
   --pipelining          offer PIPELINING (RFC 2920) in the EHLO reply
   --size-limit BYTES    offer SIZE BYTES (RFC 1870) instead of 64 MiB
   --per-connection N    answer MAIL with 421 and close the connection once
@@ -145,6 +146,15 @@ class Sink:
         return "250 2.0.0 Ok: queued as %s" % name
 
 
+class SlowGreetingSMTP(SMTP):
+    """Waits greet_delay seconds before the greeting (a loaded MTA)."""
+    greet_delay = 0.0
+
+    async def _handle_client(self):
+        await asyncio.sleep(self.greet_delay)
+        return await super()._handle_client()
+
+
 class PipeliningSink(Sink):
     async def handle_EHLO(self, server, session, envelope, hostname,
                           responses):
@@ -162,6 +172,7 @@ def main():
     ap.add_argument("--reject-rcpt", action="append", default=[])
     ap.add_argument("--delay-ms", type=int, default=0)
     ap.add_argument("--slow-rcpt", action="append", default=[])
+    ap.add_argument("--greet-delay-ms", type=int, default=0)
     ap.add_argument("--pipelining", action="store_true")
     ap.add_argument("--size-limit", type=int, default=64 << 20)
     ap.add_argument("--per-connection", type=int, default=0)
@@ -205,7 +216,11 @@ def main():
     def protocol():
         # Number each connection, so tests can see that one is reused.
         sink.connections += 1
-        smtp = SMTP(sink, loop=loop, **kwargs)
+        if args.greet_delay_ms > 0:
+            SlowGreetingSMTP.greet_delay = args.greet_delay_ms / 1000.0
+            smtp = SlowGreetingSMTP(sink, loop=loop, **kwargs)
+        else:
+            smtp = SMTP(sink, loop=loop, **kwargs)
         smtp.conn_no = sink.connections
         smtp.carried = 0
         return smtp

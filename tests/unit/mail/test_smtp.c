@@ -451,6 +451,31 @@ test_failures_classified(void **state)
     }
 }
 
+/* A server slow to greet: the connections are opened one after the
+ * other (each blocks for 0.8 s), which must not eat into the time of the
+ * messages already handed out: each one's time starts when its own
+ * connection is open, so all go out once, none failed after its data. */
+static void
+test_slow_connects_keep_time(void **state)
+{
+    static const char *const extra[] = {"--greet-delay-ms", "800", NULL};
+    struct smtp_outcome res[3];
+    struct sink s;
+    const char *opts[10];
+    int i;
+
+    (void)state;
+    if (sink_start(&s, with_mode(opts, extra, 1)) != 0) {
+        skip();
+    }
+    assert_int_equal(send_bodies(s.url, 3, 1500, ten, NULL, 3, res), SYN_OK);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(res[i].result, SMTP_SENT);
+    }
+    assert_int_equal(sink_count(&s, NULL), 3);
+    sink_stop(&s);
+}
+
 /* A server that answers every connection with a refusal (a blocklist's
  * "554" greeting): every message fails for now, with no reply code (the
  * server cannot be used, the recipients are not at fault) and the
@@ -664,6 +689,7 @@ main(void)
         cmocka_unit_test(test_failures_classified),
         cmocka_unit_test(test_refused_connection),
         cmocka_unit_test(test_greeting_refused),
+        cmocka_unit_test(test_slow_connects_keep_time),
         cmocka_unit_test(test_round_failure_sends_nothing),
         cmocka_unit_test(test_auth),
         cmocka_unit_test(test_bad_config),
