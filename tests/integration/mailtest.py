@@ -9,6 +9,7 @@ import hmac
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import struct
 import subprocess
@@ -159,6 +160,15 @@ def verify_token(key, token, purpose, now):
     assert hmac.compare_digest(mac, want), "signature"
     assert expires > now, "expired"
     return subject.decode()
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on just now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def tmpdir():

@@ -27,17 +27,9 @@ import mailtest  # noqa: E402
 TEAM = ["team1@example.org", "team2@example.org"]
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 class Server:
     def __init__(self, s, *flags):
-        self.port = free_port()
+        self.port = mailtest.free_port()
         self.proc = subprocess.Popen(
             [s.bin, "serve", "--no-fetch", "--listen",
              "127.0.0.1:%d" % self.port] + list(flags),

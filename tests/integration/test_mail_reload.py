@@ -4,21 +4,12 @@ page templates: a confirmation sent after the reload uses the theme's new
 mail/confirm.txt; a broken template at a reload keeps the running set."""
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mailtest  # noqa: E402
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def write(path, text):
@@ -71,7 +62,7 @@ def run(tmp, sink):
     s.run("init")
     import_pending(s, tmp, "one@example.org")
     p = subprocess.Popen([s.bin, "serve", "--no-fetch", "--listen",
-                          "127.0.0.1:%d" % free_port()], env=s.env,
+                          "127.0.0.1:%d" % mailtest.free_port()], env=s.env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         wait_mails(p, sink, 1)

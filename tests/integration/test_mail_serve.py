@@ -4,21 +4,12 @@ start (a pending import) is sent at once, and the worker stops cleanly
 with the server."""
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mailtest  # noqa: E402
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def main():
@@ -41,7 +32,7 @@ def run(tmp, sink):
                 "pending@example.org,Pat,,,weekly\n")
     s.run("subscribers", "import", os.path.join(tmp, "subs.csv"))
     p = subprocess.Popen([s.bin, "serve", "--no-fetch", "--listen",
-                          "127.0.0.1:%d" % free_port()], env=s.env,
+                          "127.0.0.1:%d" % mailtest.free_port()], env=s.env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.time() + 30
