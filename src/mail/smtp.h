@@ -81,7 +81,8 @@ typedef enum syn_status (*smtp_done_fn)(void *user,
                                         const struct smtp_message *msg,
                                         const struct smtp_outcome *res);
 
-/* Every connection is busy with a message: do one bounded piece of work
+/* The messages on the wire all wait for the server (every connection is
+ * busy, or next() had no more for the idle ones): do one bounded piece of work
  * ahead (such as composing the next messages, so that next() is cheap),
  * set *more when there is more such work. Its work is closed by round()
  * before anything it prepared is handed out. A status other than SYN_OK
@@ -124,7 +125,7 @@ void smtp_client_free(struct smtp_client *c);
  * next one at once, while the others are still in flight; a slow or
  * failing recipient holds up its own connection only. cb->round (see
  * smtp_round_fn) closes every group of callbacks; cb->idle is called while
- * every connection is busy. A message whose envelope
+ * the messages in flight wait for the server. A message whose envelope
  * addresses are not valid addr-specs is failed with SMTP_PERMFAIL without
  * being sent. Returns the first error of the callbacks (err filled), or
  * SYN_ENET when polling fails, else SYN_OK; per-message failures are not
