@@ -12,6 +12,8 @@
 # time (user+sys of the whole pipeline, best of N runs): the benchmark
 # machine is shared, and wall time mostly measures the neighbours; wall
 # time is printed too. Peak memory is /usr/bin/time's maximum RSS.
+# "libxml2 alone" (bench_xmlfloor.c) is the XML parse that both modes
+# need, with callbacks that only count: the floor under both.
 # Prints MB/s, items/s, peak RSS and the ratios; exit 77 when the corpus
 # or a tool is missing.
 set -u
@@ -37,10 +39,16 @@ if [ ! -s "$work/gen/MANIFEST.tsv" ]; then
     "$py" "$mkfeeds" --out "$work/gen" --total-mb 100 --seed 1 >/dev/null || exit 1
 fi
 
-exec "$py" - "$syndic" "$corpus" "$work" <<'PYEOF'
+# The floor: libxml2's SAX pass alone, as read_xml.c drives it (see
+# bench_xmlfloor.c); both syndic modes do at least this much work.
+floor=$work/bench_xmlfloor
+cc -O2 -std=c11 "$here/bench_xmlfloor.c" $(pkg-config --cflags --libs libxml-2.0) \
+    -o "$floor" || { echo "bench_parse: cannot build bench_xmlfloor"; exit 1; }
+
+exec "$py" - "$syndic" "$corpus" "$work" "$floor" <<'PYEOF'
 import glob, json, os, subprocess, sys, time
 
-syndic, corpus, work = sys.argv[1:4]
+syndic, corpus, work, floor = sys.argv[1:5]
 real = sorted(f for d in ("rss2", "atom", "rdf", "rss0")
               for f in glob.glob(os.path.join(corpus, "real", d, "*")))
 gen = sorted(glob.glob(os.path.join(work, "gen", "feeds", "*.xml")))
@@ -104,6 +112,8 @@ def bench(label, files, runs, fp_files, rep=1):
     res["syndic --raw"] = (mb, c, w, count_syndic(files, True), m)
     c, w, m, _ = run([syndic, "parse"] + files, runs)
     res["syndic (full)"] = (mb, c, w, count_syndic(files, False), m)
+    c, w, m, out = run([floor] + files, runs, True)
+    res["libxml2 alone"] = (mb, c, w, None, m)  # no items: it builds none
     c, w, m, _ = run(["sh", "-c", "xargs cat < '%s' | sfeed" % lst], runs)
     res["sfeed"] = (mb, c, w, count_sfeed(lst), m)
     fmb = size_mb(fp_files)
@@ -115,12 +125,17 @@ def bench(label, files, runs, fp_files, rep=1):
                                            "wall s", "items", "items/s",
                                            "peak RSS"))
     for tool, (tmb, c, w, n, m) in res.items():
-        print("%-14s %9.1f %7.2f %7.2f %8d %9.0f %6.1f MB" % (
-            tool, tmb / c, c, w, n, n / c, m / 1024))
+        items = ("%8d %9.0f" % (n, n / c)) if n is not None else "%8s %9s" % ("-", "-")
+        print("%-14s %9.1f %7.2f %7.2f %s %6.1f MB" % (
+            tool, tmb / c, c, w, items, m / 1024))
     speed = {k: v[0] / v[1] for k, v in res.items()}
     print("ratio syndic --raw / sfeed (MB/s):       %.2fx" % (speed["syndic --raw"] / speed["sfeed"]))
     print("ratio syndic full / feedparser (MB/s):   %.1fx" % (speed["syndic (full)"] / speed["feedparser"]))
     print("ratio syndic --raw / feedparser (MB/s):  %.1fx" % (speed["syndic --raw"] / speed["feedparser"]))
+    floor_x = speed["libxml2 alone"] / speed["feedparser"]
+    print("ratio libxml2 alone / feedparser (MB/s): %.1fx: at 50x feedparser, "
+          "libxml2 alone takes %.0f%% of the full parse's time"
+          % (floor_x, 100 * 50 / floor_x))
     return res
 
 r1 = bench("real", real, 3, real, rep=10)
