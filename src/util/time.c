@@ -359,6 +359,23 @@ time_parse_iso8601(const char *s, size_t len, int64_t *out)
     return fields_to_unix(&f, out);
 }
 
+/* Where the comment opening at s[i] ('(') ends: after its ')', nested
+ * comments included, or at len when it is not closed. */
+static size_t
+comment_end(const char *s, size_t len, size_t i)
+{
+    size_t depth = 0;
+
+    for (; i < len; i++) {
+        if (s[i] == '(') {
+            depth++;
+        } else if (s[i] == ')' && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return len;
+}
+
 bool
 time_parse_rfc822(const char *s, size_t len, int64_t *out)
 {
@@ -380,9 +397,21 @@ time_parse_rfc822(const char *s, size_t len, int64_t *out)
                 return false;
             f.zone_min += extra; /* "GMT+02:00" adds to GMT */
             zone_seen = true;
-        } else if (c == '-' || c == '(' || c == ')') {
-            /* "02-Jul-2021"; "(PDT)" comment after a numeric zone */
-            i++;
+        } else if (c == '(') {
+            /* a comment (RFC 5322 CFWS): "+0000 (UTC)", JavaScript's
+             * "GMT+0200 (CEST)" or "(Central European Summer Time)";
+             * its zone counts only when no zone came before */
+            size_t end = comment_end(s, len, i);
+            int zone = 0;
+
+            if (!zone_seen && f.hour >= 0 && end - i >= 3 &&
+                zone_by_name(s + i + 1, end - i - 2, &zone)) {
+                f.zone_min = zone;
+                zone_seen = true;
+            }
+            i = end;
+        } else if (c == '-') {
+            i++; /* "02-Jul-2021" */
         } else if (ascii_isdigit(c)) {
             size_t nd = count_digits(s, len, i);
 

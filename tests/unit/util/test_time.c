@@ -48,6 +48,16 @@ test_parse_table(void **state)
         {"Fri, 02 Jul 2021 10:00:00 GMT+2", "2021-07-02T08:00:00Z"},
         {"Fri, 02 Jul 2021", "2021-07-02T00:00:00Z"},
         {"Wed, 31 Dec 2003 23:59:60 GMT", "2003-12-31T23:59:59Z"},
+        /* comments (RFC 5322 CFWS) and JavaScript's Date.toString() */
+        {"Fri, 02 Jul 2021 10:00:00 +0000 (UTC)", "2021-07-02T10:00:00Z"},
+        {"Fri, 02 Jul 2021 03:00:00 -0700 (PDT)", "2021-07-02T10:00:00Z"},
+        {"Fri, 02 Jul 2021 03:00:00 (PDT)", "2021-07-02T10:00:00Z"},
+        {"Fri, 02 Jul 2021 10:00:00 GMT (a (nested) note)",
+         "2021-07-02T10:00:00Z"},
+        {"Fri Jul 02 2021 12:00:00 GMT+0200 (Central European Summer Time)",
+         "2021-07-02T10:00:00Z"},
+        {"Fri Jul 02 2021 12:00:00 GMT+0200 (CEST)", "2021-07-02T10:00:00Z"},
+        {"Fri, 02 Jul 2021 10:00:00 GMT (unclosed", "2021-07-02T10:00:00Z"},
         /* RFC 3339 / ISO 8601 / W3CDTF */
         {"2021-07-02T10:00:00Z", "2021-07-02T10:00:00Z"},
         {"2021-07-02T10:00:00.123456Z", "2021-07-02T10:00:00Z"},
@@ -84,6 +94,7 @@ test_parse_table(void **state)
         {"Fri, 02 Foo 2021 10:00:00 GMT", NULL},
         {"Fri, 02 Jul 10:00:00 GMT", NULL},
         {"Fri, 02 Jul 2021 10:00:00 XYZ", NULL},
+        {"(Fri, 02 Jul 2021 10:00:00 GMT)", NULL},
         {"Jul 2, 2021 13:00 PM", NULL},
         {"0000-01-01", NULL},
     };
