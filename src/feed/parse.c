@@ -421,6 +421,57 @@ escape_bare_amps(struct feed_builder *fb, const char **data, size_t *len,
     return SYN_OK;
 }
 
+/* Does s[0..len) start with "<" and the name of a feed's root element? */
+static bool
+at_feed_root(const char *s, size_t len)
+{
+    static const char *const roots[] = {"<rss", "<feed", "<rdf:RDF", "<RDF"};
+    size_t i, n;
+
+    for (i = 0; i < SYN_ARRAY_LEN(roots); i++) {
+        n = strlen(roots[i]);
+        if (len > n && memcmp(s, roots[i], n) == 0 &&
+            (ascii_isspace((unsigned char)s[n]) || s[n] == '>'))
+            return true;
+    }
+    return false;
+}
+
+/* Bytes of noise before the XML document in s[0..len): servers print a
+ * PHP warning or a stray line ahead of the feed. Everything before an
+ * XML declaration is noise (the declaration is only allowed first), and
+ * so is text that is not markup before a feed's root element. 0 when the
+ * document starts as XML does, or no start is found in the first
+ * SYN_MAX_FEED_PREAMBLE_BYTES. Byte-oriented: for UTF-8 and the ASCII
+ * supersets, not UTF-16/32 (whose "<" is never the first byte of text). */
+static size_t
+preamble_len(const char *s, size_t len)
+{
+    size_t i = 0, end = len < SYN_MAX_FEED_PREAMBLE_BYTES
+                            ? len
+                            : SYN_MAX_FEED_PREAMBLE_BYTES;
+
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        i = 3;
+    }
+    while (i < len && ascii_isspace((unsigned char)s[i])) {
+        i++;
+    }
+    if (i == len || (unsigned char)s[i] >= 0x80 || s[i] == '\0' ||
+        (s[i] == '<' && i + 1 < len &&
+         (s[i + 1] == '?' || s[i + 1] == '!' || at_feed_root(s + i, len - i))))
+        return 0; /* XML as it should start, or not ASCII-compatible */
+    for (; i < end; i++) {
+        if (s[i] != '<')
+            continue;
+        if ((end - i > 5 && memcmp(s + i, "<?xml", 5) == 0 &&
+             ascii_isspace((unsigned char)s[i + 5])) ||
+            at_feed_root(s + i, len - i))
+            return i;
+    }
+    return 0;
+}
+
 static bool
 looks_like_json(const char *s, size_t len)
 {
@@ -458,6 +509,14 @@ feed_parse(const char *buf, size_t len, const struct feed_parse_opts *opts,
         }
         st = feed_read_json(&fb, buf, len);
     } else {
+        size_t skip = preamble_len(buf, len);
+
+        if (skip > 0) {
+            fb_problem(&fb, 0, "%zu bytes of text before the XML skipped (recovered)",
+                       skip);
+            buf += skip;
+            len -= skip;
+        }
         st = to_utf8(&fb, opts, &buf, &len, &conv);
         if (st == SYN_OK &&
             (st = escape_bare_amps(&fb, &buf, &len, &amps)) != SYN_OK) {

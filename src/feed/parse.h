@@ -16,7 +16,9 @@
  *   - HTML named entities undefined in XML (&nbsp; ...) are decoded;
  *   - element names are matched without regard to case (<pubdate>);
  *   - unescaped HTML inside RSS <description> is kept as markup;
- *   - undeclared namespace prefixes (dc:, content:, media: ...) are known.
+ *   - undeclared namespace prefixes (dc:, content:, media: ...) are known;
+ *   - text printed before the XML (a PHP warning) is skipped, up to
+ *     SYN_MAX_FEED_PREAMBLE_BYTES of it.
  * Items without an id get a stable one: the link, else "urn:syndic:" and a
  * 64-bit FNV-1a hash of title, date and summary.
  *

@@ -12,6 +12,10 @@
 #define SYN_MAX_ITEMS 5000
 /* One text field (title, content): a long article is ~200 KB of HTML. */
 #define SYN_MAX_FIELD_BYTES (1024u * 1024)
+/* Text before the XML of a feed that is skipped (a PHP warning printed
+ * ahead of the document, a stray line): such noise is a few hundred
+ * bytes; past this, the document is not looked into for its start. */
+#define SYN_MAX_FEED_PREAMBLE_BYTES (64u * 1024)
 /* XML element nesting: feeds nest < 10 deep; XHTML content a few dozen. */
 #define SYN_MAX_XML_DEPTH 256
 /* Attributes on one element. */

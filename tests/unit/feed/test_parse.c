@@ -359,6 +359,78 @@ test_not_feeds(void **state)
     assert_null(parse_file("not-a-feed.html", NULL, SYN_EPARSE));
 }
 
+/* Noise printed ahead of the XML is skipped and reported; XML that starts
+ * as it may (a declaration, a PI, a comment, the root) is left alone. */
+static void
+test_preamble(void **state)
+{
+    static const char feed[] =
+        "<rss version=\"2.0\"><channel><title>T</title>"
+        "<item><title>x</title></item></channel></rss>";
+    static const struct {
+        const char *head;
+        bool bozo;
+    } cases[] = {
+        {"Warning: mysql_connect() failed in /srv/feed.php on line 3\n"
+         "<?xml version=\"1.0\"?>",
+         true},
+        {"<br />\n<b>Notice</b>:  Undefined index: q in <b>/srv/f.php</b> "
+         "on line <b>9</b><br />\n",
+         true},
+        {"\xEF\xBB\xBF\n\nstray line\n", true},
+        {"<html><p>oops</p></html>\n<?xml version='1.0'?>\n", true},
+        {"", false},
+        {"  <?xml version=\"1.0\"?>", false},
+        {"<?xml-stylesheet type=\"text/xsl\" href=\"/rss.xsl\"?>", false},
+        {"<!-- generated -->\n", false},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
+        struct syn_err err = {SYN_OK, ""};
+        struct feed *f = NULL;
+        struct buf doc;
+
+        buf_init(&doc, 1u << 20);
+        assert_int_equal(buf_append_str(&doc, cases[i].head), SYN_OK);
+        assert_int_equal(buf_append_str(&doc, feed), SYN_OK);
+        if (feed_parse(doc.data, doc.len, NULL, &f, &err) != SYN_OK) {
+            fail_msg("case %zu: %s", i, err.msg);
+        }
+        assert_str(f->title, "T");
+        assert_str(nth(f, 0)->title, "x");
+        assert_int_equal(f->bozo, cases[i].bozo);
+        if (cases[i].bozo) {
+            assert_non_null(strstr(f->errors.v[0], "before the XML skipped"));
+        }
+        feed_free(f);
+        buf_fini(&doc);
+    }
+}
+
+/* Noise longer than SYN_MAX_FEED_PREAMBLE_BYTES is not looked through. */
+static void
+test_preamble_limit(void **state)
+{
+    struct syn_err err = {SYN_OK, ""};
+    struct feed *f = NULL;
+    struct buf doc;
+    size_t i;
+
+    (void)state;
+    buf_init(&doc, 1u << 20);
+    for (i = 0; i < SYN_MAX_FEED_PREAMBLE_BYTES / 8; i++) {
+        assert_int_equal(buf_append_str(&doc, "noise!\n\n"), SYN_OK);
+    }
+    assert_int_equal(
+        buf_append_str(&doc, "<rss><channel><title>T</title></channel></rss>"),
+        SYN_OK);
+    assert_int_equal(feed_parse(doc.data, doc.len, NULL, &f, &err), SYN_EPARSE);
+    assert_null(f);
+    buf_fini(&doc);
+}
+
 /* Build "<rss><channel>" + body + "</channel></rss>" style documents. */
 static char *
 repeat_doc(const char *head, const char *unit, size_t n, const char *tail,
@@ -843,6 +915,8 @@ main(void)
         cmocka_unit_test(test_http_charset),
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_not_feeds),
+        cmocka_unit_test(test_preamble),
+        cmocka_unit_test(test_preamble_limit),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_json_output),
         cmocka_unit_test(test_entities),
