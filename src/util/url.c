@@ -8,6 +8,7 @@
 #include "util/limits.h"
 #include "util/mem.h"
 #include "util/str.h"
+#include "util/utf8.h"
 
 /* Length of the scheme of url ("http" in "http://..."), 0 when none. */
 static size_t
@@ -48,6 +49,21 @@ url_is_safe_scheme(const char *url)
     return url_is_http(url) || url_scheme_is(url, "mailto");
 }
 
+/* libcurl percent-decodes the host ("http://%ba.example/" gives the byte
+ * 0xBA) and passes other bytes through: its result must still be text,
+ * valid UTF-8 without controls, to be one of our strings. */
+static bool
+url_text_ok(const char *s)
+{
+    size_t i, len = strlen(s);
+
+    for (i = 0; i < len; i++) {
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return false;
+    }
+    return utf8_valid(s, len);
+}
+
 enum syn_status
 url_resolve(const char *base, const char *ref, char **out,
             struct syn_err *err)
@@ -83,6 +99,10 @@ url_resolve(const char *base, const char *ref, char **out,
     if (strlen(s) > SYN_MAX_URL_BYTES) {
         st = syn_err_set(err, SYN_ETOOBIG, "URL longer than %u bytes",
                          SYN_MAX_URL_BYTES);
+        goto out;
+    }
+    if (!url_text_ok(s)) {
+        st = syn_err_set(err, SYN_EINVAL, "bad URL");
         goto out;
     }
     *out = syn_strdup(s);

@@ -161,6 +161,11 @@ test_url_resolve(void **state)
         {NULL, "https://other.net/p", SYN_OK, "https://other.net/p"},
         {"http://example.org/", "mailto:a@b.org", SYN_OK, "mailto:a@b.org"},
         {NULL, "relative/only", SYN_EINVAL, NULL},
+        /* libcurl decodes the host: never a result that is not text */
+        {"https://fuzz.example/feed/", "http://%bare.example/?a b", SYN_EINVAL,
+         NULL},
+        {"https://fuzz.example/feed/", "http://%0a.example/ x", SYN_EINVAL,
+         NULL},
     };
     size_t i;
 
