@@ -211,6 +211,27 @@ fb_text_clean(struct feed_builder *fb, const char *s, size_t len)
     return text_copy(fb, s, len, true);
 }
 
+const char *
+fb_lang(struct feed_builder *fb, const char *s, size_t len)
+{
+    const char *t = fb_text(fb, s, len);
+    char *r, *p;
+
+    if (t == NULL || strchr(t, '_') == NULL)
+        return t;
+    r = arena_strdup(&fb->f->arena, t);
+    if (r == NULL) {
+        fb_fail(fb, SYN_ENOMEM, "out of memory for the feed model");
+        return NULL;
+    }
+    for (p = r; *p != '\0'; p++) {
+        if (*p == '_') {
+            *p = '-';
+        }
+    }
+    return r;
+}
+
 static bool
 is_absolute_http(const char *s)
 {

@@ -74,6 +74,9 @@ const char *fb_text(struct feed_builder *fb, const char *s, size_t len);
  * (libxml2's character data, which it has decoded and checked): skips
  * the validation pass, not the C1 mapping. */
 const char *fb_text_clean(struct feed_builder *fb, const char *s, size_t len);
+/* fb_text() for a language tag: "en_US" (a POSIX locale name, common in
+ * feeds) becomes BCP 47's "en-US". */
+const char *fb_lang(struct feed_builder *fb, const char *s, size_t len);
 /* A URL from the feed resolved against base (else the document URL);
  * kept as written when it cannot be resolved. NULL when empty. */
 const char *fb_url(struct feed_builder *fb, const char *base, const char *s,

@@ -279,8 +279,9 @@ reference_len(const char *s, size_t len)
     size_t i = 1;
 
     if (i < len && s[i] == '#') {
-        /* XML allows only a lower-case x: "&#X41;" is bare text */
-        bool hex = i + 1 < len && s[i + 1] == 'x';
+        /* XML allows only a lower-case x; "&#X41;" (SGML's and HTML's
+         * form) is counted here and rewritten by escape_bare_amps() */
+        bool hex = i + 1 < len && (s[i + 1] == 'x' || s[i + 1] == 'X');
         size_t start = i + 1 + hex;
 
         for (i = start; i < len && i - start < 8; i++) {
@@ -371,7 +372,10 @@ find_tok3(const char *s, size_t len, const char *tok)
 /* Bare '&' (outside CDATA and comments) is the commonest error in
  * hand-made feeds ("?a=1&b=2" in a <link>); libxml2 would drop the text
  * after it. Escape each one as "&amp;" into out, reporting the first.
- * *data is left alone when there is none (no copy). */
+ * A hexadecimal character reference with an upper-case X ("&#X41;",
+ * valid in HTML, not in XML) is rewritten with a lower-case x, so that
+ * it means its character instead of being dropped. *data is left alone
+ * when there is neither (no copy). */
 static enum syn_status
 escape_bare_amps(struct feed_builder *fb, const char **data, size_t *len,
                  struct buf *out)
@@ -379,7 +383,7 @@ escape_bare_amps(struct feed_builder *fb, const char **data, size_t *len,
     const char *s = *data, *end = s + *len, *p = s, *run = s;
     const char *close_tok = NULL;
     const char *lit = NULL;
-    bool found = false, scanned = false;
+    bool found = false, found_x = false, scanned = false;
     enum syn_status st;
 
     while ((p = memchr(p, '&', (size_t)(end - p))) != NULL) {
@@ -409,10 +413,21 @@ escape_bare_amps(struct feed_builder *fb, const char **data, size_t *len,
                 (st = buf_append(out, "&amp;", 5)) != SYN_OK)
                 return st;
             run = p + 1;
+        } else if (p[1] == '#' && p[2] == 'X') {
+            if (!found_x) {
+                fb_problem(fb, line_at(s, p),
+                           "character reference with 'X' read as 'x' "
+                           "(recovered)");
+                found_x = true;
+            }
+            if ((st = buf_append(out, run, (size_t)(p - run))) != SYN_OK ||
+                (st = buf_append(out, "&#x", 3)) != SYN_OK)
+                return st;
+            run = p + 3;
         }
         p++;
     }
-    if (!found)
+    if (!found && !found_x)
         return SYN_OK;
     if ((st = buf_append(out, run, (size_t)(end - run))) != SYN_OK)
         return st;

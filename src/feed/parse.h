@@ -13,10 +13,29 @@
  *   - encodings: BOM, then the HTTP charset, then the XML declaration; an
  *     undeclared non-UTF-8 document is read as windows-1252, ISO-8859-1 as
  *     its superset windows-1252, bad UTF-8 bytes become U+FFFD;
- *   - HTML named entities undefined in XML (&nbsp; ...) are decoded;
+ *   - HTML named entities undefined in XML (&nbsp; ...) are decoded, and
+ *     so are character references with an upper-case X (&#X41;);
  *   - element names are matched without regard to case (<pubdate>);
  *   - unescaped HTML inside RSS <description> is kept as markup;
- *   - undeclared namespace prefixes (dc:, content:, media: ...) are known.
+ *   - undeclared namespace prefixes (dc:, content:, media: ...) are known;
+ *   - Atom 0.3 mode="base64" is decoded (and, without a type, read as
+ *     HTML, as mode="escaped" is);
+ *   - RSS authors "Name (email)", "email (Name)" and "Name <email>" (in
+ *     <author>, dc:creator, dc:author) give the name;
+ *   - language tags written as locales ("en_US") become "en-US"; an item
+ *     whose content (else summary, else title) carries its own xml:lang
+ *     is in that language;
+ *   - a reference to an external parameter entity in the DTD (never
+ *     loaded) is not an error;
+ *   - rarer vocabularies: RSS 1.0 rdf:about is the item's id, RSS 0.90 is
+ *     told by its namespace, Microsoft CDF (<CHANNEL HREF LASTMOD>,
+ *     <ABSTRACT>), <fullitem> content, media:category, dc:title of a
+ *     channel, <itunes:link rel="image">.
+ * URLs: links, enclosures and images are resolved against xml:base, else
+ * opts->base_url; so are href/src attributes of inline (XHTML or naked)
+ * markup in content. Escaped HTML is kept as written: the item's
+ * base_url says what its relative links mean (the sanitizer resolves
+ * them), so the parser makes no second pass over content text.
  * Items without an id get a stable one: the link, else "urn:syndic:" and a
  * 64-bit FNV-1a hash of title, date and summary.
  *
