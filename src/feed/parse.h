@@ -11,8 +11,10 @@
  * Leniency (each recovered problem adds a line to feed->errors and sets
  * feed->bozo; the items that can be read are still returned):
  *   - encodings: BOM, then the HTTP charset, then the XML declaration; an
- *     undeclared non-UTF-8 document is read as windows-1252, ISO-8859-1 as
- *     its superset windows-1252, bad UTF-8 bytes become U+FFFD;
+ *     undeclared non-UTF-8 document is read as windows-1252, and so is
+ *     one labeled UTF-8 that holds no valid multi-byte sequence at all;
+ *     ISO-8859-1 is read as its superset windows-1252, GB2312 as GB18030,
+ *     EUC-KR as CP949; other bad UTF-8 bytes become U+FFFD;
  *   - HTML named entities undefined in XML (&nbsp; ...) are decoded, and
  *     so are character references with an upper-case X (&#X41;);
  *   - element names are matched without regard to case (<pubdate>);

@@ -20,6 +20,7 @@
 enum what {
     W_FORMAT,
     W_BOZO, /* "true" / "false" */
+    W_ENCODING,
     W_FEED_TITLE,
     W_FEED_LINK,
     W_FEED_DESC,
@@ -99,6 +100,21 @@ static const struct row {
     {"lenient-rss-extras.xml", W_CATEGORY0, 0, "Music"},
     {"lenient-rss-extras.xml", W_CATEGORY1, 0, "Jazz"},
     {"lenient-rss-extras.xml", W_FEED_IMAGE, 0, "http://example.org/logo.png"},
+    /* labeled UTF-8, no UTF-8 sequence at all: windows-1252 */
+    {"lenient-utf8-mislabeled.xml", W_FEED_TITLE, 0,
+     "Bad \xe2\x80\x9cquotes\xe2\x80\x9d caf\xc3\xa9"},
+    {"lenient-utf8-mislabeled.xml", W_TITLE, 0, "Na\xc3\xafve r\xc3\xa9sum\xc3\xa9"},
+    {"lenient-utf8-mislabeled.xml", W_ENCODING, 0, "windows-1252"},
+    {"lenient-utf8-mislabeled.xml", W_BOZO, 0, "true"},
+    /* ... but mostly valid UTF-8 with a stray byte stays UTF-8 */
+    {"lenient-utf8-stray.xml", W_FEED_TITLE, 0, "Caf\xc3\xa9 \xef\xbf\xbd ok"},
+    {"lenient-utf8-stray.xml", W_TITLE, 0, "Cr\xc3\xa8me"},
+    {"lenient-utf8-stray.xml", W_ENCODING, 0, "utf-8"},
+    /* GB2312 is read as GB18030 (U+9555 is GBK only) */
+    {"lenient-gb2312-gbk.xml", W_FEED_TITLE, 0,
+     "\xe4\xb8\xad\xe6\x96\x87 \xe6\x9c\xb1\xe9\x95\x95\xe5\x9f\xba"},
+    {"lenient-gb2312-gbk.xml", W_ENCODING, 0, "gb18030"},
+    {"lenient-gb2312-gbk.xml", W_BOZO, 0, "false"},
 };
 
 static const char *
@@ -131,6 +147,8 @@ value_of(const struct feed *f, const struct row *r,
         return feed_format_name(f->format);
     case W_BOZO:
         return f->bozo ? "true" : "false";
+    case W_ENCODING:
+        return f->encoding;
     case W_FEED_TITLE:
         return f->title;
     case W_FEED_LINK:
@@ -246,6 +264,7 @@ test_alloc_failures_lenient(void **state)
         "lenient-charref-x.xml", "lenient-atom03-base64.xml",
         "lenient-lang.xml",      "lenient-rdf.xml",
         "lenient-cdf.xml",       "lenient-xhtml-base.xml",
+        "lenient-utf8-mislabeled.xml", "lenient-gb2312-gbk.xml",
     };
     size_t i;
 
