@@ -39,7 +39,9 @@
  * base_url says what its relative links mean (the sanitizer resolves
  * them), so the parser makes no second pass over content text.
  * Items without an id get a stable one: the link, else "urn:syndic:" and a
- * 64-bit FNV-1a hash of title, date and summary.
+ * 64-bit FNV-1a hash of title, date and summary. Items without authors
+ * get those of their Atom <source>, else the feed's (RFC 4287 4.2.1;
+ * JSON Feed 1.1's top-level "authors"/"author").
  *
  * Limits (util/limits.h): input over SYN_MAX_FEED_BYTES, nesting deeper
  * than SYN_MAX_XML_DEPTH, an element with more than SYN_MAX_XML_ATTRS

@@ -204,6 +204,7 @@ feed_read_json(struct feed_builder *fb, const char *buf, size_t len)
     f->language = jlang(fb, root, "language");
     fb_offer_image(fb, jurl(fb, root, "favicon"), FB_IMAGE_ENCLOSURE);
     fb_offer_image(fb, jurl(fb, root, "icon"), FB_IMAGE_THUMBNAIL);
+    read_authors(fb, root); /* the feed's: items without authors get them */
     items = json_object_get(root, "items");
     if (items != NULL && !json_is_array(items)) {
         fb_problem(fb, 0, "\"items\" is not an array");

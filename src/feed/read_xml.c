@@ -48,6 +48,7 @@ enum ctx {
     C_AUTHOR,  /* Atom <author> */
     C_MGROUP,  /* <media:group> */
     C_ICAT,    /* <itunes:category>, which nests subcategories */
+    C_SOURCE,  /* Atom <source> in an entry: only its authors are read */
     C_SKIP,    /* unknown subtree */
     C_CAPTURE, /* inside a field being captured */
 };
@@ -124,6 +125,9 @@ struct xml_state {
     bool feed_desc_weak;     /* description came from itunes:subtitle */
     bool url_from_alternate; /* url from an Atom alternate link */
     const char *author_name, *author_email;
+    bool author_in_source;   /* the open <author> is in <source> */
+    const char *src_authors[SYN_MAX_ITEM_LIST]; /* the entry's <source> */
+    size_t n_src_authors;
     int item_depth;          /* depth of the current item element */
     const char *text_lang;   /* effective xml:lang of the item's main text */
     int text_lang_prio;      /* 3 content, 2 summary, 1 title; 0 none yet */
@@ -1104,6 +1108,7 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         st->title_weak = false;
         st->url_from_alternate = false;
         st->item_depth = st->depth;
+        st->n_src_authors = 0;
         st->text_lang = NULL;
         st->text_lang_prio = 0;
         st->text_lang_own = false;
@@ -1119,6 +1124,13 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
     if (core && tok == T_LINK &&
         (atom || st->is_atom || attr_get(st, n, attrs, "href").len > 0)) {
         atom_link(st, C_FEED, n, attrs);
+        return;
+    }
+    if (core && tok == T_AUTHOR && (atom || st->is_atom)) {
+        /* the feed's author: its entries' when they name none */
+        st->ctx_at[st->depth] = C_AUTHOR;
+        st->author_name = st->author_email = NULL;
+        st->author_in_source = false;
         return;
     }
     if (core) {
@@ -1278,6 +1290,7 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             if (as_atom) {
                 st->ctx_at[st->depth] = C_AUTHOR;
                 st->author_name = st->author_email = NULL;
+                st->author_in_source = false;
             } else {
                 cap_begin(st, F_AUTHOR_RSS, M_TEXT);
             }
@@ -1295,6 +1308,11 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             return;
         case T_ENCLOSURE:
             rss_enclosure(st, n, attrs);
+            return;
+        case T_SOURCE:
+            if (as_atom) {
+                st->ctx_at[st->depth] = C_SOURCE;
+            }
             return;
         case T_LANGUAGE:
             cap_begin(st, F_ITEM_LANG, M_TEXT);
@@ -1412,6 +1430,13 @@ dispatch(struct xml_state *st, const xmlChar *name, const xmlChar *prefix,
     case C_ICAT:
         if (ns == NS_ITUNES && tok == T_CATEGORY) {
             itunes_category(st, n, attrs);
+        }
+        return;
+    case C_SOURCE:
+        if ((ns == NS_ATOM10 || ns == NS_ATOM03) && tok == T_AUTHOR) {
+            st->ctx_at[st->depth] = C_AUTHOR;
+            st->author_name = st->author_email = NULL;
+            st->author_in_source = true;
         }
         return;
     case C_MGROUP:
@@ -1569,11 +1594,26 @@ on_end(void *ud, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
         if (fb->cur != NULL && st->text_lang_own && st->text_lang != NULL) {
             fb->cur->language = st->text_lang;
         }
+        if (fb->cur != NULL && fb->n_authors == 0) {
+            /* RFC 4287 4.2.1: the source's authors, else the feed's */
+            size_t i;
+
+            for (i = 0; i < st->n_src_authors; i++) {
+                fb_add_author(fb, st->src_authors[i]);
+            }
+        }
         st->item_depth = 0;
         fb_item_end(fb);
     } else if (st->ctx_at[d] == C_AUTHOR) {
-        fb_add_author(fb, st->author_name != NULL ? st->author_name
-                                                  : st->author_email);
+        const char *a =
+            st->author_name != NULL ? st->author_name : st->author_email;
+
+        if (!st->author_in_source) {
+            fb_add_author(fb, a);
+        } else if (a != NULL &&
+                   st->n_src_authors < SYN_ARRAY_LEN(st->src_authors)) {
+            st->src_authors[st->n_src_authors++] = a;
+        }
     }
     st->depth--;
     if (fb->status != SYN_OK) {

@@ -48,6 +48,7 @@ static const struct {
     {"published", T_PUBLISHED},
     {"rdf", T_RDF},
     {"rss", T_RSS},
+    {"source", T_SOURCE},
     {"subject", T_SUBJECT},
     {"subtitle", T_SUBTITLE},
     {"summary", T_SUMMARY},

@@ -54,6 +54,7 @@ enum xml_tok {
     T_PUBLISHED,
     T_RDF,
     T_RSS,
+    T_SOURCE,
     T_SUBJECT,
     T_SUBTITLE,
     T_SUMMARY,

@@ -33,6 +33,7 @@ enum what {
     W_SUMMARY,
     W_CONTENT,
     W_AUTHOR0,
+    W_AUTHOR1,
     W_CATEGORY0,
     W_CATEGORY1,
     W_LANG,
@@ -115,6 +116,19 @@ static const struct row {
      "\xe4\xb8\xad\xe6\x96\x87 \xe6\x9c\xb1\xe9\x95\x95\xe5\x9f\xba"},
     {"lenient-gb2312-gbk.xml", W_ENCODING, 0, "gb18030"},
     {"lenient-gb2312-gbk.xml", W_BOZO, 0, "false"},
+    /* authors: the entry's, else its source's, else the feed's */
+    {"lenient-atom-authors.xml", W_AUTHOR0, 0, "Entry Writer"},
+    {"lenient-atom-authors.xml", W_AUTHOR1, 0, NULL},
+    {"lenient-atom-authors.xml", W_AUTHOR0, 1, "Source Writer"},
+    {"lenient-atom-authors.xml", W_AUTHOR1, 1, "second@example.org"},
+    {"lenient-atom-authors.xml", W_TITLE, 1, "From source"},
+    {"lenient-atom-authors.xml", W_AUTHOR0, 2, "Feed Writer"},
+    {"lenient-atom-authors.xml", W_AUTHOR1, 2, "Co Writer"},
+    {"lenient-atom-authors.xml", W_FEED_TITLE, 0, "Authors"},
+    {"lenient-json-authors.json", W_AUTHOR0, 0, "Item Person"},
+    {"lenient-json-authors.json", W_AUTHOR1, 0, NULL},
+    {"lenient-json-authors.json", W_AUTHOR0, 1, "Feed Person"},
+    {"lenient-json-authors.json", W_AUTHOR0, 2, "Old Style"},
 };
 
 static const char *
@@ -178,6 +192,8 @@ value_of(const struct feed *f, const struct row *r,
         return it->content_html;
     case W_AUTHOR0:
         return nth_str(it->authors, 0);
+    case W_AUTHOR1:
+        return nth_str(it->authors, 1);
     case W_CATEGORY0:
         return nth_str(it->categories, 0);
     case W_CATEGORY1:
@@ -265,6 +281,7 @@ test_alloc_failures_lenient(void **state)
         "lenient-lang.xml",      "lenient-rdf.xml",
         "lenient-cdf.xml",       "lenient-xhtml-base.xml",
         "lenient-utf8-mislabeled.xml", "lenient-gb2312-gbk.xml",
+        "lenient-atom-authors.xml", "lenient-json-authors.json",
     };
     size_t i;
 
