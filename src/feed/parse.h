@@ -18,7 +18,9 @@
  *   - HTML named entities undefined in XML (&nbsp; ...) are decoded, and
  *     so are character references with an upper-case X (&#X41;);
  *   - element names are matched without regard to case (<pubdate>);
- *   - unescaped HTML inside RSS <description> is kept as markup;
+ *   - unescaped HTML inside RSS <description> is kept as markup; HTML
+ *     escaped twice (a field that is escaped markup of a common element
+ *     from its first byte to its last, with no markup) is unescaped once;
  *   - undeclared namespace prefixes (dc:, content:, media: ...) are known;
  *   - Atom 0.3 mode="base64" is decoded (and, without a type, read as
  *     HTML, as mode="escaped" is);

@@ -126,6 +126,7 @@ struct xml_state {
     bool url_from_alternate; /* url from an Atom alternate link */
     const char *author_name, *author_email;
     bool author_in_source;   /* the open <author> is in <source> */
+    bool double_escape_seen; /* reported once per document */
     const char *src_authors[SYN_MAX_ITEM_LIST]; /* the entry's <source> */
     size_t n_src_authors;
     int item_depth;          /* depth of the current item element */
@@ -521,7 +522,68 @@ nomem:
     return NULL;
 }
 
-/* The captured text as HTML: plain text is escaped. */
+/* True when s[0..len) starts with an escaped start tag of a common HTML
+ * element ("&lt;p&gt;", "&lt;div class=...").  */
+static bool
+starts_escaped_tag(const char *s, size_t len)
+{
+    static const char *const tags[] = {
+        "a",      "article", "b",      "blockquote", "br",     "center",
+        "code",   "div",     "em",     "figure",     "font",   "h1",
+        "h2",     "h3",      "h4",     "h5",         "h6",     "hr",
+        "i",      "iframe",  "img",    "li",         "ol",     "p",
+        "pre",    "section", "small",  "span",       "strong", "table",
+        "u",      "ul",
+    };
+    size_t i, n;
+
+    if (len < 8 || memcmp(s, "&lt;", 4) != 0)
+        return false;
+    s += 4;
+    len -= 4;
+    for (n = 0; n < len && n < 12 && ascii_isalnum((unsigned char)s[n]); n++) {
+        ;
+    }
+    if (n == 0 || n == len ||
+        !(s[n] == '&' || s[n] == ' ' || s[n] == '/' || s[n] == '\n'))
+        return false;
+    for (i = 0; i < SYN_ARRAY_LEN(tags); i++) {
+        if (strlen(tags[i]) == n && str_ncasecmp(s, tags[i], n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* HTML escaped twice ("&amp;lt;p&amp;gt;Hi&amp;lt;/p&amp;gt;" in the XML):
+ * the field holds no markup but is escaped markup from its first byte to
+ * its last ("&lt;p&gt;...&lt;/p&gt;"). Then one level is undone; a post
+ * about HTML, which shows an escaped tag inside ordinary text, is left
+ * alone. Only fields that start with "&lt;" are looked at further. */
+static const char *
+double_escaped(struct xml_state *st, const char *s, size_t len)
+{
+    struct str t = str_trim((struct str){s, len});
+    struct buf *b = &st->scratch;
+
+    if (t.len < 8 || t.p[0] != '&' || !starts_escaped_tag(t.p, t.len) ||
+        memcmp(t.p + t.len - 4, "&gt;", 4) != 0 ||
+        memchr(t.p, '<', t.len) != NULL)
+        return NULL;
+    buf_reset(b);
+    if (feed_entities_decode(b, t.p, t.len) != SYN_OK) {
+        fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    if (!st->double_escape_seen) {
+        fb_problem(st->fb, line_of(st),
+                   "HTML escaped twice, unescaped once (recovered)");
+        st->double_escape_seen = true;
+    }
+    return fb_text(st->fb, buf_cstr(b), b->len);
+}
+
+/* The captured text as HTML: plain text is escaped, HTML escaped twice
+ * is unescaped once. */
 static const char *
 html_text(struct xml_state *st)
 {
@@ -529,6 +591,12 @@ html_text(struct xml_state *st)
     size_t len = st->text.len, i, run = 0;
     struct buf *b = &st->scratch;
 
+    if (st->mode == M_HTML && len >= 8) {
+        const char *h = double_escaped(st, s, len);
+
+        if (h != NULL || st->fb->status != SYN_OK)
+            return h;
+    }
     if (st->mode != M_TEXT ||
         (memchr(s, '&', len) == NULL && memchr(s, '<', len) == NULL &&
          memchr(s, '>', len) == NULL))

@@ -129,6 +129,19 @@ static const struct row {
     {"lenient-json-authors.json", W_AUTHOR1, 0, NULL},
     {"lenient-json-authors.json", W_AUTHOR0, 1, "Feed Person"},
     {"lenient-json-authors.json", W_AUTHOR0, 2, "Old Style"},
+    /* HTML escaped twice: unescaped once when the whole field is
+     * escaped markup of a common element */
+    {"lenient-double-escaped.xml", W_SUMMARY, 0, "<p>Hello <b>world</b></p>"},
+    {"lenient-double-escaped.xml", W_SUMMARY, 1,
+     "&lt;p&gt; is the paragraph tag."},
+    {"lenient-double-escaped.xml", W_SUMMARY, 2,
+     "Use &lt;b&gt; for bold: &lt;b&gt;"},
+    {"lenient-double-escaped.xml", W_SUMMARY, 3,
+     "<p class=\"x\">Fish &amp; chips</p>"},
+    {"lenient-double-escaped.xml", W_SUMMARY, 4, "<p>Normal</p>"},
+    {"lenient-double-escaped.xml", W_SUMMARY, 5,
+     "&lt;blink&gt;not a common tag&lt;/blink&gt;"},
+    {"lenient-double-escaped.xml", W_BOZO, 0, "true"},
 };
 
 static const char *
@@ -282,6 +295,7 @@ test_alloc_failures_lenient(void **state)
         "lenient-cdf.xml",       "lenient-xhtml-base.xml",
         "lenient-utf8-mislabeled.xml", "lenient-gb2312-gbk.xml",
         "lenient-atom-authors.xml", "lenient-json-authors.json",
+        "lenient-double-escaped.xml",
     };
     size_t i;
 
