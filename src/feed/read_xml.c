@@ -869,8 +869,15 @@ cap_end(struct xml_state *st)
         }
         break;
     case F_ID:
-        if (it != NULL) {
-            set_str(&it->id, fb_text(fb, s, len));
+        if (it != NULL && it->id == NULL) {
+            struct str t = str_trim((struct str){s, len});
+
+            /* an Atom id must be an absolute IRI (RFC 4287 4.2.6); one
+             * written as a path is read against the base, so that it
+             * names the same entry wherever the feed is fetched from */
+            it->id = t.len > 1 && t.p[0] == '/' && t.p[1] != '/'
+                         ? fb_url(fb, base_here(st), t.p, t.len)
+                         : fb_text(fb, s, len);
         }
         break;
     case F_PUBLISHED:
