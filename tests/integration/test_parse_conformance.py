@@ -44,12 +44,25 @@ class Text(str):
 
 
 class Html(str):
-    """An HTML value (summary, content): compared with the self-closing
-    form of void tags made uniform ("<br/>" and "<br />" are one tag)."""
+    """An HTML value (summary, content): compared with what HTML parsing
+    makes the same written one way: the self-closing form of void tags
+    ("<br/>", "<br />") and numeric character references ("&#X61;",
+    "&#97;", "&#x61;"; "&#146;" is U+2019 by HTML's windows-1252 rule)."""
+
+
+def _charref(m):
+    n = int(m.group(2), 16) if m.group(1) else int(m.group(3))
+    if 0x80 <= n <= 0x9f:
+        try:
+            n = ord(bytes([n]).decode("cp1252"))
+        except UnicodeDecodeError:
+            pass
+    return "&#x%x;" % n
 
 
 def html_norm(v):
-    return re.sub(r"\s*/>", " />", v)
+    v = re.sub(r"\s*/>", " />", v)
+    return re.sub(r"&#(?:([xX])([0-9a-fA-F]+)|([0-9]+));", _charref, v)
 
 
 class RawDate(str):
