@@ -477,7 +477,7 @@ cap_text(struct xml_state *st, const char *s, size_t len)
 static const char *
 title_text(struct xml_state *st)
 {
-    const char *s = buf_cstr(&st->text);
+    const char *s = buf_cstr(&st->text), *q;
     size_t len = st->text.len, i, run = 0, tag_start = 0;
     bool in_tag = false;
 
@@ -499,6 +499,9 @@ title_text(struct xml_state *st)
             } else if (in_tag && s[i] == '>') {
                 in_tag = false;
                 run = i + 1;
+            } else if (in_tag && (s[i] == '"' || s[i] == '\'') &&
+                       (q = memchr(s + i + 1, s[i], len - i - 1)) != NULL) {
+                i = (size_t)(q - s); /* a quoted value may hold '>' */
             }
         }
         if (in_tag) /* "a <b" without '>' was no tag: keep it */

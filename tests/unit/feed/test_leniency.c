@@ -103,6 +103,7 @@ static const struct row {
     {"lenient-rss-extras.xml", W_CATEGORY0, 0, "Music"},
     {"lenient-rss-extras.xml", W_CATEGORY1, 0, "Jazz"},
     {"lenient-rss-extras.xml", W_FEED_IMAGE, 0, "http://example.org/logo.png"},
+    {"lenient-rss-extras.xml", W_TITLE, 1, "Caption bold"},
     /* labeled UTF-8, no UTF-8 sequence at all: windows-1252 */
     {"lenient-utf8-mislabeled.xml", W_FEED_TITLE, 0,
      "Bad \xe2\x80\x9cquotes\xe2\x80\x9d caf\xc3\xa9"},
