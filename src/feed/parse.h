@@ -16,7 +16,9 @@
  *     ISO-8859-1 is read as its superset windows-1252, GB2312 as GB18030,
  *     EUC-KR as CP949; other bad UTF-8 bytes become U+FFFD;
  *   - HTML named entities undefined in XML (&nbsp; ...) are decoded, and
- *     so are character references with an upper-case X (&#X41;);
+ *     so are character references with an upper-case X (&#X41;); titles
+ *     (text) have references escaped once more decoded too
+ *     ("Wait&amp;amp;hellip;" in the XML gives "Wait…");
  *   - element names are matched without regard to case (<pubdate>);
  *   - unescaped HTML inside RSS <description> is kept as markup; HTML
  *     escaped twice (a field that is escaped markup of a common element

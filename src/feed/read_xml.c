@@ -519,6 +519,21 @@ title_text(struct xml_state *st)
     }
     if (feed_entities_decode(&st->scratch, s, len) != SYN_OK)
         goto nomem;
+    if (memchr(buf_cstr(&st->scratch), '&', st->scratch.len) != NULL) {
+        /* a reference still there was escaped once more than the rest
+         * ("Wait&amp;amp;hellip;" in the XML): a title is text, so it
+         * is decoded too; st->text is free by now */
+        buf_reset(&st->text);
+        if (feed_entities_decode(&st->text, buf_cstr(&st->scratch),
+                                 st->scratch.len) != SYN_OK)
+            goto nomem;
+        if (st->text.len < st->scratch.len) {
+            fb_problem(st->fb, line_of(st),
+                       "character reference escaped twice in a title "
+                       "(recovered)");
+            return cap_text(st, buf_cstr(&st->text), st->text.len);
+        }
+    }
     return cap_text(st, buf_cstr(&st->scratch), st->scratch.len);
 nomem:
     fb_fail(st->fb, SYN_ENOMEM, "out of memory");

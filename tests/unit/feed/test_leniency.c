@@ -145,6 +145,9 @@ static const struct row {
     {"lenient-double-escaped.xml", W_SUMMARY, 5,
      "&lt;blink&gt;not a common tag&lt;/blink&gt;"},
     {"lenient-double-escaped.xml", W_BOZO, 0, "true"},
+    {"lenient-double-escaped.xml", W_TITLE, 6,
+     "Wait\xe2\x80\xa6 AT&T\xe2\x80\x99s"},
+    {"lenient-double-escaped.xml", W_TITLE, 7, "Tom & Jerry <3"},
 };
 
 static const char *
