@@ -6,7 +6,9 @@ Reads $SYNDIC_CORPUS/feeds/conformance/expectations.json (feedparser's
 runs `syndic parse` over every case and evaluates each check against our
 JSON after mapping feedparser's names onto ours (entries -> items,
 link -> url, summary -> summary_html, content[0].value -> content_html,
-tags[i].term -> categories[i], *_parsed -> RFC 3339 times...). A case
+tags[i].term -> categories[i], *_parsed -> RFC 3339 times, enclosure
+dicts -> feedparser's key names; HTML compared as an HTML parser reads
+it, see Html...). A case
 passes when all its checks pass; checks on things syndic does not model
 (encoding name, namespaces, itunes/geo extras...) fail the case.
 
