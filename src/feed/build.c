@@ -211,6 +211,27 @@ fb_text_clean(struct feed_builder *fb, const char *s, size_t len)
     return text_copy(fb, s, len, true);
 }
 
+const char *
+fb_lang(struct feed_builder *fb, const char *s, size_t len)
+{
+    const char *t = fb_text(fb, s, len);
+    char *r, *p;
+
+    if (t == NULL || strchr(t, '_') == NULL)
+        return t;
+    r = arena_strdup(&fb->f->arena, t);
+    if (r == NULL) {
+        fb_fail(fb, SYN_ENOMEM, "out of memory for the feed model");
+        return NULL;
+    }
+    for (p = r; *p != '\0'; p++) {
+        if (*p == '_') {
+            *p = '-';
+        }
+    }
+    return r;
+}
+
 static bool
 is_absolute_http(const char *s)
 {
@@ -365,7 +386,7 @@ add_unique(struct feed_builder *fb, const char **v, size_t *n, const char *s,
 {
     size_t i;
 
-    if (s == NULL || fb->cur == NULL)
+    if (s == NULL || (fb->cur == NULL && v != fb->feed_authors))
         return false;
     for (i = 0; i < *n; i++) {
         if (strcmp(v[i], s) == 0)
@@ -384,6 +405,11 @@ add_unique(struct feed_builder *fb, const char **v, size_t *n, const char *s,
 void
 fb_add_author(struct feed_builder *fb, const char *s)
 {
+    if (fb->cur == NULL) {
+        SYN_IGNORE(add_unique(fb, fb->feed_authors, &fb->n_feed_authors, s,
+                              "feed authors"));
+        return;
+    }
     SYN_IGNORE(add_unique(fb, fb->authors, &fb->n_authors, s, "authors"));
 }
 
@@ -446,6 +472,7 @@ fb_offer_image(struct feed_builder *fb, const char *url, int prio)
 enum syn_status
 fb_finish(struct feed_builder *fb, struct feed **out)
 {
+    struct feed_strings feed_authors = {NULL, 0};
     struct feed_item *it;
 
     if (fb->status != SYN_OK)
@@ -459,9 +486,16 @@ fb_finish(struct feed_builder *fb, struct feed **out)
     }
     fb->f->errors.v = copy_list(fb, fb->errors, fb->n_errors);
     fb->f->errors.n = fb->f->errors.v != NULL ? fb->n_errors : 0;
+    if (fb->n_feed_authors > 0) {
+        feed_authors.v = copy_list(fb, fb->feed_authors, fb->n_feed_authors);
+        feed_authors.n = feed_authors.v != NULL ? fb->n_feed_authors : 0;
+    }
     for (it = fb->f->items; it != NULL; it = it->next) {
         if (it->language == NULL) {
             it->language = fb->f->language;
+        }
+        if (it->authors.n == 0) {
+            it->authors = feed_authors; /* shared: the arena owns it */
         }
     }
     if (fb->status != SYN_OK)

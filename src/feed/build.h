@@ -37,6 +37,8 @@ struct feed_builder {
     struct feed_item *last;                 /* tail of f->items */
     const char *authors[SYN_MAX_ITEM_LIST]; /* current item; arena strings */
     size_t n_authors;
+    const char *feed_authors[SYN_MAX_ITEM_LIST]; /* the feed's own */
+    size_t n_feed_authors;
     const char *cats[SYN_MAX_ITEM_LIST];
     size_t n_cats;
     struct feed_enclosure encs[SYN_MAX_ITEM_LIST];
@@ -74,6 +76,9 @@ const char *fb_text(struct feed_builder *fb, const char *s, size_t len);
  * (libxml2's character data, which it has decoded and checked): skips
  * the validation pass, not the C1 mapping. */
 const char *fb_text_clean(struct feed_builder *fb, const char *s, size_t len);
+/* fb_text() for a language tag: "en_US" (a POSIX locale name, common in
+ * feeds) becomes BCP 47's "en-US". */
+const char *fb_lang(struct feed_builder *fb, const char *s, size_t len);
 /* A URL from the feed resolved against base (else the document URL);
  * kept as written when it cannot be resolved. NULL when empty. */
 const char *fb_url(struct feed_builder *fb, const char *base, const char *s,
@@ -86,7 +91,10 @@ void fb_item_end(struct feed_builder *fb);
 
 /* Per-item lists (ignored without a current item); duplicates and empty
  * strings are skipped; past SYN_MAX_ITEM_LIST entries are dropped with a
- * problem line. s is an arena string from fb_text()/fb_url(). */
+ * problem line. s is an arena string from fb_text()/fb_url().
+ * fb_add_author() without a current item records an author of the feed
+ * itself: fb_finish() gives those to the items that have none (RFC 4287
+ * 4.2.1; JSON Feed 1.1's top-level authors). */
 void fb_add_author(struct feed_builder *fb, const char *s);
 void fb_add_category(struct feed_builder *fb, const char *s);
 void fb_add_enclosure(struct feed_builder *fb, const char *url,
@@ -94,8 +102,8 @@ void fb_add_enclosure(struct feed_builder *fb, const char *url,
 /* Offer an image for the current item (or, without one, the feed). */
 void fb_offer_image(struct feed_builder *fb, const char *url, int prio);
 
-/* Finish: copy the error lines, default item languages to the feed's;
- * hand the feed to *out. */
+/* Finish: copy the error lines, default item languages and authors to
+ * the feed's; hand the feed to *out. */
 enum syn_status fb_finish(struct feed_builder *fb,
                           struct feed **out) SYN_NODISCARD;
 

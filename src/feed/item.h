@@ -61,8 +61,10 @@ struct feed_item {
     const char *excerpt_text; /* idem */
     const char *image; /* media:thumbnail, itunes:image, image enclosure */
     struct feed_strings categories;
-    const char *language; /* dc:language or xml:lang of the item, else
-                             the feed's */
+    const char *language; /* xml:lang of the item's content (else
+                             summary, else title) when declared inside
+                             the item; else dc:language or xml:lang of
+                             the item; else the feed's */
     const char *base_url; /* base for relative URLs inside the *_html
                              fields (xml:base, else the document URL);
                              NULL when unknown */

@@ -4,9 +4,11 @@
  * Encoding (RFC 3023 and what browsers do, simplified): a byte order mark
  * wins; then the charset passed in from HTTP; then the UTF-16/32 byte
  * pattern of "<?"; then the XML declaration; else UTF-8. ISO-8859-1 and
- * US-ASCII are read as windows-1252 (their superset in the wild); a
- * document that declares nothing and is not valid UTF-8 is read as
- * windows-1252; other encodings go through iconv. The XML reader always
+ * US-ASCII are read as windows-1252 (their superset in the wild), GB2312
+ * as GB18030 and EUC-KR as CP949 (likewise); a document that declares
+ * nothing, or declares UTF-8 but holds no UTF-8 sequence at all, and is
+ * not valid UTF-8 is read as windows-1252; other encodings go through
+ * iconv. The XML reader always
  * gets UTF-8 and is told to ignore the declaration. */
 #include "feed/parse.h"
 
@@ -141,6 +143,58 @@ is_cp1252_alias(struct str e)
     return false;
 }
 
+/* True when s[0..len) holds at least one valid multi-byte UTF-8
+ * sequence. Only asked of documents already known not to be valid
+ * UTF-8: one that says it is but has no such sequence at all is
+ * windows-1252 mislabeled ("caf\xe9", "\x93quoted\x94"); a mostly
+ * valid one with a few stray bytes is UTF-8 with errors. */
+static bool
+has_utf8_sequence(const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+
+    while (p < end) {
+        uint32_t cp;
+        size_t n;
+
+        while (p < end && (unsigned char)*p < 0x80) {
+            p++;
+        }
+        if (p == end)
+            return false;
+        n = utf8_decode(p, (size_t)(end - p), &cp);
+        if (n > 1)
+            return true;
+        p++;
+    }
+    return false;
+}
+
+/* The encoding a label is read in when a superset is what its producers
+ * write (the WHATWG Encoding Standard's rule, which browsers follow):
+ * "gb2312" pages hold GBK characters, GB18030 holds both; "euc-kr" ones
+ * hold Microsoft's CP949 extensions. NULL: the label itself. */
+static const char *
+superset_of(const char *name)
+{
+    static const struct {
+        const char *label, *read_as;
+    } map[] = {
+        {"gb2312", "GB18030"},   {"gbk", "GB18030"},
+        {"x-gbk", "GB18030"},    {"csgb2312", "GB18030"},
+        {"euc-cn", "GB18030"},   {"cp936", "GB18030"},
+        {"euc-kr", "CP949"},     {"ks_c_5601-1987", "CP949"},
+        {"windows-949", "CP949"},
+    };
+    size_t i;
+
+    for (i = 0; i < SYN_ARRAY_LEN(map); i++) {
+        if (str_casecmp(name, map[i].label) == 0)
+            return map[i].read_as;
+    }
+    return NULL;
+}
+
 /* Record the encoding the document is read in, lower-cased. */
 static void
 set_encoding(struct feed_builder *fb, struct str name)
@@ -227,6 +281,12 @@ to_utf8(struct feed_builder *fb, const struct feed_parse_opts *opts,
                        "windows-1252");
             set_encoding(fb, str_from_cstr("windows-1252"));
             st = from_cp1252(conv, *data, *len);
+        } else if (!has_utf8_sequence(*data, *len)) {
+            fb_problem(fb, 0,
+                       "declared UTF-8 but has no UTF-8 sequence: read as "
+                       "windows-1252");
+            set_encoding(fb, str_from_cstr("windows-1252"));
+            st = from_cp1252(conv, *data, *len);
         } else {
             fb_problem(fb, 0, "invalid UTF-8 replaced by U+FFFD");
             st = utf8_append_valid(conv, *data, *len);
@@ -249,6 +309,8 @@ to_utf8(struct feed_builder *fb, const struct feed_parse_opts *opts,
     /* "UTF-16" declared without a BOM: the byte pattern decides */
     if (str_casecmp(name, "utf-16") == 0 && *len >= 2) {
         (void)str_copy(name, sizeof(name), u[0] == 0 ? "UTF-16BE" : "UTF-16LE");
+    } else if (superset_of(name) != NULL) {
+        (void)str_copy(name, sizeof(name), superset_of(name));
     }
     cd = iconv_open("UTF-8", name);
     if (cd == (iconv_t)-1) {
@@ -279,8 +341,9 @@ reference_len(const char *s, size_t len)
     size_t i = 1;
 
     if (i < len && s[i] == '#') {
-        /* XML allows only a lower-case x: "&#X41;" is bare text */
-        bool hex = i + 1 < len && s[i + 1] == 'x';
+        /* XML allows only a lower-case x; "&#X41;" (SGML's and HTML's
+         * form) is counted here and rewritten by escape_bare_amps() */
+        bool hex = i + 1 < len && (s[i + 1] == 'x' || s[i + 1] == 'X');
         size_t start = i + 1 + hex;
 
         for (i = start; i < len && i - start < 8; i++) {
@@ -371,7 +434,10 @@ find_tok3(const char *s, size_t len, const char *tok)
 /* Bare '&' (outside CDATA and comments) is the commonest error in
  * hand-made feeds ("?a=1&b=2" in a <link>); libxml2 would drop the text
  * after it. Escape each one as "&amp;" into out, reporting the first.
- * *data is left alone when there is none (no copy). */
+ * A hexadecimal character reference with an upper-case X ("&#X41;",
+ * valid in HTML, not in XML) is rewritten with a lower-case x, so that
+ * it means its character instead of being dropped. *data is left alone
+ * when there is neither (no copy). */
 static enum syn_status
 escape_bare_amps(struct feed_builder *fb, const char **data, size_t *len,
                  struct buf *out)
@@ -379,7 +445,7 @@ escape_bare_amps(struct feed_builder *fb, const char **data, size_t *len,
     const char *s = *data, *end = s + *len, *p = s, *run = s;
     const char *close_tok = NULL;
     const char *lit = NULL;
-    bool found = false, scanned = false;
+    bool found = false, found_x = false, scanned = false;
     enum syn_status st;
 
     while ((p = memchr(p, '&', (size_t)(end - p))) != NULL) {
@@ -409,10 +475,21 @@ escape_bare_amps(struct feed_builder *fb, const char **data, size_t *len,
                 (st = buf_append(out, "&amp;", 5)) != SYN_OK)
                 return st;
             run = p + 1;
+        } else if (p[1] == '#' && p[2] == 'X') {
+            if (!found_x) {
+                fb_problem(fb, line_at(s, p),
+                           "character reference with 'X' read as 'x' "
+                           "(recovered)");
+                found_x = true;
+            }
+            if ((st = buf_append(out, run, (size_t)(p - run))) != SYN_OK ||
+                (st = buf_append(out, "&#x", 3)) != SYN_OK)
+                return st;
+            run = p + 3;
         }
         p++;
     }
-    if (!found)
+    if (!found && !found_x)
         return SYN_OK;
     if ((st = buf_append(out, run, (size_t)(end - run))) != SYN_OK)
         return st;

@@ -24,6 +24,16 @@ jstr(struct feed_builder *fb, json_t *obj, const char *key)
 }
 
 static const char *
+jlang(struct feed_builder *fb, json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+
+    if (!json_is_string(v))
+        return NULL;
+    return fb_lang(fb, json_string_value(v), json_string_length(v));
+}
+
+static const char *
 jurl(struct feed_builder *fb, json_t *obj, const char *key)
 {
     json_t *v = json_object_get(obj, key);
@@ -137,7 +147,7 @@ read_item(struct feed_builder *fb, json_t *o)
     it->summary_html = jtext_html(fb, o, "summary");
     it->published = jtime(o, "date_published");
     it->updated = jtime(o, "date_modified");
-    it->language = jstr(fb, o, "language");
+    it->language = jlang(fb, o, "language");
     it->base_url = fb->doc_base;
     read_authors(fb, o);
     list = json_object_get(o, "tags");
@@ -191,9 +201,10 @@ feed_read_json(struct feed_builder *fb, const char *buf, size_t len)
     f->title = jstr(fb, root, "title");
     f->link = jurl(fb, root, "home_page_url");
     f->description = jstr(fb, root, "description");
-    f->language = jstr(fb, root, "language");
+    f->language = jlang(fb, root, "language");
     fb_offer_image(fb, jurl(fb, root, "favicon"), FB_IMAGE_ENCLOSURE);
     fb_offer_image(fb, jurl(fb, root, "icon"), FB_IMAGE_THUMBNAIL);
+    read_authors(fb, root); /* the feed's: items without authors get them */
     items = json_object_get(root, "items");
     if (items != NULL && !json_is_array(items)) {
         fb_problem(fb, 0, "\"items\" is not an array");

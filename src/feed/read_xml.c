@@ -17,7 +17,8 @@
  * field sizes are bounded (util/limits.h).
  * Specs: RSS 2.0.11 (rssboard.org), RSS 1.0 and its dc/content/syndication
  * modules, RFC 4287 (Atom 1.0), Atom 0.3 draft, Media RSS 1.5, iTunes
- * podcast tags, XML Base, xml:lang. */
+ * podcast tags, XML Base, xml:lang; Microsoft's CDF as far as feedparser
+ * reads it (link, date and abstract of channel and items). */
 #include "feed/build.h"
 
 #include <string.h>
@@ -47,6 +48,7 @@ enum ctx {
     C_AUTHOR,  /* Atom <author> */
     C_MGROUP,  /* <media:group> */
     C_ICAT,    /* <itunes:category>, which nests subcategories */
+    C_SOURCE,  /* Atom <source> in an entry: only its authors are read */
     C_SKIP,    /* unknown subtree */
     C_CAPTURE, /* inside a field being captured */
 };
@@ -100,6 +102,7 @@ struct xml_state {
     const char *lang_at[DEPTH_CAP]; /* effective xml:lang */
     bool root_seen;
     bool is_atom;
+    bool cdf; /* root <channel>: CDF (or headless RSS) */
     const xmlChar *root_uri; /* namespace of an unknown-namespace root */
     /* capture */
     int cap_depth; /* 0: not capturing */
@@ -122,6 +125,14 @@ struct xml_state {
     bool feed_desc_weak;     /* description came from itunes:subtitle */
     bool url_from_alternate; /* url from an Atom alternate link */
     const char *author_name, *author_email;
+    bool author_in_source;   /* the open <author> is in <source> */
+    bool double_escape_seen; /* reported once per document */
+    const char *src_authors[SYN_MAX_ITEM_LIST]; /* the entry's <source> */
+    size_t n_src_authors;
+    int item_depth;          /* depth of the current item element */
+    const char *text_lang;   /* effective xml:lang of the item's main text */
+    int text_lang_prio;      /* 3 content, 2 summary, 1 title; 0 none yet */
+    bool text_lang_own;      /* text_lang was declared inside the item */
     /* entities */
     struct xml_entities ents;
     /* name -> token cache keyed by libxml2's interned name pointers */
@@ -371,11 +382,32 @@ is_void_element(const xmlChar *name)
     return false;
 }
 
-/* A child element inside HTML or XHTML content: write it back as a tag. */
+/* Attributes of inline markup that hold a URL (HTML's href, src and
+ * the like), resolved as they are written back. */
+static bool
+is_url_attr(const xmlChar *name)
+{
+    static const char *const names[] = {"href", "src", "cite", "poster",
+                                        "longdesc", "background"};
+    size_t i;
+
+    for (i = 0; i < SYN_ARRAY_LEN(names); i++) {
+        if (str_casecmp((const char *)name, names[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A child element inside HTML or XHTML content: write it back as a tag.
+ * Relative URLs in it are resolved against the xml:base in effect there
+ * (else the document URL): the element structure is at hand here, while
+ * escaped HTML is left to the sanitizer, which resolves against the
+ * item's base_url (no second pass over content text in the parser). */
 static void
 cap_start_tag(struct xml_state *st, const xmlChar *name, const xmlChar *uri,
               int n_attrs, const xmlChar **attrs)
 {
+    const char *base = base_here(st);
     int i;
 
     if (st->mode == M_XHTML && st->depth == st->cap_depth + 1 &&
@@ -391,9 +423,23 @@ cap_start_tag(struct xml_state *st, const xmlChar *name, const xmlChar *uri,
     cap_append(st, (const char *)name, strlen((const char *)name));
     for (i = 0; i < n_attrs; i++) {
         const xmlChar **a = attrs + 5 * i;
-        struct str v = attr_value(st, a);
+        struct str v;
 
+        if (st->fb->status != SYN_OK)
+            return; /* stop() has freed the parser's input: attrs too */
+        v = attr_value(st, a);
+        if (base != NULL && v.len > 0 && is_url_attr(a[0])) {
+            const char *u = fb_url(st->fb, base, v.p, v.len);
+
+            if (u != NULL) {
+                v = str_from_cstr(u);
+            }
+        }
         cap_append(st, " ", 1);
+        if (a[1] != NULL) {
+            cap_append(st, (const char *)a[1], strlen((const char *)a[1]));
+            cap_append(st, ":", 1);
+        }
         cap_append(st, (const char *)a[0], strlen((const char *)a[0]));
         cap_append(st, "=\"", 2);
         cap_escaped(st, v.p, v.len);
@@ -431,7 +477,7 @@ cap_text(struct xml_state *st, const char *s, size_t len)
 static const char *
 title_text(struct xml_state *st)
 {
-    const char *s = buf_cstr(&st->text);
+    const char *s = buf_cstr(&st->text), *q;
     size_t len = st->text.len, i, run = 0, tag_start = 0;
     bool in_tag = false;
 
@@ -453,6 +499,9 @@ title_text(struct xml_state *st)
             } else if (in_tag && s[i] == '>') {
                 in_tag = false;
                 run = i + 1;
+            } else if (in_tag && (s[i] == '"' || s[i] == '\'') &&
+                       (q = memchr(s + i + 1, s[i], len - i - 1)) != NULL) {
+                i = (size_t)(q - s); /* a quoted value may hold '>' */
             }
         }
         if (in_tag) /* "a <b" without '>' was no tag: keep it */
@@ -470,13 +519,89 @@ title_text(struct xml_state *st)
     }
     if (feed_entities_decode(&st->scratch, s, len) != SYN_OK)
         goto nomem;
+    if (memchr(buf_cstr(&st->scratch), '&', st->scratch.len) != NULL) {
+        /* a reference still there was escaped once more than the rest
+         * ("Wait&amp;amp;hellip;" in the XML): a title is text, so it
+         * is decoded too; st->text is free by now */
+        buf_reset(&st->text);
+        if (feed_entities_decode(&st->text, buf_cstr(&st->scratch),
+                                 st->scratch.len) != SYN_OK)
+            goto nomem;
+        if (st->text.len < st->scratch.len) {
+            fb_problem(st->fb, line_of(st),
+                       "character reference escaped twice in a title "
+                       "(recovered)");
+            return cap_text(st, buf_cstr(&st->text), st->text.len);
+        }
+    }
     return cap_text(st, buf_cstr(&st->scratch), st->scratch.len);
 nomem:
     fb_fail(st->fb, SYN_ENOMEM, "out of memory");
     return NULL;
 }
 
-/* The captured text as HTML: plain text is escaped. */
+/* True when s[0..len) starts with an escaped start tag of a common HTML
+ * element ("&lt;p&gt;", "&lt;div class=...").  */
+static bool
+starts_escaped_tag(const char *s, size_t len)
+{
+    static const char *const tags[] = {
+        "a",      "article", "b",      "blockquote", "br",     "center",
+        "code",   "div",     "em",     "figure",     "font",   "h1",
+        "h2",     "h3",      "h4",     "h5",         "h6",     "hr",
+        "i",      "iframe",  "img",    "li",         "ol",     "p",
+        "pre",    "section", "small",  "span",       "strong", "table",
+        "u",      "ul",
+    };
+    size_t i, n;
+
+    if (len < 8 || memcmp(s, "&lt;", 4) != 0)
+        return false;
+    s += 4;
+    len -= 4;
+    for (n = 0; n < len && n < 12 && ascii_isalnum((unsigned char)s[n]); n++) {
+        ;
+    }
+    if (n == 0 || n == len ||
+        !(s[n] == '&' || s[n] == ' ' || s[n] == '/' || s[n] == '\n'))
+        return false;
+    for (i = 0; i < SYN_ARRAY_LEN(tags); i++) {
+        if (strlen(tags[i]) == n && str_ncasecmp(s, tags[i], n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* HTML escaped twice ("&amp;lt;p&amp;gt;Hi&amp;lt;/p&amp;gt;" in the XML):
+ * the field holds no markup but is escaped markup from its first byte to
+ * its last ("&lt;p&gt;...&lt;/p&gt;"). Then one level is undone; a post
+ * about HTML, which shows an escaped tag inside ordinary text, is left
+ * alone. Only fields that start with "&lt;" are looked at further. */
+static const char *
+double_escaped(struct xml_state *st, const char *s, size_t len)
+{
+    struct str t = str_trim((struct str){s, len});
+    struct buf *b = &st->scratch;
+
+    if (t.len < 8 || t.p[0] != '&' || !starts_escaped_tag(t.p, t.len) ||
+        memcmp(t.p + t.len - 4, "&gt;", 4) != 0 ||
+        memchr(t.p, '<', t.len) != NULL)
+        return NULL;
+    buf_reset(b);
+    if (feed_entities_decode(b, t.p, t.len) != SYN_OK) {
+        fb_fail(st->fb, SYN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    if (!st->double_escape_seen) {
+        fb_problem(st->fb, line_of(st),
+                   "HTML escaped twice, unescaped once (recovered)");
+        st->double_escape_seen = true;
+    }
+    return fb_text(st->fb, buf_cstr(b), b->len);
+}
+
+/* The captured text as HTML: plain text is escaped, HTML escaped twice
+ * is unescaped once. */
 static const char *
 html_text(struct xml_state *st)
 {
@@ -484,6 +609,12 @@ html_text(struct xml_state *st)
     size_t len = st->text.len, i, run = 0;
     struct buf *b = &st->scratch;
 
+    if (st->mode == M_HTML && len >= 8) {
+        const char *h = double_escaped(st, s, len);
+
+        if (h != NULL || st->fb->status != SYN_OK)
+            return h;
+    }
     if (st->mode != M_TEXT ||
         (memchr(s, '&', len) == NULL && memchr(s, '<', len) == NULL &&
          memchr(s, '>', len) == NULL))
@@ -538,7 +669,8 @@ text_long(struct xml_state *st, long max)
     return str_to_long(tmp, 0, max, &v) == SYN_OK ? v : 0;
 }
 
-/* RSS <author> holds "email (Name)" or "Name <email>"; keep the name. */
+/* RSS <author> (and dc:creator, dc:author) hold "email (Name)",
+ * "Name (email)" or "Name <email>"; keep the name. */
 static const char *
 rss_author(struct xml_state *st)
 {
@@ -546,13 +678,15 @@ rss_author(struct xml_state *st)
     const char *open, *close;
 
     if (s.len > 2 && s.p[s.len - 1] == ')' &&
-        (open = memchr(s.p, '(', s.len)) != NULL &&
-        memchr(s.p, '@', (size_t)(open - s.p)) != NULL) {
+        (open = memchr(s.p, '(', s.len)) != NULL) {
         const char *name = open + 1;
 
         close = s.p + s.len - 1;
-        if (close > name)
+        if (memchr(s.p, '@', (size_t)(open - s.p)) != NULL && close > name)
             return fb_text(st->fb, name, (size_t)(close - name));
+        if (open > s.p && memchr(name, '@', (size_t)(close - name)) != NULL &&
+            memchr(name, ' ', (size_t)(close - name)) == NULL)
+            return fb_text(st->fb, s.p, (size_t)(open - s.p));
     }
     if (s.len > 2 && s.p[s.len - 1] == '>' &&
         (open = memchr(s.p, '<', s.len)) != NULL && open > s.p)
@@ -595,6 +729,22 @@ nomem:
     fb_fail(st->fb, SYN_ENOMEM, "out of memory");
 }
 
+/* An item's language is that of its main text: the xml:lang in effect
+ * on its content, else its summary, else its title, when declared inside
+ * the item ("<content xml:lang="en">" in a French feed is English). */
+static void
+note_text_lang(struct xml_state *st, int prio)
+{
+    const char *lang = st->lang_at[st->depth];
+
+    if (prio <= st->text_lang_prio || st->fb->cur == NULL)
+        return;
+    st->text_lang = lang;
+    st->text_lang_prio = prio;
+    st->text_lang_own =
+        st->item_depth > 0 && lang != st->lang_at[st->item_depth];
+}
+
 static void
 cap_end(struct xml_state *st)
 {
@@ -635,7 +785,7 @@ cap_end(struct xml_state *st)
         }
         break;
     case F_FEED_LANG:
-        set_str(&f->language, fb_text(fb, s, len));
+        set_str(&f->language, fb_lang(fb, s, len));
         break;
     case F_FEED_UPDATED:
         set_time(&f->updated, text_time(st));
@@ -682,6 +832,7 @@ cap_end(struct xml_state *st)
             if (t != NULL) {
                 it->title = t;
                 st->title_weak = false;
+                note_text_lang(st, 1);
             }
         }
         break;
@@ -703,6 +854,7 @@ cap_end(struct xml_state *st)
             if (h != NULL) {
                 it->summary_html = h;
                 st->summary_weak = false;
+                note_text_lang(st, 2);
                 if (it->content_html == NULL) {
                     it->base_url = base_here(st);
                 }
@@ -719,6 +871,9 @@ cap_end(struct xml_state *st)
         if (it != NULL && it->content_html == NULL) {
             it->content_html = html_text(st);
             it->base_url = base_here(st); /* xml:base of the content */
+            if (it->content_html != NULL) {
+                note_text_lang(st, 3);
+            }
         }
         break;
     case F_GUID:
@@ -732,8 +887,15 @@ cap_end(struct xml_state *st)
         }
         break;
     case F_ID:
-        if (it != NULL) {
-            set_str(&it->id, fb_text(fb, s, len));
+        if (it != NULL && it->id == NULL) {
+            struct str t = str_trim((struct str){s, len});
+
+            /* an Atom id must be an absolute IRI (RFC 4287 4.2.6); one
+             * written as a path is read against the base, so that it
+             * names the same entry wherever the feed is fetched from */
+            it->id = t.len > 1 && t.p[0] == '/' && t.p[1] != '/'
+                         ? fb_url(fb, base_here(st), t.p, t.len)
+                         : fb_text(fb, s, len);
         }
         break;
     case F_PUBLISHED:
@@ -763,7 +925,7 @@ cap_end(struct xml_state *st)
         break;
     case F_ITEM_LANG:
         if (it != NULL) {
-            set_str(&it->language, fb_text(fb, s, len));
+            set_str(&it->language, fb_lang(fb, s, len));
         }
         break;
     }
@@ -813,8 +975,10 @@ atom_mode(struct xml_state *st, int n_attrs, const xmlChar **attrs,
         *m = M_HTML;
         *b64 = true;
     }
-    /* Atom 0.3 escaped content with no type is HTML in practice */
-    if (str_eq_nocase(mode, "escaped") && type.len == 0) {
+    /* Atom 0.3 escaped or base64 content with no type is HTML in
+     * practice (the encoding is there to carry markup) */
+    if ((str_eq_nocase(mode, "escaped") || str_eq_nocase(mode, "base64")) &&
+        type.len == 0) {
         *m = M_HTML;
     }
     return true;
@@ -978,12 +1142,47 @@ start_root(struct xml_state *st, enum xml_ns ns, enum xml_tok tok,
         st->is_atom = true;
         st->ctx_at[st->depth] = C_FEED;
     } else if (tok == T_CHANNEL && ns == NS_RSS) {
+        /* Microsoft's CDF keeps the link and date in attributes */
+        struct str href = attr_get(st, n, attrs, "href");
+        struct str mod = attr_get(st, n, attrs, "lastmod");
+        int64_t t;
+
         f->format = FEED_FORMAT_RSS20;
         st->ctx_at[st->depth] = C_FEED;
+        st->cdf = true;
+        f->link = fb_url(st->fb, base_here(st), href.p, href.len);
+        if (mod.len > 0 && time_parse(mod.p, mod.len, &t)) {
+            f->updated = (struct syn_time){t, true};
+        }
     } else {
         fb_fail(st->fb, SYN_EPARSE, "not a feed: the root element is <%.40s>",
                 (const char *)name);
         stop(st);
+    }
+}
+
+/* Identity and link held in attributes of the item element: RSS 1.0's
+ * rdf:about (the item's URI, its id), CDF's href and lastmod. */
+static void
+item_attrs(struct xml_state *st, int n, const xmlChar **attrs)
+{
+    struct feed_item *it = st->fb->cur;
+    enum feed_format fmt = st->fb->f->format;
+
+    if (fmt == FEED_FORMAT_RSS10 || fmt == FEED_FORMAT_RSS09X) {
+        struct str about = attr_get(st, n, attrs, "about");
+
+        it->id = fb_text(st->fb, about.p, about.len);
+    }
+    if (st->cdf) {
+        struct str href = attr_get(st, n, attrs, "href");
+        struct str mod = attr_get(st, n, attrs, "lastmod");
+        int64_t t;
+
+        it->url = fb_url(st->fb, base_here(st), href.p, href.len);
+        if (mod.len > 0 && time_parse(mod.p, mod.len, &t)) {
+            it->updated = (struct syn_time){t, true};
+        }
     }
 }
 
@@ -1001,7 +1200,13 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         st->summary_weak = false;
         st->title_weak = false;
         st->url_from_alternate = false;
+        st->item_depth = st->depth;
+        st->n_src_authors = 0;
+        st->text_lang = NULL;
+        st->text_lang_prio = 0;
+        st->text_lang_own = false;
         if (st->fb->cur != NULL) {
+            item_attrs(st, n, attrs);
             st->fb->cur->base_url = base_here(st);
             if (st->lang_at[st->depth] != st->lang_at[st->depth - 1]) {
                 st->fb->cur->language = st->lang_at[st->depth];
@@ -1012,6 +1217,13 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
     if (core && tok == T_LINK &&
         (atom || st->is_atom || attr_get(st, n, attrs, "href").len > 0)) {
         atom_link(st, C_FEED, n, attrs);
+        return;
+    }
+    if (core && tok == T_AUTHOR && (atom || st->is_atom)) {
+        /* the feed's author: its entries' when they name none */
+        st->ctx_at[st->depth] = C_AUTHOR;
+        st->author_name = st->author_email = NULL;
+        st->author_in_source = false;
         return;
     }
     if (core) {
@@ -1026,6 +1238,7 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         case T_DESCRIPTION:
         case T_SUBTITLE:
         case T_TAGLINE:
+        case T_ABSTRACT:
             cap_text_construct(st, F_FEED_DESC, atom || st->is_atom, n, attrs,
                                M_HTML);
             return;
@@ -1056,11 +1269,22 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
     } else if (ns == NS_DC && tok == T_LANGUAGE) {
         cap_begin(st, F_FEED_LANG, M_TEXT);
         return;
+    } else if (ns == NS_DC && tok == T_TITLE) {
+        cap_begin(st, F_FEED_TITLE, M_TEXT);
+        return;
+    } else if (ns == NS_DC && tok == T_DESCRIPTION) {
+        cap_begin(st, F_FEED_DESC, M_HTML);
+        return;
     } else if ((ns == NS_DC && tok == T_DATE) ||
                (ns == NS_DCTERMS && tok == T_MODIFIED)) {
         cap_begin(st, F_FEED_UPDATED, M_TEXT);
         return;
     } else if (ns == NS_ITUNES && tok == T_IMAGE) {
+        offer_image_attr(st, n, attrs, "href", FB_IMAGE_ITUNES);
+    } else if (ns == NS_ITUNES && tok == T_LINK &&
+               str_eq_nocase(str_trim(attr_get(st, n, attrs, "rel")),
+                             "image")) {
+        /* the early iTunes form: <itunes:link rel="image" href=...> */
         offer_image_attr(st, n, attrs, "href", FB_IMAGE_ITUNES);
     } else if (ns == NS_ITUNES && (tok == T_SUBTITLE || tok == T_SUMMARY)) {
         cap_begin(st, F_FEED_DESC_WEAK, M_TEXT);
@@ -1086,6 +1310,8 @@ start_media(struct xml_state *st, enum xml_tok tok, int n,
         media_content(st, n, attrs);
     } else if (tok == T_THUMBNAIL) {
         offer_image_attr(st, n, attrs, "url", FB_IMAGE_THUMBNAIL);
+    } else if (tok == T_CATEGORY) {
+        cap_begin(st, F_CATEGORY, M_TEXT);
     } else if (tok == T_TITLE) {
         cap_begin(st, F_WEAK_TITLE, M_TEXT);
     } else if (tok == T_DESCRIPTION) {
@@ -1119,7 +1345,11 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             }
             return;
         case T_DESCRIPTION:
+        case T_ABSTRACT:
             cap_begin(st, F_SUMMARY, M_HTML);
+            return;
+        case T_FULLITEM:
+            cap_begin(st, F_CONTENT, M_HTML);
             return;
         case T_SUMMARY:
             cap_text_construct(st, F_SUMMARY, as_atom, n, attrs, M_HTML);
@@ -1153,6 +1383,7 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             if (as_atom) {
                 st->ctx_at[st->depth] = C_AUTHOR;
                 st->author_name = st->author_email = NULL;
+                st->author_in_source = false;
             } else {
                 cap_begin(st, F_AUTHOR_RSS, M_TEXT);
             }
@@ -1171,6 +1402,11 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         case T_ENCLOSURE:
             rss_enclosure(st, n, attrs);
             return;
+        case T_SOURCE:
+            if (as_atom) {
+                st->ctx_at[st->depth] = C_SOURCE;
+            }
+            return;
         case T_LANGUAGE:
             cap_begin(st, F_ITEM_LANG, M_TEXT);
             return;
@@ -1180,8 +1416,8 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
     }
     switch (ns) {
     case NS_DC:
-        if (tok == T_CREATOR) {
-            cap_begin(st, F_AUTHOR, M_TEXT);
+        if (tok == T_CREATOR || tok == T_AUTHOR) {
+            cap_begin(st, F_AUTHOR_RSS, M_TEXT);
         } else if (tok == T_DATE) {
             cap_begin(st, F_PUBLISHED, M_TEXT);
         } else if (tok == T_SUBJECT) {
@@ -1289,6 +1525,13 @@ dispatch(struct xml_state *st, const xmlChar *name, const xmlChar *prefix,
             itunes_category(st, n, attrs);
         }
         return;
+    case C_SOURCE:
+        if ((ns == NS_ATOM10 || ns == NS_ATOM03) && tok == T_AUTHOR) {
+            st->ctx_at[st->depth] = C_AUTHOR;
+            st->author_name = st->author_email = NULL;
+            st->author_in_source = true;
+        }
+        return;
     case C_MGROUP:
         if (ns == NS_MEDIA) {
             start_media(st, tok, n, attrs);
@@ -1339,6 +1582,23 @@ keep_reading(struct xml_state *st)
     }
 }
 
+/* RSS 0.90 is <rdf:RDF> whose default namespace is Netscape's 0.9 one
+ * (also recognized on its <channel>, for documents that declare it
+ * there). nss holds n_ns (prefix, URI) pairs. */
+static void
+rss090_check(struct xml_state *st, int n_ns, const xmlChar **nss)
+{
+    int i;
+
+    for (i = 0; i < n_ns; i++) {
+        if (nss[2 * i] == NULL && nss[2 * i + 1] != NULL &&
+            str_casecmp((const char *)nss[2 * i + 1],
+                        "http://my.netscape.com/rdf/simple/0.9/") == 0) {
+            st->fb->f->format = FEED_FORMAT_RSS09X;
+        }
+    }
+}
+
 static void
 on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
          const xmlChar *uri, int n_ns, const xmlChar **nss, int n_attrs,
@@ -1347,8 +1607,6 @@ on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
     struct xml_state *st = ud;
     int d, i;
 
-    (void)n_ns;
-    (void)nss;
     (void)n_defaulted;
     if (st->fb->status != SYN_OK)
         return;
@@ -1378,7 +1636,7 @@ on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
         if (strcmp((const char *)a[0], "base") == 0) {
             st->base_at[d] = fb_url(st->fb, st->base_at[d - 1], v.p, v.len);
         } else if (strcmp((const char *)a[0], "lang") == 0) {
-            st->lang_at[d] = fb_text(st->fb, v.p, v.len);
+            st->lang_at[d] = fb_lang(st->fb, v.p, v.len);
         }
     }
     if (st->cap_depth > 0) {
@@ -1393,6 +1651,9 @@ on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
         st->ctx_at[d] = C_SKIP;
     } else {
         dispatch(st, name, prefix, uri, n_attrs, attrs);
+    }
+    if (d == 1 && st->fb->f->format == FEED_FORMAT_RSS10) {
+        rss090_check(st, n_ns, nss);
     }
     if (st->fb->status != SYN_OK) {
         stop(st);
@@ -1423,10 +1684,29 @@ on_end(void *ud, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
             fb->cur->url = fb_url(fb, st->base_at[d], st->guid_link,
                                   strlen(st->guid_link));
         }
+        if (fb->cur != NULL && st->text_lang_own && st->text_lang != NULL) {
+            fb->cur->language = st->text_lang;
+        }
+        if (fb->cur != NULL && fb->n_authors == 0) {
+            /* RFC 4287 4.2.1: the source's authors, else the feed's */
+            size_t i;
+
+            for (i = 0; i < st->n_src_authors; i++) {
+                fb_add_author(fb, st->src_authors[i]);
+            }
+        }
+        st->item_depth = 0;
         fb_item_end(fb);
     } else if (st->ctx_at[d] == C_AUTHOR) {
-        fb_add_author(fb, st->author_name != NULL ? st->author_name
-                                                  : st->author_email);
+        const char *a =
+            st->author_name != NULL ? st->author_name : st->author_email;
+
+        if (!st->author_in_source) {
+            fb_add_author(fb, a);
+        } else if (a != NULL &&
+                   st->n_src_authors < SYN_ARRAY_LEN(st->src_authors)) {
+            st->src_authors[st->n_src_authors++] = a;
+        }
     }
     st->depth--;
     if (fb->status != SYN_OK) {
@@ -1514,6 +1794,12 @@ on_error(void *ud, xmlErrorPtr e)
     if (e == NULL || e->level == XML_ERR_WARNING || e->message == NULL)
         return;
     msg = str_trim(str_from_cstr(e->message));
+    /* A reference to an external parameter entity in the DTD: we never
+     * load those (NONET, no DTDLOAD), and a non-validating parser may
+     * skip them (XML 1.0 section 4.4.3, "Included If Validating") */
+    if (e->code == XML_ERR_UNDECLARED_ENTITY &&
+        str_has_prefix_nocase(msg, "PEReference:"))
+        return;
     fb_problem(st->fb, e->line, "%.*s (recovered)", (int)msg.len, msg.p);
 }
 

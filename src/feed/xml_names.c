@@ -1,6 +1,7 @@
 /* Element and namespace names of the XML reader (see xml_names.h).
  * Specs: RSS 2.0, RSS 1.0 and modules (dc, dcterms, content,
- * syndication), RFC 4287, Atom 0.3, Media RSS, iTunes podcast tags. */
+ * syndication), RFC 4287, Atom 0.3, Media RSS, iTunes podcast tags,
+ * Microsoft's CDF (<abstract>) and <fullitem> of early RSS readers. */
 #include "feed/xml_names.h"
 
 #include <string.h>
@@ -14,6 +15,7 @@ static const struct {
     const char *name;
     enum xml_tok tok;
 } tokens[] = {
+    {"abstract", T_ABSTRACT},
     {"author", T_AUTHOR},
     {"body", T_BODY},
     {"category", T_CATEGORY},
@@ -28,6 +30,7 @@ static const struct {
     {"encoded", T_ENCODED},
     {"entry", T_ENTRY},
     {"feed", T_FEED},
+    {"fullitem", T_FULLITEM},
     {"group", T_GROUP},
     {"guid", T_GUID},
     {"icon", T_ICON},
@@ -45,6 +48,7 @@ static const struct {
     {"published", T_PUBLISHED},
     {"rdf", T_RDF},
     {"rss", T_RSS},
+    {"source", T_SOURCE},
     {"subject", T_SUBJECT},
     {"subtitle", T_SUBTITLE},
     {"summary", T_SUMMARY},

@@ -21,6 +21,7 @@ enum xml_ns {
 
 enum xml_tok {
     T_UNKNOWN = 0,
+    T_ABSTRACT,
     T_AUTHOR,
     T_BODY,
     T_CATEGORY,
@@ -35,6 +36,7 @@ enum xml_tok {
     T_ENCODED,
     T_ENTRY,
     T_FEED,
+    T_FULLITEM,
     T_GROUP,
     T_GUID,
     T_ICON,
@@ -52,6 +54,7 @@ enum xml_tok {
     T_PUBLISHED,
     T_RDF,
     T_RSS,
+    T_SOURCE,
     T_SUBJECT,
     T_SUBTITLE,
     T_SUMMARY,
