@@ -180,10 +180,10 @@ superset_of(const char *name)
     static const struct {
         const char *label, *read_as;
     } map[] = {
-        {"gb2312", "GB18030"},   {"gbk", "GB18030"},
-        {"x-gbk", "GB18030"},    {"csgb2312", "GB18030"},
-        {"euc-cn", "GB18030"},   {"cp936", "GB18030"},
-        {"euc-kr", "CP949"},     {"ks_c_5601-1987", "CP949"},
+        {"gb2312", "GB18030"},    {"gbk", "GB18030"},
+        {"x-gbk", "GB18030"},     {"csgb2312", "GB18030"},
+        {"euc-cn", "GB18030"},    {"cp936", "GB18030"},
+        {"euc-kr", "CP949"},      {"ks_c_5601-1987", "CP949"},
         {"windows-949", "CP949"},
     };
     size_t i;

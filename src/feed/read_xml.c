@@ -102,7 +102,7 @@ struct xml_state {
     const char *lang_at[DEPTH_CAP]; /* effective xml:lang */
     bool root_seen;
     bool is_atom;
-    bool cdf; /* root <channel>: CDF (or headless RSS) */
+    bool cdf;                /* root <channel>: CDF (or headless RSS) */
     const xmlChar *root_uri; /* namespace of an unknown-namespace root */
     /* capture */
     int cap_depth; /* 0: not capturing */
@@ -129,10 +129,10 @@ struct xml_state {
     bool double_escape_seen; /* reported once per document */
     const char *src_authors[SYN_MAX_ITEM_LIST]; /* the entry's <source> */
     size_t n_src_authors;
-    int item_depth;          /* depth of the current item element */
-    const char *text_lang;   /* effective xml:lang of the item's main text */
-    int text_lang_prio;      /* 3 content, 2 summary, 1 title; 0 none yet */
-    bool text_lang_own;      /* text_lang was declared inside the item */
+    int item_depth;        /* depth of the current item element */
+    const char *text_lang; /* effective xml:lang of the item's main text */
+    int text_lang_prio;    /* 3 content, 2 summary, 1 title; 0 none yet */
+    bool text_lang_own;    /* text_lang was declared inside the item */
     /* entities */
     struct xml_entities ents;
     /* name -> token cache keyed by libxml2's interned name pointers */
@@ -387,8 +387,8 @@ is_void_element(const xmlChar *name)
 static bool
 is_url_attr(const xmlChar *name)
 {
-    static const char *const names[] = {"href", "src", "cite", "poster",
-                                        "longdesc", "background"};
+    static const char *const names[] = {"href",   "src",      "cite",
+                                        "poster", "longdesc", "background"};
     size_t i;
 
     for (i = 0; i < SYN_ARRAY_LEN(names); i++) {
@@ -546,12 +546,12 @@ static bool
 starts_escaped_tag(const char *s, size_t len)
 {
     static const char *const tags[] = {
-        "a",      "article", "b",      "blockquote", "br",     "center",
-        "code",   "div",     "em",     "figure",     "font",   "h1",
-        "h2",     "h3",      "h4",     "h5",         "h6",     "hr",
-        "i",      "iframe",  "img",    "li",         "ol",     "p",
-        "pre",    "section", "small",  "span",       "strong", "table",
-        "u",      "ul",
+        "a",    "article", "b",     "blockquote", "br",     "center",
+        "code", "div",     "em",    "figure",     "font",   "h1",
+        "h2",   "h3",      "h4",    "h5",         "h6",     "hr",
+        "i",    "iframe",  "img",   "li",         "ol",     "p",
+        "pre",  "section", "small", "span",       "strong", "table",
+        "u",    "ul",
     };
     size_t i, n;
 

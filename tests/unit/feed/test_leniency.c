@@ -43,7 +43,7 @@ enum what {
 static const struct row {
     const char *file;
     enum what what;
-    int item; /* index for item fields */
+    int item;         /* index for item fields */
     const char *want; /* NULL: absent */
 } rows[] = {
     /* &#X41; is "A" (XML allows only &#x41;); reported, not dropped */
@@ -107,7 +107,8 @@ static const struct row {
     /* labeled UTF-8, no UTF-8 sequence at all: windows-1252 */
     {"lenient-utf8-mislabeled.xml", W_FEED_TITLE, 0,
      "Bad \xe2\x80\x9cquotes\xe2\x80\x9d caf\xc3\xa9"},
-    {"lenient-utf8-mislabeled.xml", W_TITLE, 0, "Na\xc3\xafve r\xc3\xa9sum\xc3\xa9"},
+    {"lenient-utf8-mislabeled.xml", W_TITLE, 0,
+     "Na\xc3\xafve r\xc3\xa9sum\xc3\xa9"},
     {"lenient-utf8-mislabeled.xml", W_ENCODING, 0, "windows-1252"},
     {"lenient-utf8-mislabeled.xml", W_BOZO, 0, "true"},
     /* ... but mostly valid UTF-8 with a stray byte stays UTF-8 */
@@ -166,8 +167,7 @@ nth_str(struct feed_strings s, size_t i)
 }
 
 static const char *
-value_of(const struct feed *f, const struct row *r,
-         char tbuf[TIME_RFC3339_LEN])
+value_of(const struct feed *f, const struct row *r, char tbuf[TIME_RFC3339_LEN])
 {
     const struct feed_item *it = f->items;
     int i;
@@ -296,11 +296,16 @@ static void
 test_alloc_failures_lenient(void **state)
 {
     static const char *const files[] = {
-        "lenient-charref-x.xml", "lenient-atom03-base64.xml",
-        "lenient-lang.xml",      "lenient-rdf.xml",
-        "lenient-cdf.xml",       "lenient-xhtml-base.xml",
-        "lenient-utf8-mislabeled.xml", "lenient-gb2312-gbk.xml",
-        "lenient-atom-authors.xml", "lenient-json-authors.json",
+        "lenient-charref-x.xml",
+        "lenient-atom03-base64.xml",
+        "lenient-lang.xml",
+        "lenient-rdf.xml",
+        "lenient-cdf.xml",
+        "lenient-xhtml-base.xml",
+        "lenient-utf8-mislabeled.xml",
+        "lenient-gb2312-gbk.xml",
+        "lenient-atom-authors.xml",
+        "lenient-json-authors.json",
         "lenient-double-escaped.xml",
     };
     size_t i;
