@@ -335,13 +335,14 @@ cap_append(struct xml_state *st, const char *s, size_t len)
     }
 }
 
-/* Append text escaped for HTML (& < > and " for attributes). */
+/* Append text escaped for HTML (& < > and " for attributes). s may be
+ * libxml2's input, which stop() frees: the loop ends with the parse. */
 static void
 cap_escaped(struct xml_state *st, const char *s, size_t len)
 {
     size_t i, run = 0;
 
-    for (i = 0; i < len; i++) {
+    for (i = 0; i < len && st->fb->status == SYN_OK; i++) {
         const char *rep;
 
         switch (s[i]) {
@@ -364,7 +365,9 @@ cap_escaped(struct xml_state *st, const char *s, size_t len)
         cap_append(st, rep, strlen(rep));
         run = i + 1;
     }
-    cap_append(st, s + run, len - run);
+    if (st->fb->status == SYN_OK) {
+        cap_append(st, s + run, len - run);
+    }
 }
 
 static bool
