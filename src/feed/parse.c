@@ -498,32 +498,37 @@ escape_bare_amps(struct feed_builder *fb, const char **data, size_t *len,
     return SYN_OK;
 }
 
-/* Does s[0..len) start with "<" and the name of a feed's root element? */
+/* Does s[0..len) start with "<" and one of names (case-insensitive),
+ * followed by what may follow a tag name? */
 static bool
-at_feed_root(const char *s, size_t len)
+at_tag(const char *s, size_t len, const char *const *names, size_t n_names)
 {
-    static const char *const roots[] = {"<rss", "<feed", "<rdf:RDF", "<RDF"};
     size_t i, n;
 
-    for (i = 0; i < SYN_ARRAY_LEN(roots); i++) {
-        n = strlen(roots[i]);
-        if (len > n && memcmp(s, roots[i], n) == 0 &&
-            (ascii_isspace((unsigned char)s[n]) || s[n] == '>'))
+    for (i = 0; i < n_names; i++) {
+        n = strlen(names[i]);
+        if (len > n + 1 && s[0] == '<' &&
+            str_ncasecmp(s + 1, names[i], n) == 0 &&
+            (ascii_isspace((unsigned char)s[n + 1]) || s[n + 1] == '>' ||
+             s[n + 1] == '/'))
             return true;
     }
     return false;
 }
 
-/* Bytes of noise before the XML document in s[0..len): servers print a
- * PHP warning or a stray line ahead of the feed. Everything before an
- * XML declaration is noise (the declaration is only allowed first), and
- * so is text that is not markup before a feed's root element. 0 when the
- * document starts as XML does, or no start is found in the first
- * SYN_MAX_FEED_PREAMBLE_BYTES. Byte-oriented: for UTF-8 and the ASCII
- * supersets, not UTF-16/32 (whose "<" is never the first byte of text). */
+/* Bytes of noise before the XML document in s[0..len): a server printed
+ * a PHP warning ahead of the feed, as text ("Warning: ... on line 3") or
+ * as PHP's markup ("<br />\n<b>Warning</b>: ..."). Only those starts
+ * count as noise; the noise ends at an XML declaration (only allowed
+ * first) or at a feed's root element, found before any CDATA section or
+ * comment and within SYN_MAX_FEED_PREAMBLE_BYTES. 0 otherwise: a document
+ * that starts with markup of its own is left to the XML parser. For
+ * UTF-8 and the ASCII supersets; UTF-16/32 never start with noise here. */
 static size_t
 preamble_len(const char *s, size_t len)
 {
+    static const char *const noise_tags[] = {"br", "b", "font"};
+    static const char *const roots[] = {"rss", "feed", "rdf:RDF"};
     size_t i = 0, end = len < SYN_MAX_FEED_PREAMBLE_BYTES
                             ? len
                             : SYN_MAX_FEED_PREAMBLE_BYTES;
@@ -534,16 +539,20 @@ preamble_len(const char *s, size_t len)
     while (i < len && ascii_isspace((unsigned char)s[i])) {
         i++;
     }
-    if (i == len || (unsigned char)s[i] >= 0x80 || s[i] == '\0' ||
-        (s[i] == '<' && i + 1 < len &&
-         (s[i + 1] == '?' || s[i + 1] == '!' || at_feed_root(s + i, len - i))))
-        return 0; /* XML as it should start, or not ASCII-compatible */
+    if (i == len || (unsigned char)s[i] >= 0x80 || s[i] == '\0')
+        return 0;
+    if (s[i] == '<' && !at_tag(s + i, len - i, noise_tags, 3))
+        return 0;
     for (; i < end; i++) {
         if (s[i] != '<')
             continue;
+        if (end - i >= 4 && s[i + 1] == '!' &&
+            (memcmp(s + i, "<!--", 4) == 0 ||
+             (end - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0)))
+            return 0;
         if ((end - i > 5 && memcmp(s + i, "<?xml", 5) == 0 &&
              ascii_isspace((unsigned char)s[i + 5])) ||
-            at_feed_root(s + i, len - i))
+            at_tag(s + i, len - i, roots, SYN_ARRAY_LEN(roots)))
             return i;
     }
     return 0;
@@ -587,9 +596,15 @@ feed_parse(const char *buf, size_t len, const struct feed_parse_opts *opts,
         st = feed_read_json(&fb, buf, len);
     } else {
         size_t skip = preamble_len(buf, len);
+        struct feed_parse_opts bom_opts = {NULL, "utf-8"};
 
         if (skip > 0) {
-            fb_problem(&fb, 0, "%zu bytes of text before the XML skipped (recovered)",
+            if (memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+                /* the byte order mark before the noise still wins */
+                bom_opts.base_url = opts != NULL ? opts->base_url : NULL;
+                opts = &bom_opts;
+            }
+            fb_problem(&fb, 0, "%zu bytes before the XML skipped (recovered)",
                        skip);
             buf += skip;
             len -= skip;

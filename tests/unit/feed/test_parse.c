@@ -380,7 +380,9 @@ test_preamble(void **state)
          "on line <b>9</b><br />\n",
          true},
         {"\xEF\xBB\xBF\n\nstray line\n", true},
-        {"<html><p>oops</p></html>\n<?xml version='1.0'?>\n", true},
+        {"<br />\n<font size='1'><table><tr><th>( ! ) Warning: x</th></tr>"
+         "</table></font>\n<?xml version='1.0'?>\n",
+         true},
         {"", false},
         {"  <?xml version=\"1.0\"?>", false},
         {"<?xml-stylesheet type=\"text/xsl\" href=\"/rss.xsl\"?>", false},
@@ -408,6 +410,52 @@ test_preamble(void **state)
         }
         feed_free(f);
         buf_fini(&doc);
+    }
+}
+
+/* Feeds that start with markup of their own are never cut, whatever
+ * their CDATA holds; a byte order mark before the noise still wins over
+ * the declaration after it. */
+static void
+test_preamble_keeps_xml(void **state)
+{
+    static const struct {
+        const char *doc;
+        const char *format, *title, *encoding;
+        bool bozo;
+    } cases[] = {
+        {"<atom:feed xmlns:atom=\"http://www.w3.org/2005/Atom\">"
+         "<atom:title>T</atom:title><atom:entry><atom:id>urn:1</atom:id>"
+         "<atom:title>x</atom:title><atom:content type=\"html\"><![CDATA["
+         "<p>Use <rss version=\"2.0\"> as root</p>]]></atom:content>"
+         "</atom:entry></atom:feed>",
+         "atom1.0", "T", "utf-8", false},
+        {"<RSS version=\"2.0\"><channel><title>T</title><item><title>x"
+         "</title><description><![CDATA[example: <?xml version=\"1.0\"?>]]>"
+         "</description></item></channel></RSS>",
+         "rss2.0", "T", "utf-8", false},
+        {"\xEF\xBB\xBFWarning: x\n<?xml version=\"1.0\" "
+         "encoding=\"iso-8859-1\"?><rss version=\"2.0\"><channel><title>"
+         "caf\xC3\xA9</title><item><title>x</title></item></channel></rss>",
+         "rss2.0", "caf\xC3\xA9", "utf-8", true},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < SYN_ARRAY_LEN(cases); i++) {
+        struct syn_err err = {SYN_OK, ""};
+        struct feed *f = NULL;
+
+        if (feed_parse(cases[i].doc, strlen(cases[i].doc), NULL, &f, &err) !=
+            SYN_OK) {
+            fail_msg("case %zu: %s", i, err.msg);
+        }
+        assert_string_equal(feed_format_name(f->format), cases[i].format);
+        assert_str(f->title, cases[i].title);
+        assert_str(f->encoding, cases[i].encoding);
+        assert_str(nth(f, 0)->title, "x");
+        assert_int_equal(f->bozo, cases[i].bozo);
+        feed_free(f);
     }
 }
 
@@ -918,6 +966,7 @@ main(void)
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_not_feeds),
         cmocka_unit_test(test_preamble),
+        cmocka_unit_test(test_preamble_keeps_xml),
         cmocka_unit_test(test_preamble_limit),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_json_output),
