@@ -359,21 +359,24 @@ time_parse_iso8601(const char *s, size_t len, int64_t *out)
     return fields_to_unix(&f, out);
 }
 
-/* Where the comment opening at s[i] ('(') ends: after its ')', nested
- * comments included, or at len when it is not closed. */
-static size_t
-comment_end(const char *s, size_t len, size_t i)
+/* The text of the comment opening at s[*i] ('('), nested comments
+ * included, without its parentheses and trimmed; *i moves past its ')',
+ * or to len when it is not closed. */
+static struct str
+comment_text(const char *s, size_t len, size_t *i)
 {
-    size_t depth = 0;
+    size_t start = *i + 1, j, depth = 0;
 
-    for (; i < len; i++) {
-        if (s[i] == '(') {
+    for (j = *i; j < len; j++) {
+        if (s[j] == '(') {
             depth++;
-        } else if (s[i] == ')' && --depth == 0) {
-            return i + 1;
+        } else if (s[j] == ')' && --depth == 0) {
+            *i = j + 1;
+            return str_trim((struct str){s + start, j - start});
         }
     }
-    return len;
+    *i = len;
+    return str_trim((struct str){s + start, len - start});
 }
 
 bool
@@ -401,17 +404,16 @@ time_parse_rfc822(const char *s, size_t len, int64_t *out)
             /* a comment (RFC 5322 CFWS): "+0000 (UTC)", JavaScript's
              * "GMT+0200 (CEST)" or "(Central European Summer Time)";
              * its zone counts only when no zone came before */
-            size_t end = comment_end(s, len, i);
+            struct str note = comment_text(s, len, &i);
             int zone = 0;
 
-            if (!zone_seen && f.hour >= 0 && end - i >= 3 &&
-                zone_by_name(s + i + 1, end - i - 2, &zone)) {
+            if (!zone_seen && f.hour >= 0 && note.len > 0 &&
+                zone_by_name(note.p, note.len, &zone)) {
                 f.zone_min = zone;
                 zone_seen = true;
             }
-            i = end;
-        } else if (c == '-') {
-            i++; /* "02-Jul-2021" */
+        } else if (c == '-' || c == ')') {
+            i++; /* "02-Jul-2021"; a stray ')' */
         } else if (ascii_isdigit(c)) {
             size_t nd = count_digits(s, len, i);
 
