@@ -41,7 +41,7 @@
  *     channel, <itunes:link rel="image">.
  * URLs: links, enclosures and images are resolved against xml:base, else
  * opts->base_url; so are href/src attributes of inline (XHTML or naked)
- * markup in content, and an Atom id written as a path ("/posts/3").
+ * markup in content. Ids are kept as written, even a relative one.
  * Escaped HTML is kept as written: the item's
  * base_url says what its relative links mean (the sanitizer resolves
  * them), so the parser makes no second pass over content text.

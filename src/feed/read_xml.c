@@ -891,14 +891,10 @@ cap_end(struct xml_state *st)
         break;
     case F_ID:
         if (it != NULL && it->id == NULL) {
-            struct str t = str_trim((struct str){s, len});
-
-            /* an Atom id must be an absolute IRI (RFC 4287 4.2.6); one
-             * written as a path is read against the base, so that it
-             * names the same entry wherever the feed is fetched from */
-            it->id = t.len > 1 && t.p[0] == '/' && t.p[1] != '/'
-                         ? fb_url(fb, base_here(st), t.p, t.len)
-                         : fb_text(fb, s, len);
+            /* kept as written, even a path ("/posts/3", not an IRI as RFC
+             * 4287 4.2.6 wants): resolved, it would change with the URL
+             * the feed is fetched from, and the stored entry with it */
+            it->id = fb_text(fb, s, len);
         }
         break;
     case F_PUBLISHED:
