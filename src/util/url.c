@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/ascii.h"
+#include "util/buf.h"
 #include "util/limits.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -64,6 +65,28 @@ url_text_ok(const char *s)
     return utf8_valid(s, len);
 }
 
+/* A reference that is only a fragment: the base without its own
+ * fragment, then ref (RFC 3986 5.2.2). libcurl 7.88 drops the base's
+ * last path segment instead ("post.html" + "#top" gave "/#top"). */
+static enum syn_status
+fragment_ref(const char *base, const char *ref, char **out,
+             struct syn_err *err)
+{
+    size_t n = strcspn(base, "#");
+    struct buf joined;
+    enum syn_status st;
+
+    buf_init(&joined, 2 * SYN_MAX_URL_BYTES + 2);
+    if ((st = buf_append(&joined, base, n)) != SYN_OK ||
+        (st = buf_append_str(&joined, ref)) != SYN_OK) {
+        buf_fini(&joined);
+        return st;
+    }
+    st = url_resolve(NULL, buf_cstr(&joined), out, err);
+    buf_fini(&joined);
+    return st;
+}
+
 enum syn_status
 url_resolve(const char *base, const char *ref, char **out,
             struct syn_err *err)
@@ -82,6 +105,8 @@ url_resolve(const char *base, const char *ref, char **out,
         *out = syn_strdup(ref);
         return *out != NULL ? SYN_OK : SYN_ENOMEM;
     }
+    if (ref[0] == '#' && base != NULL && base[0] != '\0')
+        return fragment_ref(base, ref, out, err);
     h = curl_url();
     if (h == NULL)
         return SYN_ENOMEM;

@@ -161,6 +161,11 @@ test_url_resolve(void **state)
         {NULL, "https://other.net/p", SYN_OK, "https://other.net/p"},
         {"http://example.org/", "mailto:a@b.org", SYN_OK, "mailto:a@b.org"},
         {NULL, "relative/only", SYN_EINVAL, NULL},
+        /* a fragment keeps the base's path and query (RFC 3986 5.2.2) */
+        {"http://example.org/blog/post.html", "#top", SYN_OK,
+         "http://example.org/blog/post.html#top"},
+        {"http://example.org/a?q=1#old", "#new", SYN_OK,
+         "http://example.org/a?q=1#new"},
         /* libcurl decodes the host: never a result that is not text */
         {"https://fuzz.example/feed/", "http://%bare.example/?a b", SYN_EINVAL,
          NULL},
