@@ -214,22 +214,15 @@ fb_text_clean(struct feed_builder *fb, const char *s, size_t len)
 const char *
 fb_lang(struct feed_builder *fb, const char *s, size_t len)
 {
-    const char *t = fb_text(fb, s, len);
-    char *r, *p;
+    char tag[64]; /* language tags are a few dozen bytes at most */
+    size_t i;
 
-    if (t == NULL || strchr(t, '_') == NULL)
-        return t;
-    r = arena_strdup(&fb->f->arena, t);
-    if (r == NULL) {
-        fb_fail(fb, SYN_ENOMEM, "out of memory for the feed model");
-        return NULL;
+    if (len >= sizeof(tag) || memchr(s, '_', len) == NULL)
+        return fb_text(fb, s, len);
+    for (i = 0; i < len; i++) {
+        tag[i] = s[i] == '_' ? '-' : s[i];
     }
-    for (p = r; *p != '\0'; p++) {
-        if (*p == '_') {
-            *p = '-';
-        }
-    }
-    return r;
+    return fb_text(fb, tag, len);
 }
 
 static bool
@@ -394,8 +387,8 @@ add_unique(struct feed_builder *fb, const char **v, size_t *n, const char *s,
     }
     if (*n >= SYN_MAX_ITEM_LIST) {
         /* NOTE: truncates, SYN_MAX_ITEM_LIST */
-        fb_problem(fb, 0, "more than %d %s in an item; extra dropped",
-                   SYN_MAX_ITEM_LIST, what);
+        fb_problem(fb, 0, "more than %d %s; extra dropped", SYN_MAX_ITEM_LIST,
+                   what);
         return false;
     }
     v[(*n)++] = s;
@@ -407,16 +400,18 @@ fb_add_author(struct feed_builder *fb, const char *s)
 {
     if (fb->cur == NULL) {
         SYN_IGNORE(add_unique(fb, fb->feed_authors, &fb->n_feed_authors, s,
-                              "feed authors"));
+                              "authors of the feed"));
         return;
     }
-    SYN_IGNORE(add_unique(fb, fb->authors, &fb->n_authors, s, "authors"));
+    SYN_IGNORE(
+        add_unique(fb, fb->authors, &fb->n_authors, s, "authors in an item"));
 }
 
 void
 fb_add_category(struct feed_builder *fb, const char *s)
 {
-    SYN_IGNORE(add_unique(fb, fb->cats, &fb->n_cats, s, "categories"));
+    SYN_IGNORE(
+        add_unique(fb, fb->cats, &fb->n_cats, s, "categories in an item"));
 }
 
 void

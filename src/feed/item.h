@@ -52,7 +52,9 @@ struct feed_item {
     const char *id;              /* guid/id, else derived (see parse.h) */
     const char *url;             /* permalink */
     const char *title;           /* plain text */
-    struct feed_strings authors; /* names (or addresses), deduplicated */
+    struct feed_strings authors; /* names (or addresses), deduplicated;
+                                    items without their own share the
+                                    feed's array (the arena owns all) */
     struct syn_time published;
     struct syn_time updated;
     const char *summary_html; /* description / summary */

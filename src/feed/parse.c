@@ -8,8 +8,8 @@
  * as GB18030 and EUC-KR as CP949 (likewise); a document that declares
  * nothing, or declares UTF-8 but holds no UTF-8 sequence at all, and is
  * not valid UTF-8 is read as windows-1252; other encodings go through
- * iconv. The XML reader always
- * gets UTF-8 and is told to ignore the declaration. */
+ * iconv. The XML reader always gets UTF-8 and is told to ignore the
+ * declaration. */
 #include "feed/parse.h"
 
 #include <errno.h>
@@ -309,8 +309,12 @@ to_utf8(struct feed_builder *fb, const struct feed_parse_opts *opts,
     /* "UTF-16" declared without a BOM: the byte pattern decides */
     if (str_casecmp(name, "utf-16") == 0 && *len >= 2) {
         (void)str_copy(name, sizeof(name), u[0] == 0 ? "UTF-16BE" : "UTF-16LE");
-    } else if (superset_of(name) != NULL) {
-        (void)str_copy(name, sizeof(name), superset_of(name));
+    } else {
+        const char *superset = superset_of(name);
+
+        if (superset != NULL) {
+            (void)str_copy(name, sizeof(name), superset);
+        }
     }
     cd = iconv_open("UTF-8", name);
     if (cd == (iconv_t)-1) {

@@ -53,6 +53,14 @@ enum ctx {
     C_CAPTURE, /* inside a field being captured */
 };
 
+/* Which text of an item its language is taken from, by rank. */
+enum text_rank {
+    TEXT_NONE = 0,
+    TEXT_TITLE,
+    TEXT_SUMMARY,
+    TEXT_CONTENT,
+};
+
 enum field {
     F_NONE = 0,
     F_FEED_TITLE,
@@ -127,12 +135,13 @@ struct xml_state {
     const char *author_name, *author_email;
     bool author_in_source;   /* the open <author> is in <source> */
     bool double_escape_seen; /* reported once per document */
-    const char *src_authors[SYN_MAX_ITEM_LIST]; /* the entry's <source> */
+    const char *src_authors[SYN_MAX_ITEM_LIST]; /* the entry's <source>; arena
+                                                   strings */
     size_t n_src_authors;
     int item_depth;        /* depth of the current item element */
     const char *text_lang; /* effective xml:lang of the item's main text */
-    int text_lang_prio;    /* 3 content, 2 summary, 1 title; 0 none yet */
-    bool text_lang_own;    /* text_lang was declared inside the item */
+    enum text_rank text_lang_prio; /* of text_lang */
+    bool text_lang_own;            /* text_lang was declared inside the item */
     /* entities */
     struct xml_entities ents;
     /* name -> token cache keyed by libxml2's interned name pointers */
@@ -412,9 +421,8 @@ static void
 cap_start_tag(struct xml_state *st, const xmlChar *name, const xmlChar *uri,
               int n_attrs, const xmlChar **attrs)
 {
-    const char *base = base_here(st) != st->base_at[st->cap_depth]
-                           ? base_here(st)
-                           : NULL;
+    const char *base =
+        base_here(st) != st->base_at[st->cap_depth] ? base_here(st) : NULL;
     int i;
 
     if (st->mode == M_XHTML && st->depth == st->cap_depth + 1 &&
@@ -569,6 +577,7 @@ starts_escaped_tag(const char *s, size_t len)
         return false;
     s += 4;
     len -= 4;
+    /* 12: longer than any name of tags[] */
     for (n = 0; n < len && n < 12 && ascii_isalnum((unsigned char)s[n]); n++) {
         ;
     }
@@ -743,7 +752,7 @@ nomem:
  * on its content, else its summary, else its title, when declared inside
  * the item ("<content xml:lang="en">" in a French feed is English). */
 static void
-note_text_lang(struct xml_state *st, int prio)
+note_text_lang(struct xml_state *st, enum text_rank prio)
 {
     const char *lang = st->lang_at[st->depth];
 
@@ -842,7 +851,7 @@ cap_end(struct xml_state *st)
             if (t != NULL) {
                 it->title = t;
                 st->title_weak = false;
-                note_text_lang(st, 1);
+                note_text_lang(st, TEXT_TITLE);
             }
         }
         break;
@@ -864,7 +873,7 @@ cap_end(struct xml_state *st)
             if (h != NULL) {
                 it->summary_html = h;
                 st->summary_weak = false;
-                note_text_lang(st, 2);
+                note_text_lang(st, TEXT_SUMMARY);
                 if (it->content_html == NULL) {
                     it->base_url = base_here(st);
                 }
@@ -882,7 +891,7 @@ cap_end(struct xml_state *st)
             it->content_html = html_text(st);
             it->base_url = base_here(st); /* xml:base of the content */
             if (it->content_html != NULL) {
-                note_text_lang(st, 3);
+                note_text_lang(st, TEXT_CONTENT);
             }
         }
         break;
@@ -1209,7 +1218,7 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         st->item_depth = st->depth;
         st->n_src_authors = 0;
         st->text_lang = NULL;
-        st->text_lang_prio = 0;
+        st->text_lang_prio = TEXT_NONE;
         st->text_lang_own = false;
         if (st->fb->cur != NULL) {
             item_attrs(st, n, attrs);
@@ -1712,6 +1721,11 @@ on_end(void *ud, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
         } else if (a != NULL &&
                    st->n_src_authors < SYN_ARRAY_LEN(st->src_authors)) {
             st->src_authors[st->n_src_authors++] = a;
+        } else if (a != NULL) {
+            /* NOTE: truncates, SYN_MAX_ITEM_LIST (as fb_add_author) */
+            fb_problem(fb, line_of(st),
+                       "more than %d authors of a source; extra dropped",
+                       SYN_MAX_ITEM_LIST);
         }
     }
     st->depth--;

@@ -69,8 +69,7 @@ url_text_ok(const char *s)
  * fragment, then ref (RFC 3986 5.2.2). libcurl 7.88 drops the base's
  * last path segment instead ("post.html" + "#top" gave "/#top"). */
 static enum syn_status
-fragment_ref(const char *base, const char *ref, char **out,
-             struct syn_err *err)
+fragment_ref(const char *base, const char *ref, char **out, struct syn_err *err)
 {
     size_t n = strcspn(base, "#");
     struct buf joined;

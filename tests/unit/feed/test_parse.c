@@ -365,9 +365,8 @@ test_not_feeds(void **state)
 static void
 test_preamble(void **state)
 {
-    static const char feed[] =
-        "<rss version=\"2.0\"><channel><title>T</title>"
-        "<item><title>x</title></item></channel></rss>";
+    static const char feed[] = "<rss version=\"2.0\"><channel><title>T</title>"
+                               "<item><title>x</title></item></channel></rss>";
     static const struct {
         const char *head;
         bool bozo;
