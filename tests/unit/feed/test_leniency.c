@@ -3,15 +3,14 @@
  * and the language of an item's text, RSS 1.0 rdf:about and RSS 0.90,
  * CDF, relative URLs in inline XHTML, <fullitem>, media:category and
  * <itunes:link rel="image">. One row per fact, over the lenient-*
- * fixtures in tests/data/feeds/; each fixture is also parsed under
- * allocation-failure injection. */
+ * fixtures in tests/data/feeds/ (test_parse.c also parses each one under
+ * allocation-failure injection). */
 #include "testutil.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "feed/parse.h"
-#include "util/buf.h"
 #include "util/mem.h"
 #include "util/time.h"
 
@@ -268,70 +267,11 @@ test_lenient_rows(void **state)
     }
 }
 
-struct doc {
-    char *data;
-    size_t len;
-};
-
-static enum syn_status
-parse_once(void *state)
-{
-    static const struct feed_parse_opts opts = {DOC_URL, NULL};
-    const struct doc *d = state;
-    struct syn_err err;
-    struct feed *f = NULL;
-    struct buf out;
-    enum syn_status st;
-
-    st = feed_parse(d->data, d->len, &opts, &f, &err);
-    if (st == SYN_OK) {
-        buf_init(&out, 1 << 20);
-        st = feed_to_json(f, &out);
-        buf_fini(&out);
-        feed_free(f);
-    }
-    return st;
-}
-
-static void
-test_alloc_failures_lenient(void **state)
-{
-    static const char *const files[] = {
-        "lenient-charref-x.xml",
-        "lenient-atom03-base64.xml",
-        "lenient-lang.xml",
-        "lenient-rdf.xml",
-        "lenient-cdf.xml",
-        "lenient-xhtml-base.xml",
-        "lenient-utf8-mislabeled.xml",
-        "lenient-gb2312-gbk.xml",
-        "lenient-atom-authors.xml",
-        "lenient-json-authors.json",
-        "lenient-double-escaped.xml",
-        "lenient-xhtml-escapes.xml", /* a failure in the middle of an escape */
-    };
-    size_t i;
-
-    (void)state;
-    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-        struct doc d;
-        char rel[256];
-
-        snprintf(rel, sizeof(rel), "feeds/%s", files[i]);
-        d.data = test_read_file(test_data_path(rel), &d.len);
-        assert_non_null(d.data);
-        assert_int_equal(parse_once(&d), SYN_OK);
-        assert_true(test_alloc_failures(parse_once, &d) > 1);
-        syn_free(d.data);
-    }
-}
-
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lenient_rows),
-        cmocka_unit_test(test_alloc_failures_lenient),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

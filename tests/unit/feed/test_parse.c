@@ -910,13 +910,15 @@ struct doc {
 static enum syn_status
 parse_doc_once(void *state)
 {
+    static const struct feed_parse_opts opts = {
+        "http://example.com/feeds/x.xml", NULL};
     const struct doc *d = state;
     struct syn_err err;
     struct feed *f = NULL;
     struct buf out;
     enum syn_status st;
 
-    st = feed_parse(d->data, d->len, NULL, &f, &err);
+    st = feed_parse(d->data, d->len, &opts, &f, &err);
     if (st == SYN_OK) {
         buf_init(&out, 1 << 20);
         st = feed_to_json(f, &out);
@@ -929,12 +931,27 @@ parse_doc_once(void *state)
 static void
 test_alloc_failures_parse(void **state)
 {
-    static const char *const files[] = {"rss20.xml",
-                                        "atom10.xml",
-                                        "json11.json",
-                                        "quirks-entities.xml",
-                                        "quirks-latin1-undeclared.xml",
-                                        "quirks-bare-amp.xml"};
+    static const char *const files[] = {
+        "rss20.xml",
+        "atom10.xml",
+        "json11.json",
+        "quirks-entities.xml",
+        "quirks-latin1-undeclared.xml",
+        "quirks-bare-amp.xml",
+        /* test_leniency.c's fixtures */
+        "lenient-charref-x.xml",
+        "lenient-atom03-base64.xml",
+        "lenient-lang.xml",
+        "lenient-rdf.xml",
+        "lenient-cdf.xml",
+        "lenient-xhtml-base.xml",
+        "lenient-utf8-mislabeled.xml",
+        "lenient-gb2312-gbk.xml",
+        "lenient-atom-authors.xml",
+        "lenient-json-authors.json",
+        "lenient-double-escaped.xml",
+        "lenient-xhtml-escapes.xml", /* a failure in the middle of an escape */
+    };
     size_t i;
 
     (void)state;
