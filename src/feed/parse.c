@@ -533,6 +533,7 @@ preamble_len(const char *s, size_t len)
 {
     static const char *const noise_tags[] = {"br", "b", "font"};
     static const char *const roots[] = {"rss", "feed", "rdf:RDF"};
+    const char *lit, *close_tok;
     size_t i = 0, end = len < SYN_MAX_FEED_PREAMBLE_BYTES
                             ? len
                             : SYN_MAX_FEED_PREAMBLE_BYTES;
@@ -545,15 +546,15 @@ preamble_len(const char *s, size_t len)
     }
     if (i == len || (unsigned char)s[i] >= 0x80 || s[i] == '\0')
         return 0;
-    if (s[i] == '<' && !at_tag(s + i, len - i, noise_tags, 3))
+    if (s[i] == '<' && !at_tag(s + i, len - i, noise_tags, SYN_ARRAY_LEN(noise_tags)))
         return 0;
+    lit = next_literal(s + i, s + end, &close_tok);
+    if (lit != NULL) {
+        end = (size_t)(lit - s);
+    }
     for (; i < end; i++) {
         if (s[i] != '<')
             continue;
-        if (end - i >= 4 && s[i + 1] == '!' &&
-            (memcmp(s + i, "<!--", 4) == 0 ||
-             (end - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0)))
-            return 0;
         if ((end - i > 5 && memcmp(s + i, "<?xml", 5) == 0 &&
              ascii_isspace((unsigned char)s[i + 5])) ||
             at_tag(s + i, len - i, roots, SYN_ARRAY_LEN(roots)))

@@ -1129,6 +1129,22 @@ itunes_category(struct xml_state *st, int n, const xmlChar **attrs)
 
 /* --- dispatch ---------------------------------------------------------- */
 
+/* Microsoft's CDF keeps the link and date of a channel or item in
+ * attributes of its element: HREF and LASTMOD. */
+static void
+cdf_attrs(struct xml_state *st, int n, const xmlChar **attrs,
+          const char **link, struct syn_time *updated)
+{
+    struct str href = attr_get(st, n, attrs, "href");
+    struct str mod = attr_get(st, n, attrs, "lastmod");
+    int64_t t;
+
+    *link = fb_url(st->fb, base_here(st), href.p, href.len);
+    if (mod.len > 0 && time_parse(mod.p, mod.len, &t)) {
+        *updated = (struct syn_time){t, true};
+    }
+}
+
 static void
 start_root(struct xml_state *st, enum xml_ns ns, enum xml_tok tok,
            const xmlChar *uri, int n, const xmlChar **attrs,
@@ -1157,18 +1173,10 @@ start_root(struct xml_state *st, enum xml_ns ns, enum xml_tok tok,
         st->is_atom = true;
         st->ctx_at[st->depth] = C_FEED;
     } else if (tok == T_CHANNEL && ns == NS_RSS) {
-        /* Microsoft's CDF keeps the link and date in attributes */
-        struct str href = attr_get(st, n, attrs, "href");
-        struct str mod = attr_get(st, n, attrs, "lastmod");
-        int64_t t;
-
         f->format = FEED_FORMAT_RSS20;
         st->ctx_at[st->depth] = C_FEED;
         st->cdf = true;
-        f->link = fb_url(st->fb, base_here(st), href.p, href.len);
-        if (mod.len > 0 && time_parse(mod.p, mod.len, &t)) {
-            f->updated = (struct syn_time){t, true};
-        }
+        cdf_attrs(st, n, attrs, &f->link, &f->updated);
     } else {
         fb_fail(st->fb, SYN_EPARSE, "not a feed: the root element is <%.40s>",
                 (const char *)name);
@@ -1190,15 +1198,19 @@ item_attrs(struct xml_state *st, int n, const xmlChar **attrs)
         it->id = fb_text(st->fb, about.p, about.len);
     }
     if (st->cdf) {
-        struct str href = attr_get(st, n, attrs, "href");
-        struct str mod = attr_get(st, n, attrs, "lastmod");
-        int64_t t;
-
-        it->url = fb_url(st->fb, base_here(st), href.p, href.len);
-        if (mod.len > 0 && time_parse(mod.p, mod.len, &t)) {
-            it->updated = (struct syn_time){t, true};
-        }
+        cdf_attrs(st, n, attrs, &it->url, &it->updated);
     }
+}
+
+/* An Atom <author> opens: its name and email are collected until it
+ * closes, for the item (or the feed), or kept aside when it is inside
+ * the entry's <source>. */
+static void
+open_author(struct xml_state *st, bool in_source)
+{
+    st->ctx_at[st->depth] = C_AUTHOR;
+    st->author_name = st->author_email = NULL;
+    st->author_in_source = in_source;
 }
 
 static void
@@ -1235,10 +1247,7 @@ start_in_feed(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
         return;
     }
     if (core && tok == T_AUTHOR && (atom || st->is_atom)) {
-        /* the feed's author: its entries' when they name none */
-        st->ctx_at[st->depth] = C_AUTHOR;
-        st->author_name = st->author_email = NULL;
-        st->author_in_source = false;
+        open_author(st, false); /* its entries' when they name none */
         return;
     }
     if (core) {
@@ -1396,9 +1405,7 @@ start_in_item(struct xml_state *st, enum xml_ns ns, enum xml_tok tok, int n,
             return;
         case T_AUTHOR:
             if (as_atom) {
-                st->ctx_at[st->depth] = C_AUTHOR;
-                st->author_name = st->author_email = NULL;
-                st->author_in_source = false;
+                open_author(st, false);
             } else {
                 cap_begin(st, F_AUTHOR_RSS, M_TEXT);
             }
@@ -1542,9 +1549,7 @@ dispatch(struct xml_state *st, const xmlChar *name, const xmlChar *prefix,
         return;
     case C_SOURCE:
         if ((ns == NS_ATOM10 || ns == NS_ATOM03) && tok == T_AUTHOR) {
-            st->ctx_at[st->depth] = C_AUTHOR;
-            st->author_name = st->author_email = NULL;
-            st->author_in_source = true;
+            open_author(st, true);
         }
         return;
     case C_MGROUP:
