@@ -546,7 +546,8 @@ preamble_len(const char *s, size_t len)
     }
     if (i == len || (unsigned char)s[i] >= 0x80 || s[i] == '\0')
         return 0;
-    if (s[i] == '<' && !at_tag(s + i, len - i, noise_tags, SYN_ARRAY_LEN(noise_tags)))
+    if (s[i] == '<' &&
+        !at_tag(s + i, len - i, noise_tags, SYN_ARRAY_LEN(noise_tags)))
         return 0;
     lit = next_literal(s + i, s + end, &close_tok);
     if (lit != NULL) {

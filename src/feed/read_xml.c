@@ -1132,8 +1132,8 @@ itunes_category(struct xml_state *st, int n, const xmlChar **attrs)
 /* Microsoft's CDF keeps the link and date of a channel or item in
  * attributes of its element: HREF and LASTMOD. */
 static void
-cdf_attrs(struct xml_state *st, int n, const xmlChar **attrs,
-          const char **link, struct syn_time *updated)
+cdf_attrs(struct xml_state *st, int n, const xmlChar **attrs, const char **link,
+          struct syn_time *updated)
 {
     struct str href = attr_get(st, n, attrs, "href");
     struct str mod = attr_get(st, n, attrs, "lastmod");
